@@ -1,0 +1,5 @@
+"""ceasefire-kg: a knowledge graph of ceasefire negotiations."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
