@@ -1,0 +1,253 @@
+"""Every namespace and IRI pattern of ceasefire-kg, defined once.
+
+The vocabulary namespaces are :class:`rdflib.namespace.DefinedNamespace`
+subclasses with ``_fail = True``, so a misspelt term raises at import or call
+time instead of minting a new IRI silently. ``tests/test_namespaces.py`` checks
+them against ``schema/ontology.ttl`` in both directions.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/ceasefire-kg/"
+
+#: Scope concepts every store has; article files may add narrower ones.
+BUILTIN_SCOPE_IDS = (
+    "comprehensive",
+    "partial",
+    "infrastructure",
+    "energy-infrastructure",
+    "critical-infrastructure",
+    "railway-infrastructure",
+    "maritime",
+    "geographic",
+    "humanitarian",
+)
+
+
+class CF(DefinedNamespace):
+    """The ceasefire-kg ontology: classes, properties and concept schemes."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # Classes
+    Actor: URIRef
+    Person: URIRef
+    State: URIRef
+    Organization: URIRef
+    Alliance: URIRef
+    Proposal: URIRef
+    Ceasefire: URIRef
+    Truce: URIRef
+    Agreement: URIRef
+    Demand: URIRef
+    Position: URIRef
+    Claim: URIRef
+    ViolationAccusation: URIRef
+    ScopeInterpretation: URIRef
+    Forecast: URIRef
+    Denial: URIRef
+    Statement: URIRef
+    Event: URIRef
+    Article: URIRef
+    Quote: URIRef
+    StatusRecord: URIRef
+
+    # Concept schemes
+    ScopeScheme: URIRef
+    StanceScheme: URIRef
+    ProposalStatusScheme: URIRef
+    DemandStatusScheme: URIRef
+    IssueScheme: URIRef
+    EventTypeScheme: URIRef
+    CameoScheme: URIRef
+    PloverScheme: URIRef
+
+    # Properties
+    represents: URIRef
+    memberOf: URIRef
+    role: URIRef
+    proposedBy: URIRef
+    party: URIRef
+    mediator: URIRef
+    scope: URIRef
+    statusRecord: URIRef
+    status: URIRef
+    asOf: URIRef
+    proposedOn: URIRef
+    declaredOn: URIRef
+    effectiveFrom: URIRef
+    endedOn: URIRef
+    durationDays: URIRef
+    isConditional: URIRef
+    isWritten: URIRef
+    demandedBy: URIRef
+    demandedOf: URIRef
+    issue: URIRef
+    preconditionFor: URIRef
+    text: URIRef
+    holder: URIRef
+    onProposal: URIRef
+    stance: URIRef
+    conditionedOn: URIRef
+    supersedes: URIRef
+    claimant: URIRef
+    accused: URIRef
+    aboutProposal: URIRef
+    allegedEvent: URIRef
+    claimedScope: URIRef
+    denies: URIRef
+    date: URIRef
+    eventType: URIRef
+    isPlanned: URIRef
+    initiator: URIRef
+    participant: URIRef
+    target: URIRef
+    concerns: URIRef
+    place: URIRef
+    venue: URIRef
+    prisoners: URIRef
+    fatalities: URIRef
+    evidence: URIRef
+    inArticle: URIRef
+    factId: URIRef
+    outlet: URIRef
+
+
+class SCOPE(DefinedNamespace):
+    """The built-in scope concepts. Article files may add narrower ones."""
+
+    _NS = Namespace(BASE + "scope/")
+    _fail = True
+    _extras = list(BUILTIN_SCOPE_IDS)
+
+
+class STANCE(DefinedNamespace):
+    """Stances an actor can take on a proposal."""
+
+    _NS = Namespace(BASE + "stance/")
+    _fail = True
+    _extras = ["accepts", "conditionally-accepts", "supports", "rejects", "ambiguous"]
+
+
+class STATUS(DefinedNamespace):
+    """Statuses of proposals and of demands."""
+
+    _NS = Namespace(BASE + "status/")
+    _fail = True
+    _extras = [
+        "proposed",
+        "agreed",
+        "in-force",
+        "lapsed",
+        "collapsed",
+        "open",
+        "met",
+        "withdrawn",
+    ]
+
+
+class ETYPE(DefinedNamespace):
+    """Event types, each mapped to CAMEO and PLOVER in the ontology."""
+
+    _NS = Namespace(BASE + "event-type/")
+    _fail = True
+    _extras = [
+        "call",
+        "meeting",
+        "talks",
+        "strike",
+        "attack",
+        "prisoner-exchange",
+        "aid-suspension",
+        "ceasefire-declaration",
+    ]
+
+
+SCHEMA = Namespace("http://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+TIME = Namespace("http://www.w3.org/2006/time#")
+
+#: Instance data: ``ID[kind/slug]``, built by :func:`entity_iri`.
+ID = Namespace(BASE + "id/")
+#: Named graphs: one per article, one per actor registry, one for the ontology.
+GRAPH = Namespace(BASE + "graph/")
+ISSUE = Namespace(BASE + "issue/")
+SCHEMA_GRAPH = GRAPH["schema"]
+
+#: Kinds of entity with an IRI ``{ID}{kind}/{slug}``; the set the loader uses.
+ENTITY_KINDS = ("actor", "proposal", "demand", "position", "claim", "event", "article")
+
+#: Prefixes written by every serialization, so exports read and diff well.
+PREFIXES: dict[str, str] = {
+    "cf": str(CF._NS),
+    "scope": str(SCOPE._NS),
+    "stance": str(STANCE._NS),
+    "status": str(STATUS._NS),
+    "etype": str(ETYPE._NS),
+    "issue": str(ISSUE),
+    **{kind: f"{ID}{kind}/" for kind in ENTITY_KINDS},
+    "quote": f"{ID}quote/",
+    "record": f"{ID}status-record/",
+    "graph": str(GRAPH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "oa": str(OA),
+    "sem": str(SEM),
+    "time": str(TIME),
+}
+
+
+def entity_iri(kind: str, slug: str) -> URIRef:
+    """Return the IRI of an actor, proposal, demand, position, claim, event or article.
+
+    Args:
+        kind: One of :data:`ENTITY_KINDS`.
+        slug: The readable id from the article file.
+
+    Raises:
+        ValueError: If ``kind`` is not a known kind.
+    """
+    if kind not in ENTITY_KINDS:
+        raise ValueError(f"unknown entity kind {kind!r}")
+    return URIRef(f"{ID}{kind}/{slug}")
+
+
+def scope_iri(slug: str) -> URIRef:
+    """Return the IRI of a scope concept, built-in or added by an article file."""
+    return URIRef(f"{SCOPE._NS}{slug}")
+
+
+def issue_iri(slug: str) -> URIRef:
+    """Return the IRI of a negotiation issue concept."""
+    return ISSUE[slug]
+
+
+def quote_iri(article_slug: str, kind: str, fact_slug: str) -> URIRef:
+    """Return the IRI of the quote that supports one fact in one article."""
+    return URIRef(f"{ID}quote/{article_slug}.{kind}.{fact_slug}")
+
+
+def status_record_iri(article_slug: str, kind: str, fact_slug: str) -> URIRef:
+    """Return the IRI of the status one article gives a proposal or demand."""
+    return URIRef(f"{ID}status-record/{article_slug}.{kind}.{fact_slug}")
+
+
+def article_graph_iri(article_slug: str) -> URIRef:
+    """Return the named graph that holds everything one article asserts."""
+    return GRAPH[f"article/{article_slug}"]
+
+
+def registry_graph_iri(registry_slug: str) -> URIRef:
+    """Return the named graph that holds one actor registry."""
+    return GRAPH[f"registry/{registry_slug}"]

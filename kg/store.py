@@ -1,0 +1,262 @@
+"""The embedded store: an on-disk Oxigraph database in a folder, no server needed.
+
+Oxigraph was chosen over rdflib's in-memory store because it persists between
+runs without re-parsing, applies a SPARQL update as one transaction (a load
+either lands whole or not at all) and answers SPARQL in native code; see
+``benchmarks/store_choice.py`` for the measurements.
+
+Each article lives in its own named graph; the default graph seen by queries
+is the union of all named graphs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from ceasefire_kg.errors import StoreError
+from ceasefire_kg.namespaces import GRAPH, PREFIXES, SCHEMA_GRAPH, article_graph_iri
+
+logger = logging.getLogger(__name__)
+
+#: Default store folder, relative to the working directory.
+DEFAULT_STORE = Path(".ckg")
+_MARKER = "ckg-store"
+_DATABASE = "oxigraph"
+_ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"
+
+#: Export formats by the name users type.
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+Triple = tuple[URIRef, URIRef, Any]
+
+
+def _n3(term: URIRef | Literal) -> str:
+    return term.n3()
+
+
+@cache
+def ontology_triples() -> tuple[tuple[str, str, str], ...]:
+    """The ontology and concept schemes shipped with the package, as N-Triples terms."""
+    data = resources.files("ceasefire_kg.schema").joinpath("ontology.ttl").read_bytes()
+    return tuple(
+        (str(t.subject), str(t.predicate), str(t.object))
+        for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
+    )
+
+
+class Store:
+    """An embedded ceasefire-kg store kept in a folder.
+
+    Use :meth:`open` (read-write, one process at a time) or
+    :meth:`open_read_only`; both are context managers.
+
+    Args:
+        path: The store folder.
+        database: The opened Oxigraph database.
+    """
+
+    def __init__(self, path: Path, database: ox.Store) -> None:
+        self.path = path
+        self._db = database
+
+    # -- opening -------------------------------------------------------
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path) -> Iterator[Store]:
+        """Open (creating if needed) a store for reading and writing.
+
+        Raises:
+            StoreError: If the folder is not a store or another process holds it.
+        """
+        cls._prepare(path, create=True)
+        try:
+            database = ox.Store(str(path / _DATABASE))
+        except OSError as error:
+            raise StoreError(cls._explain_open_error(path, error)) from error
+        store = cls(path, database)
+        try:
+            yield store
+        finally:
+            database.flush()
+            del store._db
+
+    @classmethod
+    @contextmanager
+    def open_read_only(cls, path: Path) -> Iterator[Store]:
+        """Open an existing store without writing to it (works while another process writes).
+
+        Raises:
+            StoreError: If there is no store at ``path``.
+        """
+        cls._prepare(path, create=False)
+        try:
+            database = ox.Store.read_only(str(path / _DATABASE))
+        except OSError as error:
+            raise StoreError(cls._explain_open_error(path, error)) from error
+        yield cls(path, database)
+
+    @staticmethod
+    def _prepare(path: Path, *, create: bool) -> None:
+        marker = path / _MARKER
+        if marker.is_file():
+            return
+        if not create:
+            raise StoreError(
+                f"No ceasefire-kg store at {path}. Load article files first with 'ckg load PATH', "
+                "or point at an existing store with --store / CKG_STORE."
+            )
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise StoreError(
+                f"{path} exists and is not a ceasefire-kg store. Choose another folder with --store / CKG_STORE."
+            )
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            marker.write_text("ceasefire-kg embedded store (Oxigraph); do not edit by hand\n", encoding="utf-8")
+        except OSError as error:
+            raise StoreError(f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder.") from error
+
+    @staticmethod
+    def _explain_open_error(path: Path, error: OSError) -> str:
+        text = str(error)
+        if "lock" in text.lower():
+            return (
+                f"The store at {path} is in use by another ckg process. "
+                "Wait for it to finish, then try again."
+            )
+        return f"Cannot open the store at {path}: {text}"
+
+    # -- writing -------------------------------------------------------
+
+    def replace_graphs(self, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> None:
+        """Replace named graphs (and the ontology graph) in one transaction.
+
+        Each graph's previous content is removed and the new triples inserted;
+        if anything fails, the store is left exactly as it was.
+
+        Args:
+            graphs: ``(graph IRI, triples)`` pairs.
+        """
+        drops: list[str] = []
+        inserts: list[str] = []
+        for iri, triples in [(SCHEMA_GRAPH, None), *graphs]:
+            drops.append(f"DROP SILENT GRAPH {_n3(iri)}")
+            if triples is None:
+                body = "\n".join(f"{s} {p} {o} ." for s, p, o in ontology_triples())
+            else:
+                body = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples)
+            inserts.append(f"GRAPH {_n3(iri)} {{\n{body}\n}}")
+        update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
+        self._update(update)
+
+    def drop_articles(self, article_ids: Iterable[str]) -> None:
+        """Remove articles' named graphs in one transaction.
+
+        Raises:
+            StoreError: If an article is not in the store (nothing is removed).
+        """
+        ids = list(article_ids)
+        stored = set(self.article_ids())
+        missing = [article_id for article_id in ids if article_id not in stored]
+        if missing:
+            from difflib import get_close_matches
+
+            hints = []
+            for article_id in missing:
+                close = get_close_matches(article_id, sorted(stored), n=1)
+                hints.append(f"'{article_id}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+            raise StoreError(
+                f"No article {', '.join(hints)} in the store at {self.path}. "
+                "List stored articles with 'ckg articles'."
+            )
+        if ids:
+            self._update(" ;\n".join(f"DROP GRAPH {_n3(article_graph_iri(a))}" for a in ids))
+
+    def _update(self, update: str) -> None:
+        try:
+            self._db.update(update)
+        except (OSError, SyntaxError, ValueError) as error:
+            raise StoreError(f"Writing to the store at {self.path} failed; nothing was changed: {error}") from error
+
+    # -- reading -------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """Ids of the stored articles, sorted."""
+        return sorted(
+            graph.value[len(_ARTICLE_GRAPH_PREFIX):]
+            for graph in self._db.named_graphs()
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(_ARTICLE_GRAPH_PREFIX)
+        )
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Number of triples in each named graph, by graph IRI."""
+        rows = self._db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def typed_resources(self, type_iri: URIRef, exclude_graphs: Iterable[URIRef] = ()) -> list[tuple[str, str]]:
+        """``(resource IRI, type IRI)`` of every stored resource of a class, outside some graphs.
+
+        Args:
+            type_iri: Return resources of this class (or of every class when ``RDF.type``).
+            exclude_graphs: Graphs to ignore (those a load is about to replace).
+        """
+        excluded = {str(iri) for iri in exclude_graphs}
+        type_node = None if type_iri == RDF.type else ox.NamedNode(str(type_iri))
+        found: set[tuple[str, str]] = set()
+        for quad in self._db.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), type_node, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and graph.value in excluded:
+                continue
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                found.add((quad.subject.value, quad.object.value))
+        return sorted(found)
+
+    def count_triples(self) -> int:
+        """Number of distinct triples in the union of all graphs."""
+        rows = self._db.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(rows))["n"].value)
+
+    def query(self, sparql: str, **bindings: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query over the union of all graphs."""
+        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, **bindings)
+
+    def export(self, output: IO[bytes], format_name: str) -> int:
+        """Write the stored graph in a stable order, with the project's prefixes.
+
+        Triple formats (turtle, ntriples) get the union of all graphs, each triple
+        once; dataset formats (nquads, trig, jsonld) keep the named graphs.
+
+        Args:
+            output: Binary stream to write to.
+            format_name: One of :data:`EXPORT_FORMATS`.
+
+        Returns:
+            The number of triples or quads written.
+        """
+        rdf_format = EXPORT_FORMATS[format_name]
+        quads = self._db.quads_for_pattern(None, None, None, None)
+        items: list[Any]
+        if rdf_format.supports_datasets:
+            items = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        else:
+            unique = {(q.subject, q.predicate, q.object) for q in quads}
+            items = [ox.Triple(*t) for t in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD) else None
+        ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
+        return len(items)

@@ -1,0 +1,500 @@
+"""Check article-fact files: structure (JSON Schema), references, ids, dates, quotes.
+
+Every check runs over every file of a load and all problems are reported
+together, each with its file, line, fact and field, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.reader import MAX_FILE_BYTES, JsonPath, SourceFile, read_sources
+from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
+
+logger = logging.getLogger(__name__)
+
+#: Sections of an article file that hold things with ids, and the kind of each.
+SECTION_KINDS: dict[str, str] = {
+    "actors": "actor",
+    "scopes": "scope",
+    "proposals": "proposal",
+    "demands": "demand",
+    "positions": "position",
+    "claims": "claim",
+    "events": "event",
+}
+
+#: Fields that refer to other things: (section, field) -> kind referred to.
+REFERENCE_FIELDS: dict[tuple[str, str], str] = {
+    ("actors", "represents"): "actor",
+    ("actors", "member_of"): "actor",
+    ("scopes", "broader"): "scope",
+    ("proposals", "proposed_by"): "actor",
+    ("proposals", "parties"): "actor",
+    ("proposals", "mediators"): "actor",
+    ("proposals", "scope"): "scope",
+    ("demands", "by"): "actor",
+    ("demands", "of"): "actor",
+    ("demands", "precondition_for"): "proposal",
+    ("positions", "actor"): "actor",
+    ("positions", "proposal"): "proposal",
+    ("positions", "conditions"): "demand",
+    ("positions", "supersedes"): "position",
+    ("claims", "by"): "actor",
+    ("claims", "accused"): "actor",
+    ("claims", "proposal"): "proposal",
+    ("claims", "events"): "event",
+    ("claims", "scopes"): "scope",
+    ("claims", "denies"): "claim",
+    ("events", "by"): "actor",
+    ("events", "participants"): "actor",
+    ("events", "targets"): "actor",
+    ("events", "mediators"): "actor",
+    ("events", "concerns"): "proposal",
+}
+
+DATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "proposals": ("proposed_on", "declared_on", "effective_from", "ended_on"),
+    "demands": ("as_of",),
+    "positions": ("as_of",),
+    "claims": ("date",),
+    "events": ("date",),
+}
+
+BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
+
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                              "\u00ab": '"', "\u00bb": '"'})
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_quote_text(text: str) -> str:
+    """Fold quote-mark styles and runs of whitespace, for matching quotes to texts."""
+    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+@dataclass
+class RegistryFile:
+    """A shared actor registry."""
+
+    source: SourceFile
+    registry_id: str
+    actors: list[dict[str, Any]]
+
+
+@dataclass
+class ArticleFile:
+    """One article's facts, checked and ready to turn into RDF.
+
+    Attributes:
+        source: The parsed file.
+        registries: The registries it references, resolved.
+        text_path: The full text its quotes were checked against, if any.
+        quotes_checked: How many quotes were found in that text.
+    """
+
+    source: SourceFile
+    registries: list[RegistryFile] = field(default_factory=list)
+    text_path: Path | None = None
+    quotes_checked: int = 0
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The file's content."""
+        return self.source.data
+
+    @property
+    def article_id(self) -> str:
+        """The article's id."""
+        return self.data["article"]["id"]
+
+    def facts(self, section: str) -> list[dict[str, Any]]:
+        """Return the entries of one section (empty when absent)."""
+        return self.data.get(section, [])
+
+    def actor_names(self) -> dict[str, str]:
+        """Names of every actor this article can refer to, by id."""
+        names = {actor["id"]: actor["name"] for registry in self.registries for actor in registry.actors}
+        names.update({actor["id"]: actor["name"] for actor in self.facts("actors")})
+        return names
+
+
+@dataclass
+class CheckedCorpus:
+    """Everything one validate or load run read, all checks passed."""
+
+    articles: list[ArticleFile]
+    registries: list[RegistryFile]
+
+    @property
+    def fact_count(self) -> int:
+        """How many entries (actors, proposals, demands …) the articles hold."""
+        return sum(len(article.facts(section)) for article in self.articles for section in SECTION_KINDS)
+
+
+@cache
+def _root_schema() -> dict[str, Any]:
+    text = resources.files("ceasefire_kg.schema").joinpath("article-facts.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(definition: str | None) -> Draft202012Validator:
+    root = _root_schema()
+    schema = root if definition is None else {"$defs": root["$defs"], "$ref": f"#/$defs/{definition}"}
+    return Draft202012Validator(schema)
+
+
+def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders into the YAML files to read, in a stable order.
+
+    Args:
+        paths: Files or folders as the user gave them.
+
+    Returns:
+        The files, and a problem for each path that does not exist or holds no YAML.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), "the folder holds no .yaml or .yml files.", "Point at fact files or a folder of them."))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), "no such file or folder.", "Check the path."))
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), problems
+
+
+def check_paths(
+    paths: Iterable[Path],
+    *,
+    text_dirs: Iterable[Path] = (),
+    known_positions: Callable[[], set[str]] = set,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> CheckedCorpus:
+    """Read and check fact files and folders; raise with every problem found.
+
+    Args:
+        paths: Fact files, registry files or folders of them.
+        text_dirs: Folders where ``<article id>.txt`` full texts are looked up.
+        known_positions: Ids of positions already stored, which ``supersedes`` may name.
+        max_bytes: Refuse files larger than this.
+
+    Returns:
+        The checked articles and registries.
+
+    Raises:
+        InputError: With every problem of every file; nothing was checked half.
+    """
+    files, problems = find_fact_files(paths)
+    sources, read_problems = read_sources(files, max_bytes)
+    problems.extend(read_problems)
+    checker = _Checker(list(text_dirs), max_bytes, problems)
+    corpus = checker.run(sources, known_positions)
+    if problems:
+        raise InputError(problems)
+    return corpus
+
+
+def _fact_label(source: SourceFile, path: JsonPath) -> str | None:
+    if len(path) >= 2 and path[0] in SECTION_KINDS and isinstance(path[1], int):
+        entries = source.data.get(path[0])
+        entry = entries[path[1]] if isinstance(entries, list) and path[1] < len(entries) else None
+        fact_id = entry.get("id") if isinstance(entry, dict) else None
+        kind = SECTION_KINDS[str(path[0])]
+        return f"{kind} '{fact_id}'" if isinstance(fact_id, str) else f"{kind} #{path[1] + 1}"
+    if path and path[0] == "article":
+        article = source.data.get("article")
+        article_id = article.get("id") if isinstance(article, dict) else None
+        return f"article '{article_id}'" if isinstance(article_id, str) else "article"
+    return None
+
+
+def _did_you_mean(value: object, choices: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{matches[0]}'?" if matches else ""
+
+
+def _type_name(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+_EXPECTED = {"string": "text", "integer": "a whole number", "boolean": "true or false",
+             "array": "a list", "object": "a mapping", "number": "a number"}
+
+
+def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem]:
+    """Translate one JSON Schema error into messages a user can act on."""
+    path: JsonPath = tuple(error.absolute_path)
+    fact = _fact_label(source, path)
+    field_name = next((str(part) for part in reversed(path) if isinstance(part, str)), None)
+    line = source.line_of(path)
+    validator, value, instance = error.validator, error.validator_value, error.instance
+
+    def problem(message: str, hint: str, *, at: JsonPath = path, name: str | None = field_name) -> Problem:
+        return Problem(source.name, message, hint, line=source.line_of(at), fact=fact, field=name)
+
+    if validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        return [
+            problem(f"unknown field '{extra}'.",
+                    f"Allowed fields: {', '.join(allowed)}.{_did_you_mean(extra, allowed)}",
+                    at=(*path, extra), name=extra)
+            for extra in sorted(set(instance) - set(allowed))
+        ]
+    if validator == "required":
+        missing = [name for name in value if name not in instance]
+        return [problem(f"missing required field '{name}'.", f"Add '{name}:' to this entry.", name=name)
+                for name in missing]
+    if validator == "enum":
+        options = [str(option) for option in value]
+        return [problem(f"unknown value '{instance}'.",
+                        f"Use one of: {', '.join(options)}.{_did_you_mean(instance, options)}")]
+    if validator == "type":
+        expected = _EXPECTED.get(str(value), str(value))
+        return [problem(f"expected {expected}, got {_type_name(instance)} ({instance!r}).",
+                        f"Write {expected} here.")]
+    if validator == "pattern":
+        description = error.schema.get("description") or f"text matching {value}"
+        return [problem(f"'{instance}' is not valid here.", f"Expected: {description}")]
+    if validator in ("minLength", "maxLength", "minimum", "maximum", "minItems"):
+        return [problem(f"{error.message}.", "Correct the value.")]
+    return [problem(f"{error.message}.", "See schema/article-facts.schema.json for the format.")]
+
+
+class _Checker:
+    """One run of checks over a set of sources; appends to ``problems``."""
+
+    def __init__(self, text_dirs: list[Path], max_bytes: int, problems: list[Problem]) -> None:
+        self.text_dirs = text_dirs
+        self.max_bytes = max_bytes
+        self.problems = problems
+        self.registries: dict[Path, RegistryFile] = {}
+
+    def run(self, sources: list[SourceFile], known_positions: Callable[[], set[str]]) -> CheckedCorpus:
+        articles: list[ArticleFile] = []
+        for source in sources:
+            if isinstance(source.data, dict) and "registry" in source.data and "article" not in source.data:
+                self._registry(source)
+            elif self._structure_ok(source, None):
+                articles.append(ArticleFile(source))
+        self._check_article_ids(articles)
+        positions_in_run = {p["id"] for article in articles for p in article.facts("positions")}
+        stored_positions: set[str] | None = None
+        for article in articles:
+            article.registries = self._article_registries(article)
+            needs_store = any(
+                p.get("supersedes") and p["supersedes"] not in positions_in_run for p in article.facts("positions")
+            )
+            if needs_store and stored_positions is None:
+                stored_positions = known_positions()
+            self._check_article(article, positions_in_run | (stored_positions or set()))
+        return CheckedCorpus(articles, list(self.registries.values()))
+
+    # -- structure -----------------------------------------------------
+
+    def _structure_ok(self, source: SourceFile, definition: str | None) -> bool:
+        if not isinstance(source.data, dict):
+            self.problems.append(Problem(source.name, f"expected a mapping at the top level, got {_type_name(source.data)}.",
+                                         "Start the file with 'article:' (or 'registry:' for an actor registry).", line=1))
+            return False
+        errors = sorted(_validator(definition).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
+        for error in errors:
+            self.problems.extend(_schema_problems(source, error))
+        return not errors
+
+    def _registry(self, source: SourceFile) -> RegistryFile | None:
+        key = source.path.resolve()
+        if key in self.registries:
+            return self.registries[key]
+        if not self._structure_ok(source, "registry"):
+            return None
+        registry = RegistryFile(source, source.data["registry"], source.data["actors"])
+        self._check_unique(source, "actors", registry.actors)
+        ids = {actor["id"] for actor in registry.actors}
+        for index, actor in enumerate(registry.actors):
+            for name in ("represents", "member_of"):
+                self._check_refs(source, ("actors", index, name), actor.get(name), ids, "actor",
+                                 "Declare that actor in this registry too.")
+        self.registries[key] = registry
+        return registry
+
+    def _article_registries(self, article: ArticleFile) -> list[RegistryFile]:
+        found: list[RegistryFile] = []
+        base = article.source.path.parent
+        for index, relative in enumerate(article.data.get("registries", [])):
+            path = base / relative
+            if not path.is_file():
+                self._add(article.source, ("registries", index), f"registry file '{relative}' not found (looked for {path}).",
+                          "Give its path relative to this file.", field_name="registries")
+                continue
+            if path.resolve() not in self.registries:
+                sources, problems = read_sources([path], self.max_bytes)
+                self.problems.extend(problems)
+                if not sources or self._registry(sources[0]) is None:
+                    continue
+            registry = self.registries[path.resolve()]
+            found.append(registry)
+        return found
+
+    # -- articles ------------------------------------------------------
+
+    def _check_article_ids(self, articles: list[ArticleFile]) -> None:
+        first: dict[str, ArticleFile] = {}
+        for article in articles:
+            other = first.setdefault(article.article_id, article)
+            if other is not article:
+                self._add(article.source, ("article", "id"),
+                          f"article id '{article.article_id}' is also used by {other.source.name}.",
+                          "Each article needs its own id.", field_name="id")
+
+    def _check_article(self, article: ArticleFile, positions: set[str]) -> None:
+        source = article.source
+        ids: dict[str, set[str]] = {}
+        for section, kind in SECTION_KINDS.items():
+            ids[kind] = self._check_unique(source, section, article.facts(section))
+        registry_actors = {actor["id"]: registry for registry in article.registries for actor in registry.actors}
+        for index, actor in enumerate(article.facts("actors")):
+            if actor["id"] in registry_actors:
+                self._add(source, ("actors", index, "id"),
+                          f"actor '{actor['id']}' is already declared in registry {registry_actors[actor['id']].source.name}.",
+                          "Remove it here, or give this actor another id.", field_name="id")
+        resolvable = {
+            "actor": ids["actor"] | set(registry_actors),
+            "scope": ids["scope"] | BUILTIN_SCOPES,
+            "proposal": ids["proposal"],
+            "demand": ids["demand"],
+            "event": ids["event"],
+            "claim": ids["claim"],
+            "position": ids["position"] | positions,
+        }
+        hints = {
+            "actor": "Declare it under 'actors:' or in a registry listed under 'registries:'.",
+            "scope": f"Use a built-in scope ({', '.join(sorted(BUILTIN_SCOPES))}) or add it under 'scopes:'.",
+            "position": "Name a position of this file, of another file in this load, or already stored.",
+        }
+        for (section, field_name), kind in REFERENCE_FIELDS.items():
+            for index, entry in enumerate(article.facts(section)):
+                self._check_refs(source, (section, index, field_name), entry.get(field_name), resolvable[kind], kind,
+                                 hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."))
+        self._check_dates(article)
+        self._check_quotes(article)
+
+    def _check_unique(self, source: SourceFile, section: str, entries: list[dict[str, Any]]) -> set[str]:
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            fact_id = entry["id"]
+            if fact_id in seen:
+                first_line = source.line_of((section, seen[fact_id]))
+                self._add(source, (section, index, "id"),
+                          f"duplicate id '{fact_id}' in '{section}' (first declared on line {first_line}).",
+                          "Give each entry its own id, or merge the two.", field_name="id")
+            else:
+                seen[fact_id] = index
+        return set(seen)
+
+    def _check_refs(self, source: SourceFile, path: JsonPath, value: str | list[str] | None, known: set[str],
+                    kind: str, hint: str) -> None:
+        if value is None:
+            return
+        values = [value] if isinstance(value, str) else value
+        for position, target in enumerate(values):
+            if target not in known:
+                at = path if isinstance(value, str) else (*path, position)
+                self._add(source, at, f"unknown {kind} '{target}'.{_did_you_mean(target, known)}", hint,
+                          field_name=str(path[-1]))
+
+    def _check_dates(self, article: ArticleFile) -> None:
+        source = article.source
+        published = self._parse_date(source, ("article", "published"), article.data["article"]["published"])
+        for section, names in DATE_FIELDS.items():
+            for index, entry in enumerate(article.facts(section)):
+                parsed = {name: self._parse_date(source, (section, index, name), entry[name])
+                          for name in names if name in entry}
+                as_of = parsed.get("as_of")
+                if as_of and published and as_of > published:
+                    self._add(source, (section, index, "as_of"),
+                              f"as_of {as_of} is after the article was published ({published}).",
+                              "An article can only report stances and demands up to its own date.", field_name="as_of")
+                start, end = parsed.get("effective_from"), parsed.get("ended_on")
+                if start and end and end < start:
+                    self._add(source, (section, index, "ended_on"),
+                              f"ended_on {end} is before effective_from {start}.", "Swap or correct the dates.",
+                              field_name="ended_on")
+
+    def _parse_date(self, source: SourceFile, path: JsonPath, value: str) -> date | None:
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            self._add(source, path, f"'{value}' is not a real date ({error}).",
+                      "Write an existing calendar date as YYYY-MM-DD.", field_name=str(path[-1]))
+            return None
+
+    def _check_quotes(self, article: ArticleFile) -> None:
+        text_path = self._find_text(article)
+        if text_path is None:
+            return
+        try:
+            text = text_path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            self._add(article.source, ("article", "text"),
+                      f"the article text {text_path} is not valid UTF-8 (offset {error.start}).",
+                      "Save the text as UTF-8.", field_name="text")
+            return
+        haystack = normalise_quote_text(text)
+        article.text_path = text_path
+        for section in SECTION_KINDS:
+            for index, entry in enumerate(article.facts(section)):
+                quote = entry.get("quote")
+                if quote is None:
+                    continue
+                if normalise_quote_text(quote) in haystack:
+                    article.quotes_checked += 1
+                else:
+                    self._add(article.source, (section, index, "quote"),
+                              f"quote not found in the article text {text_path}.",
+                              "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
+                              "words and punctuation may not).", field_name="quote")
+
+    def _find_text(self, article: ArticleFile) -> Path | None:
+        meta = article.data["article"]
+        base = article.source.path.parent
+        if "text" in meta:
+            path = base / meta["text"]
+            if not path.is_file():
+                self._add(article.source, ("article", "text"), f"text file '{meta['text']}' not found (looked for {path}).",
+                          "Give the article's full text path relative to this file, or remove 'text:'.", field_name="text")
+                return None
+            return path
+        for folder in (base, *self.text_dirs):
+            candidate = folder / f"{article.article_id}.txt"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _add(self, source: SourceFile, path: JsonPath, message: str, hint: str, *, field_name: str | None = None) -> None:
+        self.problems.append(Problem(source.name, message, hint, line=source.line_of(path),
+                                     fact=_fact_label(source, path), field=field_name))

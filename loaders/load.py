@@ -1,0 +1,196 @@
+"""Validate and load article-fact files into the embedded store, all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
+from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs
+from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
+from ceasefire_kg.shacl import ontology_graph, shape_violations
+from ceasefire_kg.store import Store
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ArticleSummary:
+    """What one article contributed to a load."""
+
+    article_id: str
+    file: str
+    triples: int
+    facts: int
+    text: str | None
+    quotes_checked: int
+
+
+@dataclass
+class LoadReport:
+    """What a validate or load run found (and, for a load, stored)."""
+
+    articles: list[ArticleSummary]
+    registries: list[str]
+    triples: int
+    stored: bool
+
+    def describe(self) -> str:
+        """A short human summary, one line per article."""
+        lines = []
+        for article in self.articles:
+            checked = (
+                f"{article.quotes_checked} quotes found in {article.text}"
+                if article.text
+                else "no article text, quotes not checked"
+            )
+            lines.append(f"  {article.article_id}: {article.facts} facts, {article.triples} triples; {checked}")
+        verb = "Loaded" if self.stored else "Valid:"
+        header = (
+            f"{verb} {len(self.articles)} article{'s' if len(self.articles) != 1 else ''}"
+            f" and {len(self.registries)} registr{'ies' if len(self.registries) != 1 else 'y'}"
+            f" ({self.triples} triples)."
+        )
+        return "\n".join([header, *lines])
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def validate_paths(
+    paths: Iterable[Path],
+    *,
+    store: Store | None = None,
+    text_dirs: Iterable[Path] = (),
+    on_progress: Progress = _noop,
+) -> tuple[CheckedCorpus, list[NamedGraph], LoadReport]:
+    """Check fact files completely (format, references, quotes, shapes) without storing.
+
+    Args:
+        paths: Fact files, registry files or folders.
+        store: The store the files would be loaded into, if any; positions it
+            holds may be superseded, and the shapes are checked in its context.
+        text_dirs: Folders where ``<article id>.txt`` texts are looked up.
+        on_progress: Called with a short message as each stage starts.
+
+    Returns:
+        The checked corpus, its named graphs, and a report.
+
+    Raises:
+        InputError: With every problem found in every file.
+    """
+    on_progress("Reading and checking files")
+
+    def stored_positions() -> set[str]:
+        if store is None:
+            return set()
+        return {iri.rsplit("/", 1)[1] for iri, _ in store.typed_resources(CF.Position)}
+
+    corpus = check_paths(paths, text_dirs=text_dirs, known_positions=stored_positions)
+    on_progress("Building RDF")
+    graphs = corpus_graphs(corpus)
+    on_progress("Checking SHACL shapes")
+    problems = _shape_problems(corpus, graphs, store)
+    if problems:
+        raise InputError(problems)
+    summaries = [
+        ArticleSummary(
+            article.article_id,
+            article.source.name,
+            len(graph.triples),
+            sum(len(article.facts(section)) for section in SECTION_KINDS),
+            str(article.text_path) if article.text_path else None,
+            article.quotes_checked,
+        )
+        for article, graph in zip(corpus.articles, graphs[len(corpus.registries):])
+    ]
+    report = LoadReport(
+        summaries,
+        [registry.registry_id for registry in corpus.registries],
+        sum(len(graph.triples) for graph in graphs),
+        stored=False,
+    )
+    return corpus, graphs, report
+
+
+def load_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    text_dirs: Iterable[Path] = (),
+    on_progress: Progress = _noop,
+) -> LoadReport:
+    """Validate fact files and store them, replacing earlier versions of the same articles.
+
+    The load is all or nothing: if any file has a problem, nothing is written;
+    the write itself is one transaction.
+
+    Raises:
+        InputError: With every problem found; the store is unchanged.
+        StoreError: If the store cannot be written; it is unchanged.
+    """
+    _, graphs, report = validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=on_progress)
+    on_progress(f"Writing {report.triples} triples")
+    store.replace_graphs((graph.iri, graph.triples) for graph in graphs)
+    report.stored = True
+    return report
+
+
+def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
+    data = Graph()
+    new_subjects: set[URIRef] = set()
+    for graph in graphs:
+        for triple in graph.triples:
+            data.add(triple)
+            new_subjects.add(triple[0])
+    data += ontology_graph()
+    if store is not None:
+        # Types of what is already stored, so references to it can be checked.
+        replaced = [graph.iri for graph in graphs]
+        for subject, type_iri in store.typed_resources(RDF.type, exclude_graphs=replaced):
+            data.add((URIRef(subject), RDF.type, URIRef(type_iri)))
+    locate = _locator(corpus)
+    problems = []
+    for violation in shape_violations(data):
+        if violation.focus not in new_subjects:
+            continue
+        file, line, fact = locate.get(violation.focus, (graphs[0].source, None, None))
+        field_name = violation.path.split("#")[-1].split("/")[-1] if violation.path else None
+        problems.append(
+            Problem(file, f"{violation.message}.", "Check this fact against schema/shapes.ttl.",
+                    line=line, fact=fact, field=field_name)
+        )
+    return problems
+
+
+def _locator(corpus: CheckedCorpus) -> dict[URIRef, tuple[str, int | None, str]]:
+    """Where each resource a load creates was written: file, line, fact label."""
+    located: dict[URIRef, tuple[str, int | None, str]] = {}
+    for registry in corpus.registries:
+        for index, actor in enumerate(registry.actors):
+            located[entity_iri("actor", actor["id"])] = (
+                registry.source.name, registry.source.line_of(("actors", index)), f"actor '{actor['id']}'"
+            )
+    for article in corpus.articles:
+        source = article.source
+        located[entity_iri("article", article.article_id)] = (
+            source.name, source.line_of(("article",)), f"article '{article.article_id}'"
+        )
+        for section, kind in SECTION_KINDS.items():
+            if kind == "scope":
+                continue
+            for index, entry in enumerate(article.facts(section)):
+                where = (source.name, source.line_of((section, index)), f"{kind} '{entry['id']}'")
+                located[entity_iri(kind, entry["id"])] = where
+                located[quote_iri(article.article_id, kind, entry["id"])] = where
+                located[status_record_iri(article.article_id, kind, entry["id"])] = where
+    return located
