@@ -33,6 +33,7 @@ DEFAULT_STORE = Path(".ckg")
 _MARKER = "ckg-store"
 _DATABASE = "oxigraph"
 _ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: Export formats by the name users type.
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -48,6 +49,19 @@ Triple = tuple[URIRef, URIRef, Any]
 
 def _n3(term: URIRef | Literal) -> str:
     return term.n3()
+
+
+def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # rdflib writes plain strings without a datatype; keep them equal.
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise StoreError(f"unexpected blank node {term} in the store")
 
 
 @cache
@@ -226,6 +240,22 @@ class Store:
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
                 found.add((quad.subject.value, quad.object.value))
         return sorted(found)
+
+    def triples_about(self, subjects: Iterable[URIRef], exclude_graphs: Iterable[URIRef] = ()) -> set[Triple]:
+        """Stored triples whose subject is one of ``subjects``, outside some graphs.
+
+        Args:
+            subjects: Resources to describe.
+            exclude_graphs: Graphs to ignore (those a load is about to replace).
+        """
+        excluded = {str(iri) for iri in exclude_graphs}
+        found: set[Triple] = set()
+        for subject in subjects:
+            for quad in self._db.quads_for_pattern(ox.NamedNode(str(subject)), None, None, None):
+                if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in excluded:
+                    continue
+                found.add((subject, URIRef(quad.predicate.value), _to_rdflib(quad.object)))
+        return found
 
     def count_triples(self) -> int:
         """Number of distinct triples in the union of all graphs."""

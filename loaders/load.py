@@ -154,8 +154,12 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
             new_subjects.add(triple[0])
     data += ontology_graph()
     if store is not None:
-        # Types of what is already stored, so references to it can be checked.
+        # The shapes hold for the union of all graphs: add what other stored
+        # articles say about the same resources, and the types of everything
+        # stored, so that references to stored resources can be checked.
         replaced = [graph.iri for graph in graphs]
+        for triple in store.triples_about(new_subjects, exclude_graphs=replaced):
+            data.add(triple)
         for subject, type_iri in store.typed_resources(RDF.type, exclude_graphs=replaced):
             data.add((URIRef(subject), RDF.type, URIRef(type_iri)))
     locate = _locator(corpus)

@@ -1,0 +1,24 @@
+"""Paths the tests share: the repository's examples and the seed article's text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "articles"
+SEED_ARTICLE = "2025-03-19-trump-zelensky-call"
+#: The seed article's full text is not part of the repository; it sits beside it.
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def seed_text_dir() -> list[Path]:
+    """The folder holding the seed article's text: required in CI, else skip when absent."""
+    if (CORPUS / f"{SEED_ARTICLE}.txt").is_file():
+        return [CORPUS]
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"The seed article's text is missing: expected {CORPUS / SEED_ARTICLE}.txt")
+    pytest.skip(f"the seed article's text is not at {CORPUS}")
+    raise AssertionError("unreachable")
