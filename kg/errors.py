@@ -8,3 +8,119 @@ from __future__ import annotations
 
 class CkgError(Exception):
     """Base class of every error ceasefire-kg reports to a user."""
+
+
+# --- Managed local Neo4j server (ceasefire_kg.neo4j_server) -----------------
+
+
+class Neo4jServerError(CkgError):
+    """The managed local Neo4j server could not be installed, started or stopped."""
+
+
+class JavaNotFound(Neo4jServerError):
+    """No usable Java runtime: none found, or older than Neo4j needs."""
+
+
+class MavenNotFound(Neo4jServerError):
+    """Maven is needed to download Neo4j's jars but is not installed."""
+
+
+class MavenResolveFailed(Neo4jServerError):
+    """Maven could not download (resolve) Neo4j's jars."""
+
+
+class PortInUse(Neo4jServerError):
+    """A port the server needs is already taken by another program."""
+
+
+class ServerDiedDuringStart(Neo4jServerError):
+    """The Neo4j process exited while it was starting."""
+
+
+class ServerStartTimedOut(Neo4jServerError):
+    """The Neo4j process kept running but did not answer on Bolt in time."""
+
+
+class InvalidServerSetting(Neo4jServerError):
+    """A server setting (password, port, memory size, ...) is not acceptable."""
+
+
+class WrongPassword(Neo4jServerError):
+    """The server's data folder was initialised with another password."""
+
+
+class StoreError(CkgError):
+    """The embedded store cannot be opened, read or written."""
+
+
+class InputError(CkgError):
+    """Article-fact files that cannot be loaded; carries every problem found.
+
+    Args:
+        problems: What is wrong, each with its file, line, fact and field.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        count = len(self.problems)
+        files = len({problem.file for problem in self.problems})
+        header = (
+            f"{count} problem{'s' if count != 1 else ''} in {files} "
+            f"file{'s' if files != 1 else ''}; nothing was stored:"
+        )
+        return "\n".join([header, *(problem.describe() for problem in self.problems)])
+
+
+class Problem:
+    """One thing wrong with an input file, located as precisely as possible.
+
+    Args:
+        file: The file, as the user named it.
+        message: What is wrong.
+        hint: How to fix it.
+        line: 1-based line number, when known.
+        fact: The fact it concerns, as ``kind 'id'`` (for example ``demand 'x'``).
+        field: The field it concerns.
+    """
+
+    __slots__ = ("file", "message", "hint", "line", "fact", "field")
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        hint: str = "",
+        *,
+        line: int | None = None,
+        fact: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.message = message
+        self.hint = hint
+        self.line = line
+        self.fact = fact
+        self.field = field
+
+    def sort_key(self) -> tuple[str, int, str]:
+        """Order problems by file, then line, then message."""
+        return (self.file, self.line or 0, self.message)
+
+    def describe(self) -> str:
+        """Render as ``file:line: fact, field: message. hint``."""
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        subject = ", ".join(
+            part
+            for part in (self.fact, f"field '{self.field}'" if self.field else None)
+            if part
+        )
+        text = f"{where}: {subject + ': ' if subject else ''}{self.message}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"Problem({self.describe()!r})"

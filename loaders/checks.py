@@ -22,21 +22,17 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
-from ceasefire_kg.loaders.reader import MAX_FILE_BYTES, JsonPath, SourceFile, read_sources
+from ceasefire_kg.loaders.reader import (
+    MAX_FILE_BYTES,
+    SECTION_KINDS,
+    JsonPath,
+    SourceFile,
+    fact_label,
+    read_sources,
+)
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
-
-#: Sections of an article file that hold things with ids, and the kind of each.
-SECTION_KINDS: dict[str, str] = {
-    "actors": "actor",
-    "scopes": "scope",
-    "proposals": "proposal",
-    "demands": "demand",
-    "positions": "position",
-    "claims": "claim",
-    "events": "event",
-}
 
 #: Fields that refer to other things: (section, field) -> kind referred to.
 REFERENCE_FIELDS: dict[tuple[str, str], str] = {
@@ -86,6 +82,30 @@ _WHITESPACE = re.compile(r"\s+")
 def normalise_quote_text(text: str) -> str:
     """Fold quote-mark styles and runs of whitespace, for matching quotes to texts."""
     return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+def _matched_start(quote: str, text: str) -> int:
+    """Length of the longest start of ``quote`` that occurs somewhere in ``text``."""
+    low, high = 0, len(quote)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _where_quote_differs(quote: str, text: str) -> str:
+    """Say how far a quote that is not in ``text`` matches it (both normalised), for messages."""
+    matched = _matched_start(quote, text)
+    if " " not in quote[:matched]:
+        return f"not even its first word ('{quote.split(' ', 1)[0][:40]}') is there"
+    head = quote[:matched]
+    tail = head if len(head) <= 40 else "…" + head[-39:]
+    rest = quote[matched:]
+    rest = rest if len(rest) <= 40 else rest[:39] + "…"
+    return f"the text has '{tail}' but then differs at '{rest}'"
 
 
 @dataclass
@@ -212,24 +232,15 @@ def check_paths(
     sources, read_problems = read_sources(files, max_bytes)
     problems.extend(read_problems)
     checker = _Checker(list(text_dirs), max_bytes, problems)
-    corpus = checker.run(sources, known_positions)
+    read = {source.path.resolve() for source in sources}
+    corpus = checker.run(sources, known_positions, unreadable=[file for file in files if file.resolve() not in read])
     if problems:
         raise InputError(problems)
     return corpus
 
 
 def _fact_label(source: SourceFile, path: JsonPath) -> str | None:
-    if len(path) >= 2 and path[0] in SECTION_KINDS and isinstance(path[1], int):
-        entries = source.data.get(path[0])
-        entry = entries[path[1]] if isinstance(entries, list) and path[1] < len(entries) else None
-        fact_id = entry.get("id") if isinstance(entry, dict) else None
-        kind = SECTION_KINDS[str(path[0])]
-        return f"{kind} '{fact_id}'" if isinstance(fact_id, str) else f"{kind} #{path[1] + 1}"
-    if path and path[0] == "article":
-        article = source.data.get("article")
-        article_id = article.get("id") if isinstance(article, dict) else None
-        return f"article '{article_id}'" if isinstance(article_id, str) else "article"
-    return None
+    return fact_label(source.data, path)
 
 
 def _did_you_mean(value: object, choices: Iterable[str]) -> str:
@@ -240,6 +251,11 @@ def _did_you_mean(value: object, choices: Iterable[str]) -> str:
 def _type_name(value: object) -> str:
     return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
             dict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """Cut a value shown in a message, so that one long value does not flood the report."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _EXPECTED = {"string": "text", "integer": "a whole number", "boolean": "true or false",
@@ -275,12 +291,18 @@ def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem
                         f"Use one of: {', '.join(options)}.{_did_you_mean(instance, options)}")]
     if validator == "type":
         expected = _EXPECTED.get(str(value), str(value))
-        return [problem(f"expected {expected}, got {_type_name(instance)} ({instance!r}).",
+        return [problem(f"expected {expected}, got {_type_name(instance)} ({_shorten(repr(instance))}).",
                         f"Write {expected} here.")]
     if validator == "pattern":
         description = error.schema.get("description") or f"text matching {value}"
-        return [problem(f"'{instance}' is not valid here.", f"Expected: {description}")]
-    if validator in ("minLength", "maxLength", "minimum", "maximum", "minItems"):
+        return [problem(f"'{_shorten(str(instance))}' is not valid here.", f"Expected: {description}")]
+    if validator == "maxLength":
+        shorten = "Quote only the span that supports the fact." if field_name == "quote" else "Shorten it."
+        return [problem(f"the text is {len(instance)} characters long, over the limit of {value}.", shorten)]
+    if validator == "minLength":
+        return [problem(f"the text is {len(instance)} character{'s' if len(instance) != 1 else ''} long, "
+                        f"under the minimum of {value}.", "Write it out in full.")]
+    if validator in ("minimum", "maximum", "minItems"):
         return [problem(f"{error.message}.", "Correct the value.")]
     return [problem(f"{error.message}.", "See schema/article-facts.schema.json for the format.")]
 
@@ -293,8 +315,12 @@ class _Checker:
         self.max_bytes = max_bytes
         self.problems = problems
         self.registries: dict[Path, RegistryFile] = {}
+        #: Registry files already found unreadable or invalid (their problems are reported once).
+        self.bad_registries: set[Path] = set()
 
-    def run(self, sources: list[SourceFile], known_positions: Callable[[], set[str]]) -> CheckedCorpus:
+    def run(self, sources: list[SourceFile], known_positions: Callable[[], set[str]],
+            unreadable: Iterable[Path] = ()) -> CheckedCorpus:
+        self.bad_registries.update(path.resolve() for path in unreadable)
         articles: list[ArticleFile] = []
         for source in sources:
             if isinstance(source.data, dict) and "registry" in source.data and "article" not in source.data:
@@ -331,6 +357,7 @@ class _Checker:
         if key in self.registries:
             return self.registries[key]
         if not self._structure_ok(source, "registry"):
+            self.bad_registries.add(key)
             return None
         registry = RegistryFile(source, source.data["registry"], source.data["actors"])
         self._check_unique(source, "actors", registry.actors)
@@ -338,7 +365,7 @@ class _Checker:
         for index, actor in enumerate(registry.actors):
             for name in ("represents", "member_of"):
                 self._check_refs(source, ("actors", index, name), actor.get(name), ids, "actor",
-                                 "Declare that actor in this registry too.")
+                                 "Declare that actor in this registry too.", own_id=actor["id"])
         self.registries[key] = registry
         return registry
 
@@ -351,10 +378,15 @@ class _Checker:
                 self._add(article.source, ("registries", index), f"registry file '{relative}' not found (looked for {path}).",
                           "Give its path relative to this file.", field_name="registries")
                 continue
+            if path.resolve() in self.bad_registries:
+                continue  # Its problems are already reported.
             if path.resolve() not in self.registries:
                 sources, problems = read_sources([path], self.max_bytes)
                 self.problems.extend(problems)
-                if not sources or self._registry(sources[0]) is None:
+                if not sources:
+                    self.bad_registries.add(path.resolve())
+                    continue
+                if self._registry(sources[0]) is None:
                     continue
             registry = self.registries[path.resolve()]
             found.append(registry)
@@ -396,10 +428,16 @@ class _Checker:
             "scope": f"Use a built-in scope ({', '.join(sorted(BUILTIN_SCOPES))}) or add it under 'scopes:'.",
             "position": "Name a position of this file, of another file in this load, or already stored.",
         }
+        # A registry that could not be read is already reported; every actor it
+        # declares would be reported again as unknown.
+        registries_read = len(article.registries) == len(article.data.get("registries", []))
         for (section, field_name), kind in REFERENCE_FIELDS.items():
+            if kind == "actor" and not registries_read:
+                continue
             for index, entry in enumerate(article.facts(section)):
                 self._check_refs(source, (section, index, field_name), entry.get(field_name), resolvable[kind], kind,
-                                 hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."))
+                                 hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
+                                 own_id=entry["id"] if SECTION_KINDS[section] == kind else None)
         self._check_dates(article)
         self._check_quotes(article)
 
@@ -417,14 +455,19 @@ class _Checker:
         return set(seen)
 
     def _check_refs(self, source: SourceFile, path: JsonPath, value: str | list[str] | None, known: set[str],
-                    kind: str, hint: str) -> None:
+                    kind: str, hint: str, *, own_id: str | None = None) -> None:
+        """Report each id in ``value`` that names no known thing, or (``own_id``) the entry itself."""
         if value is None:
             return
         values = [value] if isinstance(value, str) else value
+        others = known - {own_id}
         for position, target in enumerate(values):
-            if target not in known:
-                at = path if isinstance(value, str) else (*path, position)
-                self._add(source, at, f"unknown {kind} '{target}'.{_did_you_mean(target, known)}", hint,
+            at = path if isinstance(value, str) else (*path, position)
+            if target == own_id:
+                self._add(source, at, f"'{target}' is this {kind} itself.", f"Name another {kind}, or remove it.",
+                          field_name=str(path[-1]))
+            elif target not in known:
+                self._add(source, at, f"unknown {kind} '{target}'.{_did_you_mean(target, others)}", hint,
                           field_name=str(path[-1]))
 
     def _check_dates(self, article: ArticleFile) -> None:
@@ -459,6 +502,11 @@ class _Checker:
             return
         try:
             text = text_path.read_bytes().decode("utf-8")
+        except OSError as error:
+            self._add(article.source, ("article", "text"),
+                      f"cannot read the article text {text_path}: {error.strerror}.",
+                      "Check that the file is readable.", field_name="text")
+            return
         except UnicodeDecodeError as error:
             self._add(article.source, ("article", "text"),
                       f"the article text {text_path} is not valid UTF-8 (offset {error.start}).",
@@ -471,11 +519,13 @@ class _Checker:
                 quote = entry.get("quote")
                 if quote is None:
                     continue
-                if normalise_quote_text(quote) in haystack:
+                needle = normalise_quote_text(quote)
+                if needle in haystack:
                     article.quotes_checked += 1
                 else:
                     self._add(article.source, (section, index, "quote"),
-                              f"quote not found in the article text {text_path}.",
+                              f"quote not found in the article text {text_path}: "
+                              f"{_where_quote_differs(needle, haystack)}.",
                               "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
                               "words and punctuation may not).", field_name="quote")
 

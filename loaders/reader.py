@@ -2,9 +2,9 @@
 
 The reader refuses what would make a load slow, ambiguous or unsafe: files
 over a size limit, bytes that are not UTF-8, YAML aliases (which can expand
-exponentially), duplicate keys (which YAML would silently overwrite) and
-implicit timestamps (dates stay strings so that impossible dates get a clear
-message instead of a parser crash).
+exponentially), duplicate keys (which YAML would silently overwrite), explicit
+tags other than the plain YAML types, and implicit timestamps (dates stay
+strings so that impossible dates get a clear message instead of a parser crash).
 """
 
 from __future__ import annotations
@@ -29,11 +29,54 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 
 JsonPath = tuple[str | int, ...]
 
+#: Sections of an article file that hold things with ids, and the kind of each
+#: (a registry file has an ``actors`` section too).
+SECTION_KINDS: dict[str, str] = {
+    "actors": "actor",
+    "scopes": "scope",
+    "proposals": "proposal",
+    "demands": "demand",
+    "positions": "position",
+    "claims": "claim",
+    "events": "event",
+}
+
+_YAML_TAG = "tag:yaml.org,2002:"
+#: The only tags a fact file may use (all of them implicit in plain YAML).
+_PLAIN_TAGS = frozenset(_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+
 
 class _ReadError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(problems[0].message)
+        self.problems = list(problems)
+
+
+def fact_label(data: Any, path: JsonPath) -> str | None:
+    """Name the fact that the value at ``path`` belongs to, for messages.
+
+    Args:
+        data: A file's parsed content.
+        path: Where the value is in ``data``.
+
+    Returns:
+        ``kind 'id'`` (for example ``demand 'x'``), ``kind #n`` for an entry
+        without a usable id, ``article 'id'`` for the article section, or None
+        when the value is not part of a fact.
+    """
+    if not isinstance(data, dict) or not path:
+        return None
+    if len(path) >= 2 and path[0] in SECTION_KINDS and isinstance(path[1], int):
+        entries = data.get(path[0])
+        entry = entries[path[1]] if isinstance(entries, list) and path[1] < len(entries) else None
+        fact_id = entry.get("id") if isinstance(entry, dict) else None
+        kind = SECTION_KINDS[str(path[0])]
+        return f"{kind} '{fact_id}'" if isinstance(fact_id, str) else f"{kind} #{path[1] + 1}"
+    if path[0] == "article":
+        article = data.get("article")
+        article_id = article.get("id") if isinstance(article, dict) else None
+        return f"article '{article_id}'" if isinstance(article_id, str) else "article"
+    return None
 
 
 @dataclass
@@ -98,7 +141,7 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
         The parsed file.
 
     Raises:
-        _ReadError: Wrapped as a :class:`Problem` by :func:`read_sources`.
+        _ReadError: Turned into :class:`Problem` objects by :func:`read_sources`.
     """
     name = str(path)
     try:
@@ -113,7 +156,12 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
                 "Split the article's facts or check that this is a fact file.",
             )
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _ReadError(
+            Problem(name, f"cannot read the file: {error.strerror}.", "Check the path and that the file is readable.")
+        ) from error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -142,15 +190,21 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
         ) from refused
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        if error.context == "expected a single document in the stream":
+            raise _ReadError(
+                Problem(
+                    name,
+                    "a second YAML document starts here ('---'); a fact file holds one document.",
+                    "Remove the '---' line, or move the second document into a file of its own.",
+                    line=line,
+                )
+            ) from error
         problem = (error.problem or error.context or "invalid YAML").strip()
-        raise _ReadError(
-            Problem(
-                name,
-                f"YAML syntax error: {problem}.",
-                "Check indentation, colons and quotes on this line or the one above.",
-                line=mark.line + 1 if mark else None,
-            )
-        ) from error
+        hint = "Check indentation, colons and quotes on this line or the one above."
+        if "'\\t'" in problem:
+            hint = "Indent with spaces: YAML does not allow tabs for indentation."
+        raise _ReadError(Problem(name, f"YAML syntax error: {problem}.", hint, line=line)) from error
     except yaml.YAMLError as error:
         raise _ReadError(Problem(name, f"YAML error: {error}.", "Fix the YAML syntax.")) from error
     finally:
@@ -160,43 +214,104 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
             Problem(name, "the file is empty.", "Write the article's facts, starting with an 'article:' section.", line=1)
         )
     source = SourceFile(path=path, data=None)
-    source.data = _to_python(root, (), source, _StrictLoader(""))
+    converter = _Converter(source)
+    source.data = converter.convert(root, ())
+    if converter.pending:
+        raise _ReadError(
+            *(
+                Problem(name, message, hint, line=line, fact=fact_label(source.data, at), field=field_name)
+                for at, message, hint, line, field_name in converter.pending
+            )
+        )
     return source
 
 
-def _to_python(node: Node, path: JsonPath, source: SourceFile, constructor: yaml.SafeLoader) -> Any:
-    source.lines[path] = node.start_mark.line + 1
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
+class _Converter:
+    """Turn a composed YAML tree into Python data, noting every line on the way.
+
+    Problems (duplicate keys, keys that are not text, tags) are collected in
+    ``pending`` rather than raised, so that a file's problems are all reported
+    at once and each can name its fact once the whole file is known.
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.constructor = _StrictLoader("")
+        #: (path, message, hint, line, field) of each problem found.
+        self.pending: list[tuple[JsonPath, str, str, int, str | None]] = []
+
+    def convert(self, node: Node, path: JsonPath) -> Any:
+        line = node.start_mark.line + 1
+        self.source.lines[path] = line
+        field_name = next((part for part in reversed(path) if isinstance(part, str)), None)
+        if node.tag not in _PLAIN_TAGS:
+            self._refuse_tag(node, path, field_name)
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, path, field_name)
+
+    def _scalar(self, node: ScalarNode, path: JsonPath, field_name: str | None) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
+            # Only an explicit tag (!!int abc) gets here: plain values resolve to a tag that fits.
+            tag = node.tag.replace(_YAML_TAG, "!!")
+            self.pending.append((path, f"the value '{node.value}' cannot be read as {tag}.",
+                                 f"Remove the tag '{tag}' or correct the value.", node.start_mark.line + 1,
+                                 field_name))
+            return None
+
+    def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key_node.tag not in _PLAIN_TAGS:
+                self._refuse_tag(key_node, path, None)
+                continue
+            key = self._scalar(key_node, path, None) if isinstance(key_node, ScalarNode) else key_node
             if not isinstance(key, str):
-                raise _ReadError(
-                    Problem(
-                        source.name,
-                        f"keys must be text, not {type(key).__name__} {key!r}.",
-                        "Quote the key or correct it.",
-                        line=key_node.start_mark.line + 1,
-                    )
-                )
+                if isinstance(key_node, ScalarNode):
+                    message = f"the key '{key_node.value}' is read as {_yaml_type(key)}, not text."
+                    hint = f"Quote the key (\"{key_node.value}\":) or correct it."
+                else:
+                    message, hint = f"a key must be text, not {_yaml_type(key)}.", "Write a plain field name."
+                self.pending.append((path, message, hint, line, None))
+                continue
             if key in result:
-                raise _ReadError(
-                    Problem(
-                        source.name,
-                        f"the key '{key}' appears twice in the same mapping.",
-                        "Keep one of them; YAML would silently drop the other.",
-                        line=key_node.start_mark.line + 1,
-                        field=key,
-                    )
-                )
-            result[key] = _to_python(value_node, (*path, key), source, constructor)
+                self.pending.append(((*path, key), f"the key '{key}' appears twice in the same mapping "
+                                     f"(first on line {first_line[key]}).",
+                                     "Keep one of them; YAML would silently keep only the last one.", line, key))
+                continue
+            first_line[key] = line
+            result[key] = self.convert(value_node, (*path, key))
             # A nested mapping or list starts on the next line; point at its key.
-            source.lines[(*path, key)] = key_node.start_mark.line + 1
+            self.source.lines[(*path, key)] = line
         return result
-    if isinstance(node, SequenceNode):
-        return [_to_python(item, (*path, index), source, constructor) for index, item in enumerate(node.value)]
-    assert isinstance(node, ScalarNode)
-    return constructor.construct_object(node, deep=True)
+
+    def _refuse_tag(self, node: Node, path: JsonPath, field_name: str | None) -> None:
+        line = node.start_mark.line + 1
+        if node.tag == _YAML_TAG + "merge":
+            self.pending.append((path, "YAML merge keys ('<<') are not allowed in fact files.",
+                                 "Write each field out in full.", line, None))
+            return
+        tag = node.tag.replace(_YAML_TAG, "!!")
+        self.pending.append((path, f"the YAML tag '{tag}' is not allowed in fact files.",
+                             "Remove the tag and write a plain value.", line, field_name))
+
+
+def _yaml_type(value: object) -> str:
+    if isinstance(value, MappingNode):
+        return "a mapping"
+    if isinstance(value, SequenceNode):
+        return "a list"
+    return {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def read_sources(paths: list[Path], max_bytes: int = MAX_FILE_BYTES) -> tuple[list[SourceFile], list[Problem]]:
@@ -215,5 +330,5 @@ def read_sources(paths: list[Path], max_bytes: int = MAX_FILE_BYTES) -> tuple[li
         try:
             sources.append(read_source(path, max_bytes))
         except _ReadError as error:
-            problems.append(error.problem)
+            problems.extend(error.problems)
     return sources, problems
