@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from ceasefire_kg import __version__
+from ceasefire_kg import __version__, neo4j_server
 from ceasefire_kg.errors import CkgError
 from ceasefire_kg.files import write_atomically
-from ceasefire_kg.loaders.load import load_paths, validate_paths
+from ceasefire_kg.loaders.load import load_into_folder, validate_against_folder
 from ceasefire_kg.namespaces import article_graph_iri
 from ceasefire_kg.store import DEFAULT_STORE, EXPORT_FORMATS, Store
 
@@ -75,7 +76,8 @@ _fact_paths_argument = click.argument(
 
 
 def _progress(message: str) -> None:
-    click.echo(f"… {message}", err=True)
+    # Progress goes to stderr so that stdout carries only the results.
+    click.echo(message, err=True)
 
 
 @cli.command()
@@ -88,11 +90,7 @@ def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: P
 
     Positions already in the store (if there is one) may be superseded.
     """
-    if (store_path / "ckg-store").is_file():
-        with Store.open_read_only(store_path) as store:
-            _, _, report = validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=_progress)
-    else:
-        _, _, report = validate_paths(paths, text_dirs=text_dirs, on_progress=_progress)
+    report = validate_against_folder(store_path, paths, text_dirs=text_dirs, on_progress=_progress)
     click.echo(report.describe())
 
 
@@ -107,9 +105,7 @@ def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path)
     A file whose article is already stored replaces it. If any file has a
     problem, nothing is stored.
     """
-    with Store.open(store_path) as store:
-        report = load_paths(store, paths, text_dirs=text_dirs, on_progress=_progress)
-        total = store.count_triples()
+    report, total = load_into_folder(store_path, paths, text_dirs=text_dirs, on_progress=_progress)
     click.echo(report.describe())
     click.echo(f"The store at {store_path} now holds {total} triples.")
 
@@ -165,21 +161,13 @@ def export(format_name: str, output: Path | None, store_path: Path) -> None:
     """Write the stored graph as RDF, in a stable order that diffs well."""
     with Store.open_read_only(store_path) as store:
         if output is None:
-            store.export(click.get_binary_stream("stdout"), format_name)
+            store.export(sys.stdout.buffer, format_name)
             return
         count = write_atomically(output, lambda stream: store.export(stream, format_name))
     click.echo(f"Wrote {count} {'quads' if EXPORT_FORMATS[format_name].supports_datasets else 'triples'} to {output}.", err=True)
 
 
 # --- ckg neo4j: a managed local Neo4j server ----------------------------------
-# Imported here rather than at the top so that this command group stays one
-# block; the module itself imports the Neo4j driver only when it needs it.
-from ceasefire_kg import neo4j_server  # noqa: E402
-
-
-def _echo_progress(message: str) -> None:
-    # Progress goes to stderr so that stdout carries only the results.
-    click.echo(message, err=True)
 
 
 def _neo4j_home_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -299,7 +287,7 @@ def neo4j_start(
         maven_settings=maven_settings,
     )
     result = neo4j_server.start(
-        settings, password, timeout=timeout, on_progress=_echo_progress
+        settings, password, timeout=timeout, on_progress=_progress
     )
     state = result.status
     if result.already_running:
@@ -320,7 +308,7 @@ def neo4j_start(
 def neo4j_stop(home: Path | None) -> None:
     """Stop the server (no-op if it is not running)."""
     settings = _neo4j_settings(home)
-    pid = neo4j_server.stop(settings, on_progress=_echo_progress)
+    pid = neo4j_server.stop(settings, on_progress=_progress)
     if pid is None:
         click.echo(f"Neo4j is not running (home {settings.home}); nothing to stop.")
     else:

@@ -127,6 +127,11 @@ class Store:
         yield cls(path, database)
 
     @staticmethod
+    def exists(path: Path) -> bool:
+        """Tell whether ``path`` holds a ceasefire-kg store."""
+        return (path / _MARKER).is_file()
+
+    @staticmethod
     def _prepare(path: Path, *, create: bool) -> None:
         marker = path / _MARKER
         if marker.is_file():

@@ -139,10 +139,53 @@ def load_paths(
         StoreError: If the store cannot be written; it is unchanged.
     """
     _, graphs, report = validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=on_progress)
+    _write(store, graphs, report, on_progress)
+    return report
+
+
+def load_into_folder(
+    store_path: Path,
+    paths: Iterable[Path],
+    *,
+    text_dirs: Iterable[Path] = (),
+    on_progress: Progress = _noop,
+) -> tuple[LoadReport, int]:
+    """Like :func:`load_paths`, for a store folder that may not exist yet.
+
+    A new store is created only once the files have passed every check, so a
+    refused first load leaves no empty store behind.
+
+    Returns:
+        The report, and the number of triples the store holds afterwards.
+    """
+    if Store.exists(store_path):
+        with Store.open(store_path) as store:
+            report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
+            return report, store.count_triples()
+    _, graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)
+    with Store.open(store_path) as store:
+        _write(store, graphs, report, on_progress)
+        return report, store.count_triples()
+
+
+def validate_against_folder(
+    store_path: Path,
+    paths: Iterable[Path],
+    *,
+    text_dirs: Iterable[Path] = (),
+    on_progress: Progress = _noop,
+) -> LoadReport:
+    """Validate fact files in the context of a store folder, if it exists; never write."""
+    if Store.exists(store_path):
+        with Store.open_read_only(store_path) as store:
+            return validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=on_progress)[2]
+    return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[2]
+
+
+def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progress: Progress) -> None:
     on_progress(f"Writing {report.triples} triples")
     store.replace_graphs((graph.iri, graph.triples) for graph in graphs)
     report.stored = True
-    return report
 
 
 def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
