@@ -31,7 +31,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 QUERY = f"""
-SELECT ?demand ?actor ?proposal WHERE {{
+SELECT DISTINCT ?demand ?actor ?proposal WHERE {{
   ?demand a <{CF}Demand> ; <{CF}demandedBy> ?actor ; <{CF}preconditionFor> ?proposal .
   ?position <{CF}holder> ?actor ; <{CF}onProposal> ?proposal ; <{CF}stance> ?stance .
   FILTER(?stance != <https://w3id.org/ceasefire-kg/stance/accepts>)

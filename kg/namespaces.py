@@ -62,6 +62,7 @@ class CF(DefinedNamespace):
     ProposalStatusScheme: URIRef
     DemandStatusScheme: URIRef
     IssueScheme: URIRef
+    EventStatusScheme: URIRef
     EventTypeScheme: URIRef
     CameoScheme: URIRef
     PloverScheme: URIRef
@@ -102,7 +103,6 @@ class CF(DefinedNamespace):
     denies: URIRef
     date: URIRef
     eventType: URIRef
-    isPlanned: URIRef
     initiator: URIRef
     participant: URIRef
     target: URIRef
@@ -134,7 +134,7 @@ class STANCE(DefinedNamespace):
 
 
 class STATUS(DefinedNamespace):
-    """Statuses of proposals and of demands."""
+    """Statuses of proposals, demands and events."""
 
     _NS = Namespace(BASE + "status/")
     _fail = True
@@ -147,6 +147,8 @@ class STATUS(DefinedNamespace):
         "open",
         "met",
         "withdrawn",
+        "planned",
+        "held",
     ]
 
 

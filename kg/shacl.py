@@ -22,6 +22,12 @@ class ShapeViolation:
     focus: URIRef
     path: URIRef | None
     message: str
+    component: str = ""
+
+    @property
+    def too_many_values(self) -> bool:
+        """True when the node has more values for the property than allowed."""
+        return self.component == str(SH.MaxCountConstraintComponent)
 
 
 def _schema_graph(name: str) -> Graph:
@@ -59,8 +65,13 @@ def shape_violations(data: Graph) -> list[ShapeViolation]:
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
         text = str(message) if message is not None else "does not conform"
         if value is not None:
             text += f" (value: {value})"
-        violations.append(ShapeViolation(URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text))
+        violations.append(
+            ShapeViolation(
+                URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text, str(component or "")
+            )
+        )
     return sorted(violations, key=lambda v: (str(v.focus), str(v.path), v.message))

@@ -212,10 +212,13 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
             continue
         file, line, fact = locate.get(violation.focus, (graphs[0].source, None, None))
         field_name = violation.path.split("#")[-1].split("/")[-1] if violation.path else None
-        problems.append(
-            Problem(file, f"{violation.message}.", "Check this fact against schema/shapes.ttl.",
-                    line=line, fact=fact, field=field_name)
-        )
+        if violation.too_many_values:
+            message = f"has more than one value for '{field_name}' across the files and the store."
+            hint = ("The same id names the same thing everywhere: keep the value identical in every file, "
+                    "or give this fact its own id.")
+        else:
+            message, hint = f"{violation.message}.", "Check this fact against schema/shapes.ttl."
+        problems.append(Problem(file, message, hint, line=line, fact=fact, field=field_name))
     return problems
 
 

@@ -269,7 +269,7 @@ class _ArticleBuilder(_Builder):
         if "date" in event:
             self.add(iri, CF.date, _date(event["date"]))
         if "status" in event:
-            self.add(iri, CF.isPlanned, Literal(event["status"] == "planned"))
+            self._status("event", iri, event, event["status"], self.meta["published"])
         for name, predicate in (("place", CF.place), ("venue", CF.venue), ("description", DCTERMS.description)):
             if name in event:
                 self.add(iri, predicate, _text(event[name]))
