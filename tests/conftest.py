@@ -29,14 +29,10 @@ import pytest
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.errors import CkgError
+from tests.paths import in_ci
 
 TEST_BOLT_PORT = int(os.environ.get("CKG_TEST_NEO4J_BOLT_PORT", "17687"))
 TEST_HTTP_PORT = int(os.environ.get("CKG_TEST_NEO4J_HTTP_PORT", "17474"))
-
-
-def in_ci() -> bool:
-    """Tell whether the tests run under CI (``CI=true``), where nothing may be skipped."""
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
 def neo4j_unavailable(reason: str) -> NoReturn:
