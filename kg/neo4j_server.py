@@ -242,12 +242,22 @@ class Neo4jSettings:
     @property
     def bolt_uri(self) -> str:
         """Bolt URI for drivers, e.g. ``neo4j://127.0.0.1:7687``."""
-        return f"neo4j://{HOST}:{self.bolt_port}"
+        return bolt_uri(self.bolt_port)
 
     @property
     def browser_url(self) -> str:
         """Neo4j Browser URL, e.g. ``http://127.0.0.1:7474/browser/``."""
-        return f"http://{HOST}:{self.http_port}/browser/"
+        return browser_url(self.http_port)
+
+
+def bolt_uri(port: int) -> str:
+    """The Bolt URI of a managed server on ``port``."""
+    return f"neo4j://{HOST}:{port}"
+
+
+def browser_url(port: int) -> str:
+    """The Neo4j Browser URL of a managed server whose HTTP port is ``port``."""
+    return f"http://{HOST}:{port}/browser/"
 
 
 @dataclass(frozen=True)
@@ -275,12 +285,12 @@ class ServerStatus:
     @property
     def bolt_uri(self) -> str:
         """Bolt URI for drivers."""
-        return f"neo4j://{HOST}:{self.bolt_port}"
+        return bolt_uri(self.bolt_port)
 
     @property
     def browser_url(self) -> str:
         """Neo4j Browser URL."""
-        return f"http://{HOST}:{self.http_port}/browser/"
+        return browser_url(self.http_port)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""The embedded store: opening, exporting in every format, stable bytes, clear errors."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from ceasefire_kg.cli import cli
+from ceasefire_kg.errors import StoreError
+from ceasefire_kg.loaders.load import load_paths
+from ceasefire_kg.store import EXPORT_FORMATS, Store
+
+from tests.paths import EXAMPLES
+
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "store"
+    with Store.open(path) as store:
+        load_paths(store, [EXAMPLES])
+    return path
+
+
+def _export(path: Path, format_name: str) -> bytes:
+    with Store.open_read_only(path) as store:
+        buffer = io.BytesIO()
+        store.export(buffer, format_name)
+    return buffer.getvalue()
+
+
+def test_every_format_is_offered() -> None:
+    assert set(EXPORT_FORMATS) == set(RDFLIB_FORMATS)
+
+
+@pytest.mark.parametrize("format_name", sorted(RDFLIB_FORMATS))
+def test_every_export_parses_back_to_the_same_graph(store_path: Path, format_name: str) -> None:
+    reference = Graph().parse(data=_export(store_path, "ntriples"), format="nt")
+    data = _export(store_path, format_name)
+    if EXPORT_FORMATS[format_name].supports_datasets:
+        dataset = Dataset()
+        dataset.parse(data=data, format=RDFLIB_FORMATS[format_name])
+        union = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        assert isomorphic(union, reference)
+        assert len(list(dataset.graphs())) >= 4  # schema, registry, two articles
+    else:
+        assert isomorphic(Graph().parse(data=data, format=RDFLIB_FORMATS[format_name]), reference)
+
+
+def test_turtle_export_is_byte_stable_and_uses_the_prefixes(store_path: Path) -> None:
+    first = _export(store_path, "turtle")
+    assert first == _export(store_path, "turtle")
+    text = first.decode("utf-8")
+    assert "@prefix cf: <https://w3id.org/ceasefire-kg/ontology#> ." in text
+    assert "demand:putin-demands-end-of-western-aid" in text
+
+
+def test_turtle_export_is_stable_across_processes(store_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from ceasefire_kg.store import Store\n"
+        "with Store.open_read_only(Path(sys.argv[1])) as s: s.export(sys.stdout.buffer, 'turtle')"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", script, str(store_path)], capture_output=True, check=True).stdout
+               for _ in range(2)}
+    assert outputs == {_export(store_path, "turtle")}
+
+
+def test_export_to_a_file_via_the_cli(store_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(cli, ["export", "--store", str(store_path), "-f", "turtle", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == _export(store_path, "turtle")
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_export_into_a_missing_folder_fails_cleanly(store_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "graph.ttl"
+    result = CliRunner().invoke(cli, ["export", "--store", str(store_path), "-o", str(target)])
+    assert result.exit_code == 1
+    assert f"Error: Cannot write {target}: No such file or directory. Check that {target.parent} exists and is writable." in result.output
+
+
+def test_exporting_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", "--store", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: No ceasefire-kg store at {tmp_path / 'nothing'}. Load article files first with 'ckg load PATH', "
+        "or point at an existing store with --store / CKG_STORE.\n"
+    )
+
+
+def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreError, match="exists and is not a ceasefire-kg store"):
+        with Store.open(tmp_path):
+            pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_store_in_use_by_another_process_is_reported(store_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from ceasefire_kg.store import Store\n"
+         "with Store.open(Path(sys.argv[1])):\n    print('open', flush=True); time.sleep(30)",
+         str(store_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = CliRunner().invoke(cli, ["retract", "--store", str(store_path), "anything"])
+        assert result.exit_code == 1
+        assert result.output == (
+            f"Error: The store at {store_path} is in use by another ckg process. Wait for it to finish, then try again.\n"
+        )
+        # Reading works meanwhile.
+        assert CliRunner().invoke(cli, ["articles", "--store", str(store_path)]).exit_code == 0
+    finally:
+        holder.kill()
+        holder.wait()
