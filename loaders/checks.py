@@ -132,6 +132,10 @@ class ArticleFile:
     registries: list[RegistryFile] = field(default_factory=list)
     text_path: Path | None = None
     quotes_checked: int = 0
+    #: Entries, as ``(section, index)``, and whole sections that failed the
+    #: JSON Schema: already reported, so the other checks pass over them.
+    broken: set[tuple[str, int]] = field(default_factory=set)
+    broken_sections: set[str] = field(default_factory=set)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -146,6 +150,17 @@ class ArticleFile:
     def facts(self, section: str) -> list[dict[str, Any]]:
         """Return the entries of one section (empty when absent)."""
         return self.data.get(section, [])
+
+    def entries(self, section: str) -> list[tuple[int, dict[str, Any]]]:
+        """The well-formed entries of one section, with their index in the file."""
+        if section in self.broken_sections:
+            return []
+        return [(index, entry) for index, entry in enumerate(self.facts(section)) if (section, index) not in self.broken]
+
+    def declared_ids(self, section: str) -> set[str]:
+        """Every id the section declares, including those of malformed entries."""
+        entries = self.facts(section) if section not in self.broken_sections else []
+        return {entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
 
     def actor_names(self) -> dict[str, str]:
         """Names of every actor this article can refer to, by id."""
@@ -325,15 +340,17 @@ class _Checker:
         for source in sources:
             if isinstance(source.data, dict) and "registry" in source.data and "article" not in source.data:
                 self._registry(source)
-            elif self._structure_ok(source, None):
-                articles.append(ArticleFile(source))
+            else:
+                article = self._article(source)
+                if article is not None:
+                    articles.append(article)
         self._check_article_ids(articles)
-        positions_in_run = {p["id"] for article in articles for p in article.facts("positions")}
+        positions_in_run = {p_id for article in articles for p_id in article.declared_ids("positions")}
         stored_positions: set[str] | None = None
         for article in articles:
             article.registries = self._article_registries(article)
             needs_store = any(
-                p.get("supersedes") and p["supersedes"] not in positions_in_run for p in article.facts("positions")
+                p.get("supersedes") and p["supersedes"] not in positions_in_run for _, p in article.entries("positions")
             )
             if needs_store and stored_positions is None:
                 stored_positions = known_positions()
@@ -343,14 +360,40 @@ class _Checker:
     # -- structure -----------------------------------------------------
 
     def _structure_ok(self, source: SourceFile, definition: str | None) -> bool:
+        return not self._structure_errors(source, definition)
+
+    def _structure_errors(self, source: SourceFile, definition: str | None) -> list[ValidationError] | None:
+        """Report the file's JSON Schema errors; None when it is not even a mapping."""
         if not isinstance(source.data, dict):
             self.problems.append(Problem(source.name, f"expected a mapping at the top level, got {_type_name(source.data)}.",
                                          "Start the file with 'article:' (or 'registry:' for an actor registry).", line=1))
-            return False
+            return None
         errors = sorted(_validator(definition).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
         for error in errors:
             self.problems.extend(_schema_problems(source, error))
-        return not errors
+        return errors
+
+    def _article(self, source: SourceFile) -> ArticleFile | None:
+        """An article file whose metadata is well formed; its malformed entries are marked.
+
+        Entries that fail the JSON Schema are reported once and left out of the
+        other checks, which still run on the rest of the file, so that one run
+        reports as much as it can.
+        """
+        errors = self._structure_errors(source, None)
+        if errors is None:
+            return None
+        article = ArticleFile(source)
+        for error in errors:
+            path = tuple(error.absolute_path)
+            if not path or path[0] in ("article", "registries"):
+                if path or error.validator != "additionalProperties":
+                    return None  # Without sound metadata the other checks would only add noise.
+            elif len(path) == 1:
+                article.broken_sections.add(str(path[0]))
+            elif isinstance(path[1], int):
+                article.broken.add((str(path[0]), path[1]))
+        return article
 
     def _registry(self, source: SourceFile) -> RegistryFile | None:
         key = source.path.resolve()
@@ -360,7 +403,7 @@ class _Checker:
             self.bad_registries.add(key)
             return None
         registry = RegistryFile(source, source.data["registry"], source.data["actors"])
-        self._check_unique(source, "actors", registry.actors)
+        self._check_unique(source, "actors", enumerate(registry.actors))
         ids = {actor["id"] for actor in registry.actors}
         for index, actor in enumerate(registry.actors):
             for name in ("represents", "member_of"):
@@ -407,9 +450,9 @@ class _Checker:
         source = article.source
         ids: dict[str, set[str]] = {}
         for section, kind in SECTION_KINDS.items():
-            ids[kind] = self._check_unique(source, section, article.facts(section))
+            ids[kind] = self._check_unique(source, section, article.entries(section)) | article.declared_ids(section)
         registry_actors = {actor["id"]: registry for registry in article.registries for actor in registry.actors}
-        for index, actor in enumerate(article.facts("actors")):
+        for index, actor in article.entries("actors"):
             if actor["id"] in registry_actors:
                 self._add(source, ("actors", index, "id"),
                           f"actor '{actor['id']}' is already declared in registry {registry_actors[actor['id']].source.name}.",
@@ -434,16 +477,16 @@ class _Checker:
         for (section, field_name), kind in REFERENCE_FIELDS.items():
             if kind == "actor" and not registries_read:
                 continue
-            for index, entry in enumerate(article.facts(section)):
+            for index, entry in article.entries(section):
                 self._check_refs(source, (section, index, field_name), entry.get(field_name), resolvable[kind], kind,
                                  hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
                                  own_id=entry["id"] if SECTION_KINDS[section] == kind else None)
         self._check_dates(article)
         self._check_quotes(article)
 
-    def _check_unique(self, source: SourceFile, section: str, entries: list[dict[str, Any]]) -> set[str]:
+    def _check_unique(self, source: SourceFile, section: str, entries: Iterable[tuple[int, dict[str, Any]]]) -> set[str]:
         seen: dict[str, int] = {}
-        for index, entry in enumerate(entries):
+        for index, entry in entries:
             fact_id = entry["id"]
             if fact_id in seen:
                 first_line = source.line_of((section, seen[fact_id]))
@@ -474,7 +517,7 @@ class _Checker:
         source = article.source
         published = self._parse_date(source, ("article", "published"), article.data["article"]["published"])
         for section, names in DATE_FIELDS.items():
-            for index, entry in enumerate(article.facts(section)):
+            for index, entry in article.entries(section):
                 parsed = {name: self._parse_date(source, (section, index, name), entry[name])
                           for name in names if name in entry}
                 as_of = parsed.get("as_of")
@@ -515,7 +558,7 @@ class _Checker:
         haystack = normalise_quote_text(text)
         article.text_path = text_path
         for section in SECTION_KINDS:
-            for index, entry in enumerate(article.facts(section)):
+            for index, entry in article.entries(section):
                 quote = entry.get("quote")
                 if quote is None:
                     continue

@@ -363,3 +363,15 @@ def test_the_examples_can_be_copied_and_checked_from_anywhere(tmp_path: Path) ->
     corpus = check_paths([copy / f"{LATER_ARTICLE}.yaml"])
     assert [article.article_id for article in corpus.articles] == [LATER_ARTICLE]
     assert [registry.source.path for registry in corpus.registries] == [copy / "actors.yaml"]
+
+
+def test_a_malformed_entry_does_not_hide_problems_in_the_rest_of_the_file(fact_dir: Path) -> None:
+    text = article_with("    stance: conditionally-accepts\n", "    stance: conditionaly-accepts\n")
+    text = article_with("    by: putin\n", "    by: putn\n", text)
+    problems = described(problems_of(write(fact_dir, "two.yaml", text)))
+    assert len(problems) == 2
+    assert problems[0] == (
+        f"{fact_dir / 'two.yaml'}:18: demand 'test-demand', field 'by': unknown actor 'putn'. Did you mean 'putin'? "
+        "Declare it under 'actors:' or in a registry listed under 'registries:'.")
+    assert problems[1].startswith(f"{fact_dir / 'two.yaml'}:28: position 'test-position', field 'stance': "
+                                  "unknown value 'conditionaly-accepts'. Use one of:")
