@@ -139,6 +139,80 @@ def articles(store_path: Path) -> None:
         click.echo("No articles stored yet. Load some with 'ckg load PATH'.", err=True)
 
 
+# --- Neo4j connection options (ckg push, ckg export --from neo4j) -------------
+
+# Imported here, beside the helpers that use them.
+import contextlib  # noqa: E402
+import os  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import neo4j  # noqa: E402
+
+from ceasefire_kg.errors import GraphDatabaseError  # noqa: E402
+from ceasefire_kg.neo4j_export import export_neo4j  # noqa: E402
+
+
+_BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def _neo4j_connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --uri, --username, --password and --database (NEO4J_* variables) to a command."""
+    options = [
+        click.option(
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}",
+            show_default=True,
+            help="Bolt URI of the Neo4j server (neo4j://, neo4j+s:// for a cluster or Aura, bolt://).",
+        ),
+        click.option(
+            "--username", envvar="NEO4J_USERNAME", show_envvar=True, default=neo4j_server.USERNAME,
+            show_default=True, help="Neo4j user.",
+        ),
+        click.option(
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            show_envvar=True,
+            default=None,
+            help="Neo4j password. [default: the managed server's, kept by `ckg neo4j start`]",
+        ),
+        click.option(
+            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=neo4j_server.DEFAULT_DATABASE,
+            show_default=True, help="Neo4j database.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextlib.contextmanager
+def _neo4j_driver(uri: str, username: str, password: str | None) -> Iterator[neo4j.Driver]:
+    """Build the driver from the connection options (the only place that does)."""
+    if password is None:
+        home = os.environ.get("CKG_NEO4J_HOME")
+        settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
+        password = neo4j_server.stored_password(settings)
+        if password is None:
+            raise GraphDatabaseError(
+                "No Neo4j password: give it with --password or NEO4J_PASSWORD "
+                f"(for the managed server it is kept in {settings.password_file} once `ckg neo4j start` ran)."
+            )
+    hint = "Use neo4j://HOST:PORT, neo4j+s://HOST (cluster, Aura) or bolt://HOST:PORT (--uri / NEO4J_URI)."
+    if uri.split("://", 1)[0].lower() not in _BOLT_SCHEMES:
+        raise GraphDatabaseError(f"{uri!r} is not a Bolt URI. {hint}")
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # The driver logs failed attempts itself; ckg's error message says it all (-vv shows them).
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
+    except (ValueError, neo4j.exceptions.ConfigurationError) as error:
+        raise GraphDatabaseError(f"Cannot use the Neo4j URI {uri!r}: {error}. {hint}") from error
+    with driver:
+        yield driver
+
+
 @cli.command()
 @click.option(
     "-f",
@@ -147,7 +221,8 @@ def articles(store_path: Path) -> None:
     type=click.Choice(sorted(EXPORT_FORMATS)),
     default="turtle",
     show_default=True,
-    help="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them.",
+    help="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them "
+    "(from Neo4j they get the merged graph as their default graph).",
 )
 @click.option(
     "-o",
@@ -155,16 +230,416 @@ def articles(store_path: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (replaced only once complete) instead of standard output.",
 )
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["store", "neo4j"]),
+    default="store",
+    show_default=True,
+    help="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
+)
 @_store_option
+@_neo4j_connection_options
 @reports_errors
-def export(format_name: str, output: Path | None, store_path: Path) -> None:
+def export(
+    format_name: str,
+    output: Path | None,
+    source: str,
+    store_path: Path,
+    uri: str,
+    username: str,
+    password: str | None,
+    database: str,
+) -> None:
     """Write the stored graph as RDF, in a stable order that diffs well."""
+    if source == "neo4j":
+        with _neo4j_driver(uri, username, password) as driver:
+            if output is None:
+                export_neo4j(driver, database, sys.stdout.buffer, format_name)
+                return
+            count = write_atomically(output, lambda stream: export_neo4j(driver, database, stream, format_name))
+        click.echo(f"Wrote {count} triples read from Neo4j to {output}.", err=True)
+        return
     with Store.open_read_only(store_path) as store:
         if output is None:
             store.export(sys.stdout.buffer, format_name)
             return
         count = write_atomically(output, lambda stream: store.export(stream, format_name))
     click.echo(f"Wrote {count} {'quads' if EXPORT_FORMATS[format_name].supports_datasets else 'triples'} to {output}.", err=True)
+
+
+# --- ckg browser: Neo4j Browser's style and guided tour ------------------------
+
+# Imported here, beside the commands that use it (also `ckg neo4j start` below).
+import webbrowser  # noqa: E402
+
+from ceasefire_kg import browser as browser_assets  # noqa: E402
+
+
+def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        name,
+        "port" if name == "--port" else "browser_port",
+        type=click.IntRange(1, 65535),
+        default=browser_assets.DEFAULT_PORT,
+        envvar="CKG_BROWSER_PORT",
+        show_envvar=True,
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: Path | None) -> None:
+    click.echo(f"Neo4j Browser: {target.link}")
+    if target.managed and target.password_file is not None:
+        click.echo(f"Log in as {neo4j_server.USERNAME}; the password is in {target.password_file}.")
+    if target.autoload:
+        click.echo("After you connect, Browser applies the style and opens the guide by itself.")
+        click.echo("To load them again, run in Browser:")
+    else:
+        click.echo("In Neo4j Browser, run these two commands to style the graph and open the guide:")
+    for command in browser_assets.browser_commands(port):
+        click.echo(f"  {command}")
+    home_option = f" --home {home}" if home is not None else ""
+    if target.managed and not target.running:
+        click.echo(
+            f"Note: the managed Neo4j is not running. Start it with `ckg neo4j start{home_option}`, "
+            "or give --uri (NEO4J_URI) for a Neo4j of your own.",
+            err=True,
+        )
+    elif target.managed and not target.autoload:
+        configured = (
+            f"loads '{target.configured_command}'" if target.configured_command else "loads nothing"
+        )
+        click.echo(
+            f"Note: after connecting, the managed Neo4j {configured}. To have it load these by itself, "
+            f"restart it: `ckg neo4j stop{home_option}`, then `ckg neo4j start{home_option} --browser-port {port}`.",
+            err=True,
+        )
+
+
+@cli.command("browser")
+@_browser_port_option("--port", "Port on 127.0.0.1 to serve the style and the guide on.")
+@click.option(
+    "--uri",
+    envvar="NEO4J_URI",
+    show_envvar=True,
+    default=None,
+    help="Bolt URI of a Neo4j server that ckg does not manage. [default: the managed server]",
+)
+@click.option(
+    "--browser-url",
+    default=None,
+    help="Where that server's Neo4j Browser is. [default: http://HOST:7474/browser/ for --uri's HOST]",
+)
+@click.option(
+    "--database",
+    envvar="NEO4J_DATABASE",
+    show_envvar=True,
+    default=None,
+    help="Database to open in Browser. [default: the server's default]",
+)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CKG_NEO4J_HOME",
+    show_envvar=True,
+    default=None,
+    help="Home folder of the managed server (as for `ckg neo4j`).",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the Browser URL in your web browser.")
+@click.option("--print-only", is_flag=True, help="Print the URL and the commands, and exit without serving.")
+@reports_errors
+def browser_command(
+    port: int,
+    uri: str | None,
+    browser_url: str | None,
+    database: str | None,
+    home: Path | None,
+    open_page: bool,
+    print_only: bool,
+) -> None:
+    """Style the graph in Neo4j Browser and open a guided tour of the saved queries.
+
+    Serves the stylesheet and the guide on 127.0.0.1 and prints Neo4j Browser's
+    URL with the connection preselected. It runs in the foreground until Ctrl-C
+    (unless --print-only): Browser fetches both from it.
+
+    The managed server (`ckg neo4j start`) loads the style and the guide by
+    itself after you connect. For a Neo4j of your own (--uri), paste the two
+    printed commands into Browser.
+    """
+    if browser_url and not uri:
+        raise click.UsageError("--browser-url is for a Neo4j of your own: give its --uri too.")
+    if uri:
+        target = browser_assets.external_target(uri, browser_url, database)
+    else:
+        settings = neo4j_server.Neo4jSettings() if home is None else neo4j_server.Neo4jSettings(home=home)
+        target = browser_assets.managed_target(settings, port, database)
+    server = None if print_only else browser_assets.AssetServer(port)
+    try:
+        _echo_browser_target(target, port, home)
+        if open_page and not webbrowser.open(target.link):
+            click.echo("Could not open a web browser here; open the URL above yourself.", err=True)
+        if server is None:
+            click.echo(
+                "These commands work while `ckg browser` serves them: run it without --print-only.", err=True
+            )
+            return
+        click.echo(f"Serving the style and the guide on http://{browser_assets.BIND_HOST}:{port}/ until Ctrl-C.", err=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        if server is not None:
+            server.close()
+
+
+# --- ckg push: the store to Neo4j ------------------------------------------------
+
+from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, push as push_to_neo4j  # noqa: E402
+
+
+class _PushProgress:
+    """A progress bar on stderr, created once the number of graphs to send is known."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total == 0:
+                return
+            self.bar = click.progressbar(length=total, label="Pushing graphs", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@_store_option
+@_neo4j_connection_options
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Delete everything ckg pushed to the database before, then push every graph again.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH_TRIPLES,
+    show_default=True,
+    help="Triples per transaction (whole articles only: a bigger article makes a bigger one).",
+)
+@reports_errors
+def push(
+    store_path: Path,
+    uri: str,
+    username: str,
+    password: str | None,
+    database: str,
+    rebuild: bool,
+    batch_size: int,
+) -> None:
+    """Send the store to Neo4j, for querying and exploring there.
+
+    Only articles added, changed or retracted since the last push are sent; each
+    transaction holds whole articles, so an interrupted push leaves none half
+    written, and running push again completes it. See docs/property-graph.md
+    for the graph's shape.
+    """
+    progress = _PushProgress()
+    try:
+        with Store.open_read_only(store_path) as store, _neo4j_driver(uri, username, password) as driver:
+            report = push_to_neo4j(
+                store, driver, database, batch_triples=batch_size, rebuild=rebuild, on_progress=progress
+            )
+    finally:
+        progress.close()
+    click.echo(report.describe())
+
+
+# --- ckg queries, ckg query: the saved questions ---------------------------------
+
+import contextlib as _query_contextlib  # noqa: E402
+import os as _query_os  # noqa: E402
+import shutil as _query_shutil  # noqa: E402
+from collections.abc import Iterator as _QueryIterator  # noqa: E402
+
+import neo4j as _query_neo4j  # noqa: E402
+
+from ceasefire_kg import saved_queries  # noqa: E402
+from ceasefire_kg.errors import QueryBackendUnavailable, QueryNeo4jUnreachable  # noqa: E402
+
+_QUERY_BACKENDS = ("auto", "local", "neo4j")
+
+
+def _query_neo4j_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --uri, --username, --password and --database (NEO4J_* variables) to ``ckg query``."""
+    options = [
+        click.option(
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            default=None,
+            help="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
+            "Without it, --backend auto uses the embedded store.",
+        ),
+        click.option(
+            "--username", envvar="NEO4J_USERNAME", show_envvar=True, default=neo4j_server.USERNAME,
+            show_default=True, help="Neo4j user.",
+        ),
+        click.option(
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            show_envvar=True,
+            default=None,
+            help="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
+        ),
+        click.option(
+            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=None,
+            help="Neo4j database. [default: the server's default database]",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@_query_contextlib.contextmanager
+def _query_driver(uri: str, username: str, password: str | None) -> _QueryIterator[_query_neo4j.Driver]:
+    """Build the Neo4j driver of ``ckg query`` (the only place that does)."""
+    if password is None:
+        home = _query_os.environ.get("CKG_NEO4J_HOME")
+        settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
+        password = neo4j_server.stored_password(settings)
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # The driver logs failed connection attempts itself; the error message says it all (-vv shows them).
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    try:
+        driver = _query_neo4j.GraphDatabase.driver(uri, auth=(username, password) if password is not None else None)
+    except (ValueError, _query_neo4j.exceptions.ConfigurationError) as error:
+        raise QueryNeo4jUnreachable(
+            f"Cannot use the Neo4j URI {uri!r}: {error}. Use neo4j://HOST:PORT or bolt://HOST:PORT (--uri / NEO4J_URI)."
+        ) from error
+    with driver:
+        yield driver
+
+
+def _run_saved_query(
+    query: saved_queries.SavedQuery,
+    values: dict[str, Any],
+    backend: str,
+    store_path: Path,
+    uri: str | None,
+    username: str,
+    password: str | None,
+    database: str | None,
+) -> saved_queries.QueryResult:
+    """Run a saved query on the backend asked for, saying on stderr which one answers."""
+
+    def on_store(reason: str = "") -> saved_queries.QueryResult:
+        _progress(f"Backend: the embedded store at {store_path}{reason}.")
+        with Store.open_read_only(store_path) as store:
+            return saved_queries.run_local(query, store, values)
+
+    if backend == "local" or (backend == "auto" and query.cypher is None):
+        return on_store()
+    if not uri:
+        if backend == "neo4j":
+            raise QueryBackendUnavailable(
+                "--backend neo4j needs the server's address: give --uri or set NEO4J_URI "
+                "(such as neo4j://127.0.0.1:7687, as 'ckg neo4j start' prints it)."
+            )
+        return on_store(" (NEO4J_URI is not set)")
+    try:
+        with _query_driver(uri, username, password) as driver:
+            saved_queries.check_neo4j(driver, uri, database)
+            _progress(f"Backend: Neo4j at {uri} ({f'database {database}' if database else 'default database'}).")
+            return saved_queries.run_neo4j(query, driver, values, database)
+    except QueryNeo4jUnreachable as error:
+        # Only a server that cannot be used sends --backend auto to the store;
+        # a query that fails on a reachable server is reported.
+        if backend == "neo4j":
+            raise
+        return on_store(f" (Neo4j at {uri} is not available: {error.__cause__ or error})")
+
+
+@cli.command("queries")
+@click.argument("name", required=False)
+@reports_errors
+def queries_command(name: str | None) -> None:
+    """List the saved queries with their titles and parameters; with NAME, describe one."""
+    if name is not None:
+        click.echo(saved_queries.describe_query(saved_queries.find_query(name)), nl=False)
+        return
+    queries = saved_queries.saved_queries()
+    width = max(len(query.name) for query in queries) + 2
+    for query in queries:
+        click.echo(f"{query.name:<{width}}{query.title}")
+        for parameter in query.parameters:
+            click.echo(f"{'':<{width}}  -p {parameter.signature}")
+    click.echo("\nRun one with 'ckg query NAME -p NAME=VALUE ...'; 'ckg queries NAME' describes it.", err=True)
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query (repeatable); see 'ckg queries NAME'.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(saved_queries.OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; json (an array of objects) and csv for programs.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(_QUERY_BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Where to run it: neo4j, the embedded store (local), or auto: Neo4j when NEO4J_URI "
+    "(--uri) is set and the server answers, else the embedded store.",
+)
+@_store_option
+@_query_neo4j_options
+@reports_errors
+def query_command(
+    name: str,
+    params: tuple[str, ...],
+    output_format: str,
+    backend: str,
+    store_path: Path,
+    uri: str | None,
+    username: str,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Answer a saved question, or your own .cypher file with the same header.
+
+    NAME is a saved query (list them with 'ckg queries') or the path of a
+    .cypher file; a .rq file of the same name beside it answers on the
+    embedded store. Which backend answered is said on stderr.
+    """
+    query = saved_queries.find_query(name)
+    values = query.bind(saved_queries.parse_assignments(params))
+    result = _run_saved_query(query, values, backend, store_path, uri, username, password, database)
+    width = _query_shutil.get_terminal_size((120, 24)).columns
+    click.echo(saved_queries.format_result(result, output_format, width=width), nl=False)
+    _progress(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}.")
 
 
 # --- ckg neo4j: a managed local Neo4j server ----------------------------------
@@ -266,6 +741,16 @@ def neo4j_group() -> None:
     show_default=True,
     help="Seconds to wait for the server to answer.",
 )
+@_browser_port_option(
+    "--browser-port",
+    "Port of `ckg browser`, from which Neo4j Browser loads the style and the guide after connecting.",
+)
+@click.option(
+    "--browser-autoload/--no-browser-autoload",
+    default=True,
+    show_default=True,
+    help="Have Neo4j Browser load ckg's style and guide after connecting (browser.post_connect_cmd).",
+)
 @reports_errors
 def neo4j_start(
     home: Path | None,
@@ -276,8 +761,14 @@ def neo4j_start(
     page_cache: str,
     maven_settings: Path | None,
     timeout: float,
+    browser_port: int,
+    browser_autoload: bool,
 ) -> None:
-    """Start the server in the background (no-op if it already runs)."""
+    """Start the server in the background (no-op if it already runs).
+
+    Neo4j Browser is set up to load ckg's style and guide after connecting;
+    `ckg browser` serves them.
+    """
     settings = _neo4j_settings(
         home,
         bolt_port=bolt_port,
@@ -285,6 +776,9 @@ def neo4j_start(
         heap=heap,
         page_cache=page_cache,
         maven_settings=maven_settings,
+        browser_post_connect_cmd=(
+            browser_assets.post_connect_command(browser_port) if browser_autoload else None
+        ),
     )
     result = neo4j_server.start(
         settings, password, timeout=timeout, on_progress=_progress
@@ -300,6 +794,12 @@ def neo4j_start(
         # Shown this once; it stays in the password file for later starts.
         click.echo(f"Password:    {result.password}")
         click.echo(f"             (generated; kept in {settings.password_file})")
+    if browser_autoload and browser_assets.managed_target(settings, browser_port).autoload:
+        click.echo(
+            f"For a styled graph and a guided tour in Neo4j Browser, run `ckg browser`"
+            f"{'' if browser_port == browser_assets.DEFAULT_PORT else f' --port {browser_port}'}.",
+            err=True,
+        )
 
 
 @neo4j_group.command("stop")

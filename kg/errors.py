@@ -124,3 +124,80 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"Problem({self.describe()!r})"
+
+
+# --- Pushing to, and reading back from, a Neo4j database (ceasefire_kg.push) --
+
+
+class GraphDatabaseError(CkgError):
+    """Talking to a Neo4j database failed, or the database is not fit for ckg."""
+
+
+class Neo4jUnreachable(GraphDatabaseError):
+    """No Neo4j server answers at the URI (down, wrong host or port, network cut)."""
+
+
+class Neo4jAuthFailed(GraphDatabaseError):
+    """The server refused the user name or password."""
+
+
+class Neo4jDatabaseMissing(GraphDatabaseError):
+    """The named database does not exist on the server."""
+
+
+class Neo4jConflict(GraphDatabaseError):
+    """The database holds data or schema that ckg must not overwrite or cannot work with."""
+
+
+class ConcurrentPush(GraphDatabaseError):
+    """Another push changed the database while this one was running."""
+
+
+class SchemaDrift(CkgError):
+    """A class, predicate, label, type or property outside the mapping whitelist."""
+
+
+# --- Saved queries (ceasefire_kg.saved_queries) --------------------------------
+
+
+class SavedQueryError(CkgError):
+    """A saved query cannot be found, read, given its parameters or run."""
+
+
+class UnknownSavedQuery(SavedQueryError):
+    """No saved query of that name, and no query file at that path."""
+
+
+class SavedQueryFileError(SavedQueryError):
+    """A query file's header is malformed, or its query disagrees with the header."""
+
+
+class QueryParameterError(SavedQueryError):
+    """A parameter given to a saved query is unknown, missing or of the wrong type."""
+
+
+class QueryBackendUnavailable(SavedQueryError):
+    """The backend asked for cannot run the query (Neo4j unreachable, no version for it)."""
+
+
+class QueryNotReadOnly(SavedQueryError):
+    """A query tried to write; saved queries run in read transactions."""
+
+
+class QueryFailed(SavedQueryError):
+    """The backend failed while answering a query."""
+
+
+# --- Neo4j Browser assets (ceasefire_kg.browser) ---------------------------------
+
+
+class BrowserAssetsError(CkgError):
+    """The Neo4j Browser stylesheet or guide cannot be made or served."""
+
+
+class BrowserAssetPortInUse(BrowserAssetsError):
+    """The port `ckg browser` should serve on is taken by another program."""
+
+
+class QueryNeo4jUnreachable(QueryBackendUnavailable):
+    """Neo4j does not answer, refuses the credentials or lacks the database (so auto uses the store)."""

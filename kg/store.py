@@ -11,6 +11,9 @@ is the union of all named graphs.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +37,8 @@ _MARKER = "ckg-store"
 _DATABASE = "oxigraph"
 _ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Content hash of each named graph, recorded by every write (see Store.graph_hashes).
+_HASHES = "graph-hashes.json"
 
 #: Export formats by the name users type.
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -72,6 +77,11 @@ def ontology_triples() -> tuple[tuple[str, str, str], ...]:
         (str(t.subject), str(t.predicate), str(t.object))
         for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
     )
+
+
+def content_hash(text: bytes) -> str:
+    """SHA-256 of a graph's canonical text (:meth:`Store.graph_ntriples`)."""
+    return hashlib.sha256(text).hexdigest()
 
 
 class Store:
@@ -174,7 +184,9 @@ class Store:
         """
         drops: list[str] = []
         inserts: list[str] = []
+        written: list[str] = []
         for iri, triples in [(SCHEMA_GRAPH, None), *graphs]:
+            written.append(str(iri))
             drops.append(f"DROP SILENT GRAPH {_n3(iri)}")
             if triples is None:
                 body = "\n".join(f"{s} {p} {o} ." for s, p, o in ontology_triples())
@@ -182,7 +194,9 @@ class Store:
                 body = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples)
             inserts.append(f"GRAPH {_n3(iri)} {{\n{body}\n}}")
         update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
+        self._forget_hashes(written)
         self._update(update)
+        self._record_hashes(written)
 
     def drop_articles(self, article_ids: Iterable[str]) -> None:
         """Remove articles' named graphs in one transaction.
@@ -205,7 +219,41 @@ class Store:
                 "List stored articles with 'ckg articles'."
             )
         if ids:
+            dropped = [str(article_graph_iri(a)) for a in ids]
+            self._forget_hashes(dropped)
             self._update(" ;\n".join(f"DROP GRAPH {_n3(article_graph_iri(a))}" for a in ids))
+
+    def _forget_hashes(self, graphs: list[str]) -> None:
+        # Before a write: a crash between here and _record_hashes leaves no
+        # stale hash behind, only missing ones, which readers recompute.
+        hashes = self._read_hashes()
+        if any(graph in hashes for graph in graphs):
+            self._write_hashes({k: v for k, v in hashes.items() if k not in set(graphs)})
+
+    def _record_hashes(self, graphs: list[str]) -> None:
+        hashes = self._read_hashes()
+        present = set(self.named_graphs())
+        for graph in graphs:
+            if graph in present:
+                hashes[graph] = content_hash(self.graph_ntriples(graph))
+        self._write_hashes(hashes)
+
+    def _read_hashes(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.path / _HASHES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        hashes = data.get("hashes") if isinstance(data, dict) else None
+        return {str(k): str(v) for k, v in hashes.items()} if isinstance(hashes, dict) else {}
+
+    def _write_hashes(self, hashes: dict[str, str]) -> None:
+        target = self.path / _HASHES
+        temporary = target.with_name(target.name + ".tmp")
+        try:
+            temporary.write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")
+            temporary.replace(target)
+        except OSError as error:
+            raise StoreError(f"Cannot write {target}: {error.strerror}. Check that the store folder is writable.") from error
 
     def _update(self, update: str) -> None:
         try:
@@ -261,6 +309,48 @@ class Store:
                     continue
                 found.add((subject, URIRef(quad.predicate.value), _to_rdflib(quad.object)))
         return found
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of every named graph in the store (articles, registries, schema), sorted."""
+        return sorted(graph.value for graph in self._db.named_graphs() if isinstance(graph, ox.NamedNode))
+
+    def quads(self, subject: str | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Stored quads as Oxigraph terms, optionally only one subject's or one named graph's.
+
+        Args:
+            subject: Only quads with this subject IRI.
+            graph: Only quads in this named graph.
+        """
+        return iter(self._db.quads_for_pattern(
+            None if subject is None else ox.NamedNode(subject),
+            None,
+            None,
+            None if graph is None else ox.NamedNode(graph),
+        ))
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One named graph's triples as sorted N-Triples lines (UTF-8): its canonical text.
+
+        Args:
+            graph: The named graph's IRI.
+        """
+        output = io.BytesIO()
+        self._db.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        lines = output.getvalue().splitlines()
+        lines.sort()
+        return b"".join(line + b"\n" for line in lines)
+
+    def graph_hashes(self) -> dict[str, str]:
+        """A content hash of every named graph, by graph IRI (see :func:`content_hash`).
+
+        Every write records the hashes of the graphs it wrote, so this reads
+        (and hashes) only graphs without a recorded hash: cheap for big stores.
+        """
+        recorded = self._read_hashes()
+        return {
+            graph: recorded.get(graph) or content_hash(self.graph_ntriples(graph))
+            for graph in self.named_graphs()
+        }
 
     def count_triples(self) -> int:
         """Number of distinct triples in the union of all graphs."""

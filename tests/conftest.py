@@ -28,11 +28,15 @@ import platformdirs
 import pytest
 
 from ceasefire_kg import neo4j_server as n4j
+from ceasefire_kg.browser import post_connect_command
 from ceasefire_kg.errors import CkgError
 from tests.paths import in_ci
 
 TEST_BOLT_PORT = int(os.environ.get("CKG_TEST_NEO4J_BOLT_PORT", "17687"))
 TEST_HTTP_PORT = int(os.environ.get("CKG_TEST_NEO4J_HTTP_PORT", "17474"))
+#: Where the browser tests serve the style and the guide; the managed test
+#: server's Neo4j Browser loads them from there after connecting.
+TEST_BROWSER_PORT = int(os.environ.get("CKG_TEST_BROWSER_PORT", "17475"))
 
 
 def neo4j_unavailable(reason: str) -> NoReturn:
@@ -51,7 +55,12 @@ def managed_test_settings() -> n4j.Neo4jSettings:
     home = os.environ.get("CKG_TEST_NEO4J_HOME") or (
         Path(platformdirs.user_cache_dir("ceasefire-kg")) / f"test-neo4j-{n4j.NEO4J_VERSION}"
     )
-    return n4j.Neo4jSettings(home=Path(home), bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+    return n4j.Neo4jSettings(
+        home=Path(home),
+        bolt_port=TEST_BOLT_PORT,
+        http_port=TEST_HTTP_PORT,
+        browser_post_connect_cmd=post_connect_command(TEST_BROWSER_PORT),
+    )
 
 
 @dataclass(frozen=True)

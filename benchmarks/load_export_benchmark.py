@@ -1,0 +1,619 @@
+"""Benchmark `ckg load` (fact files -> embedded store) and the Turtle / N-Triples export.
+
+For each size (default 10k, 100k and 1M triples) the script
+
+1. generates a corpus with ``generate_corpus.py`` (seeded, so every run loads
+   the same files);
+2. runs ``ckg load CORPUS --store NEW_STORE`` in a child process and measures
+   its wall time, triples/s and its own peak RSS (``wait4``), plus the time of
+   each stage from the progress lines ``ckg`` writes to stderr (reading and
+   checking files, building RDF, SHACL shapes, writing);
+3. optionally (``--stages``) repeats the load in a child that wraps the
+   library's stage functions with timers, for a finer split (YAML, JSON
+   Schema, quotes, RDF, rdflib graph for SHACL, pySHACL, SPARQL text,
+   Oxigraph update, count); ``--skip-shacl`` there measures everything else
+   when pySHACL would not finish in time;
+4. exports the stored graph with ``Store.export`` (what ``ckg export`` runs)
+   as Turtle and N-Triples in one child, and in another child parses that
+   N-Triples file into an rdflib ``Graph`` and times rdflib's own Turtle and
+   N-Triples serializers on it; the two Turtle outputs are parsed back and
+   compared, so both sides wrote the same triples;
+5. optionally (``--profile``) runs the load once more under cProfile and
+   summarises where the time went.
+
+Results go to ``benchmarks/out/load_export.json`` (with the machine and
+versions) and to the marked section of ``docs/benchmarks.md``. The targets
+are printed as pass / short:
+
+* load 1M triples in under 60 s with under 2 GB peak RSS;
+* Turtle export at least 5x faster than rdflib's serializer on the same graph.
+
+Triples are counted as ``ckg load`` reports them: the sum over the named
+graphs of the articles and registries it writes (what the store holds as
+quads). The export writes the union graph, each distinct triple once, so it
+writes fewer triples than the load; export rates use the exported count.
+
+Run:  python benchmarks/load_export_benchmark.py [--sizes 10000,100000,1000000]
+      [--seed 1] [--stages] [--profile] [--timeout 900]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    DOC,
+    OUT_DIR,
+    ChildResult,
+    current_rss_bytes,
+    describe_machine,
+    fmt_bytes,
+    fmt_rate,
+    fmt_seconds,
+    machine_info,
+    markdown_table,
+    replace_marked_section,
+    run_child,
+    self_peak_rss_bytes,
+    write_json,
+)
+from generate_corpus import generate_corpus  # noqa: E402
+
+SCRIPT = Path(__file__).resolve()
+#: Progress lines of `ckg load` that start each stage.
+LOAD_STAGES = ("Reading and checking files", "Building RDF", "Checking SHACL shapes", "Writing")
+
+TARGET_LOAD_TRIPLES = 1_000_000
+TARGET_LOAD_SECONDS = 60.0
+TARGET_LOAD_RSS = 2 * 10**9  # 2 GB
+TARGET_TURTLE_RATIO = 5.0
+
+
+def ckg_command() -> list[str]:
+    """The ``ckg`` console script of the interpreter running this script."""
+    script = Path(sys.executable).with_name("ckg")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from ceasefire_kg.cli import main; main()"]
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def _parse_load_output(stdout: str) -> dict[str, int | None]:
+    loaded = re.search(r"Loaded (\d+) articles? and (\d+) registr(?:y|ies) \((\d+) triples\)", stdout)
+    total = re.search(r"now holds (\d+) triples", stdout)
+    return {
+        "articles": int(loaded.group(1)) if loaded else None,
+        "registries": int(loaded.group(2)) if loaded else None,
+        "triples": int(loaded.group(3)) if loaded else None,
+        "store_triples": int(total.group(1)) if total else None,
+    }
+
+
+def bench_load(corpus: Path, store: Path, timeout: float) -> dict[str, Any]:
+    """One `ckg load` into a new store, in a child process."""
+    if store.exists():
+        shutil.rmtree(store)
+    load_before = os.getloadavg()[0]
+    child = run_child([*ckg_command(), "load", str(corpus), "--store", str(store)], timeout=timeout)
+    result = _child_summary(child)
+    # Other work on the machine stretches wall time but hardly CPU time: keep both, and the load average.
+    result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    result.update(_parse_load_output(child.stdout))
+    result["stages"] = child.stages(LOAD_STAGES)
+    if child.returncode != 0:
+        result["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
+    return result
+
+
+def _child_summary(child: ChildResult) -> dict[str, Any]:
+    return {
+        "returncode": child.returncode,
+        "timed_out": child.timed_out,
+        "seconds": round(child.seconds, 3),
+        "peak_rss_bytes": child.peak_rss_bytes,
+        "user_seconds": round(child.user_seconds, 2),
+        "system_seconds": round(child.system_seconds, 2),
+    }
+
+
+# --- load, stage by stage (child worker) -------------------------------------------------------
+
+
+def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
+    """Run the library's load with timers around each stage function; print JSON."""
+    from ceasefire_kg.loaders import checks, load
+    from ceasefire_kg.store import Store
+
+    times: dict[str, float] = {}
+    rss: dict[str, int | None] = {}
+
+    def wrap(owner: Any, name: str, label: str, replacement: Any = None) -> None:
+        original = getattr(owner, name, None)
+        if original is None:
+            times[label] = float("nan")  # the library changed; that stage is not split out
+            return
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return (replacement or original)(*args, **kwargs)
+            finally:
+                times[label] = times.get(label, 0.0) + time.perf_counter() - started
+                rss[label] = current_rss_bytes()
+
+        setattr(owner, name, timed)
+
+    wrap(checks, "read_sources", "yaml: read and parse files")
+    # The JSON Schema check has been ``_structure_ok`` and then ``_structure_errors``: time whichever exists.
+    schema_check = "_structure_errors" if hasattr(checks._Checker, "_structure_errors") else "_structure_ok"
+    wrap(checks._Checker, schema_check, "checks: JSON Schema")
+    wrap(checks._Checker, "_check_quotes", "checks: quotes in texts")
+    wrap(load, "check_paths", "checks: total (incl. YAML)")
+    wrap(load, "corpus_graphs", "rdf: build article graphs")
+    wrap(load, "shape_violations", "shacl: pySHACL validate", (lambda data: []) if skip_shacl else None)
+    wrap(load, "_shape_problems", "shacl: total (incl. rdflib graph)")
+    wrap(Store, "_update", "write: Oxigraph SPARQL update")
+    if hasattr(Store, "_record_hashes"):
+        wrap(Store, "_record_hashes", "write: record graph hashes")
+    wrap(Store, "replace_graphs", "write: total (incl. SPARQL text)")
+    wrap(Store, "count_triples", "count: store.count_triples")
+    started = time.perf_counter()
+    report, total = load.load_into_folder(store, [corpus])
+    seconds = time.perf_counter() - started
+
+    def get(label: str) -> float:
+        return times.get(label, 0.0)
+
+    derived = {
+        "checks: references, ids, dates (rest)": get("checks: total (incl. YAML)") - get("yaml: read and parse files")
+        - get("checks: JSON Schema") - get("checks: quotes in texts"),
+        "shacl: rdflib data graph (rest)": get("shacl: total (incl. rdflib graph)") - get("shacl: pySHACL validate"),
+        "write: SPARQL text from rdflib terms (rest)": get("write: total (incl. SPARQL text)")
+        - get("write: Oxigraph SPARQL update") - get("write: record graph hashes"),
+    }
+    accounted = (get("checks: total (incl. YAML)") + get("rdf: build article graphs") + get("shacl: total (incl. rdflib graph)")
+                 + get("write: total (incl. SPARQL text)") + get("count: store.count_triples"))
+    return {
+        "seconds": round(seconds, 3),
+        "triples": report.triples,
+        "store_triples": total,
+        "skip_shacl": skip_shacl,
+        "times": {k: round(v, 3) for k, v in {**times, **derived}.items()},
+        "unaccounted_seconds": round(seconds - accounted, 3),
+        "rss_after": rss,
+        "peak_rss_bytes": self_peak_rss_bytes(),
+    }
+
+
+def bench_stages(corpus: Path, store: Path, timeout: float, skip_shacl: bool) -> dict[str, Any]:
+    if store.exists():
+        shutil.rmtree(store)
+    command = [sys.executable, str(SCRIPT), "--stage-worker", str(corpus), str(store)]
+    if skip_shacl:
+        command.append("--skip-shacl")
+    child = run_child(command, timeout=timeout)
+    result = _child_summary(child)
+    if child.returncode == 0:
+        result.update(json.loads(child.stdout))
+        result["peak_rss_bytes"] = child.peak_rss_bytes
+    else:
+        result["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
+    return result
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+#: (label, file suffix, function) of the calls the profile summary reports, cumulative.
+PROFILE_FUNCTIONS = (
+    ("yaml: PyYAML compose (pure-Python parser)", "yaml/composer.py", "get_single_node"),
+    ("yaml: nodes to data, with line map", "loaders/reader.py", "convert"),
+    ("yaml: read_sources total", "loaders/reader.py", "read_sources"),
+    ("checks: JSON Schema", "loaders/checks.py", "_structure_ok"),
+    ("checks: JSON Schema", "loaders/checks.py", "_structure_errors"),
+    ("checks: per-article checks", "loaders/checks.py", "_check_article"),
+    ("checks: check_paths total", "loaders/checks.py", "check_paths"),
+    ("rdf: corpus_graphs", "loaders/rdf.py", "corpus_graphs"),
+    ("shacl: rdflib Graph.add", "rdflib/graph.py", "add"),
+    ("shacl: pyshacl.validate", "pyshacl/validate.py", "validate"),
+    ("shacl: _shape_problems total", "loaders/load.py", "_shape_problems"),
+    ("write: rdflib term .n3()", "rdflib/term.py", "n3"),
+    ("write: Oxigraph update", "kg/store.py", "_update"),
+    ("write: replace_graphs total", "kg/store.py", "replace_graphs"),
+    ("count: count_triples", "kg/store.py", "count_triples"),
+)
+
+
+def profile_worker(corpus: Path, store: Path, output: Path) -> None:
+    from ceasefire_kg.loaders.load import load_into_folder
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    load_into_folder(store, [corpus])
+    profiler.disable()
+    profiler.dump_stats(str(output))
+
+
+def summarise_profile(path: Path, top: int = 25) -> dict[str, Any]:
+    stats = pstats.Stats(str(path))
+    table: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
+    total = max(entry[3] for entry in table.values())
+    named: dict[str, float] = {}
+    for label, suffix, function in PROFILE_FUNCTIONS:
+        cumulative = [entry[3] for (file, _, name), entry in table.items() if name == function and file.endswith(suffix)]
+        if cumulative:
+            named[label] = max(named.get(label, 0.0), round(max(cumulative), 3))
+    own = sorted(((entry[2], f"{Path(file).parent.name}/{Path(file).name}:{line}({name})", entry[1])
+                  for (file, line, name), entry in table.items()), reverse=True)[:top]
+    return {
+        "total_seconds": round(total, 3),
+        "cumulative": named,
+        "top_own_time": [{"function": where, "own_seconds": round(t, 3), "calls": calls} for t, where, calls in own],
+    }
+
+
+def bench_profile(corpus: Path, store: Path, output: Path, timeout: float) -> dict[str, Any]:
+    if store.exists():
+        shutil.rmtree(store)
+    child = run_child([sys.executable, str(SCRIPT), "--profile-worker", str(corpus), str(store), str(output)],
+                      timeout=timeout)
+    result = _child_summary(child)
+    if child.returncode == 0:
+        result.update(summarise_profile(output))
+        result["profile_file"] = str(output)
+    else:
+        result["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
+    return result
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def export_ckg_worker(store: Path, folder: Path) -> dict[str, Any]:
+    from ceasefire_kg.store import Store
+
+    results: dict[str, Any] = {}
+    with Store.open_read_only(store) as opened:
+        for format_name, suffix in (("turtle", "ttl"), ("ntriples", "nt")):
+            path = folder / f"ckg.{suffix}"
+            started = time.perf_counter()
+            with path.open("wb") as output:
+                count = opened.export(output, format_name)
+            results[format_name] = {"seconds": round(time.perf_counter() - started, 3), "triples": count,
+                                    "bytes": path.stat().st_size, "file": str(path)}
+    results["peak_rss_bytes"] = self_peak_rss_bytes()
+    return results
+
+
+def export_rdflib_worker(ntriples: Path, folder: Path, compare_with: Path | None) -> dict[str, Any]:
+    import rdflib
+
+    results: dict[str, Any] = {}
+    graph = rdflib.Graph()
+    started = time.perf_counter()
+    graph.parse(str(ntriples), format="nt")
+    results["parse_seconds"] = round(time.perf_counter() - started, 3)
+    results["triples"] = len(graph)
+    for format_name, rdflib_format, suffix in (("turtle", "turtle", "ttl"), ("ntriples", "nt", "nt")):
+        path = folder / f"rdflib.{suffix}"
+        started = time.perf_counter()
+        graph.serialize(destination=str(path), format=rdflib_format, encoding="utf-8")
+        results[format_name] = {"seconds": round(time.perf_counter() - started, 3), "triples": len(graph),
+                                "bytes": path.stat().st_size, "file": str(path)}
+    results["peak_rss_bytes"] = self_peak_rss_bytes()
+    del graph
+    if compare_with is not None:
+        # Same triples on both sides? Parse both Turtle files (with Oxigraph, quickly) and compare.
+        import pyoxigraph as ox
+
+        def triples(path: Path) -> set[Any]:
+            with path.open("rb") as stream:
+                return set(ox.parse(stream, format=ox.RdfFormat.TURTLE))
+
+        ours, theirs = triples(compare_with), triples(folder / "rdflib.ttl")
+        results["same_triples_in_both_turtle_files"] = ours == theirs
+    return results
+
+
+def bench_export(store: Path, folder: Path, timeout: float) -> dict[str, Any]:
+    folder.mkdir(parents=True, exist_ok=True)
+    child = run_child([sys.executable, str(SCRIPT), "--export-ckg-worker", str(store), str(folder)], timeout=timeout)
+    result: dict[str, Any] = {"ckg": _child_summary(child)}
+    if child.returncode != 0:
+        result["ckg"]["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
+        return result
+    result["ckg"].update(json.loads(child.stdout))
+    result["ckg"]["peak_rss_bytes"] = child.peak_rss_bytes
+    child = run_child([sys.executable, str(SCRIPT), "--export-rdflib-worker", result["ckg"]["ntriples"]["file"],
+                       str(folder), result["ckg"]["turtle"]["file"]], timeout=timeout)
+    result["rdflib"] = _child_summary(child)
+    if child.returncode != 0:
+        result["rdflib"]["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
+        return result
+    result["rdflib"].update(json.loads(child.stdout))
+    result["rdflib"]["peak_rss_bytes"] = child.peak_rss_bytes
+    for format_name in ("turtle", "ntriples"):
+        result[f"{format_name}_speedup_vs_rdflib"] = round(
+            result["rdflib"][format_name]["seconds"] / result["ckg"][format_name]["seconds"], 2)
+    return result
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+
+def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {"target_triples": size, "seed": args.seed}
+    corpus_dir = work / f"corpus-{size}-seed{args.seed}"
+    print(f"\n== {size:,} triples: generating corpus in {corpus_dir}", flush=True)
+    corpus = generate_corpus(corpus_dir, target_triples=size, seed=args.seed)
+    entry["corpus"] = {"articles": corpus.articles, "negotiations": len(corpus.negotiations), "facts": corpus.facts,
+                       "estimated_triples": corpus.estimated_triples, "bytes": corpus.bytes,
+                       "generate_seconds": round(corpus.seconds, 3)}
+    print(f"   {corpus.articles} articles, {corpus.facts} facts, {corpus.estimated_triples:,} triples, "
+          f"{corpus.bytes / 1e6:.1f} MB, generated in {corpus.seconds:.1f} s", flush=True)
+    store = work / f"store-{size}"
+    repeats = args.repeat if size <= 200_000 else 1
+    loads = []
+    for attempt in range(repeats):
+        result = bench_load(corpus_dir, store, args.timeout)
+        loads.append(result)
+        stages = ", ".join(f"{s['stage'].split()[0].lower()} {s['seconds']:.1f}s" for s in result["stages"])
+        state = "ok" if result["returncode"] == 0 else f"FAILED ({result.get('error', '')[:200]})"
+        print(f"   load #{attempt + 1}: {fmt_seconds(result['seconds'])} (CPU {result['user_seconds'] + result['system_seconds']:.1f} s, "
+              f"load average {result['load_average_1min']}), peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
+              f"{stages}; {state}", flush=True)
+        if result["returncode"] != 0:
+            break
+    entry["loads"] = loads
+    good = [load for load in loads if load["returncode"] == 0]
+    if good:
+        median = statistics.median(load["seconds"] for load in good)
+        best = min(good, key=lambda load: abs(load["seconds"] - median))
+        entry["load"] = {"seconds": best["seconds"], "triples": best["triples"], "store_triples": best["store_triples"],
+                         "triples_per_second": round(best["triples"] / best["seconds"]),
+                         "cpu_seconds": round(best["user_seconds"] + best["system_seconds"], 2),
+                         "load_average_1min": best["load_average_1min"],
+                         "peak_rss_bytes": max(load["peak_rss_bytes"] for load in good), "runs": len(good),
+                         "stages": best["stages"]}
+    if args.stages:
+        skip = args.skip_shacl_from is not None and size >= args.skip_shacl_from
+        result = bench_stages(corpus_dir, work / f"store-{size}-stages", args.timeout, skip)
+        entry["stage_split"] = result
+        if result["returncode"] == 0:
+            print(f"   stage split{' (pySHACL skipped)' if skip else ''}: " + ", ".join(
+                f"{k} {v:.1f}s" for k, v in result["times"].items() if v == v), flush=True)
+        else:
+            print(f"   stage split FAILED: {result.get('error', '')[:300]}", flush=True)
+        shutil.rmtree(work / f"store-{size}-stages", ignore_errors=True)
+    if args.profile and (args.profile_max is None or size <= args.profile_max):
+        output = OUT_DIR / f"load-{size}.prof"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        result = bench_profile(corpus_dir, work / f"store-{size}-profile", output, args.timeout)
+        entry["profile"] = result
+        print(f"   profile: {result.get('cumulative') or result.get('error', '')}", flush=True)
+        shutil.rmtree(work / f"store-{size}-profile", ignore_errors=True)
+    if "load" in entry and not args.no_export:
+        result = bench_export(store, work / f"export-{size}", args.timeout)
+        entry["export"] = result
+        if "turtle_speedup_vs_rdflib" in result:
+            for format_name in ("turtle", "ntriples"):
+                ours, theirs = result["ckg"][format_name], result["rdflib"][format_name]
+                print(f"   export {format_name}: ckg {fmt_seconds(ours['seconds'])} "
+                      f"({fmt_rate(ours['triples'], ours['seconds'])}), rdflib {fmt_seconds(theirs['seconds'])} "
+                      f"({fmt_rate(theirs['triples'], theirs['seconds'])}): "
+                      f"{result[f'{format_name}_speedup_vs_rdflib']}x", flush=True)
+            print(f"   same triples in both Turtle files: {result['rdflib'].get('same_triples_in_both_turtle_files')}")
+        else:
+            print(f"   export FAILED: {result}", flush=True)
+        shutil.rmtree(work / f"export-{size}", ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(store, ignore_errors=True)
+        shutil.rmtree(corpus_dir, ignore_errors=True)
+    return entry
+
+
+def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target: pass / short / not measured, with the figures."""
+    out = []
+    big = [r for r in results if r["target_triples"] >= TARGET_LOAD_TRIPLES]
+    if big:
+        r = big[-1]
+        load = r.get("load")
+        if load:
+            ok_time = load["seconds"] < TARGET_LOAD_SECONDS
+            ok_rss = load["peak_rss_bytes"] < TARGET_LOAD_RSS
+            out.append({"target": "load 1M triples < 60 s", "verdict": "pass" if ok_time else "short",
+                        "measured": f"{load['seconds']:.1f} s for {load['triples']:,} triples"})
+            out.append({"target": "load 1M triples < 2 GB peak RSS", "verdict": "pass" if ok_rss else "short",
+                        "measured": fmt_bytes(load["peak_rss_bytes"])})
+        else:
+            failed = r["loads"][-1] if r.get("loads") else {}
+            measured = f"did not finish ({failed.get('error', 'not run')[:60]}) after {failed.get('seconds', 0):.0f} s"
+            out.append({"target": "load 1M triples < 60 s", "verdict": "short", "measured": measured})
+            out.append({"target": "load 1M triples < 2 GB peak RSS",
+                        "verdict": "short" if failed.get("peak_rss_bytes", 0) >= TARGET_LOAD_RSS else "not measured",
+                        "measured": f"{fmt_bytes(failed.get('peak_rss_bytes'))} when stopped"})
+    else:
+        out.append({"target": "load 1M triples", "verdict": "not measured", "measured": "no size >= 1M run"})
+    for r in results:
+        ratio = r.get("export", {}).get("turtle_speedup_vs_rdflib")
+        if ratio is not None:
+            out.append({"target": f"Turtle export >= 5x rdflib ({r['target_triples']:,})",
+                        "verdict": "pass" if ratio >= TARGET_TURTLE_RATIO else "short", "measured": f"{ratio}x"})
+    return out
+
+
+#: Columns of the stage-split table: (header, labels summed from the stage worker's times).
+SPLIT_COLUMNS = (
+    ("YAML", ("yaml: read and parse files",)),
+    ("JSON Schema", ("checks: JSON Schema",)),
+    ("other checks", ("checks: quotes in texts", "checks: references, ids, dates (rest)")),
+    ("RDF terms", ("rdf: build article graphs",)),
+    ("rdflib graph for SHACL", ("shacl: rdflib data graph (rest)",)),
+    ("pySHACL", ("shacl: pySHACL validate",)),
+    ("SPARQL text", ("write: SPARQL text from rdflib terms (rest)",)),
+    ("Oxigraph update", ("write: Oxigraph SPARQL update",)),
+    ("graph hashes", ("write: record graph hashes",)),
+    ("count", ("count: store.count_triples",)),
+)
+
+
+def markdown(run: dict[str, Any]) -> str:
+    load_rows, split_rows, export_rows = [], [], []
+    for r in run["results"]:
+        size = f"{r['target_triples']:,}"
+        load = r.get("load")
+        if load:
+            load_rows.append([size, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB", f"{load['triples']:,}",
+                              fmt_seconds(load["seconds"]), fmt_seconds(load["cpu_seconds"]),
+                              fmt_rate(load["triples"], load["seconds"]), fmt_bytes(load["peak_rss_bytes"]),
+                              " → ".join(str(x) for x in load["load_average_1min"])])
+        elif r.get("loads"):
+            failed = r["loads"][-1]
+            load_rows.append([size, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
+                              f"{r['corpus']['estimated_triples']:,}", f"stopped after {failed['seconds']:.0f} s", "–", "–",
+                              f"≥ {fmt_bytes(failed['peak_rss_bytes'])}", "–"])
+        split = r.get("stage_split", {})
+        if split.get("times"):
+            times = split["times"]
+            cells = [fmt_seconds(sum(times.get(label, 0.0) for label in labels)) for _, labels in SPLIT_COLUMNS]
+            split_rows.append([size, fmt_seconds(split["seconds"]), *cells, fmt_seconds(split.get("unaccounted_seconds")),
+                               fmt_bytes(split.get("peak_rss_bytes"))])
+        export = r.get("export", {})
+        ckg, lib = export.get("ckg", {}), export.get("rdflib", {})
+        if "turtle_speedup_vs_rdflib" in export:
+            export_rows.append([
+                size, f"{ckg['turtle']['triples']:,}",
+                f"{fmt_seconds(ckg['turtle']['seconds'])} ({fmt_rate(ckg['turtle']['triples'], ckg['turtle']['seconds'])})",
+                f"{fmt_seconds(lib['turtle']['seconds'])} ({fmt_rate(lib['turtle']['triples'], lib['turtle']['seconds'])})",
+                f"**{export['turtle_speedup_vs_rdflib']}×**",
+                f"{fmt_seconds(ckg['ntriples']['seconds'])} ({fmt_rate(ckg['ntriples']['triples'], ckg['ntriples']['seconds'])})",
+                f"{fmt_seconds(lib['ntriples']['seconds'])} ({fmt_rate(lib['ntriples']['triples'], lib['ntriples']['seconds'])})",
+                f"{export['ntriples_speedup_vs_rdflib']}×",
+                "yes" if lib.get("same_triples_in_both_turtle_files") else "NO",
+            ])
+    parts = [
+        f"Run {run['started']} (seed {run['seed']}, source digest {run['machine']['git'].get('source_digest')}, "
+        f"commit {str(run['machine']['git'].get('commit'))[:10]}{' + local changes' if run['machine']['git'].get('dirty') else ''}).",
+        f"Machine: {describe_machine(run['machine'])}.",
+        "",
+        "**Load** (`ckg load CORPUS --store NEW` in a child process; triples as `ckg load` reports them; "
+        "peak RSS of that process; load average before → after):",
+        "",
+        markdown_table(["size", "articles", "files", "triples", "wall", "CPU", "triples/s", "peak RSS", "load avg"], load_rows),
+    ]
+    if split_rows:
+        parts += ["", "**Where the load's time goes** (same load, library stage functions timed in-process; "
+                  "\"rest\" = stage total minus the parts named):", "",
+                  markdown_table(["size", "total", *(name for name, _ in SPLIT_COLUMNS), "rest", "peak RSS"], split_rows)]
+    if export_rows:
+        parts += ["", "**Export** of the stored graph (`Store.export`, what `ckg export` runs) against rdflib's serializer "
+                  "on the same triples (parsed into an rdflib `Graph` beforehand, parse not timed), same run:", "",
+                  markdown_table(["size", "triples", "Turtle ckg", "Turtle rdflib", "ratio", "N-Triples ckg",
+                                  "N-Triples rdflib", "ratio", "same triples"], export_rows)]
+    parts += ["", markdown_table(["target", "verdict", "measured"],
+                                 [[v["target"], f"**{v['verdict']}**", v["measured"]] for v in run["verdicts"]], "lll")]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated target sizes in triples")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="load repetitions for sizes up to 200k (median kept)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a child process is stopped")
+    parser.add_argument("--stages", action="store_true", help="also run a stage-instrumented load")
+    parser.add_argument("--skip-shacl-from", type=int, default=None,
+                        help="in the stage-instrumented load, skip pySHACL from this size on")
+    parser.add_argument("--profile", action="store_true", help="also run the load under cProfile")
+    parser.add_argument("--profile-max", type=int, default=None, help="profile only sizes up to this")
+    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--work", type=Path, default=None, help="folder for corpora and stores (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep corpora and stores")
+    parser.add_argument("--out", type=Path, default=OUT_DIR / "load_export.json")
+    parser.add_argument("--doc", type=Path, default=DOC, help="Markdown file whose marked section gets the tables")
+    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--render", nargs="+", type=Path, metavar="JSON",
+                        help="only rebuild the Markdown section from result files of earlier runs (sizes merged in order)")
+    parser.add_argument("--stage-worker", nargs=2, type=Path, metavar=("CORPUS", "STORE"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip-shacl", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-worker", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--export-ckg-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--export-rdflib-worker", nargs=3, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.stage_worker:
+        print(json.dumps(stage_worker(*args.stage_worker, args.skip_shacl)))
+        return 0
+    if args.profile_worker:
+        profile_worker(*args.profile_worker)
+        return 0
+    if args.export_ckg_worker:
+        print(json.dumps(export_ckg_worker(*args.export_ckg_worker)))
+        return 0
+    if args.export_rdflib_worker:
+        print(json.dumps(export_rdflib_worker(*args.export_rdflib_worker)))
+        return 0
+
+    if args.render:
+        runs = [json.loads(path.read_text("utf-8")) for path in args.render]
+        merged = {**runs[0], "results": [r for run in runs for r in run["results"]],
+                  "started": ", ".join(run["started"] for run in runs)}
+        merged["results"].sort(key=lambda r: r["target_triples"])
+        merged["verdicts"] = verdicts(merged["results"])
+        replace_marked_section(args.doc, "load-export", markdown(merged))
+        print(f"Tables: {args.doc}")
+        return 0
+
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    machine = machine_info()
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Machine: {describe_machine(machine)}", flush=True)
+    temporary = None
+    if args.work is None:
+        temporary = tempfile.mkdtemp(prefix="ckg-bench-")
+        work = Path(temporary)
+    else:
+        work = args.work
+        work.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for size in sizes:
+            results.append(run_size(size, args, work))
+    finally:
+        if temporary and not args.keep:
+            shutil.rmtree(temporary, ignore_errors=True)
+    run = {"benchmark": "load_export", "started": started, "seed": args.seed, "machine": machine,
+           "targets": {"load_triples": TARGET_LOAD_TRIPLES, "load_seconds": TARGET_LOAD_SECONDS,
+                       "load_peak_rss_bytes": TARGET_LOAD_RSS, "turtle_speedup_vs_rdflib": TARGET_TURTLE_RATIO},
+           "results": results}
+    run["load_average_at_end"] = list(os.getloadavg())
+    run["verdicts"] = verdicts(results)
+    write_json(args.out, run)
+    print(f"\nResults: {args.out}")
+    for verdict in run["verdicts"]:
+        print(f"  {verdict['verdict'].upper():>12}  {verdict['target']}: {verdict['measured']}")
+    if not args.no_doc:
+        replace_marked_section(args.doc, "load-export", markdown(run))
+        print(f"Tables: {args.doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

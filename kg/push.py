@@ -1,0 +1,917 @@
+"""Push the embedded store to Neo4j: idempotent, incremental, atomic per batch of whole graphs.
+
+The unit of change is a named graph (an article, an actor registry, the
+ontology). Neo4j keeps, for every graph pushed, a bookkeeping node
+``(:CkgGraph {iri, hash, content, triples})`` whose ``content`` is the
+graph's canonical N-Triples text (zlib-compressed) as pushed. A push
+
+1. compares each local graph's content hash (:meth:`Store.graph_hashes`) with
+   the pushed one, and sends only graphs added, changed or removed since;
+2. rebuilds, for every resource such a graph mentions as subject, its node
+   (labels, properties, ``graphs``/``articles``) and its outgoing
+   relationships from what *all* graphs assert about it: the new content of
+   the graphs being sent, the pushed content of the others (the unchanged
+   ones read from the store, the changed ones not yet sent from their
+   bookkeeping node), and writes only the difference;
+3. writes each batch of whole graphs, its bookkeeping nodes included, in ONE
+   write transaction, so that a failure leaves every graph either fully old
+   or fully new, and re-running push completes it.
+
+A resource no graph mentions any more (neither as subject nor as the object
+of a relationship) is deleted. Every label, relationship type and property
+name comes from :mod:`ceasefire_kg.mapping`; values reach Cypher only as
+parameters (``UNWIND $rows AS row``).
+
+The driver is given by the caller (the CLI builds it), with the database name.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+import pyoxigraph as ox
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from ceasefire_kg.errors import (
+    ConcurrentPush,
+    GraphDatabaseError,
+    Neo4jAuthFailed,
+    Neo4jConflict,
+    Neo4jDatabaseMissing,
+    Neo4jUnreachable,
+    SchemaDrift,
+)
+from ceasefire_kg.mapping import (
+    ARTICLES_PROPERTY,
+    CAPTION_PROPERTY,
+    GRAPHS_PROPERTY,
+    RDF_TYPE,
+    RDFS,
+    RESOURCE_LABEL,
+    SKOS,
+    URI_CONSTRAINT,
+    URI_PROPERTY,
+    Mapping,
+    default_mapping,
+    local_name,
+    quote_name,
+)
+from ceasefire_kg.namespaces import GRAPH
+from ceasefire_kg.store import Store, content_hash
+
+logger = logging.getLogger(__name__)
+
+#: Triples (old plus new content) per write transaction; whole graphs only.
+DEFAULT_BATCH_TRIPLES = 20_000
+GRAPH_LABEL = "CkgGraph"
+META_LABEL = "CkgMeta"
+META_ID = "ckg"
+#: Labels and properties the saved queries look nodes up by.
+INDEXED_PROPERTIES: tuple[tuple[str, str], ...] = (
+    ("Resource", "name"),
+    ("Actor", "factId"),
+    ("Proposal", "factId"),
+    ("Demand", "factId"),
+    ("Position", "factId"),
+    ("Claim", "factId"),
+    ("Event", "factId"),
+    ("Article", "factId"),
+    ("Position", "asOf"),
+    ("StatusRecord", "asOf"),
+    ("Event", "date"),
+    ("Claim", "date"),
+    ("Article", "issued"),
+)
+_ARTICLE_GRAPHS = str(GRAPH) + "article/"
+_ARTICLE_PREFIX_LENGTH = len(_ARTICLE_GRAPHS)
+_RDFS_LABEL = RDFS + "label"
+_SKOS_PREF_LABEL = SKOS + "prefLabel"
+
+#: Subjects with more pushed triples than this keep their state between batches.
+_HUB_ENTRIES = 64
+#: Called after each committed transaction with (units done, units in all).
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class PushReport:
+    """What a push did.
+
+    Attributes:
+        added: Graphs sent for the first time.
+        changed: Graphs whose content changed since the last push.
+        removed: Graphs no longer in the store, removed from Neo4j.
+        unchanged: Number of graphs already up to date.
+        triples: Triples sent (new content of added and changed graphs).
+        transactions: Write transactions committed.
+        nodes: ckg nodes (``:Resource``) in the database afterwards.
+        relationships: Relationships between them afterwards.
+        seconds: Wall-clock duration.
+    """
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    triples: int = 0
+    transactions: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        """A short human summary."""
+        if not (self.added or self.changed or self.removed):
+            head = f"Neo4j was already up to date ({self.unchanged} graphs)."
+        else:
+            head = (
+                f"Pushed {len(self.added)} new, {len(self.changed)} changed and {len(self.removed)} removed "
+                f"graphs ({self.triples} triples, {self.transactions} transactions, {self.seconds:.1f} s); "
+                f"{self.unchanged} graphs were up to date."
+            )
+        return f"{head}\nNeo4j now holds {self.nodes} nodes and {self.relationships} relationships from ckg."
+
+
+# --- errors --------------------------------------------------------------------
+
+
+def describe_target(driver: neo4j.Driver, database: str) -> str:
+    """``database 'x' at host:port`` for messages."""
+    addresses = getattr(driver, "initial_addresses", None)
+    if not addresses:  # a bolt:// driver names its one address on its pool
+        address = getattr(getattr(driver, "_pool", None), "address", None)
+        addresses = [address] if address else []
+    text = ", ".join(str(address) for address in addresses) or "the configured URI"
+    return f"database '{database}' at {text}"
+
+
+@contextmanager
+def neo4j_errors(driver: neo4j.Driver, database: str, doing: str) -> Iterator[None]:
+    """Turn the driver's exceptions into ckg errors that say what to do.
+
+    Args:
+        driver: The driver in use (for the address in messages).
+        database: The database in use.
+        doing: What was being done, for messages (``"pushing"``).
+    """
+    where = describe_target(driver, database)
+    try:
+        yield
+    except AuthError as error:
+        raise Neo4jAuthFailed(
+            f"Neo4j refused the user name or password while {doing} ({where}): {error.message}. "
+            "Give the right ones with --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD); "
+            "the managed server's password is in its home folder (see `ckg neo4j start`)."
+        ) from error
+    except ClientError as error:
+        code = error.code or ""
+        if code == "Neo.ClientError.Database.DatabaseNotFound":
+            raise Neo4jDatabaseMissing(
+                f"There is no {where}. Create it (`CREATE DATABASE {database}`, Enterprise or Aura) "
+                "or choose an existing one with --database / NEO4J_DATABASE (Community has only 'neo4j')."
+            ) from error
+        if code.startswith("Neo.ClientError.Security."):
+            raise Neo4jAuthFailed(
+                f"Neo4j did not allow {doing} in {where}: {error.message}. Use a user with write "
+                "access to that database (--username / NEO4J_USERNAME)."
+            ) from error
+        if code.startswith("Neo.ClientError.Schema."):
+            raise Neo4jConflict(
+                f"The schema of {where} conflicts with ckg's while {doing}: {error.message}. "
+                "A constraint or index that is not ckg's rejects its data; drop it, or push into "
+                "another database (--database / NEO4J_DATABASE)."
+            ) from error
+        raise GraphDatabaseError(f"Neo4j rejected a request while {doing} ({where}): {code}: {error.message}") from error
+    except (ServiceUnavailable, SessionExpired) as error:
+        reason = " ".join(str(error).split())
+        raise Neo4jUnreachable(
+            f"Cannot reach Neo4j ({where}) while {doing}: {reason} Start it with `ckg neo4j start`, "
+            "or set the right URI with --uri / NEO4J_URI. Nothing half-written stays behind: "
+            "run the command again once Neo4j answers."
+        ) from error
+    except Neo4jError as error:
+        raise GraphDatabaseError(
+            f"Neo4j failed while {doing} ({where}): {error.code}: {error.message}. Run the command again; "
+            "each transaction is all or nothing."
+        ) from error
+    except DriverError as error:
+        raise GraphDatabaseError(f"The Neo4j driver failed while {doing} ({where}): {error}") from error
+
+
+def open_session(driver: neo4j.Driver, database: str, *, read: bool = False) -> neo4j.Session:
+    """A session on the database, without the server's notifications (ckg's queries expect missing labels)."""
+    return driver.session(
+        database=database,
+        default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
+        notifications_min_severity="OFF",
+    )
+
+
+def check_database(driver: neo4j.Driver, database: str) -> None:
+    """Make sure the server answers, accepts the credentials and has the database.
+
+    Raises:
+        Neo4jUnreachable, Neo4jAuthFailed, Neo4jDatabaseMissing: As the case may be.
+    """
+    with neo4j_errors(driver, database, "connecting"):
+        driver.verify_connectivity()
+        with open_session(driver, database, read=True) as session:
+            session.run("RETURN 1").consume()
+
+
+# --- local graphs ----------------------------------------------------------------
+
+
+@dataclass
+class _Change:
+    """One graph to send: its pushed (old) and local (new) content."""
+
+    iri: str
+    old: list[ox.Triple] | None = None
+    new: list[ox.Triple] | None = None
+    new_hash: str | None = None
+    new_content: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.old or ()) + len(self.new or ())
+
+
+def _parse_lines(text: bytes) -> list[ox.Triple]:
+    return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) if text else []
+
+
+# --- subject state -----------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """What the pushed graphs assert about one subject."""
+
+    types: set[str] = field(default_factory=set)
+    literals: dict[str, set[ox.Literal]] = field(default_factory=dict)
+    rels: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    graphs: set[str] = field(default_factory=set)
+
+    def node_equals(self, other: _State) -> bool:
+        return self.types == other.types and self.literals == other.literals and self.graphs == other.graphs
+
+
+Entries = list[tuple[ox.NamedNode, Any]]
+
+
+def _state(mapping: Mapping, sources: Iterable[tuple[str, Entries]]) -> _State:
+    """The state of a subject from what each graph says about it."""
+    state = _State()
+    rels: dict[tuple[str, str], set[str]] = {}
+    literals = state.literals
+    properties, relationships = mapping.properties, mapping.relationships
+    for graph, entries in sources:
+        state.graphs.add(graph)
+        for predicate, obj in entries:
+            iri = predicate.value
+            if iri == RDF_TYPE:
+                state.types.add(obj.value)
+            elif iri in properties:
+                if not isinstance(obj, ox.Literal):
+                    raise _kind_drift(iri, obj, graph, "property", "a literal")
+                values = literals.get(iri)
+                if values is None:
+                    values = literals[iri] = set()
+                values.add(obj)
+            else:
+                if not isinstance(obj, ox.NamedNode):
+                    raise _kind_drift(iri, obj, graph, "relationship", "an IRI")
+                key = (relationships[iri].type, obj.value)
+                holders = rels.get(key)
+                if holders is None:
+                    holders = rels[key] = set()
+                holders.add(graph)
+    state.rels = {key: frozenset(graphs) for key, graphs in rels.items()}
+    return state
+
+
+def _kind_drift(predicate: str, obj: Any, graph: str, becomes: str, expected: str) -> SchemaDrift:
+    return SchemaDrift(
+        f"<{predicate}> (in graph <{graph}>) has the value {obj}, but ckg maps it to a Neo4j {becomes} "
+        f"and expects {expected}. Fix the data, or the predicate's declaration in schema/ontology.ttl; "
+        "the graphs before this one were pushed whole, and running push again goes on from here."
+    )
+
+
+def _article_ids(graphs: Iterable[str]) -> list[str]:
+    return sorted([g[_ARTICLE_PREFIX_LENGTH:] for g in graphs if g.startswith(_ARTICLE_GRAPHS)])
+
+
+def _caption(state: _State, subject: str) -> str:
+    for predicate in (_RDFS_LABEL, _SKOS_PREF_LABEL):
+        values = state.literals.get(predicate)
+        if values:
+            best = min(values, key=lambda lit: (lit.language not in (None, "", "en"), lit.language or "", lit.value))
+            return best.value
+    return local_name(subject)
+
+
+def _node_props(mapping: Mapping, subject: str, state: _State) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        URI_PROPERTY: subject,
+        CAPTION_PROPERTY: _caption(state, subject),
+        GRAPHS_PROPERTY: sorted(state.graphs),
+        ARTICLES_PROPERTY: _article_ids(state.graphs),
+    }
+    for predicate, values in state.literals.items():
+        props.update(mapping.encode_literals(mapping.properties[predicate], values))
+    return props
+
+
+# --- Cypher ------------------------------------------------------------------------
+
+
+class _Statements:
+    """The Cypher text of a push, built once from the mapping's names."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+
+    def upsert_nodes(self, add: tuple[str, ...], remove: tuple[str, ...]) -> str:
+        """MERGE nodes by uri, replace their properties, add and remove labels."""
+        for label in (*add, *remove):
+            self.mapping.class_of_label(label)  # whitelisted names only
+        text = f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\nSET n = row.props"
+        if add:
+            text += "\nSET n" + "".join(f":{quote_name(label)}" for label in add)
+        if remove:
+            text += "\nREMOVE n" + "".join(f":{quote_name(label)}" for label in remove)
+        return text
+
+    merge_objects = (
+        f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
+        f"ON CREATE SET n.name = row.name, n.graphs = [], n.articles = []"
+    )
+    update_relationships = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r]->(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"WHERE type(r) = row.t\nSET r.graphs = row.g, r.articles = row.a"
+    )
+    delete_relationships = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r]->(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"WHERE type(r) = row.t\nDELETE r"
+    )
+    collect_garbage = (
+        f"UNWIND $uris AS uri\nMATCH (n:{quote_name(RESOURCE_LABEL)} {{uri: uri}})\n"
+        f"WHERE n.graphs = [] AND NOT EXISTS {{ (n)--() }}\nDELETE n"
+    )
+    upsert_graphs = (
+        f"UNWIND $rows AS row\nMERGE (g:{quote_name(GRAPH_LABEL)} {{iri: row.iri}})\n"
+        f"SET g.hash = row.hash, g.content = row.content, g.triples = row.triples"
+    )
+    delete_graphs = f"UNWIND $iris AS iri\nMATCH (g:{quote_name(GRAPH_LABEL)} {{iri: iri}})\nDELETE g"
+    lock_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) SET m.lockedBy = $token"
+    read_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) RETURN m.revision AS revision, m.lastToken AS token"
+    bump_meta = (
+        f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}})\n"
+        f"SET m.revision = $revision, m.lastToken = $token, m.mapping = $mapping, m.pushedAt = datetime()"
+    )
+
+    def create_relationships(self, rel_type: str) -> str:
+        """CREATE relationships that do not exist yet (the pushed state says so)."""
+        self.mapping.relationship_typed(rel_type)  # whitelisted names only
+        return (
+            f"UNWIND $rows AS row\n"
+            f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
+            f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+            f"CREATE (a)-[:{quote_name(rel_type)} {{graphs: row.g, articles: row.a}}]->(b)"
+        )
+
+
+
+@dataclass
+class _Transaction:
+    """Everything one write transaction sends: rows per statement."""
+
+    token: str
+    revision: int
+    nodes: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = field(default_factory=dict)
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[dict[str, str]] = field(default_factory=list)
+    creates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    garbage: list[str] = field(default_factory=list)
+    graphs: list[dict[str, Any]] = field(default_factory=list)
+    dropped_graphs: list[str] = field(default_factory=list)
+
+
+def _write_transaction(tx: neo4j.ManagedTransaction, plan: _Transaction, statements: _Statements) -> bool:
+    """Apply one batch; returns False when an earlier attempt of it had already committed."""
+    tx.run(statements.lock_meta, id=META_ID, token=plan.token).consume()
+    record = tx.run(statements.read_meta, id=META_ID).single()
+    revision = record["revision"] if record else None
+    if record is not None and record["token"] == plan.token and revision == plan.revision + 1:
+        return False  # committed before the connection dropped; the driver retried
+    if revision != plan.revision:
+        raise ConcurrentPush(
+            "Another `ckg push` changed this Neo4j database while this one was running "
+            f"(revision {revision}, expected {plan.revision}). Nothing of this batch was written; "
+            "run `ckg push` again when the other push is done."
+        )
+    # The type-agnostic statements run even without rows: a few cheap round
+    # trips that keep their query plans warm for the next (incremental) push.
+    for (add, remove), rows in sorted(plan.nodes.items()):
+        tx.run(statements.upsert_nodes(add, remove), rows=rows).consume()
+    tx.run(statements.merge_objects, rows=plan.objects).consume()
+    tx.run(statements.delete_relationships, rows=plan.deletes).consume()
+    for rel_type, rows in sorted(plan.creates.items()):
+        tx.run(statements.create_relationships(rel_type), rows=rows).consume()
+    tx.run(statements.update_relationships, rows=plan.updates).consume()
+    tx.run(statements.collect_garbage, uris=plan.garbage).consume()
+    if plan.graphs:
+        tx.run(statements.upsert_graphs, rows=plan.graphs).consume()
+    if plan.dropped_graphs:
+        tx.run(statements.delete_graphs, iris=plan.dropped_graphs).consume()
+    tx.run(
+        statements.bump_meta, id=META_ID, revision=plan.revision + 1, token=plan.token,
+        mapping=statements.mapping.fingerprint,
+    ).consume()
+    return True
+
+
+# --- schema and bookkeeping ---------------------------------------------------------
+
+
+@dataclass
+class _Meta:
+    exists: bool
+    revision: int = 0
+    mapping: str | None = None
+    rebuilding: bool = False
+
+
+def _read_meta(session: neo4j.Session) -> _Meta:
+    record = session.run(
+        f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) RETURN m.revision AS revision, "
+        "m.mapping AS mapping, coalesce(m.rebuilding, false) AS rebuilding",
+        id=META_ID,
+    ).single()
+    if record is None:
+        return _Meta(exists=False)
+    return _Meta(True, record["revision"] or 0, record["mapping"], record["rebuilding"])
+
+
+def _check_foreign_data(session: neo4j.Session, where: str) -> None:
+    record = session.run(f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN n.uri AS uri LIMIT 1").single()
+    if record is not None:
+        raise Neo4jConflict(
+            f"The {where} already holds nodes labelled :Resource that ckg did not push (for example "
+            f"uri {record['uri']!r}), such as RDF imported with neosemantics. ckg would mix its graph into "
+            "them. Push into an empty database (--database / NEO4J_DATABASE), or delete those nodes first."
+        )
+
+
+def ensure_schema(driver: neo4j.Driver, database: str, mapping: Mapping | None = None) -> None:
+    """Create the uniqueness constraints and the indexes the saved queries need, if missing.
+
+    An existing uniqueness constraint on ``:Resource(uri)`` under another name
+    (neosemantics creates one) is used as it is.
+
+    Raises:
+        Neo4jConflict: If existing data violates a constraint, or a constraint
+            named ``n10s_unique_uri`` is something else.
+    """
+    mapping = mapping or default_mapping()
+    wanted = {
+        URI_CONSTRAINT: f"CREATE CONSTRAINT {URI_CONSTRAINT} IF NOT EXISTS "
+        f"FOR (r:{quote_name(RESOURCE_LABEL)}) REQUIRE r.uri IS UNIQUE",
+        "ckg_graph_iri": f"CREATE CONSTRAINT ckg_graph_iri IF NOT EXISTS "
+        f"FOR (g:{quote_name(GRAPH_LABEL)}) REQUIRE g.iri IS UNIQUE",
+        "ckg_meta_id": f"CREATE CONSTRAINT ckg_meta_id IF NOT EXISTS "
+        f"FOR (m:{quote_name(META_LABEL)}) REQUIRE m.id IS UNIQUE",
+    }
+    for label, prop in INDEXED_PROPERTIES:
+        if label != RESOURCE_LABEL:
+            mapping.class_of_label(label)
+            if prop not in mapping.properties_by_name:
+                continue
+        name = f"ckg_{label}_{prop}"
+        wanted[name] = (
+            f"CREATE INDEX {quote_name(name)} IF NOT EXISTS FOR (n:{quote_name(label)}) ON (n.{quote_name(prop)})"
+        )
+    where = describe_target(driver, database)
+    with neo4j_errors(driver, database, "creating constraints and indexes"), open_session(driver, database) as session:
+        constraints = list(session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"))
+        indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+        uri_unique = [
+            r["name"] for r in constraints
+            if r["type"] in ("UNIQUENESS", "NODE_KEY", "NODE_PROPERTY_UNIQUENESS")
+            and r["labelsOrTypes"] == [RESOURCE_LABEL] and r["properties"] == [URI_PROPERTY]
+        ]
+        if any(r["name"] == URI_CONSTRAINT for r in constraints) and URI_CONSTRAINT not in uri_unique:
+            raise Neo4jConflict(
+                f"The {where} has a constraint named {URI_CONSTRAINT} that does not make :Resource(uri) "
+                f"unique. Drop it (`DROP CONSTRAINT {URI_CONSTRAINT}`) and push again."
+            )
+        present = indexes | {r["name"] for r in constraints} | ({URI_CONSTRAINT} if uri_unique else set())
+        missing = [statement for name, statement in wanted.items() if name not in present]
+        for statement in missing:
+            try:
+                session.run(statement).consume()
+            except ClientError as error:
+                if (error.code or "").startswith("Neo.ClientError.Schema.ConstraintCreationFailed"):
+                    raise Neo4jConflict(
+                        f"Cannot create the constraint ckg needs in the {where}: {error.message}. Existing "
+                        "data breaks it (two :Resource nodes with the same uri?): push into an empty "
+                        "database (--database / NEO4J_DATABASE), or clean those nodes up."
+                    ) from error
+                raise
+        if missing:
+            session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def _remote_hashes(session: neo4j.Session) -> dict[str, str]:
+    rows = session.run(f"MATCH (g:{quote_name(GRAPH_LABEL)}) RETURN g.iri AS iri, g.hash AS hash")
+    return {r["iri"]: r["hash"] for r in rows}
+
+
+def _remote_contents(session: neo4j.Session, iris: list[str]) -> dict[str, bytes]:
+    rows = session.run(
+        f"UNWIND $iris AS iri MATCH (g:{quote_name(GRAPH_LABEL)} {{iri: iri}}) RETURN g.iri AS iri, g.content AS content",
+        iris=iris,
+    )
+    return {r["iri"]: zlib.decompress(bytes(r["content"])) for r in rows}
+
+
+def database_counts(driver: neo4j.Driver, database: str) -> tuple[int, int]:
+    """Number of ckg nodes (``:Resource``) and of relationships between them."""
+    counts = []
+    with neo4j_errors(driver, database, "counting"), open_session(driver, database, read=True) as session:
+        for query in (
+            f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN count(n) AS n",
+            f"MATCH (:{quote_name(RESOURCE_LABEL)})-[r]->() RETURN count(r) AS n",
+        ):
+            counts.append(session.run(query).single()["n"])
+    return counts[0], counts[1]
+
+
+def _wipe(session: neo4j.Session) -> None:
+    """Delete every ckg node, in batches, behind a flag that makes an interrupted wipe resumable."""
+    session.run(
+        f"MERGE (m:{quote_name(META_LABEL)} {{id: $id}}) ON CREATE SET m.revision = 0 "
+        "SET m.rebuilding = true, m.revision = m.revision + 1",
+        id=META_ID,
+    ).consume()
+    for label in (RESOURCE_LABEL, GRAPH_LABEL):
+        while True:
+            summary = session.run(
+                f"MATCH (n:{quote_name(label)}) WITH n LIMIT 10000 DETACH DELETE n"
+            ).consume()
+            if summary.counters.nodes_deleted == 0:
+                break
+    session.run(
+        f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) SET m.rebuilding = false, m.mapping = null, "
+        "m.revision = m.revision + 1",
+        id=META_ID,
+    ).consume()
+
+
+# --- the push ----------------------------------------------------------------------
+
+
+class _Planner:
+    """Turns graph changes into write transactions, batch by batch."""
+
+    def __init__(self, store: Store, mapping: Mapping, changes: list[_Change], unchanged: bool) -> None:
+        """Prepare to plan.
+
+        Args:
+            store: The store, for what unchanged graphs say.
+            mapping: The whitelist.
+            changes: The graphs to send, with their pushed content.
+            unchanged: Whether some local graphs are not being sent.
+        """
+        self.store = store
+        self.mapping = mapping
+        self.sending = {change.iri for change in changes}
+        self.has_unchanged = unchanged
+        # subject -> graph -> [(predicate, object)]: the pushed content of the graphs being sent.
+        self.pushed: dict[str, dict[str, list[tuple[ox.NamedNode, Any]]]] = {}
+        self.local: dict[str, dict[str, Entries]] = {}
+        # The last state computed for big subjects (hubs): the next batch's "before".
+        self.states: dict[str, _State] = {}
+        for change in changes:
+            self._add(change.iri, change.old or ())
+
+    def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        pushed = self.pushed
+        for triple in triples:
+            subject = triple.subject
+            if not isinstance(subject, ox.NamedNode):
+                raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
+            by_graph = pushed.get(subject.value)
+            if by_graph is None:
+                by_graph = pushed[subject.value] = {}
+            entries = by_graph.get(graph)
+            if entries is None:
+                entries = by_graph[graph] = []
+            entries.append((triple.predicate, triple.object))
+
+    def _remove(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        for subject in {triple.subject.value for triple in triples}:
+            by_graph = self.pushed.get(subject)
+            if by_graph is not None:
+                by_graph.pop(graph, None)
+                if not by_graph:
+                    del self.pushed[subject]
+
+    def _unchanged_contributions(self, subject: str) -> dict[str, Entries]:
+        """What graphs that are not being sent (so are in Neo4j as in the store) say about a subject."""
+        if not self.has_unchanged:
+            return {}
+        cached = self.local.get(subject)
+        if cached is None:
+            cached = {}
+            for quad in self.store.quads(subject=subject):
+                graph = quad.graph_name
+                if isinstance(graph, ox.NamedNode) and graph.value not in self.sending:
+                    cached.setdefault(graph.value, []).append((quad.predicate, quad.object))
+            self.local[subject] = cached
+        return cached
+
+    def _subject_state(self, subject: str, *, before: bool) -> _State:
+        if before:
+            cached = self.states.pop(subject, None)
+            if cached is not None:
+                return cached
+        unchanged = self._unchanged_contributions(subject)
+        pushed = self.pushed.get(subject, {})
+        state = _state(self.mapping, [*unchanged.items(), *pushed.items()])
+        if not before and sum(len(entries) for entries in pushed.values()) > _HUB_ENTRIES:
+            self.states[subject] = state
+        return state
+
+    def plan(self, batch: list[_Change], token: str, revision: int) -> _Transaction:
+        """The writes that take Neo4j from before ``batch`` to after it."""
+        subjects: set[str] = set()
+        for change in batch:
+            subjects.update(t.subject.value for t in change.old or ())
+            subjects.update(t.subject.value for t in change.new or ())
+        before = {subject: self._subject_state(subject, before=True) for subject in subjects}
+        for change in batch:
+            self._remove(change.iri, change.old or ())
+            self._add(change.iri, change.new or ())
+        after = {subject: self._subject_state(subject, before=False) for subject in subjects}
+
+        plan = _Transaction(token=token, revision=revision)
+        objects: dict[str, str] = {}
+        garbage: set[str] = set()
+        labels = self.mapping.labels
+        for subject in sorted(subjects):
+            old, new = before[subject], after[subject]
+            if not old.node_equals(new):
+                old_labels = {labels[t] for t in old.types}
+                new_labels = {labels[t] for t in new.types}
+                key = (tuple(sorted(new_labels - old_labels)), tuple(sorted(old_labels - new_labels)))
+                plan.nodes.setdefault(key, []).append({"uri": subject, "props": _node_props(self.mapping, subject, new)})
+                if not new.graphs:
+                    garbage.add(subject)
+            for key in old.rels.keys() - new.rels.keys():
+                rel_type, obj = key
+                plan.deletes.append({"s": subject, "t": rel_type, "o": obj})
+                garbage.add(obj)
+            for key, graphs in new.rels.items():
+                was = old.rels.get(key)
+                if was != graphs:
+                    rel_type, obj = key
+                    row = {"s": subject, "o": obj, "g": sorted(graphs), "a": _article_ids(graphs)}
+                    if was is None:
+                        objects.setdefault(obj, local_name(obj))
+                        plan.creates.setdefault(rel_type, []).append(row)
+                    else:
+                        plan.updates.append({**row, "t": rel_type})
+        plan.objects = [{"uri": uri, "name": name} for uri, name in sorted(objects.items())]
+        plan.garbage = sorted(garbage)
+        for change in batch:
+            if change.new is None:
+                plan.dropped_graphs.append(change.iri)
+            else:
+                plan.graphs.append({
+                    "iri": change.iri, "hash": change.new_hash, "content": change.new_content,
+                    "triples": len(change.new),
+                })
+        return plan
+
+
+def _graph_order(iri: str) -> tuple[int, str]:
+    # The ontology and registries first: articles refer to what they define.
+    if iri.startswith(_ARTICLE_GRAPHS):
+        return (1, iri)
+    return (0, iri)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector.
+
+    A big push holds millions of small objects (no cycles among them); the
+    collector would scan them all again and again, which made pushing a
+    million triples take half as long again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_terms(store: Store, mapping: Mapping, graphs: list[str]) -> None:
+    """Fail before writing anything if the graphs use a predicate or class outside the mapping."""
+    if not graphs:
+        return
+    scope = "" if len(graphs) > 500 else "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " } "
+    for row in store.query(f"SELECT DISTINCT ?p WHERE {{ {scope}GRAPH ?g {{ ?s ?p ?o }} }}"):
+        predicate = row["p"].value
+        if predicate != RDF_TYPE:
+            mapping.predicate_kind(predicate)
+    for row in store.query(f"SELECT DISTINCT ?c WHERE {{ {scope}GRAPH ?g {{ ?s a ?c }} }}"):
+        if not isinstance(row["c"], ox.NamedNode):
+            raise SchemaDrift(f"rdf:type {row['c']} is not a class IRI; ckg maps classes to labels.")
+        mapping.label(row["c"].value)
+
+
+def _stream_batches(
+    store: Store,
+    local: dict[str, str],
+    remote: dict[str, str],
+    changes: list[_Change],
+    batch_triples: int,
+    mapping: Mapping,
+    report: PushReport,
+) -> Iterator[tuple[list[_Change], int]]:
+    """Read the graphs to send one by one; yield batches of whole graphs and how many graphs were seen."""
+    current: list[_Change] = []
+    size = 0
+    for seen, change in enumerate(changes, start=1):
+        if change.iri in local:
+            _read_change(store, change)
+            if change.new_hash == remote.get(change.iri):
+                report.unchanged += 1  # a stale recorded hash; the content is as pushed
+                continue
+            (report.changed if change.iri in remote else report.added).append(change.iri)
+            report.triples += len(change.new or ())
+        else:
+            report.removed.append(change.iri)
+        current.append(change)
+        size += change.size
+        if size >= batch_triples:
+            yield current, seen
+            current, size = [], 0
+    if current:
+        yield current, len(changes)
+
+
+def _read_change(store: Store, change: _Change) -> None:
+    text = store.graph_ntriples(change.iri)
+    change.new_hash = content_hash(text)
+    change.new = _parse_lines(text)
+    change.new_content = zlib.compress(text, 1)
+
+
+def push(
+    store: Store,
+    driver: neo4j.Driver,
+    database: str,
+    *,
+    mapping: Mapping | None = None,
+    batch_triples: int = DEFAULT_BATCH_TRIPLES,
+    rebuild: bool = False,
+    on_progress: Progress | None = None,
+) -> PushReport:
+    """Bring the Neo4j database up to date with the store.
+
+    Only graphs added, changed or removed since the last push are sent; each
+    batch of whole graphs is one write transaction, so an interrupted push
+    leaves every graph either as before or as after, and running push again
+    completes it. Pushing an unchanged store writes nothing.
+
+    Args:
+        store: The embedded store (read only).
+        driver: A driver to the Neo4j server.
+        database: The database to write to.
+        mapping: The whitelist; the one of the shipped ontology by default.
+        batch_triples: Roughly how many triples one transaction carries
+            (whole graphs only, so a bigger graph makes a bigger one).
+        rebuild: Delete everything ckg pushed before, then push all graphs.
+        on_progress: Called after each transaction with (triples done, triples in all).
+
+    Returns:
+        What was pushed.
+
+    Raises:
+        Neo4jUnreachable: The server does not answer.
+        Neo4jAuthFailed: Wrong user name or password.
+        Neo4jDatabaseMissing: No such database.
+        Neo4jConflict: The database holds data or schema that is not ckg's.
+        SchemaDrift: The store uses a term outside the mapping, or the database
+            was pushed with another mapping.
+        ConcurrentPush: Another push wrote to the database meanwhile.
+    """
+    mapping = mapping or default_mapping()
+    progress = on_progress or _no_progress
+    started = time.monotonic()
+    where = describe_target(driver, database)
+    check_database(driver, database)
+    report = PushReport()
+
+    with neo4j_errors(driver, database, "reading what was pushed"), open_session(driver, database) as session:
+        meta = _read_meta(session)
+        if not meta.exists:
+            _check_foreign_data(session, where)
+        elif meta.rebuilding and not rebuild:
+            raise Neo4jConflict(
+                f"An earlier `ckg push --rebuild` into the {where} was interrupted. Run `ckg push --rebuild` again."
+            )
+        elif meta.mapping not in (None, mapping.fingerprint) and not rebuild:
+            raise SchemaDrift(
+                f"The {where} was pushed with another version of ckg's mapping (the ontology or ckg "
+                "changed since), so its labels and properties may differ from what this push writes. "
+                "Run `ckg push --rebuild` to push everything again."
+            )
+        remote = {} if rebuild else _remote_hashes(session)
+
+    local = store.graph_hashes()
+    candidates = [iri for iri in sorted(set(local) | set(remote), key=_graph_order) if local.get(iri) != remote.get(iri)]
+    report.unchanged = len(local) - sum(1 for iri in candidates if iri in local)
+    if not candidates and not rebuild:
+        report.nodes, report.relationships = database_counts(driver, database)
+        report.seconds = time.monotonic() - started
+        return report
+    _check_terms(store, mapping, [iri for iri in candidates if iri in local])
+
+    with neo4j_errors(driver, database, "pushing"), open_session(driver, database) as session, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer, _no_cyclic_gc():
+        if rebuild:
+            _wipe(session)
+        ensure_schema(driver, database, mapping)
+        session.run(
+            f"MERGE (m:{quote_name(META_LABEL)} {{id: $id}}) ON CREATE SET m.revision = 0, m.mapping = $mapping",
+            id=META_ID, mapping=mapping.fingerprint,
+        ).consume()
+        revision = _read_meta(session).revision
+        old = _remote_contents(session, [iri for iri in candidates if iri in remote])
+        changes = [_Change(iri, old=_parse_lines(old[iri]) if iri in old else None) for iri in candidates]
+        planner = _Planner(store, mapping, changes, unchanged=report.unchanged > 0)
+        statements = _Statements(mapping)
+        write_session = open_session(driver, database)
+
+        def write(plan: _Transaction) -> None:
+            write_session.execute_write(_write_transaction, plan, statements)
+
+        pending: Future[None] | None = None
+        try:
+            pending_seen = 0
+            progress(0, len(changes))
+            for batch, seen in _stream_batches(store, local, remote, changes, batch_triples, mapping, report):
+                plan = planner.plan(batch, uuid.uuid4().hex, revision)
+                revision += 1
+                for change in batch:  # the planner keeps what it needs
+                    change.old = change.new = None
+                    change.new_content = None
+                if pending is not None:
+                    pending.result()
+                    progress(pending_seen, len(changes))
+                # Neo4j writes this batch while the next one is read and planned.
+                pending, pending_seen = writer.submit(write, plan), seen
+                report.transactions += 1
+            if pending is not None:
+                pending.result()
+            progress(len(changes), len(changes))
+        finally:
+            if pending is not None:
+                wait([pending])
+            write_session.close()
+    report.nodes, report.relationships = database_counts(driver, database)
+    report.seconds = time.monotonic() - started
+    logger.info("push: %s", report.describe())
+    return report

@@ -1,0 +1,158 @@
+"""`ckg export --from neo4j`: the graph read back over Bolt is the store's graph, exactly."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import neo4j
+import pytest
+from neo4j.time import Date
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+
+from ceasefire_kg.errors import SchemaDrift
+from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
+from ceasefire_kg.neo4j_export import export_neo4j, read_triples
+from ceasefire_kg.push import push
+from ceasefire_kg.store import Store
+from tests.push_helpers import copy_store, neo4j_ntriples, rdf_graph, store_ntriples
+from tests.synthetic import load_examples, make_store
+
+pytestmark = pytest.mark.neo4j
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
+SKOS_ALT = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+
+
+@pytest.fixture(scope="module")
+def examples_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("examples") / "store"
+    load_examples(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples plus 80 generated articles sharing actors and concepts (about 40,000 triples)."""
+    path = tmp_path_factory.mktemp("generated") / "store"
+    make_store(path, copies=40)
+    return path
+
+
+def _push(path: Path, driver: neo4j.Driver, database: str) -> None:
+    with Store.open_read_only(path) as store:
+        push(store, driver, database)
+
+
+def _assert_round_trip(path: Path, driver: neo4j.Driver, database: str) -> None:
+    expected = store_ntriples(path)
+    actual = neo4j_ntriples(driver, database)
+    assert isomorphic(rdf_graph(actual), rdf_graph(expected))
+    assert actual == expected  # same triples, same stable order
+
+
+def test_round_trip_of_the_examples_is_lossless(
+    examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = copy_store(examples_template, tmp_path / "store")
+    _push(path, neo4j_driver, neo4j_database)
+    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    turtle = io.BytesIO()
+    assert export_neo4j(neo4j_driver, neo4j_database, turtle, "turtle") > 1000
+    assert turtle.getvalue().startswith(b"@prefix ")
+    with Store.open_read_only(path) as store:
+        expected = io.BytesIO()
+        store.export(expected, "turtle")
+    assert turtle.getvalue() == expected.getvalue()
+
+
+def test_round_trip_of_a_larger_generated_set_is_lossless(
+    generated_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = copy_store(generated_template, tmp_path / "store")
+    _push(path, neo4j_driver, neo4j_database)
+    _assert_round_trip(path, neo4j_driver, neo4j_database)
+
+
+def test_dataset_formats_carry_the_merged_graph_as_default_graph(
+    examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = copy_store(examples_template, tmp_path / "store")
+    _push(path, neo4j_driver, neo4j_database)
+    output = io.BytesIO()
+    export_neo4j(neo4j_driver, neo4j_database, output, "nquads")
+    quads = list(ox.parse(output.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert all(isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads)
+    expected = {quad.triple for quad in ox.parse(store_ntriples(path), format=ox.RdfFormat.N_TRIPLES)}
+    assert {quad.triple for quad in quads} == expected and len(quads) == len(expected)
+
+
+def test_types_language_tags_and_odd_values_keep_their_native_type_and_survive(
+    examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = copy_store(examples_template, tmp_path / "store")
+    proposal = entity_iri("proposal", "us-30-day-ceasefire")
+    event = entity_iri("event", "typed-values")
+
+    def typed(value: str, datatype: str) -> Literal:
+        return Literal(value, datatype=URIRef(XSD + datatype))
+
+    triples = [
+        (event, CF.date, typed("2025-05-01", "date")),
+        (event, CF.prisoners, typed("175", "integer")),
+        (event, CF.fatalities, typed("123456789012345678901234567890", "integer")),  # beyond 64 bits
+        (event, CF.place, Literal("Kyiv", lang="en")),
+        (event, CF.place, Literal("Київ", lang="uk")),
+        (event, CF.place, Literal("Kyjiw")),
+        (event, CF.venue, typed("2.50", "decimal")),
+        (event, CF.text, typed("0.1", "double")),
+        (event, RDFS_COMMENT, typed("2025", "gYear")),
+        (event, SKOS_ALT, Literal("one")),
+        (proposal, CF.isWritten, typed("false", "boolean")),
+        (proposal, CF.endedOn, typed("2025-05-02", "date")),
+    ]
+    with Store.open(path) as store:
+        store.replace_graphs([(article_graph_iri("typed-values"), triples)])
+    _push(path, neo4j_driver, neo4j_database)
+    with neo4j_driver.session(database=neo4j_database) as session:
+        node = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(event)).single()["n"]
+        written = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(proposal)).single()["n"]
+    assert node["date"] == Date(2025, 5, 1)
+    assert node["prisoners"] == 175 and isinstance(node["prisoners"], int)
+    assert node["fatalities"] == "123456789012345678901234567890" and node["fatalities__type"] == XSD + "integer"
+    assert node["place"] == ["Kyiv", "Kyjiw", "Київ"] and node["place__lang"] == ["en", "", "uk"]
+    # The store keeps decimals canonical ("2.5"), which a double spells exactly.
+    assert node["venue"] == 2.5 and node["venue__type"] == XSD + "decimal"
+    assert node["text"] == 0.1 and "text__type" not in node  # a float implies xsd:double
+    assert node["comment"] == "2025" and node["comment__type"] == XSD + "gYear"
+    assert node["altLabel"] == ["one"]
+    assert written["isWritten"] is False and written["endedOn"] == Date(2025, 5, 2)
+    _assert_round_trip(path, neo4j_driver, neo4j_database)
+
+
+@pytest.mark.parametrize(
+    ("meddling", "named"),
+    [
+        ("MATCH (n:Actor) WITH n LIMIT 1 SET n:Movie", ":Movie"),
+        ("MATCH (n:Actor) WITH n LIMIT 1 SET n.nickname = 'x'", "'nickname'"),
+        ("MATCH (a:Actor), (b:Proposal) WITH a, b LIMIT 1 CREATE (a)-[:ACTED_IN]->(b)", ":ACTED_IN"),
+        ("MATCH (n:Actor) WITH n LIMIT 1 SET n.label__lang = ['en', 'fr']", "in step"),
+    ],
+)
+def test_data_ckg_did_not_write_is_reported_as_drift(
+    examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str,
+    meddling: str, named: str,
+) -> None:
+    path = copy_store(examples_template, tmp_path / "store")
+    _push(path, neo4j_driver, neo4j_database)
+    with neo4j_driver.session(database=neo4j_database) as session:
+        session.run(meddling).consume()
+    with pytest.raises(SchemaDrift, match=named):
+        read_triples(neo4j_driver, neo4j_database)
+
+
+def test_an_empty_database_reads_back_as_an_empty_graph(neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
+    assert read_triples(neo4j_driver, neo4j_database) == set()

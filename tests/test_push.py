@@ -1,0 +1,465 @@
+"""`ckg push` against a real Neo4j: shape, idempotence, increments, crashes, errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import neo4j
+import pytest
+from click.testing import CliRunner
+from neo4j.time import Date
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+
+from ceasefire_kg import neo4j_server as n4j
+from ceasefire_kg.cli import cli
+from ceasefire_kg.errors import (
+    ConcurrentPush,
+    GraphDatabaseError,
+    Neo4jAuthFailed,
+    Neo4jConflict,
+    Neo4jDatabaseMissing,
+    Neo4jUnreachable,
+    SchemaDrift,
+)
+from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
+from ceasefire_kg.push import PushReport, push
+from ceasefire_kg.store import Store
+from tests.conftest import Neo4jConnection, start_managed_neo4j
+from tests.push_helpers import (
+    CuttableProxy,
+    copy_store,
+    counts,
+    empty_database,
+    neo4j_ntriples,
+    snapshot,
+    store_ntriples,
+)
+from tests.synthetic import load_examples, make_store
+
+pytestmark = pytest.mark.neo4j
+
+SEED = "2025-03-19-trump-zelensky-call"
+FOLLOW_UP = "2025-04-09-kremlin-conditional-ceasefire"
+
+
+@pytest.fixture(scope="session")
+def examples_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("examples") / "store"
+    load_examples(path)
+    return path
+
+
+@pytest.fixture
+def examples(examples_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a store holding the example articles."""
+    return copy_store(examples_template, tmp_path / "examples")
+
+
+@pytest.fixture(scope="session")
+def many_articles_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples plus 200 generated articles (about 100,000 triples)."""
+    path = tmp_path_factory.mktemp("many") / "store"
+    make_store(path, copies=100)
+    return path
+
+
+def _push(path: Path, driver: neo4j.Driver, database: str, **options: object) -> PushReport:
+    with Store.open_read_only(path) as store:
+        return push(store, driver, database, **options)  # type: ignore[arg-type]
+
+
+def _clean_push_snapshot(path: Path, driver: neo4j.Driver, database: str) -> tuple[object, bytes]:
+    empty_database(driver, database)
+    _push(path, driver, database)
+    return snapshot(driver, database), neo4j_ntriples(driver, database)
+
+
+def _assert_like_a_clean_push(path: Path, driver: neo4j.Driver, database: str) -> None:
+    incremental = snapshot(driver, database)
+    assert neo4j_ntriples(driver, database) == store_ntriples(path)
+    clean, clean_rdf = _clean_push_snapshot(path, driver, database)
+    assert clean_rdf == store_ntriples(path)
+    assert incremental == clean
+
+
+def _single(driver: neo4j.Driver, database: str, query: str, **params: object) -> neo4j.Record:
+    with driver.session(database=database) as session:
+        record = session.run(query, **params).single()
+    assert record is not None
+    return record
+
+
+# --- shape --------------------------------------------------------------------------
+
+
+def test_push_writes_the_documented_shape(examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
+    report = _push(examples, neo4j_driver, neo4j_database)
+    assert len(report.added) == 4 and not report.changed and not report.removed
+    assert report.transactions >= 1 and report.nodes > 200 and report.relationships > 500
+
+    putin = _single(
+        neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n, labels(n) AS labels",
+        uri=str(entity_iri("actor", "putin")),
+    )
+    assert {"Resource", "Actor", "Person"} <= set(putin["labels"])
+    assert putin["n"]["name"] == putin["n"]["label"] == "Vladimir Putin"
+    assert putin["n"]["factId"] == "putin"
+
+    article = _single(
+        neo4j_driver, neo4j_database, "MATCH (a:Article {factId: $id}) RETURN a", id=FOLLOW_UP
+    )["a"]
+    assert article["issued"] == Date(2025, 4, 9)
+    assert article["url"].startswith("https://")
+    assert article["articles"] == [FOLLOW_UP]
+    assert article["graphs"] == [str(article_graph_iri(FOLLOW_UP))]
+
+    proposal = _single(
+        neo4j_driver, neo4j_database, "MATCH (p:Proposal:Ceasefire {factId: 'us-30-day-ceasefire'}) RETURN p"
+    )["p"]
+    assert proposal["durationDays"] == 30
+    assert sorted(proposal["articles"]) == [SEED, FOLLOW_UP]
+
+    demand = _single(
+        neo4j_driver, neo4j_database,
+        "MATCH (d:Demand)-[r:PRECONDITION_FOR]->(p:Proposal) MATCH (d)-[:DEMANDED_BY]->(a:Actor) "
+        "RETURN d, r, a LIMIT 1",
+    )
+    assert demand["r"]["articles"] and demand["r"]["graphs"]
+    concept = _single(
+        neo4j_driver, neo4j_database,
+        "MATCH (c:Concept {uri: 'https://w3id.org/ceasefire-kg/scope/comprehensive'}) RETURN c",
+    )["c"]
+    assert concept["prefLabel"] == "comprehensive ceasefire" and concept["prefLabel__lang"] == "en"
+    assert concept["altLabel"] == ["full ceasefire"] and concept["name"] == "comprehensive ceasefire"
+
+    nameless = _single(neo4j_driver, neo4j_database, "MATCH (n:Resource) WHERE n.name IS NULL RETURN count(n) AS n")
+    assert nameless["n"] == 0
+    with neo4j_driver.session(database=neo4j_database) as session:
+        constraints = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
+        indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+    assert "n10s_unique_uri" in constraints
+    assert {"ckg_Actor_factId", "ckg_StatusRecord_asOf"} <= indexes
+
+
+def test_second_push_of_the_same_store_changes_nothing(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    _push(examples, neo4j_driver, neo4j_database)
+    before = snapshot(neo4j_driver, neo4j_database)
+    report = _push(examples, neo4j_driver, neo4j_database)
+    assert (report.added, report.changed, report.removed, report.transactions) == ([], [], [], 0)
+    assert report.unchanged == 4
+    assert snapshot(neo4j_driver, neo4j_database) == before
+    again = _push(examples, neo4j_driver, neo4j_database, rebuild=True)
+    assert len(again.added) == 4
+    assert snapshot(neo4j_driver, neo4j_database) == before
+
+
+def test_add_change_and_retract_send_only_those_articles_and_equal_a_clean_push(
+    examples: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    database, driver = neo4j_database, neo4j_driver
+    partial = copy_store(examples, tmp_path / "partial")
+    with Store.open(partial) as store:
+        store.drop_articles([FOLLOW_UP])
+    _push(partial, driver, database)
+
+    # Add an article.
+    report = _push(examples, driver, database)
+    assert report.added == [str(article_graph_iri(FOLLOW_UP))] and not report.changed and not report.removed
+    _assert_like_a_clean_push(examples, driver, database)
+
+    # Change one: a new label, a fact less, a value more.
+    putin = entity_iri("actor", "putin")
+    with Store.open(examples) as store:
+        graph = article_graph_iri(SEED)
+        triples = [
+            (URIRef(q.subject.value), URIRef(q.predicate.value), _rdflib(q.object))
+            for q in store.quads(graph=str(graph))
+        ]
+        triples = [t for t in triples if "zelensky-accepts" not in str(t[0])]
+        triples = [(s, p, Literal("V. V. Putin") if (s, p) == (putin, RDFS.label) else o) for s, p, o in triples]
+        triples.append((putin, CF.role, Literal("President of Russia")))
+        store.replace_graphs([(graph, triples)])
+    report = _push(examples, driver, database)
+    assert report.changed == [str(article_graph_iri(SEED))] and not report.added and not report.removed
+    _assert_like_a_clean_push(examples, driver, database)
+
+    # Retract one.
+    with Store.open(examples) as store:
+        store.drop_articles([FOLLOW_UP])
+    report = _push(examples, driver, database)
+    assert report.removed == [str(article_graph_iri(FOLLOW_UP))] and not report.added and not report.changed
+    _assert_like_a_clean_push(examples, driver, database)
+    gone = _single(driver, database, "MATCH (a:Article {factId: $id}) RETURN count(a) AS n", id=FOLLOW_UP)
+    assert gone["n"] == 0
+    kept = _single(
+        driver, database, "MATCH (p:Proposal {factId: 'us-30-day-ceasefire'}) RETURN p.articles AS articles"
+    )
+    assert kept["articles"] == [SEED]
+    for query in (
+        "MATCH (n:Resource) WHERE $id IN n.articles RETURN count(n) AS n",
+        "MATCH ()-[r]->() WHERE $id IN r.articles RETURN count(r) AS n",
+    ):
+        assert _single(driver, database, query, id=FOLLOW_UP)["n"] == 0
+
+
+def _rdflib(term: object) -> object:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def test_value_with_cypher_and_quote_characters_is_stored_literally(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    nasty = "\"}) MATCH (n) DETACH DELETE n // ' ` $rows \\ {uri: 'x'} \n\t« » 😀"
+    putin = entity_iri("actor", "putin")
+    with Store.open(examples) as store:
+        graph = article_graph_iri("injection-test")
+        store.replace_graphs([(graph, [(putin, CF.text, Literal(nasty)), (putin, RDFS.comment, Literal(nasty, lang="en"))])])
+    _push(examples, neo4j_driver, neo4j_database)
+    node = _single(neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(putin))["n"]
+    assert node["text"] == nasty and node["comment"] == nasty and node["comment__lang"] == "en"
+    assert "injection-test" in node["articles"]
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+    assert counts(neo4j_driver, neo4j_database)[0] > 200
+
+
+# --- crashes ------------------------------------------------------------------------
+
+
+def _assert_atomic(path: Path, driver: neo4j.Driver, database: str) -> set[str]:
+    """Whatever a crash left: each graph the bookkeeping lists is there whole, and nothing else."""
+    with driver.session(database=database) as session:
+        pushed = {r["iri"]: r["hash"] for r in session.run("MATCH (g:CkgGraph) RETURN g.iri AS iri, g.hash AS hash")}
+    with Store.open_read_only(path) as store:
+        hashes = store.graph_hashes()
+        assert all(hashes[iri] == digest for iri, digest in pushed.items())
+        expected = {
+            f"{q.subject} {q.predicate} {q.object} ."
+            for iri in pushed
+            for q in store.quads(graph=iri)
+        }
+    actual = set(neo4j_ntriples(driver, database).decode("utf-8").splitlines())
+    assert actual == expected
+    return set(pushed)
+
+
+def _crash_then_repush(
+    path: Path, driver: neo4j.Driver, database: str, crashed: BaseException | None, graphs: int
+) -> None:
+    assert isinstance(crashed, GraphDatabaseError), crashed
+    survivors = _assert_atomic(path, driver, database)
+    assert 0 < len(survivors) < graphs, "the crash should hit the middle of the push"
+    report = _push(path, driver, database)
+    assert len(report.added) == graphs - len(survivors)
+    _assert_like_a_clean_push(path, driver, database)
+
+
+def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
+    many_articles_template: Path, tmp_path: Path, neo4j_server: Neo4jConnection,
+    neo4j_driver: neo4j.Driver, neo4j_database: str,
+) -> None:
+    path = copy_store(many_articles_template, tmp_path / "many")
+    address = urlsplit(neo4j_server.uri)
+    proxy = CuttableProxy(address.hostname or "127.0.0.1", address.port or 7687)
+    crashed: BaseException | None = None
+
+    def arm(done: int, total: int) -> None:
+        if done >= total // 3:
+            proxy.arm(after_bytes=50_000)
+
+    # bolt:// straight through the proxy: a routing table would send the driver around it.
+    with neo4j.GraphDatabase.driver(
+        f"bolt://127.0.0.1:{proxy.port}", auth=(neo4j_server.username, neo4j_server.password),
+        max_transaction_retry_time=1.0, connection_timeout=5.0,
+    ) as cut_driver:
+        try:
+            _push(path, cut_driver, neo4j_database, batch_triples=3000, on_progress=arm)
+        except Exception as error:  # noqa: BLE001 - asserted below
+            crashed = error
+    proxy.cut()
+    with Store.open_read_only(path) as store:
+        graphs = len(store.named_graphs())
+    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed, graphs)
+
+
+def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
+    many_articles_template: Path, tmp_path: Path, neo4j_server: Neo4jConnection,
+    neo4j_driver: neo4j.Driver, neo4j_database: str, pytestconfig: pytest.Config,
+) -> None:
+    settings = neo4j_server.settings
+    if settings is None:
+        pytest.skip("kills the server process: needs the managed test server, not NEO4J_URI")
+    path = copy_store(many_articles_template, tmp_path / "many")
+    crashed: BaseException | None = None
+    killed = threading.Event()
+
+    def kill(done: int, total: int) -> None:
+        if done >= total // 3 and not killed.is_set():
+            killed.set()
+            pid = n4j.status(settings).pid
+            assert pid is not None
+
+            def later() -> None:
+                time.sleep(0.3)  # into the next transaction
+                os.kill(pid, signal.SIGKILL)
+
+            threading.Thread(target=later, daemon=True).start()
+
+    try:
+        with neo4j.GraphDatabase.driver(
+            neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password),
+            max_transaction_retry_time=1.0, connection_timeout=5.0,
+        ) as crash_driver:
+            try:
+                _push(path, crash_driver, neo4j_database, batch_triples=3000, on_progress=kill)
+            except Exception as error:  # noqa: BLE001 - asserted below
+                crashed = error
+    finally:
+        deadline = time.monotonic() + 30
+        while n4j.status(settings).running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        start_managed_neo4j(settings, neo4j_server.password, pytestconfig)
+    with Store.open_read_only(path) as store:
+        graphs = len(store.named_graphs())
+    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed, graphs)
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def test_unreachable_server_wrong_password_and_missing_database_are_explained(
+    examples: Path, neo4j_server: Neo4jConnection, neo4j_database: str
+) -> None:
+    with neo4j.GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "x"), connection_timeout=2.0) as driver:
+        with pytest.raises(Neo4jUnreachable, match=r"127\.0\.0\.1:1.*ckg neo4j start.*NEO4J_URI"):
+            _push(examples, driver, neo4j_database)
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, "wrong-password")) as driver:
+        with pytest.raises(Neo4jAuthFailed, match="--password"):
+            _push(examples, driver, neo4j_database)
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)) as driver:
+        with pytest.raises(Neo4jDatabaseMissing, match="no database 'no-such-db'.*--database"):
+            _push(examples, driver, "no-such-db")
+
+
+def test_foreign_rdf_in_the_database_is_not_overwritten(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    with neo4j_driver.session(database=neo4j_database) as session:
+        session.run("CREATE (:Resource {uri: 'http://example.org/imported-by-n10s'})").consume()
+    with pytest.raises(Neo4jConflict, match="imported-by-n10s.*empty database"):
+        _push(examples, neo4j_driver, neo4j_database)
+    assert counts(neo4j_driver, neo4j_database) == (1, 0)
+
+
+def test_a_constraint_that_rejects_the_data_fails_the_push_whole(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    # Two CAMEO/PLOVER concepts are both called "consult".
+    with neo4j_driver.session(database=neo4j_database) as session:
+        session.run("CREATE CONSTRAINT foreign_name FOR (c:Concept) REQUIRE c.name IS UNIQUE").consume()
+    with pytest.raises(Neo4jConflict, match="constraint"):
+        _push(examples, neo4j_driver, neo4j_database)
+    assert _single(neo4j_driver, neo4j_database, "MATCH (n:Resource) RETURN count(n) AS n")["n"] == 0
+
+
+def test_an_existing_n10s_constraint_is_used(examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
+    with neo4j_driver.session(database=neo4j_database) as session:
+        session.run("CREATE CONSTRAINT n10s_unique_uri FOR (r:Resource) REQUIRE r.uri IS UNIQUE").consume()
+    _push(examples, neo4j_driver, neo4j_database)
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+
+
+def test_a_term_outside_the_mapping_is_drift_and_nothing_is_written(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    with Store.open(examples) as store:
+        store.replace_graphs([(article_graph_iri("drifting"), [
+            (entity_iri("actor", "putin"), URIRef("https://example.org/vocab#nickname"), Literal("VVP")),
+        ])])
+    with pytest.raises(SchemaDrift, match=r"<https://example\.org/vocab#nickname>"):
+        _push(examples, neo4j_driver, neo4j_database)
+    assert _single(neo4j_driver, neo4j_database, "MATCH (n:Resource) RETURN count(n) AS n")["n"] == 0
+
+
+def test_a_database_pushed_with_another_mapping_needs_a_rebuild(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    _push(examples, neo4j_driver, neo4j_database)
+    expected = snapshot(neo4j_driver, neo4j_database)
+    with neo4j_driver.session(database=neo4j_database) as session:
+        session.run("MATCH (m:CkgMeta) SET m.mapping = 'an-older-mapping'").consume()
+    with pytest.raises(SchemaDrift, match="--rebuild"):
+        _push(examples, neo4j_driver, neo4j_database)
+    _push(examples, neo4j_driver, neo4j_database, rebuild=True)
+    assert snapshot(neo4j_driver, neo4j_database) == expected
+
+
+def test_a_concurrent_push_is_detected(examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
+    def meddle(done: int, total: int) -> None:
+        if done == 0:
+            with neo4j_driver.session(database=neo4j_database) as session:
+                session.run("MATCH (m:CkgMeta) SET m.revision = m.revision + 1").consume()
+
+    with pytest.raises(ConcurrentPush, match="run `ckg push` again"):
+        _push(examples, neo4j_driver, neo4j_database, on_progress=meddle)
+    assert _single(neo4j_driver, neo4j_database, "MATCH (n:Resource) RETURN count(n) AS n")["n"] == 0
+    _push(examples, neo4j_driver, neo4j_database)
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+
+
+# --- command line -------------------------------------------------------------------
+
+
+def test_cli_push_and_export_from_neo4j(
+    examples: Path, tmp_path: Path, neo4j_server: Neo4jConnection, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    env = {
+        "NEO4J_URI": neo4j_server.uri,
+        "NEO4J_USERNAME": neo4j_server.username,
+        "NEO4J_PASSWORD": neo4j_server.password,
+        "NEO4J_DATABASE": neo4j_database,
+        "CKG_STORE": str(examples),
+    }
+    runner = CliRunner()
+    first = runner.invoke(cli, ["push"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "Pushed 4 new" in first.output
+    second = runner.invoke(cli, ["push"], env=env)
+    assert second.exit_code == 0 and "already up to date" in second.output
+    out = tmp_path / "from-neo4j.nt"
+    exported = runner.invoke(cli, ["export", "--from", "neo4j", "-f", "ntriples", "-o", str(out)], env=env)
+    assert exported.exit_code == 0, exported.output
+    assert out.read_bytes() == store_ntriples(examples)
+    bad = runner.invoke(cli, ["push", "--password", "not-the-password"], env=env)
+    assert bad.exit_code == 1 and "Error: Neo4j refused the user name or password" in bad.output
+    bad_uri = runner.invoke(cli, ["push", "--uri", "http://127.0.0.1:7474"], env=env)
+    assert bad_uri.exit_code == 1 and "not a Bolt URI" in bad_uri.output
+
+
+def test_the_stores_recorded_hashes_are_only_a_shortcut(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    _push(examples, neo4j_driver, neo4j_database)
+    before = snapshot(neo4j_driver, neo4j_database)
+    (examples / "graph-hashes.json").unlink()  # a store written before hashes were recorded
+    assert not _push(examples, neo4j_driver, neo4j_database).transactions
+    (examples / "graph-hashes.json").write_text('{"hashes": {"%s": "stale"}}' % article_graph_iri(SEED))
+    report = _push(examples, neo4j_driver, neo4j_database)
+    assert (report.added, report.changed, report.transactions, report.unchanged) == ([], [], 0, 4)
+    assert snapshot(neo4j_driver, neo4j_database) == before

@@ -1,0 +1,1008 @@
+"""Saved queries: headers, parameters, answers on the examples, both backends alike, and the CLI.
+
+Stores (built once per session): the two example articles, the seed article
+alone, the edge cases in ``tests/queries/articles`` and a small generated
+corpus. Every saved query runs on each; the tests marked ``neo4j`` push the
+store with ``ckg push``'s library function and check that Neo4j returns
+exactly the same rows, in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+from click.testing import CliRunner, Result
+
+from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.cli import cli
+from ceasefire_kg.errors import (
+    QueryBackendUnavailable,
+    QueryNotReadOnly,
+    QueryParameterError,
+    SavedQueryFileError,
+    UnknownSavedQuery,
+)
+from ceasefire_kg.loaders.load import load_into_folder
+from ceasefire_kg.store import Store
+from tests.paths import EXAMPLES, REPO, SEED_ARTICLE
+
+QUERY_ARTICLES = Path(__file__).parent / "queries" / "articles"
+LATER_ARTICLE = "2025-04-09-kremlin-conditional-ceasefire"
+QUERY_NAMES = [
+    "agreements",
+    "blocking-demands",
+    "confidence-measures",
+    "demands",
+    "evidence",
+    "mediators",
+    "position-history",
+    "positions",
+    "scope-disputes",
+    "single-source",
+    "talks",
+    "timeline",
+    "violations",
+]
+THREE_DEMANDS = [
+    "Ukraine must halt mandatory military mobilization.",
+    "Ukraine must stop rearming.",
+    "Western aid to Ukraine must cease.",
+]
+US_PLAN = "U.S. plan for an unconditional 30-day ceasefire"
+ENERGY_TRUCE = "Temporary truce on strikes against energy infrastructure"
+#: A port nothing listens on, for "Neo4j unreachable".
+DEAD_URI = "bolt://127.0.0.1:9"
+
+
+# --- stores ------------------------------------------------------------------------
+
+
+def _load(folder: Path, paths: list[Path]) -> Path:
+    load_into_folder(folder, paths)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example articles."""
+    return _load(tmp_path_factory.mktemp("examples") / "store", [EXAMPLES])
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed article alone (with the actor registry)."""
+    folder = tmp_path_factory.mktemp("seed")
+    for name in (f"{SEED_ARTICLE}.yaml", "actors.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    return _load(folder / "store", [folder / f"{SEED_ARTICLE}.yaml"])
+
+
+@pytest.fixture(scope="session")
+def edge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge cases of tests/queries/articles."""
+    return _load(tmp_path_factory.mktemp("edge") / "store", [QUERY_ARTICLES])
+
+
+def _corpus_generator() -> Any:
+    name = "ckg_benchmarks_generate_corpus_for_queries"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "generate_corpus.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small corpus from benchmarks/generate_corpus.py (several negotiations, changing positions)."""
+    folder = tmp_path_factory.mktemp("generated")
+    _corpus_generator().generate_corpus(folder / "corpus", target_triples=8_000, seed=5)
+    return _load(folder / "store", [folder / "corpus"])
+
+
+def run(store_path: Path, name: str, **given: str) -> sq.QueryResult:
+    """Run a saved query on the embedded store."""
+    query = sq.find_query(name)
+    with Store.open_read_only(store_path) as store:
+        return sq.run_local(query, store, query.bind(given))
+
+
+def column(result: sq.QueryResult, name: str) -> list[Any]:
+    """One column of a result."""
+    return [record[name] for record in result.records()]
+
+
+def pick(result: sq.QueryResult, *names: str) -> list[tuple[Any, ...]]:
+    """Some columns of a result, as tuples."""
+    return [tuple(record[name] for name in names) for record in result.records()]
+
+
+# --- the query files ----------------------------------------------------------------
+
+
+def test_every_saved_query_has_both_versions_and_a_complete_header() -> None:
+    queries = sq.saved_queries()
+    assert [query.name for query in queries] == QUERY_NAMES
+    for query in queries:
+        assert query.source == f"queries/{query.name}.cypher"
+        assert query.sparql_source == f"queries/{query.name}.rq"
+        assert query.title and query.description and query.columns
+        assert query.cypher is not None and query.sparql is not None
+        for parameter in query.parameters:
+            assert parameter.description, f"{query.name}: parameter {parameter.name} has no description"
+
+
+def test_saved_cypher_never_writes() -> None:
+    writes = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|\bIN\s+TRANSACTIONS\b", re.IGNORECASE)
+    for query in sq.saved_queries():
+        code = "\n".join(line for line in (query.cypher or "").splitlines() if not line.lstrip().startswith("//"))
+        assert not writes.search(code), f"{query.name} has a write clause"
+
+
+def test_header_format_is_parsed() -> None:
+    text = (
+        "// name: my-question\n"
+        "// title: Something to know\n"
+        "// description: First line,\n"
+        "//   and its continuation.\n"
+        "// param who: iri(actor) = putin — whose it is\n"
+        "// param day: date = latest -- the day\n"
+        "// param top: integer — how many (required)\n"
+        "// param loud: boolean = no\n"
+        "// param fact: fact-id = none\n"
+        "// columns: a, b: list, c: date, d: integer, e: boolean\n"
+        "//\n"
+        "// A free comment: not part of the header.\n"
+        "MATCH (n) WHERE n.uri = $who AND $day IS NULL AND $top > 0 AND $loud AND $fact IS NULL\n"
+        "RETURN 1 AS a, [] AS b, null AS c, 1 AS d, true AS e\n"
+    )
+    query = sq.parse_query(text, source="mine.cypher", stem="mine")
+    assert query.name == "my-question"
+    assert query.title == "Something to know"
+    assert query.description == "First line, and its continuation."
+    assert [(p.name, p.type_text, p.default, p.description) for p in query.parameters] == [
+        ("who", "iri(actor)", "putin", "whose it is"),
+        ("day", "date", "latest", "the day"),
+        ("top", "integer", None, "how many (required)"),
+        ("loud", "boolean", "no", ""),
+        ("fact", "fact-id", "none", ""),
+    ]
+    assert [(c.name, c.type) for c in query.columns] == [
+        ("a", "string"), ("b", "list"), ("c", "date"), ("d", "integer"), ("e", "boolean"),
+    ]
+    assert query.parameter("top").required
+    assert query.parameters[0].signature == "who: iri(actor) = putin"
+    assert query.parameters[2].signature == "top: integer, required"
+
+
+def test_name_defaults_to_the_file_name() -> None:
+    query = sq.parse_query("// title: T\n// columns: a\nRETURN 1 AS a", source="x.cypher", stem="my-file")
+    assert query.name == "my-file"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "// name: x\n// columns: a\nRETURN 1 AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - it has no '// title: ...' line; add one saying what the query answers\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\nRETURN 1 AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - it has no '// columns: ...' line; list the result columns in order, such as "
+            "'// columns: actor, date: date'\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// param when: dat = latest\n// columns: a\nRETURN $when AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - line 2: parameter 'when' has unknown type 'dat' (did you mean 'date'?); use one of "
+            "string, integer, boolean, date, iri, fact-id\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// param n: integer = many\n// columns: a\nRETURN $n AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - line 2: the default of parameter 'n' is not valid: Parameter 'n' must be a whole number "
+            "such as 10, not 'many'.\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// columns: a, a, b: float\nRETURN 1 AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - column 'a' is listed twice\n"
+            "  - column 'b' has unknown type 'float'; use one of string, integer, boolean, date, list\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// param x: string\n// param x: string\n// columns: a\nRETURN $x AS a, $y AS b",
+            "The query file f.cypher has a bad header:\n"
+            "  - parameter 'x' is declared twice\n"
+            "  - the Cypher uses $y, which the header does not declare; add '// param y: string = none'\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+    ],
+)
+def test_bad_headers_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(SavedQueryFileError) as caught:
+        sq.parse_query(text, source="f.cypher", stem="f")
+    assert str(caught.value) == message
+
+
+def test_a_stray_header_line_is_reported_with_its_line() -> None:
+    with pytest.raises(SavedQueryFileError) as caught:
+        sq.parse_query("// title: T\n// author: me\n// columns: a\nRETURN 1 AS a", source="f.cypher", stem="f")
+    assert str(caught.value).startswith("f.cypher:2: '// author: me' is not a header field.")
+
+
+def test_sparql_parameters_must_be_declared() -> None:
+    with pytest.raises(SavedQueryFileError) as caught:
+        sq.parse_query(
+            "// title: T\n// columns: a\nRETURN 1 AS a",
+            source="f.cypher",
+            stem="f",
+            sparql="SELECT ?a WHERE { BIND(param:day() AS ?a) }",
+            sparql_source="f.rq",
+        )
+    assert "  - the SPARQL in f.rq uses param:day(), which the header does not declare" in str(caught.value)
+
+
+# --- parameters ---------------------------------------------------------------------
+
+
+def test_parameter_values_are_converted() -> None:
+    assert sq.Parameter("d", "date", default="latest").convert("2025-03-19") == dt.date(2025, 3, 19)
+    assert sq.Parameter("d", "date", default="latest").convert("latest") is None
+    assert sq.Parameter("n", "integer", default="1").convert("-12") == -12
+    assert sq.Parameter("b", "boolean", default="no").convert("Yes") is True
+    assert sq.Parameter("b", "boolean", default="no").convert("off") is False
+    assert sq.Parameter("s", "string", default="none").convert("none") is None
+    actor = sq.Parameter("a", "iri", kind="actor", default="none")
+    assert actor.convert("putin") == "https://w3id.org/ceasefire-kg/id/actor/putin"
+    assert actor.convert("actor:russia") == "https://w3id.org/ceasefire-kg/id/actor/russia"
+    assert actor.convert("https://example.org/x") == "https://example.org/x"
+    scope = sq.Parameter("s", "iri", kind="scope", default="comprehensive")
+    assert scope.convert("energy-infrastructure") == "https://w3id.org/ceasefire-kg/scope/energy-infrastructure"
+    fact = sq.Parameter("f", "fact-id")
+    assert fact.convert("putin-rejects-full-ceasefire") == "putin-rejects-full-ceasefire"
+    assert fact.convert("position:x") == "https://w3id.org/ceasefire-kg/id/position/x"
+    assert fact.convert("urn:x:y") == "urn:x:y"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"as_of": "19/03/2025"},
+            "Parameter 'as_of' of query 'blocking-demands' must be a date written YYYY-MM-DD "
+            "(such as 2025-03-19), or 'latest', not '19/03/2025'.",
+        ),
+        (
+            {"as_of": "2025-02-30"},
+            "Parameter 'as_of' of query 'blocking-demands' must be a date written YYYY-MM-DD "
+            "(such as 2025-03-19), or 'latest', not '2025-02-30'.",
+        ),
+        (
+            {"asof": "2025-03-19"},
+            "Query 'blocking-demands' has no parameter 'asof' (did you mean 'as_of'?). "
+            "Its parameters: scope, proposal, as_of. See 'ckg queries blocking-demands'.",
+        ),
+        (
+            {"proposal": "not an id"},
+            "Parameter 'proposal' of query 'blocking-demands' must be an id such as us-30-day-ceasefire, "
+            "a prefixed name such as proposal:us-30-day-ceasefire or a full IRI such as "
+            "https://w3id.org/ceasefire-kg/id/proposal/us-30-day-ceasefire, not 'not an id'.",
+        ),
+    ],
+)
+def test_bad_parameter_values_say_what_is_expected(given: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryParameterError) as caught:
+        sq.find_query("blocking-demands").bind(given)
+    assert str(caught.value) == message
+
+
+def test_a_missing_required_parameter_is_named() -> None:
+    with pytest.raises(QueryParameterError) as caught:
+        sq.find_query("evidence").bind({})
+    assert str(caught.value) == (
+        "Query 'evidence' needs parameter 'fact' (fact-id: the fact's id (such as putin-rejects-full-ceasefire), "
+        "a prefixed name (position:putin-rejects-full-ceasefire) or an IRI). Give it with -p fact=VALUE."
+    )
+
+
+def test_assignments_are_name_equals_value() -> None:
+    assert sq.parse_assignments(["as-of=2025-03-19", "scope=a=b"]) == {"as_of": "2025-03-19", "scope": "a=b"}
+    with pytest.raises(QueryParameterError) as caught:
+        sq.parse_assignments(["as_of"])
+    assert str(caught.value) == "-p takes NAME=VALUE (such as -p as_of=2025-03-19), not 'as_of'."
+    with pytest.raises(QueryParameterError) as caught:
+        sq.parse_assignments(["as_of=2025-03-19", "as-of=latest"])
+    assert str(caught.value) == "Parameter 'as-of' is given twice; give each -p NAME=VALUE once."
+
+
+def test_unknown_query_suggests_a_close_name() -> None:
+    with pytest.raises(UnknownSavedQuery) as caught:
+        sq.find_query("violatons")
+    assert str(caught.value) == (
+        "No saved query 'violatons'. Did you mean 'violations'? List them with 'ckg queries', "
+        "or give the path of a .cypher file of your own."
+    )
+    with pytest.raises(UnknownSavedQuery) as caught:
+        sq.find_query("zzz")
+    assert str(caught.value) == (
+        "No saved query 'zzz'. List them with 'ckg queries', or give the path of a .cypher file of your own."
+    )
+
+
+def test_a_missing_query_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(UnknownSavedQuery) as caught:
+        sq.find_query(str(tmp_path / "nothing.cypher"))
+    assert str(caught.value) == (
+        f"No query file at {tmp_path / 'nothing.cypher'}. Check the path, or list the saved queries with 'ckg queries'."
+    )
+
+
+# --- answers on the examples (embedded store) ---------------------------------------------
+
+
+def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_store: Path) -> None:
+    result = run(seed_store, "blocking-demands")
+    assert result.columns == (
+        "demand", "demanded_by", "side", "demanded_of", "proposal", "since", "quote", "article", "demand_id",
+    )
+    assert result.rows == [
+        (
+            "Ukraine must halt mandatory military mobilization.", "Vladimir Putin", "Russia", ["Ukraine"], US_PLAN,
+            "2025-03-19", "and halt mandatory military mobilization", SEED_ARTICLE, "putin-demands-halt-to-mobilization",
+        ),
+        (
+            "Ukraine must stop rearming.", "Vladimir Putin", "Russia", ["Ukraine"], US_PLAN, "2025-03-19",
+            "that Ukraine stop rearming", SEED_ARTICLE, "putin-demands-ukraine-stop-rearming",
+        ),
+        (
+            "Western aid to Ukraine must cease.", "Vladimir Putin", "Russia", ["Western backers of Ukraine"], US_PLAN,
+            "2025-03-19", "demanding that Western aid to Ukraine cease", SEED_ARTICLE, "putin-demands-end-of-western-aid",
+        ),
+    ]
+
+
+def test_blocking_demands_as_of_the_seed_date_are_the_same_three_with_both_articles(
+    examples_store: Path, seed_store: Path
+) -> None:
+    assert run(examples_store, "blocking-demands", as_of="2025-03-19").rows == run(seed_store, "blocking-demands").rows
+
+
+def test_blocking_demands_by_default_reflect_the_later_article(examples_store: Path) -> None:
+    # Russia now accepts conditionally, on two demands; the mobilization demand is withdrawn.
+    for given in ({}, {"as_of": "2025-04-08"}, {"proposal": "us-30-day-ceasefire"}):
+        result = run(examples_store, "blocking-demands", **given)
+        assert column(result, "demand") == THREE_DEMANDS[1:], given
+        assert set(column(result, "side")) == {"Russia"}
+        assert column(result, "quote") == ["that Ukraine stop rearming", "demanding that Western aid to Ukraine cease"]
+    # The day before Putin's shift, all three still block.
+    assert column(run(examples_store, "blocking-demands", as_of="2025-04-07"), "demand") == THREE_DEMANDS
+
+
+def test_blocking_demands_of_other_scopes(examples_store: Path) -> None:
+    assert run(examples_store, "blocking-demands", scope="energy-infrastructure").rows == []
+    assert run(examples_store, "blocking-demands", scope="partial").rows == []
+    assert run(examples_store, "blocking-demands", as_of="2025-01-01").rows == []
+
+
+def test_blocking_demands_edge_cases(edge_store: Path) -> None:
+    # 2025-01-10: Ada North (for Northland) rejects on the withdrawal demand; Southland accepts
+    # unconditionally, so its own demand does not block.
+    early = run(edge_store, "blocking-demands", as_of="2025-01-15")
+    assert pick(early, "demand_id", "demanded_by", "side") == [("north-wants-withdrawal", "Ada North", "Northland")]
+    # 2025-01-30 the withdrawal demand is met; Southland still accepts until 2025-02-01.
+    assert run(edge_store, "blocking-demands", as_of="2025-01-31").rows == []
+    # 2025-02-01 Bo South's conditional acceptance supersedes Southland's acceptance.
+    late = run(edge_store, "blocking-demands")
+    assert pick(late, "demand_id", "side", "since") == [("south-wants-prisoners", "Southland", "2025-01-10")]
+    # A maritime truce is a partial ceasefire: asked about partial scopes, Northland's port demand blocks it.
+    partial = run(edge_store, "blocking-demands", scope="partial")
+    assert pick(partial, "demand_id", "proposal") == [("north-wants-port-access", "Truce at sea")]
+    assert run(edge_store, "blocking-demands", scope="geographic").rows == []
+
+
+def test_positions_now_and_as_of_the_seed(examples_store: Path) -> None:
+    names = ("actor", "held_by", "proposal", "stance", "conditions", "since", "position_id")
+    assert pick(run(examples_store, "positions"), *names) == [
+        ("Russia", "Russia", ENERGY_TRUCE, "supports", [], "2025-03-19", "russia-supports-energy-truce"),
+        ("Russia", "Vladimir Putin", US_PLAN, "conditionally-accepts", THREE_DEMANDS[1:], "2025-04-08",
+         "putin-conditionally-accepts-30-day-ceasefire"),
+        ("Ukraine", "Volodymyr Zelensky", "Deal granting the U.S. preferential access to Ukraine's mineral resources",
+         "accepts", [], "2025-03-19", "zelensky-accepts-minerals-deal"),
+        ("Ukraine", "Ukraine", ENERGY_TRUCE, "supports", [], "2025-03-19", "ukraine-supports-energy-truce"),
+        ("Ukraine", "Volodymyr Zelensky", US_PLAN, "accepts", [], "2025-04-09",
+         "zelensky-reaffirms-acceptance-of-30-day-ceasefire"),
+    ]
+    seed = run(examples_store, "positions", as_of="2025-03-19", actor="russia", proposal="us-30-day-ceasefire")
+    assert pick(seed, *names) == [
+        ("Russia", "Vladimir Putin", US_PLAN, "rejects", THREE_DEMANDS, "2025-03-19", "putin-rejects-full-ceasefire"),
+    ]
+    assert pick(seed, "quote", "article") == [(
+        "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
+        "rearming, and halt mandatory military mobilization.",
+        SEED_ARTICLE,
+    )]
+    # A person's own positions, by the person's id.
+    assert column(run(examples_store, "positions", actor="putin"), "position_id") == [
+        "putin-conditionally-accepts-30-day-ceasefire"
+    ]
+
+
+def test_position_history_of_russia(examples_store: Path) -> None:
+    result = run(examples_store, "position-history", actor="russia")
+    assert pick(result, "since", "held_by", "stance", "superseded_by", "position_id") == [
+        ("2025-03-19", "Russia", "supports", [], "russia-supports-energy-truce"),
+        ("2025-03-19", "Vladimir Putin", "rejects", ["putin-conditionally-accepts-30-day-ceasefire"],
+         "putin-rejects-full-ceasefire"),
+        ("2025-04-08", "Vladimir Putin", "conditionally-accepts", [], "putin-conditionally-accepts-30-day-ceasefire"),
+    ]
+    assert len(run(examples_store, "position-history", proposal="us-30-day-ceasefire").rows) == 4
+
+
+def test_scope_disputes_show_the_energy_only_reading_against_the_wider_one(examples_store: Path) -> None:
+    result = run(examples_store, "scope-disputes")
+    assert pick(result, "proposal", "actor", "scopes", "reading", "proposal_scope") == [
+        (ENERGY_TRUCE, "Russia", ["energy-infrastructure"], "The truce only pertains to energy infrastructure.",
+         ["energy-infrastructure"]),
+        (ENERGY_TRUCE, "United States", ["critical-infrastructure", "energy-infrastructure"],
+         "The truce covers other critical infrastructure as well as energy infrastructure.", ["energy-infrastructure"]),
+    ]
+    assert column(result, "quote") == [
+        "with Moscow insisting it only pertains to energy infrastructure",
+        "while U.S. officials maintain it covers other critical infrastructure as well",
+    ]
+    assert run(examples_store, "scope-disputes", as_of="2025-03-18").rows == []
+
+
+def test_scope_disputes_need_two_sides(edge_store: Path) -> None:
+    result = run(edge_store, "scope-disputes")
+    assert pick(result, "actor", "claimed_by", "scopes") == [
+        ("Northland", "Ada North", ["maritime"]),
+        ("Southland", "Southland", ["geographic", "maritime"]),
+    ]
+
+
+def test_violations_flag_the_mutual_accusations(examples_store: Path) -> None:
+    result = run(examples_store, "violations")
+    assert pick(result, "accuser", "stated_by", "accused", "event", "claimed_on", "mutual", "denied_by") == [
+        ("Russia", "Russia", "Ukraine", "Attack on an oil depot in southern Russia", "2025-03-19", True, []),
+        ("Ukraine", "Ukraine", "Russia", "Overnight Russian missile and drone strikes", "2025-03-19", True, []),
+        ("Ukraine", "Ukraine", "Russia", "Russian missile strikes on railway energy infrastructure", "2025-03-19", True, []),
+        ("Russia", "Russia", "Ukraine", None, "2025-04-08", True, []),
+        ("Russia", "Ministry of Defence of the Russian Federation", "Ukraine",
+         "Drone attack on an electrical substation in the Belgorod region", "2025-04-09", True, ["Ukraine"]),
+        ("Ukraine", "Ukraine", "Russia", "Russian missile strike on a thermal power plant in the Kharkiv region",
+         "2025-04-09", True, []),
+    ]
+    assert set(column(result, "proposal")) == {ENERGY_TRUCE}
+    assert column(result, "event_date")[-1] == "2025-04-07"
+
+
+def test_violations_are_mutual_only_when_both_sides_accuse(edge_store: Path) -> None:
+    early = run(edge_store, "violations", as_of="2025-01-15")
+    assert pick(early, "accuser", "accused", "event", "mutual") == [
+        ("Northland", "Southland", "Attack on a fishing boat", False)
+    ]
+    late = run(edge_store, "violations")
+    assert pick(late, "accuser", "stated_by", "accused", "mutual") == [
+        ("Northland", "Northland", "Southland", True),
+        ("Southland", "Bo South", "Northland", True),
+    ]
+
+
+def test_demands_with_their_status(examples_store: Path) -> None:
+    names = ("actor", "demanded_by", "demand", "status", "status_since", "since")
+    assert pick(run(examples_store, "demands"), *names) == [
+        ("Russia", "Vladimir Putin", THREE_DEMANDS[0], "withdrawn", "2025-04-08", "2025-03-19"),
+        ("Russia", "Vladimir Putin", THREE_DEMANDS[1], "open", "2025-04-08", "2025-03-19"),
+        ("Russia", "Vladimir Putin", THREE_DEMANDS[2], "open", "2025-04-08", "2025-03-19"),
+    ]
+    seed = run(examples_store, "demands", as_of="2025-03-19")
+    assert column(seed, "status") == ["open", "open", "open"]
+    assert column(seed, "precondition_for") == [[US_PLAN]] * 3
+    assert column(seed, "issue") == ["mobilization", "rearmament", "western-military-aid"]
+    assert column(run(examples_store, "demands", status="withdrawn"), "demand_id") == ["putin-demands-halt-to-mobilization"]
+    assert run(examples_store, "demands", actor="ukraine").rows == []
+
+
+def test_agreements_say_who_agreed_to_what_with_whom(examples_store: Path) -> None:
+    names = ("party", "proposal_id", "kind", "status", "stance", "held_by", "counterparts")
+    assert pick(run(examples_store, "agreements"), *names) == [
+        ("Russia", "energy-infrastructure-truce", "truce", "collapsed", "supports", "Russia", ["Ukraine"]),
+        ("Russia", "us-30-day-ceasefire", "ceasefire", "proposed", "conditionally-accepts", "Vladimir Putin",
+         ["Ukraine", "United States"]),
+        ("Ukraine", "us-ukraine-minerals-deal", "agreement", "agreed", "accepts", "Volodymyr Zelensky",
+         ["United States"]),
+        ("Ukraine", "energy-infrastructure-truce", "truce", "collapsed", "supports", "Ukraine", ["Russia"]),
+        ("Ukraine", "us-30-day-ceasefire", "ceasefire", "proposed", "accepts", "Volodymyr Zelensky",
+         ["Russia", "United States"]),
+        ("United States", "us-ukraine-minerals-deal", "agreement", "agreed", None, None, ["Ukraine"]),
+    ]
+    seed = run(examples_store, "agreements", as_of="2025-03-19")
+    assert ("Russia", "us-30-day-ceasefire") not in pick(seed, "party", "proposal_id")
+    assert pick(seed, "party", "proposal_id", "status")[0] == ("Russia", "energy-infrastructure-truce", "agreed")
+
+
+def test_confidence_measures_count_prisoners(examples_store: Path) -> None:
+    names = ("event_id", "date", "reported", "status", "participants", "mediators", "prisoners")
+    assert pick(run(examples_store, "confidence-measures"), *names) == [
+        ("prisoner-exchange-march-2025", None, "2025-03-19", "held", ["Russia", "Ukraine"], [], 372),
+        ("prisoner-exchange-april-2025", "2025-04-05", "2025-04-09", "held", ["Russia", "Ukraine"],
+         ["United Arab Emirates"], 246),
+    ]
+    assert column(run(examples_store, "confidence-measures", as_of="2025-03-19"), "prisoners") == [372]
+    assert column(run(examples_store, "confidence-measures", actor="united-arab-emirates"), "prisoners") == [246]
+
+
+def test_talks_planned_then_held(examples_store: Path) -> None:
+    now = run(examples_store, "talks")
+    assert pick(now, "event_id", "status", "date", "place", "venue", "mediators") == [
+        ("oval-office-dispute", "held", None, "Washington", "Oval Office", []),
+        ("trump-putin-saudi-meeting", "planned", None, "Saudi Arabia", None, []),
+        ("trump-putin-talks-march-2025", "held", None, None, None, []),
+        ("trump-zelensky-call-2025-03-19", "held", "2025-03-19", None, None, []),
+        ("saudi-technical-talks", "held", "2025-03-24", "Saudi Arabia", "Riyadh", ["Saudi Arabia", "United States"]),
+    ]
+    then = run(examples_store, "talks", as_of="2025-03-19", status="planned")
+    assert pick(then, "event_id", "participants") == [
+        ("trump-putin-saudi-meeting", ["Donald Trump", "Vladimir Putin"]),
+        ("saudi-technical-talks", ["Russia", "Ukraine"]),
+    ]
+
+
+def test_mediators_per_track(examples_store: Path) -> None:
+    assert pick(run(examples_store, "mediators"), "mediator", "track_id", "kind") == [
+        ("Saudi Arabia", "saudi-technical-talks", "talks"),
+        ("United Arab Emirates", "prisoner-exchange-april-2025", "prisoner-exchange"),
+        ("United States", "deal-to-end-the-war", "agreement"),
+        ("United States", "saudi-technical-talks", "talks"),
+        ("United States", "us-30-day-ceasefire", "ceasefire"),
+    ]
+
+
+def test_timeline_of_russia_on_the_30_day_ceasefire(examples_store: Path) -> None:
+    result = run(examples_store, "timeline", actor="russia", proposal="us-30-day-ceasefire")
+    assert pick(result, "date", "kind", "status", "id") == [
+        ("2025-03-19", "call", None, "trump-putin-talks-march-2025"),
+        ("2025-03-19", "demand", "open", "putin-demands-end-of-western-aid"),
+        ("2025-03-19", "demand", "open", "putin-demands-halt-to-mobilization"),
+        ("2025-03-19", "demand", "open", "putin-demands-ukraine-stop-rearming"),
+        ("2025-03-19", "position", "rejects", "putin-rejects-full-ceasefire"),
+        ("2025-03-19", "proposal", "proposed", "us-30-day-ceasefire"),
+        ("2025-03-24", "talks", None, "saudi-technical-talks"),
+        ("2025-04-08", "demand", "open", "putin-demands-end-of-western-aid"),
+        ("2025-04-08", "demand", "withdrawn", "putin-demands-halt-to-mobilization"),
+        ("2025-04-08", "demand", "open", "putin-demands-ukraine-stop-rearming"),
+        ("2025-04-08", "position", "conditionally-accepts", "putin-conditionally-accepts-30-day-ceasefire"),
+        ("2025-04-08", "statement", None, "putin-says-weapons-must-stop"),
+        ("2025-04-09", "proposal", "proposed", "us-30-day-ceasefire"),
+    ]
+    withdrawn = result.records()[8]
+    assert withdrawn["quote"].startswith("Putin dropped the third of those conditions")
+    assert withdrawn["article"] == LATER_ARTICLE
+    dates = column(run(examples_store, "timeline"), "date")
+    assert dates == sorted(dates)
+    assert set(column(run(examples_store, "timeline", since="2025-04-01", until="2025-04-08"), "date")) == {
+        "2025-04-05", "2025-04-07", "2025-04-08",
+    }
+
+
+def test_evidence_lists_every_source_and_quote(examples_store: Path) -> None:
+    expected = [
+        ("2025-03-19", "Daily Times Online", SEED_ARTICLE,
+         "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
+         "rearming, and halt mandatory military mobilization."),
+        ("2025-04-09", "Example Wire", LATER_ARTICLE,
+         "Moscow, which last month refused a full ceasefire and set three conditions for any halt in the fighting"),
+    ]
+    for fact in (
+        "putin-rejects-full-ceasefire",
+        "position:putin-rejects-full-ceasefire",
+        "https://w3id.org/ceasefire-kg/id/position/putin-rejects-full-ceasefire",
+    ):
+        result = run(examples_store, "evidence", fact=fact)
+        assert pick(result, "published", "outlet", "article_id", "quote") == expected
+        assert set(column(result, "kind")) == {"position"}
+    actor = run(examples_store, "evidence", fact="united-arab-emirates")
+    assert pick(actor, "kind", "article_id", "quote") == [("actor", LATER_ARTICLE, None)]
+    assert run(examples_store, "evidence", fact="no-such-fact").rows == []
+
+
+def test_single_source_claims(examples_store: Path, edge_store: Path) -> None:
+    result = run(examples_store, "single-source")
+    assert len(result.rows) == 18
+    assert set(column(result, "articles")) == {1}
+    assert set(column(result, "reason")) == {"one article, one side"}
+    # Ukraine's accusation and its defence ministry's report share an event: still one side.
+    ukrainian = {r["claim_id"]: r["sides"] for r in result.records()}
+    assert ukrainian["ukraine-accuses-russia-of-energy-truce-violations"] == ["Ukraine"]
+    edge = run(edge_store, "single-source")
+    assert pick(edge, "claim_id", "claimed_by", "reason") == [
+        ("north-accuses-south", ["Northland"], "one article, one side"),
+        ("north-reads-sea-truce", ["Ada North"], "one article, one side"),
+        ("south-reads-sea-truce", ["Southland"], "one article, one side"),
+        ("south-accuses-north", ["Bo South"], "one article, one side"),
+    ]
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_query_runs_with_its_defaults_and_orders_its_rows(
+    name: str, examples_store: Path, generated_store: Path
+) -> None:
+    given = {"fact": "putin-rejects-full-ceasefire"} if name == "evidence" else {}
+    for store_path in (examples_store, generated_store):
+        first = run(store_path, name, **given)
+        assert first.rows == run(store_path, name, **given).rows
+        assert all(len(row) == len(first.columns) for row in first.rows)
+    assert run(examples_store, name, **given).rows, f"{name} answers nothing on the examples"
+
+
+# --- output formats ---------------------------------------------------------------
+
+
+def test_json_csv_and_table_output(examples_store: Path) -> None:
+    result = run(examples_store, "demands", status="withdrawn")
+    records = json.loads(sq.format_json(result))
+    assert records == [{
+        "actor": "Russia",
+        "demanded_by": "Vladimir Putin",
+        "demand": "Ukraine must halt mandatory military mobilization.",
+        "demanded_of": ["Ukraine"],
+        "issue": "mobilization",
+        "precondition_for": [US_PLAN],
+        "status": "withdrawn",
+        "status_since": "2025-04-08",
+        "since": "2025-03-19",
+        "quote": "and halt mandatory military mobilization",
+        "article": SEED_ARTICLE,
+        "demand_id": "putin-demands-halt-to-mobilization",
+    }]
+    assert sq.format_csv(result) == (
+        "actor,demanded_by,demand,demanded_of,issue,precondition_for,status,status_since,since,quote,article,demand_id\n"
+        "Russia,Vladimir Putin,Ukraine must halt mandatory military mobilization.,Ukraine,mobilization,"
+        f"{US_PLAN},withdrawn,2025-04-08,2025-03-19,and halt mandatory military mobilization,{SEED_ARTICLE},"
+        "putin-demands-halt-to-mobilization\n"
+    )
+    violations = run(examples_store, "violations", as_of="2025-03-19")
+    assert sq.format_csv(violations).splitlines()[1].split(",")[7] == "true"
+    table = sq.format_table(run(examples_store, "blocking-demands"), width=200)
+    lines = table.splitlines()
+    assert all(len(line) <= 200 for line in lines)
+    assert lines[0].split() == [
+        "demand", "demanded_by", "side", "demanded_of", "proposal", "since", "quote", "article", "demand_id",
+    ]
+    assert set(lines[1]) == {"-", " "}
+    assert lines[2].startswith("Ukraine must stop") and "  Vladimir Putin  Russia  Ukraine  " in lines[2]
+    # Too narrow for nine columns: one block per row.
+    narrow = sq.format_table(run(examples_store, "blocking-demands"), width=80).splitlines()
+    assert all(len(line) <= 80 for line in narrow)
+    assert narrow[:3] == ["demand:      Ukraine must stop rearming.", "demanded_by: Vladimir Putin", "side:        Russia"]
+    assert narrow[9] == ""
+
+
+def test_an_empty_table_is_its_header(examples_store: Path) -> None:
+    result = run(examples_store, "blocking-demands", as_of="2024-01-01")
+    assert sq.format_table(result, width=200).splitlines()[1:] == [
+        "------  -----------  ----  -----------  --------  -----  -----  -------  ---------"
+    ]
+    assert sq.format_json(result) == "[]\n"
+
+
+# --- user query files ------------------------------------------------------------------
+
+
+def _write_user_query(folder: Path, with_sparql: bool = True) -> Path:
+    path = folder / "actors-named.cypher"
+    path.write_text(
+        "// title: Actors whose name contains a text\n"
+        "// param text: string = Zel — part of the name\n"
+        "// columns: actor, id\n"
+        "MATCH (a:Actor) WHERE a.label CONTAINS $text\n"
+        "RETURN a.label AS actor, a.factId AS id ORDER BY actor\n",
+        encoding="utf-8",
+    )
+    if with_sparql:
+        (folder / "actors-named.rq").write_text(
+            "PREFIX param: <https://w3id.org/ceasefire-kg/param#>\n"
+            "SELECT DISTINCT ?actor ?id WHERE {\n"
+            "  GRAPH ?g { ?a a cf:Actor ; rdfs:label ?actor ; cf:factId ?id }\n"
+            "  FILTER(CONTAINS(?actor, param:text()))\n"
+            "} ORDER BY ?actor\n",
+            encoding="utf-8",
+        )
+    return path
+
+
+def test_a_users_query_file_runs_on_the_store(tmp_path: Path, examples_store: Path) -> None:
+    query = sq.find_query(str(_write_user_query(tmp_path)))
+    assert query.name == "actors-named"
+    with Store.open_read_only(examples_store) as store:
+        assert sq.run_local(query, store, query.bind({"text": "Vla"})).rows == [("Vladimir Putin", "putin")]
+
+
+def test_a_users_cypher_without_sparql_cannot_run_on_the_store(tmp_path: Path, examples_store: Path) -> None:
+    query = sq.find_query(str(_write_user_query(tmp_path, with_sparql=False)))
+    with Store.open_read_only(examples_store) as store, pytest.raises(QueryBackendUnavailable) as caught:
+        sq.run_local(query, store, query.bind({}))
+    assert str(caught.value) == (
+        f"Query 'actors-named' has no version for the embedded store: put the SPARQL version in "
+        f"{tmp_path / 'actors-named.rq'}, or run it on Neo4j with --backend neo4j (and --uri or NEO4J_URI)."
+    )
+
+
+def test_columns_that_disagree_with_the_header_are_reported(tmp_path: Path, examples_store: Path) -> None:
+    path = _write_user_query(tmp_path)
+    (tmp_path / "actors-named.rq").write_text("SELECT ?id ?actor WHERE { ?x cf:factId ?id ; rdfs:label ?actor }")
+    query = sq.find_query(str(path))
+    with Store.open_read_only(examples_store) as store, pytest.raises(SavedQueryFileError) as caught:
+        sq.run_local(query, store, query.bind({}))
+    assert str(caught.value) == (
+        f"Query 'actors-named' ({tmp_path / 'actors-named.rq'}) returns the columns id, actor, but its header "
+        "declares actor, id. Make the SELECT and the '// columns:' line agree, in the same order."
+    )
+
+
+# --- the CLI -------------------------------------------------------------------------
+
+
+def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run ckg with no Neo4j settings from the environment unless given."""
+    base: dict[str, str | None] = {
+        "NEO4J_URI": None, "NEO4J_USERNAME": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None,
+        "CKG_STORE": None, "COLUMNS": "400",
+    }
+    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
+
+
+def test_cli_lists_the_queries() -> None:
+    result = invoke("queries")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for query in sq.saved_queries():
+        assert any(line.startswith(query.name + " ") and line.endswith(query.title) for line in lines)
+    assert "                       -p as_of: date = latest" in lines
+    detail = invoke("queries", "evidence")
+    assert detail.exit_code == 0
+    assert detail.stdout.startswith("evidence: Every source and quote behind a fact\n")
+    assert "  -p fact: fact-id, required\n" in detail.stdout
+
+
+def test_cli_answers_on_the_store_and_says_so(examples_store: Path) -> None:
+    result = invoke("query", "blocking-demands", "-p", "as_of=2025-03-19", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n3 rows.\n"
+    for demand in THREE_DEMANDS:
+        assert demand in result.stdout
+    as_json = invoke("query", "blocking-demands", "--format", "json", "--backend", "local", "--store", str(examples_store))
+    assert [row["demand"] for row in json.loads(as_json.stdout)] == THREE_DEMANDS[1:]
+    assert as_json.stderr == f"Backend: the embedded store at {examples_store}.\n2 rows.\n"
+    as_csv = invoke("query", "scope-disputes", "-f", "csv", env={"CKG_STORE": str(examples_store)})
+    assert as_csv.stdout.splitlines()[1].startswith(f"{ENERGY_TRUCE},Russia,Russia,energy-infrastructure,")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["query", "violatons"],
+            "Error: No saved query 'violatons'. Did you mean 'violations'? List them with 'ckg queries', "
+            "or give the path of a .cypher file of your own.\n",
+        ),
+        (
+            ["query", "positions", "-p", "when=2025-03-19"],
+            "Error: Query 'positions' has no parameter 'when'. Its parameters: as_of, actor, proposal. "
+            "See 'ckg queries positions'.\n",
+        ),
+        (
+            ["query", "positions", "-p", "as_of=yesterday"],
+            "Error: Parameter 'as_of' of query 'positions' must be a date written YYYY-MM-DD (such as 2025-03-19), "
+            "or 'latest', not 'yesterday'.\n",
+        ),
+        (
+            ["query", "positions", "-p", "as_of"],
+            "Error: -p takes NAME=VALUE (such as -p as_of=2025-03-19), not 'as_of'.\n",
+        ),
+        (
+            ["query", "positions", "--backend", "neo4j"],
+            "Error: --backend neo4j needs the server's address: give --uri or set NEO4J_URI "
+            "(such as neo4j://127.0.0.1:7687, as 'ckg neo4j start' prints it).\n",
+        ),
+    ],
+)
+def test_cli_bad_input_exits_1_with_a_clear_message(args: list[str], message: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+def test_cli_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
+    result = invoke("query", "positions", "--store", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"Error: No ceasefire-kg store at {tmp_path / 'none'}. Load article files first with 'ckg load PATH', "
+        "or point at an existing store with --store / CKG_STORE.\n"
+    )
+
+
+def test_cli_neo4j_unreachable(examples_store: Path) -> None:
+    refused = invoke("query", "positions", "--backend", "neo4j", "--uri", DEAD_URI, "--password", "x")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"Error: Cannot reach Neo4j at {DEAD_URI}: ")
+    assert refused.stderr.endswith(
+        "Start the server ('ckg neo4j start') or check --uri (NEO4J_URI); use --backend local for the embedded store.\n"
+    )
+    # auto falls back to the embedded store, and says why.
+    fallback = invoke("query", "positions", "--store", str(examples_store), env={"NEO4J_URI": DEAD_URI, "NEO4J_PASSWORD": "x"})
+    assert fallback.exit_code == 0, fallback.output
+    assert fallback.stderr.startswith(
+        f"Backend: the embedded store at {examples_store} (Neo4j at {DEAD_URI} is not available: "
+    )
+    assert len(json.loads(invoke("query", "positions", "-f", "json", "--store", str(examples_store)).stdout)) == 5
+
+
+def test_cli_runs_a_users_file(tmp_path: Path, examples_store: Path) -> None:
+    path = _write_user_query(tmp_path)
+    result = invoke("query", str(path), "-p", "text=Zel", "-f", "csv", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "actor,id\nVolodymyr Zelensky,zelensky\n"
+
+
+# --- the same rows on Neo4j --------------------------------------------------------------
+
+
+def _push(store_path: Path, driver: neo4j.Driver, database: str) -> None:
+    from ceasefire_kg.push import push
+
+    with Store.open_read_only(store_path) as store:
+        push(store, driver, database)
+
+
+def _parameter_sets(store_path: Path, *, defaults_only: bool = False) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each query with its defaults, and with a date, a side, a person, a proposal or a fact from the store.
+
+    Neo4j plans a query anew for each combination of parameter types (a date
+    or null), so each combination is tried about once.
+    """
+    with Store.open_read_only(store_path) as store:
+        articles = store.article_ids()
+        sides = sorted({row["s"].value for row in store.query("SELECT ?s WHERE { ?p cf:holder/cf:represents ?s }")})
+        people = sorted({row["h"].value for row in store.query("SELECT ?h WHERE { ?p cf:holder ?h . ?h cf:represents ?s }")})
+        proposals = sorted({row["p"].value for row in store.query("SELECT ?p WHERE { ?x cf:onProposal ?p }")})
+        facts = sorted({row["id"].value for row in store.query(
+            "SELECT ?id WHERE { ?f cf:evidence ?q ; cf:factId ?id }")})
+    dates = sorted({article[:10] for article in articles})
+    middle = dates[len(dates) // 2]
+    samples = {
+        "as_of": middle,
+        "actor": sides[0],
+        "proposal": proposals[0],
+        "since": middle,
+        "until": middle,
+        "scope": "partial",
+        "status": "open",
+    }
+    for query in sq.saved_queries():
+        if query.name == "evidence":
+            for fact in facts[:: max(1, len(facts) // 3)]:
+                yield query.name, {"fact": fact}
+            continue
+        yield query.name, {}
+        if defaults_only:
+            continue
+        for parameter in query.parameters:
+            if parameter.name in samples:
+                yield query.name, {parameter.name: samples[parameter.name]}
+        if query.parameter("as_of") and query.parameter("actor"):
+            yield query.name, {"as_of": dates[0], "actor": people[0]}
+
+
+def _same_rows_on_both(store_path: Path, driver: neo4j.Driver, database: str, *, defaults_only: bool = False) -> int:
+    _push(store_path, driver, database)
+    checked = 0
+    with Store.open_read_only(store_path) as store:
+        for name, given in _parameter_sets(store_path, defaults_only=defaults_only):
+            query = sq.find_query(name)
+            values = query.bind(given)
+            local = sq.run_local(query, store, values)
+            remote = sq.run_neo4j(query, driver, values, database)
+            assert remote.rows == local.rows, f"{name} {given}: Neo4j and the store disagree"
+            checked += 1
+    return checked
+
+
+@pytest.mark.neo4j
+def test_neo4j_gives_the_same_rows_on_the_examples(
+    examples_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    assert _same_rows_on_both(examples_store, neo4j_driver, neo4j_database) > 35
+    acceptance = sq.find_query("blocking-demands")
+    for given, expected in (({"as_of": "2025-03-19"}, THREE_DEMANDS), ({}, THREE_DEMANDS[1:])):
+        rows = sq.run_neo4j(acceptance, neo4j_driver, acceptance.bind(given), neo4j_database)
+        assert column(rows, "demand") == expected
+
+
+@pytest.mark.neo4j
+def test_neo4j_gives_the_same_rows_on_the_seed_article(
+    seed_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    _same_rows_on_both(seed_store, neo4j_driver, neo4j_database, defaults_only=True)
+    query = sq.find_query("blocking-demands")
+    assert column(sq.run_neo4j(query, neo4j_driver, query.bind({}), neo4j_database), "demand") == THREE_DEMANDS
+
+
+@pytest.mark.neo4j
+def test_neo4j_gives_the_same_rows_on_the_edge_cases(
+    edge_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    _same_rows_on_both(edge_store, neo4j_driver, neo4j_database)
+
+
+@pytest.mark.neo4j
+def test_neo4j_gives_the_same_rows_on_generated_data(
+    generated_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    assert _same_rows_on_both(generated_store, neo4j_driver, neo4j_database) > 35
+
+
+@pytest.mark.neo4j
+def test_a_query_that_writes_fails_and_writes_nothing(
+    tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = tmp_path / "sneaky.cypher"
+    path.write_text("// title: Tries to write\n// columns: n: integer\nCREATE (x:Sneaky) RETURN 1 AS n\n")
+    query = sq.find_query(str(path))
+    with pytest.raises(QueryNotReadOnly) as caught:
+        sq.run_neo4j(query, neo4j_driver, {}, neo4j_database)
+    assert str(caught.value).startswith(
+        f"Query 'sneaky' ({path}) tried to write to Neo4j, and saved queries may only read: "
+    )
+    assert str(caught.value).endswith("Remove CREATE, MERGE, SET, DELETE, REMOVE and write procedures from it.")
+    records, _, _ = neo4j_driver.execute_query("MATCH (x:Sneaky) RETURN count(x) AS n", database_=neo4j_database)
+    assert records[0]["n"] == 0
+
+
+@pytest.mark.neo4j
+def test_cli_on_neo4j(
+    examples_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str, neo4j_server: Any, tmp_path: Path
+) -> None:
+    _push(examples_store, neo4j_driver, neo4j_database)
+    env = {
+        "NEO4J_URI": neo4j_server.uri,
+        "NEO4J_USERNAME": neo4j_server.username,
+        "NEO4J_PASSWORD": neo4j_server.password,
+        "NEO4J_DATABASE": neo4j_server.database,
+    }
+    result = invoke("query", "violations", "-f", "json", "--store", str(tmp_path / "no-store"), env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n6 rows.\n"
+    assert all(row["mutual"] for row in json.loads(result.stdout))
+    local = invoke("query", "violations", "-f", "json", "--backend", "local", "--store", str(examples_store), env=env)
+    assert local.stdout == result.stdout
+    path = tmp_path / "sneaky.cypher"
+    path.write_text("// title: Tries to write\n// columns: n: integer\nCREATE (x:Sneaky) RETURN 1 AS n\n")
+    refused = invoke("query", str(path), env=env)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n"
+        f"Error: Query 'sneaky' ({path}) tried to write to Neo4j, and saved queries may only read: "
+    )
