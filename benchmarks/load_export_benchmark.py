@@ -541,7 +541,7 @@ def markdown(run: dict[str, Any]) -> str:
             times = split["times"]
             cells = [fmt_seconds(sum(times.get(label, 0.0) for label in labels)) for _, labels in SPLIT_COLUMNS]
             split_rows.append([size, fmt_seconds(split["seconds"]), *cells, fmt_seconds(split.get("unaccounted_seconds")),
-                               fmt_bytes(split.get("peak_rss_bytes"))])
+                               fmt_bytes(split.get("peak_rss_bytes")), split.get("run_started", run["started"])])
         export = r.get("export", {})
         ckg, lib = export.get("ckg", {}), export.get("rdflib", {})
         if "turtle_speedup_vs_rdflib" in export:
@@ -575,7 +575,8 @@ def markdown(run: dict[str, Any]) -> str:
     if split_rows:
         parts += ["", "**Where the load's time goes** (same load, library stage functions timed in-process; "
                   "\"rest\" = stage total minus the parts named):", "",
-                  markdown_table(["size", "total", *(name for name, _ in SPLIT_COLUMNS), "rest", "peak RSS"], split_rows)]
+                  markdown_table(["size", "total", *(name for name, _ in SPLIT_COLUMNS), "rest", "peak RSS", "run"],
+                                 split_rows, "l" + "r" * (len(SPLIT_COLUMNS) + 3) + "l")]
     if export_rows:
         parts += ["", "**Export** of the stored graph (`Store.export`, what `ckg export` runs) against rdflib's serializer "
                   "on the same triples (parsed into an rdflib `Graph` beforehand, parse not timed), same run:", "",
@@ -635,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
         by_size: dict[int, dict[str, Any]] = {}
         for one in runs:
             for result in one["results"]:
+                if "stage_split" in result:
+                    result["stage_split"]["run_started"] = one["started"]
                 by_size[result["target_triples"]] = {**by_size.get(result["target_triples"], {}), **result}
         merged = {**runs[-1], "results": [by_size[size] for size in sorted(by_size)], "runs": runs}
         merged["verdicts"] = verdicts(merged["results"])
