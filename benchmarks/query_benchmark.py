@@ -30,7 +30,6 @@ import importlib.util
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
