@@ -79,7 +79,7 @@ from ceasefire_kg.store import Store, content_hash
 logger = logging.getLogger(__name__)
 
 #: Triples (old plus new content) per write transaction; whole graphs only.
-DEFAULT_BATCH_TRIPLES = 20_000
+DEFAULT_BATCH_TRIPLES = 50_000
 GRAPH_LABEL = "CkgGraph"
 META_LABEL = "CkgMeta"
 META_ID = "ckg"
