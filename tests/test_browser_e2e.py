@@ -203,6 +203,7 @@ def log_in(page: Any, link: str, connection: Neo4jConnection) -> None:
     page.locator('[data-testid="username"]').fill(connection.username)
     page.locator('[data-testid="password"]').fill(connection.password)
     page.locator('[data-testid="connect"]').click()
+    page.get_by_text(re.compile(r"You are connected as user")).first.wait_for()
 
 
 def paste_commands(page: Any, port: int) -> None:
