@@ -15,6 +15,10 @@ import hashlib
 import io
 import json
 import logging
+import os
+import re
+import secrets
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -82,6 +86,59 @@ def ontology_triples() -> tuple[tuple[str, str, str], ...]:
 def content_hash(text: bytes) -> str:
     """SHA-256 of a graph's canonical text (:meth:`Store.graph_ntriples`)."""
     return hashlib.sha256(text).hexdigest()
+
+
+# How Oxigraph writes a literal's lexical form in N-Triples; the lines built
+# here must be byte-identical to its own, since graph hashes computed from them
+# stand in for hashes of what the store gives back (tests check this).
+_ESCAPES: dict[int, str] = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def ntriples_term(term: URIRef | Literal) -> str:
+    """One rdflib term written as Oxigraph writes it in N-Triples.
+
+    Raises:
+        StoreError: For a blank node or another term the store does not hold.
+    """
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        value = str(term)
+        if _NEEDS_ESCAPE.search(value):
+            value = value.translate(_ESCAPES)
+        if term.language:
+            return f'"{value}"@{term.language}'
+        datatype = term.datatype
+        if datatype is None or str(datatype) == _XSD_STRING:
+            return f'"{value}"'
+        return f'"{value}"^^<{datatype}>'
+    raise StoreError(f"cannot store the term {term!r}: only IRIs and literals are stored")
+
+
+def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
+    """A graph's triples as its canonical N-Triples lines: sorted, each once, without line ends.
+
+    Sorting the strings gives the byte order of their UTF-8 encoding, that of
+    :meth:`Store.graph_ntriples`.
+    """
+    term = ntriples_term
+    return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
+
+
+def lines_hash(lines: list[str]) -> str:
+    """The :func:`content_hash` of a graph given as :func:`ntriples_lines`."""
+    return content_hash(_text_of(lines))
+
+
+def _text_of(lines: list[str] | tuple[str, ...]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+@cache
+def _ontology_lines() -> tuple[str, ...]:
+    return tuple(sorted({f"{s} {p} {o} ." for s, p, o in ontology_triples()}))
 
 
 class Store:
@@ -173,6 +230,80 @@ class Store:
 
     # -- writing -------------------------------------------------------
 
+    @classmethod
+    def create(cls, path: Path, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> int:
+        """Create a new store holding named graphs (and the ontology graph), all or nothing.
+
+        The store is bulk-loaded in a temporary folder beside ``path`` and
+        renamed into place once complete; if anything fails, the temporary
+        folder is deleted and ``path`` is left as it was. Much faster than a
+        transaction for big loads, which Oxigraph holds wholly in memory.
+
+        Args:
+            path: The store folder; it must not exist or be an empty folder.
+            graphs: ``(graph IRI, triples)`` pairs.
+
+        Returns:
+            The number of distinct triples in the union of the graphs, which is
+            what :meth:`count_triples` answers on the new store.
+
+        Raises:
+            StoreError: If ``path`` is taken or the store cannot be written.
+        """
+        if cls.exists(path):
+            raise StoreError(f"A ceasefire-kg store already exists at {path}; load into it with 'ckg load'.")
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise StoreError(
+                f"{path} exists and is not a ceasefire-kg store. Choose another folder with --store / CKG_STORE."
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # mkdir (not mkdtemp) so that the store gets the usual folder permissions.
+            temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.loading"
+            temporary.mkdir()
+        except OSError as error:
+            raise StoreError(f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder.") from error
+        done = False
+        try:
+            total = cls._bulk_write(temporary, graphs)
+            if path.is_dir():
+                path.rmdir()  # an empty folder made beforehand: rename cannot replace it
+            temporary.rename(path)
+            done = True
+        except (OSError, SyntaxError, ValueError) as error:
+            raise StoreError(f"Writing the new store at {path} failed; nothing was stored: {error}") from error
+        finally:
+            if not done:
+                shutil.rmtree(temporary, ignore_errors=True)
+        logger.info("created the store at %s with %d triples", path, total)
+        return total
+
+    @staticmethod
+    def _bulk_write(folder: Path, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> int:
+        (folder / _MARKER).write_text("ceasefire-kg embedded store (Oxigraph); do not edit by hand\n", encoding="utf-8")
+        # The N-Quads go through a file so that neither they nor a transaction
+        # are held in memory; the lines are hashed on the way.
+        nquads = folder / "load.nq"
+        hashes: dict[str, str] = {}
+        union: set[str] = set()
+        with nquads.open("wb") as output:
+            for iri, lines in [(str(SCHEMA_GRAPH), _ontology_lines()),
+                               *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
+                if not lines:
+                    continue
+                text = _text_of(lines)
+                hashes[iri] = content_hash(text)
+                union.update(lines)
+                suffix = f" <{iri}> .\n".encode("utf-8")
+                output.write(text.replace(b" .\n", suffix))
+        database = ox.Store(str(folder / _DATABASE))
+        database.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        database.flush()
+        del database
+        nquads.unlink()
+        (folder / _HASHES).write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")
+        return len(union)
+
     def replace_graphs(self, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> None:
         """Replace named graphs (and the ontology graph) in one transaction.
 
@@ -184,19 +315,17 @@ class Store:
         """
         drops: list[str] = []
         inserts: list[str] = []
-        written: list[str] = []
-        for iri, triples in [(SCHEMA_GRAPH, None), *graphs]:
-            written.append(str(iri))
-            drops.append(f"DROP SILENT GRAPH {_n3(iri)}")
-            if triples is None:
-                body = "\n".join(f"{s} {p} {o} ." for s, p, o in ontology_triples())
-            else:
-                body = "\n".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in triples)
-            inserts.append(f"GRAPH {_n3(iri)} {{\n{body}\n}}")
+        hashes: dict[str, str] = {}
+        for iri, lines in [(str(SCHEMA_GRAPH), _ontology_lines()),
+                           *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
+            drops.append(f"DROP SILENT GRAPH <{iri}>")
+            inserts.append(f"GRAPH <{iri}> {{\n" + "\n".join(lines) + "\n}")
+            # An empty graph does not exist afterwards: it gets no hash.
+            hashes[iri] = lines_hash(lines) if lines else ""
         update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
-        self._forget_hashes(written)
+        self._forget_hashes(list(hashes))
         self._update(update)
-        self._record_hashes(written)
+        self._record_hashes({iri: digest for iri, digest in hashes.items() if digest})
 
     def drop_articles(self, article_ids: Iterable[str]) -> None:
         """Remove articles' named graphs in one transaction.
@@ -230,12 +359,9 @@ class Store:
         if any(graph in hashes for graph in graphs):
             self._write_hashes({k: v for k, v in hashes.items() if k not in set(graphs)})
 
-    def _record_hashes(self, graphs: list[str]) -> None:
+    def _record_hashes(self, written: dict[str, str]) -> None:
         hashes = self._read_hashes()
-        present = set(self.named_graphs())
-        for graph in graphs:
-            if graph in present:
-                hashes[graph] = content_hash(self.graph_ntriples(graph))
+        hashes.update(written)
         self._write_hashes(hashes)
 
     def _read_hashes(self) -> dict[str, str]:

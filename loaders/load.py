@@ -153,7 +153,8 @@ def load_into_folder(
     """Like :func:`load_paths`, for a store folder that may not exist yet.
 
     A new store is created only once the files have passed every check, so a
-    refused first load leaves no empty store behind.
+    refused first load leaves no empty store behind; it is written in a
+    temporary folder beside ``store_path`` and renamed into place when complete.
 
     Returns:
         The report, and the number of triples the store holds afterwards.
@@ -163,9 +164,12 @@ def load_into_folder(
             report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
             return report, store.count_triples()
     _, graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)
-    with Store.open(store_path) as store:
-        _write(store, graphs, report, on_progress)
-        return report, store.count_triples()
+    # A new store needs no transaction: it is bulk-loaded beside its folder and
+    # renamed into place, which is all or nothing at the folder level.
+    on_progress(f"Writing {report.triples} triples")
+    total = Store.create(store_path, ((graph.iri, graph.triples) for graph in graphs))
+    report.stored = True
+    return report, total
 
 
 def validate_against_folder(

@@ -7,15 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.compare import isomorphic
 
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import StoreError
 from ceasefire_kg.loaders.load import load_paths
-from ceasefire_kg.store import EXPORT_FORMATS, Store
+from ceasefire_kg.store import EXPORT_FORMATS, Store, content_hash, ntriples_lines
 
 from tests.paths import EXAMPLES
 
@@ -127,3 +129,87 @@ def test_a_store_in_use_by_another_process_is_reported(store_path: Path) -> None
     finally:
         holder.kill()
         holder.wait()
+
+
+# -- writing: a new store is bulk-loaded; graph hashes come from the written lines ------------
+
+TRICKY_TEXTS = ["tab\there", "line\nbreak\r\n", 'quote " and \\ backslash', "bell \x07 del \x7f \x08\x0c", "ünïcode — “curly” \u2028"]
+
+
+def _tricky_graphs() -> list[tuple[URIRef, list[tuple[URIRef, URIRef, Literal]]]]:
+    subject, predicate = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    triples = [(subject, predicate, Literal(text)) for text in TRICKY_TEXTS]
+    triples += [
+        (subject, predicate, Literal(30, datatype=XSD.integer)),
+        (subject, predicate, Literal(True)),
+        (subject, predicate, Literal("2025-03-19", datatype=XSD.date)),
+        (subject, predicate, Literal("hello", lang="en")),
+        (subject, predicate, URIRef("https://example.org/o")),
+    ]
+    return [(URIRef("https://example.org/g1"), triples), (URIRef("https://example.org/g2"), triples[:3])]
+
+
+def _recomputed_hashes(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    with Store.open_read_only(path) as store:
+        return store._read_hashes(), {g: content_hash(store.graph_ntriples(g)) for g in store.named_graphs()}
+
+
+def test_written_lines_are_those_oxigraph_writes() -> None:
+    for _, triples in _tricky_graphs():
+        for s, p, o in triples:
+            expected = str(ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), _to_ox(o))) + " ."
+            assert ntriples_lines([(s, p, o)]) == [expected]
+
+
+def _to_ox(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def test_a_transaction_write_records_the_hashes_of_what_the_store_holds(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.replace_graphs(_tricky_graphs())
+    recorded, recomputed = _recomputed_hashes(path)
+    assert recorded == recomputed and len(recorded) == 3
+
+
+def test_a_new_store_is_bulk_loaded_with_the_same_content_hashes_and_count(tmp_path: Path) -> None:
+    bulk, transaction = tmp_path / "bulk", tmp_path / "transaction"
+    total = Store.create(bulk, _tricky_graphs())
+    with Store.open(transaction) as store:
+        store.replace_graphs(_tricky_graphs())
+        expected_total = store.count_triples()
+    recorded, recomputed = _recomputed_hashes(bulk)
+    assert recorded == recomputed == _recomputed_hashes(transaction)[1]
+    assert total == expected_total
+    assert _export(bulk, "nquads") == _export(transaction, "nquads")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulk", "transaction"]  # no temporary folder left
+
+
+def test_a_new_store_may_go_into_an_empty_folder_but_not_over_anything(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    Store.create(empty, _tricky_graphs())
+    assert Store.exists(empty)
+    with pytest.raises(StoreError, match="already exists"):
+        Store.create(empty, _tricky_graphs())
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(StoreError, match="is not a ceasefire-kg store"):
+        Store.create(other, _tricky_graphs())
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
+def test_a_failed_bulk_load_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: ox.Store, *args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ox.Store, "bulk_load", fail)
+    with pytest.raises(StoreError, match="nothing was stored: disk full"):
+        Store.create(tmp_path / "store", _tricky_graphs())
+    assert list(tmp_path.iterdir()) == []

@@ -171,3 +171,19 @@ def test_seed_article_states_the_negotiation_facts(tmp_path: Path, examples: Pat
         assert graph.value(record, CF.status) == STATUS.open
         quote = graph.value(demand, CF.evidence)
         assert str(graph.value(quote, URIRef("http://www.w3.org/ns/oa#exact")))
+
+
+def test_a_first_load_bulk_loads_the_same_store_as_a_transaction(tmp_path: Path, examples: Path) -> None:
+    from ceasefire_kg.loaders.load import load_into_folder
+
+    report, total = load_into_folder(tmp_path / "bulk", [examples])
+    assert report.stored
+    with Store.open(tmp_path / "transaction") as store:
+        load_paths(store, [examples])
+        expected_total = store.count_triples()
+        expected_export, expected_hashes = _export(store), store.graph_hashes()
+    with Store.open_read_only(tmp_path / "bulk") as store:
+        assert total == expected_total
+        assert _export(store) == expected_export
+        assert store.graph_hashes() == expected_hashes
+        assert store._read_hashes() == expected_hashes  # recorded by the write, not recomputed
