@@ -7,19 +7,37 @@ exit code 1.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
+import json
 import logging
+import os
+import shutil
 import sys
+import webbrowser
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import click
+import neo4j
 
-from ceasefire_kg import __version__, neo4j_server
-from ceasefire_kg.errors import CkgError
+from ceasefire_kg import __version__, analysis, neo4j_server, saved_queries
+from ceasefire_kg import browser as browser_assets
+from ceasefire_kg.errors import (
+    CkgError,
+    GraphDatabaseError,
+    QueryBackendUnavailable,
+    QueryNeo4jUnreachable,
+    QueryParameterError,
+)
 from ceasefire_kg.files import write_atomically
 from ceasefire_kg.loaders.load import load_into_folder, validate_against_folder
 from ceasefire_kg.namespaces import article_graph_iri
+from ceasefire_kg.neo4j_export import export_neo4j
+from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES
+from ceasefire_kg.push import push as push_to_neo4j
 from ceasefire_kg.store import DEFAULT_STORE, EXPORT_FORMATS, Store
 
 logger = logging.getLogger(__name__)
@@ -139,76 +157,91 @@ def articles(store_path: Path) -> None:
         click.echo("No articles stored yet. Load some with 'ckg load PATH'.", err=True)
 
 
-# --- Neo4j connection options (ckg push, ckg export --from neo4j) -------------
-
-# Imported here, beside the helpers that use them.
-import contextlib  # noqa: E402
-import os  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-
-import neo4j  # noqa: E402
-
-from ceasefire_kg.errors import GraphDatabaseError  # noqa: E402
-from ceasefire_kg.neo4j_export import export_neo4j  # noqa: E402
-
+# --- Neo4j connection: one option set, one driver builder ------------------------
 
 _BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_URI_HINT = "Use neo4j://HOST:PORT, neo4j+s://HOST (cluster, Aura) or bolt://HOST:PORT (--uri / NEO4J_URI)."
 
 
-def _neo4j_connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --uri, --username, --password and --database (NEO4J_* variables) to a command."""
-    options = [
-        click.option(
-            "--uri",
-            envvar="NEO4J_URI",
-            show_envvar=True,
-            default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}",
-            show_default=True,
+def _neo4j_connection_options(*, backend_choice: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add --uri, --username, --password and --database (NEO4J_* variables) to a command.
+
+    Args:
+        backend_choice: For commands that can also answer from the embedded
+            store (--backend auto): no default URI, so that an unset NEO4J_URI
+            means "use the store", and the server's default database.
+    """
+    if backend_choice:
+        uri = click.option(
+            "--uri", envvar="NEO4J_URI", show_envvar=True, default=None,
+            help="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
+            "Without it, --backend auto uses the embedded store.",
+        )
+        database = click.option(
+            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=None,
+            help="Neo4j database. [default: the server's default database]",
+        )
+    else:
+        uri = click.option(
+            "--uri", envvar="NEO4J_URI", show_envvar=True,
+            default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}", show_default=True,
             help="Bolt URI of the Neo4j server (neo4j://, neo4j+s:// for a cluster or Aura, bolt://).",
-        ),
+        )
+        database = click.option(
+            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=neo4j_server.DEFAULT_DATABASE,
+            show_default=True, help="Neo4j database.",
+        )
+    options = [
+        uri,
         click.option(
             "--username", envvar="NEO4J_USERNAME", show_envvar=True, default=neo4j_server.USERNAME,
             show_default=True, help="Neo4j user.",
         ),
         click.option(
-            "--password",
-            envvar="NEO4J_PASSWORD",
-            show_envvar=True,
-            default=None,
-            help="Neo4j password. [default: the managed server's, kept by `ckg neo4j start`]",
+            "--password", envvar="NEO4J_PASSWORD", show_envvar=True, default=None,
+            help="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
         ),
-        click.option(
-            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=neo4j_server.DEFAULT_DATABASE,
-            show_default=True, help="Neo4j database.",
-        ),
+        database,
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 @contextlib.contextmanager
-def _neo4j_driver(uri: str, username: str, password: str | None) -> Iterator[neo4j.Driver]:
-    """Build the driver from the connection options (the only place that does)."""
+def _neo4j_driver(
+    uri: str, username: str, password: str | None, unusable: type[CkgError] = GraphDatabaseError
+) -> Iterator[neo4j.Driver]:
+    """Build the driver from the connection options (the only place that does).
+
+    Args:
+        uri: The Bolt URI.
+        username: The user.
+        password: The password; None for the managed server's stored one.
+        unusable: The error to raise when the options cannot give a driver.
+    """
     if password is None:
         home = os.environ.get("CKG_NEO4J_HOME")
         settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
         password = neo4j_server.stored_password(settings)
         if password is None:
-            raise GraphDatabaseError(
+            raise unusable(
                 "No Neo4j password: give it with --password or NEO4J_PASSWORD "
                 f"(for the managed server it is kept in {settings.password_file} once `ckg neo4j start` ran)."
             )
-    hint = "Use neo4j://HOST:PORT, neo4j+s://HOST (cluster, Aura) or bolt://HOST:PORT (--uri / NEO4J_URI)."
     if uri.split("://", 1)[0].lower() not in _BOLT_SCHEMES:
-        raise GraphDatabaseError(f"{uri!r} is not a Bolt URI. {hint}")
+        raise unusable(f"{uri!r} is not a Bolt URI. {_URI_HINT}")
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         # The driver logs failed attempts itself; ckg's error message says it all (-vv shows them).
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
     except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-        raise GraphDatabaseError(f"Cannot use the Neo4j URI {uri!r}: {error}. {hint}") from error
+        raise unusable(f"Cannot use the Neo4j URI {uri!r}: {error}. {_URI_HINT}") from error
     with driver:
         yield driver
 
@@ -239,7 +272,7 @@ def _neo4j_driver(uri: str, username: str, password: str | None) -> Iterator[neo
     help="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
 )
 @_store_option
-@_neo4j_connection_options
+@_neo4j_connection_options()
 @reports_errors
 def export(
     format_name: str,
@@ -269,11 +302,6 @@ def export(
 
 
 # --- ckg browser: Neo4j Browser's style and guided tour ------------------------
-
-# Imported here, beside the commands that use it (also `ckg neo4j start` below).
-import webbrowser  # noqa: E402
-
-from ceasefire_kg import browser as browser_assets  # noqa: E402
 
 
 def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -397,8 +425,6 @@ def browser_command(
 
 # --- ckg push: the store to Neo4j ------------------------------------------------
 
-from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, push as push_to_neo4j  # noqa: E402
-
 
 class _PushProgress:
     """A progress bar on stderr, created once the number of graphs to send is known."""
@@ -423,7 +449,7 @@ class _PushProgress:
 
 @cli.command()
 @_store_option
-@_neo4j_connection_options
+@_neo4j_connection_options()
 @click.option(
     "--rebuild",
     is_flag=True,
@@ -466,89 +492,43 @@ def push(
 
 # --- ckg queries, ckg query: the saved questions ---------------------------------
 
-import contextlib as _query_contextlib  # noqa: E402
-import os as _query_os  # noqa: E402
-import shutil as _query_shutil  # noqa: E402
-from collections.abc import Iterator as _QueryIterator  # noqa: E402
+_BACKENDS = ("auto", "local", "neo4j")
+_Answer = TypeVar("_Answer")
 
-import neo4j as _query_neo4j  # noqa: E402
-
-from ceasefire_kg import saved_queries  # noqa: E402
-from ceasefire_kg.errors import QueryBackendUnavailable, QueryNeo4jUnreachable  # noqa: E402
-
-_QUERY_BACKENDS = ("auto", "local", "neo4j")
-
-
-def _query_neo4j_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --uri, --username, --password and --database (NEO4J_* variables) to ``ckg query``."""
-    options = [
-        click.option(
-            "--uri",
-            envvar="NEO4J_URI",
-            show_envvar=True,
-            default=None,
-            help="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
-            "Without it, --backend auto uses the embedded store.",
-        ),
-        click.option(
-            "--username", envvar="NEO4J_USERNAME", show_envvar=True, default=neo4j_server.USERNAME,
-            show_default=True, help="Neo4j user.",
-        ),
-        click.option(
-            "--password",
-            envvar="NEO4J_PASSWORD",
-            show_envvar=True,
-            default=None,
-            help="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
-        ),
-        click.option(
-            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=None,
-            help="Neo4j database. [default: the server's default database]",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+_backend_option = click.option(
+    "--backend",
+    type=click.Choice(_BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Where to answer: neo4j, the embedded store (local), or auto: Neo4j when NEO4J_URI "
+    "(--uri) is set and the server answers, else the embedded store.",
+)
 
 
-@_query_contextlib.contextmanager
-def _query_driver(uri: str, username: str, password: str | None) -> _QueryIterator[_query_neo4j.Driver]:
-    """Build the Neo4j driver of ``ckg query`` (the only place that does)."""
-    if password is None:
-        home = _query_os.environ.get("CKG_NEO4J_HOME")
-        settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
-        password = neo4j_server.stored_password(settings)
-    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        # The driver logs failed connection attempts itself; the error message says it all (-vv shows them).
-        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    try:
-        driver = _query_neo4j.GraphDatabase.driver(uri, auth=(username, password) if password is not None else None)
-    except (ValueError, _query_neo4j.exceptions.ConfigurationError) as error:
-        raise QueryNeo4jUnreachable(
-            f"Cannot use the Neo4j URI {uri!r}: {error}. Use neo4j://HOST:PORT or bolt://HOST:PORT (--uri / NEO4J_URI)."
-        ) from error
-    with driver:
-        yield driver
-
-
-def _run_saved_query(
-    query: saved_queries.SavedQuery,
-    values: dict[str, Any],
+def _on_backend(
     backend: str,
     store_path: Path,
-    uri: str | None,
-    username: str,
-    password: str | None,
-    database: str | None,
-) -> saved_queries.QueryResult:
-    """Run a saved query on the backend asked for, saying on stderr which one answers."""
+    connection: dict[str, Any],
+    local: Callable[[Store], _Answer],
+    remote: Callable[[neo4j.Driver, str | None], _Answer] | None,
+) -> _Answer:
+    """Answer with ``local`` on the store or ``remote`` on Neo4j, saying on stderr which.
 
-    def on_store(reason: str = "") -> saved_queries.QueryResult:
+    Args:
+        backend: auto, local or neo4j.
+        store_path: The embedded store.
+        connection: The --uri, --username, --password and --database values.
+        local: Answers from the store.
+        remote: Answers from Neo4j; None when only the store can answer.
+    """
+    uri = connection["uri"]
+
+    def on_store(reason: str = "") -> _Answer:
         _progress(f"Backend: the embedded store at {store_path}{reason}.")
         with Store.open_read_only(store_path) as store:
-            return saved_queries.run_local(query, store, values)
+            return local(store)
 
-    if backend == "local" or (backend == "auto" and query.cypher is None):
+    if backend == "local" or (backend == "auto" and remote is None):
         return on_store()
     if not uri:
         if backend == "neo4j":
@@ -557,14 +537,16 @@ def _run_saved_query(
                 "(such as neo4j://127.0.0.1:7687, as 'ckg neo4j start' prints it)."
             )
         return on_store(" (NEO4J_URI is not set)")
+    assert remote is not None
+    database = connection["database"]
     try:
-        with _query_driver(uri, username, password) as driver:
+        with _neo4j_driver(uri, connection["username"], connection["password"], QueryNeo4jUnreachable) as driver:
             saved_queries.check_neo4j(driver, uri, database)
             _progress(f"Backend: Neo4j at {uri} ({f'database {database}' if database else 'default database'}).")
-            return saved_queries.run_neo4j(query, driver, values, database)
+            return remote(driver, database)
     except QueryNeo4jUnreachable as error:
         # Only a server that cannot be used sends --backend auto to the store;
-        # a query that fails on a reachable server is reported.
+        # a question that fails on a reachable server is reported.
         if backend == "neo4j":
             raise
         return on_store(f" (Neo4j at {uri} is not available: {error.__cause__ or error})")
@@ -606,16 +588,9 @@ def queries_command(name: str | None) -> None:
     show_default=True,
     help="table for reading; json (an array of objects) and csv for programs.",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(_QUERY_BACKENDS),
-    default="auto",
-    show_default=True,
-    help="Where to run it: neo4j, the embedded store (local), or auto: Neo4j when NEO4J_URI "
-    "(--uri) is set and the server answers, else the embedded store.",
-)
+@_backend_option
 @_store_option
-@_query_neo4j_options
+@_neo4j_connection_options(backend_choice=True)
 @reports_errors
 def query_command(
     name: str,
@@ -636,10 +611,267 @@ def query_command(
     """
     query = saved_queries.find_query(name)
     values = query.bind(saved_queries.parse_assignments(params))
-    result = _run_saved_query(query, values, backend, store_path, uri, username, password, database)
-    width = _query_shutil.get_terminal_size((120, 24)).columns
+    connection = {"uri": uri, "username": username, "password": password, "database": database}
+    result = _on_backend(
+        backend,
+        store_path,
+        connection,
+        local=lambda store: saved_queries.run_local(query, store, values),
+        remote=None if query.cypher is None else (
+            lambda driver, database: saved_queries.run_neo4j(query, driver, values, database)
+        ),
+    )
+    width = shutil.get_terminal_size((120, 24)).columns
     click.echo(saved_queries.format_result(result, output_format, width=width), nl=False)
     _progress(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}.")
+
+
+# --- ckg analyze: negotiation analytics with networkx --------------------------------
+
+
+class _FactOption(click.ParamType):
+    """An option value converted as a saved-query parameter of the same type is."""
+
+    def __init__(self, type_name: str, kind: str | None = None) -> None:
+        self.parameter = saved_queries.Parameter("value", type_name, kind)
+        self.name = type_name if kind is None else f"{type_name}({kind})"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.parameter.convert(value)
+        except QueryParameterError as error:
+            self.fail(str(error).removeprefix("Parameter 'value' "), param, ctx)
+
+
+class _StageProgress:
+    """Progress on stderr for long analyses: a bar per stage, once the work is big enough to wait for."""
+
+    def __init__(self, threshold: int = 20_000) -> None:
+        self.threshold = threshold
+        self.stage = ""
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+        if self.bar is None:
+            if max(done, total or 0) < self.threshold:
+                return
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every `ckg analyze` command shares: the date, the backend and its connection."""
+    options = [
+        click.option(
+            "--as-of", type=_FactOption("date"), default=None,
+            help="Answer as of this date (YYYY-MM-DD).  [default: latest, everything known]",
+        ),
+        _backend_option,
+        _store_option,
+        _neo4j_connection_options(backend_choice=True),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _read_negotiation(backend: str, store_path: Path, connection: dict[str, Any]) -> analysis.NegotiationGraph:
+    """The negotiation graph from the backend asked for, with progress on stderr."""
+    progress = _StageProgress()
+    try:
+        return _on_backend(
+            backend,
+            store_path,
+            connection,
+            local=lambda store: analysis.NegotiationGraph.from_store(store, progress),
+            remote=lambda driver, database: analysis.NegotiationGraph.from_neo4j(driver, database, progress),
+        )
+    finally:
+        progress.close()
+
+
+def _echo_table(table: analysis.Table, output_format: str, title: str | None = None) -> None:
+    if title and output_format == "table":
+        click.echo(f"{title}\n")
+    width = shutil.get_terminal_size((120, 24)).columns
+    # A Table has the columns, rows and records() that the saved-query formatters read.
+    click.echo(saved_queries.format_result(table, output_format, width=width), nl=False)  # type: ignore[arg-type]
+
+
+def _network_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check the --output suffix before any work is done."""
+    if value is not None and value.suffix.lower().lstrip(".") not in analysis.GRAPH_FORMATS:
+        raise click.BadParameter(f"{value} should end in .graphml or .gexf: the suffix chooses the format.")
+    return value
+
+
+def _write_network(network: Any, output: Path, what: str) -> None:
+    """Write a network as GraphML or GEXF (by the file's suffix), replacing the file only once complete."""
+    format_name = output.suffix.lower().lstrip(".")
+    write_atomically(output, lambda stream: analysis.write_network(network, stream, format_name))
+    _progress(
+        f"Wrote the {what} network ({network.number_of_nodes()} nodes, {network.number_of_edges()} edges) to {output}."
+    )
+
+
+_network_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    callback=_network_file,
+    help="Also write the network to this file, as GraphML (.graphml) or GEXF (.gexf) for Gephi.",
+)
+_table_format_option = click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(saved_queries.OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; json and csv for programs.",
+)
+
+
+@cli.group("analyze")
+def analyze_group() -> None:
+    """The shape of the negotiation: blocs, brokers, why a demand blocks, gaps.
+
+    Each command reads the graph from the embedded store or from Neo4j
+    (--backend, as for 'ckg query') and answers the same on both.
+    """
+
+
+@analyze_group.command("alignment")
+@click.option(
+    "--proposal", type=_FactOption("iri", "proposal"), default=None,
+    help="Compare stances on this proposal only (an id such as us-30-day-ceasefire, or an IRI).",
+)
+@_network_output_option
+@_table_format_option
+@_analysis_options
+@reports_errors
+def analyze_alignment(proposal: str | None, output: Path | None, output_format: str, as_of: dt.date | None,
+                      backend: str, store_path: Path, **connection: Any) -> None:
+    """Which sides stand together: pairs of sides weighted by shared and opposed stances, and blocs.
+
+    Two sides agree on a proposal when their current stances fall in the same
+    group (for: accepts, supports; conditional; against: rejects), and disagree
+    otherwise; people count for the side they represent, and a proposer without
+    a position counts as supporting its proposal. Blocs are the Louvain
+    communities of the pairs that agree more than they disagree. With -f json
+    the output holds the stances, the pairs and the blocs; with -f csv, the pairs.
+    """
+    negotiation = _read_negotiation(backend, store_path, connection)
+    result = analysis.alignment(negotiation, as_of, proposal)
+    if output is not None:
+        _write_network(result.network, output, "alignment")
+    if output_format == "json":
+        click.echo(json.dumps(
+            {name: table.records() for name, table in
+             (("stances", result.stances), ("pairs", result.pairs()), ("blocs", result.bloc_table()))},
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    if output_format == "csv":
+        _echo_table(result.pairs(), output_format)
+        return
+    _echo_table(result.stances, output_format, "Stances compared")
+    click.echo()
+    _echo_table(result.pairs(), output_format, "Pairs of sides (weight: agreements minus disagreements)")
+    click.echo()
+    _echo_table(result.bloc_table(), output_format, "Blocs")
+
+
+@analyze_group.command("brokers")
+@_network_output_option
+@_table_format_option
+@_analysis_options
+@reports_errors
+def analyze_brokers(output: Path | None, output_format: str, as_of: dt.date | None,
+                    backend: str, store_path: Path, **connection: Any) -> None:
+    """Actors who connect otherwise separate sides: betweenness on the interaction network.
+
+    Actors are in contact when they take part in the same call, meeting or
+    talks, when one mediates between parties, or when one represents the
+    other. betweenness is the share of shortest paths between other actors
+    that pass through the actor; connects lists the other sides it is in
+    contact with.
+    """
+    negotiation = _read_negotiation(backend, store_path, connection)
+    result = analysis.brokers(negotiation, as_of)
+    if output is not None:
+        _write_network(result.network, output, "interaction")
+    _echo_table(result.table, output_format)
+
+
+@analyze_group.command("explain")
+@click.argument("demand_id", type=_FactOption("fact-id"))
+@click.option(
+    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text for reading; json for programs.",
+)
+@_analysis_options
+@reports_errors
+def analyze_explain(demand_id: str, output_format: str, as_of: dt.date | None,
+                    backend: str, store_path: Path, **connection: Any) -> None:
+    """Why a demand blocks: the chain of facts, each with its quote.
+
+    DEMAND_ID is the demand's id (as in 'ckg query demands') or IRI. The chain
+    goes from the demand to who made it, its status, and for each proposal it
+    is a precondition for: how it became one (directly, or through a
+    conditional or rejecting position) and whether that side accepts the
+    proposal unconditionally. The definition is that of the blocking-demands
+    saved query.
+    """
+    negotiation = _read_negotiation(backend, store_path, connection)
+    explanation = analysis.explain(negotiation, demand_id, as_of)
+    if output_format == "json":
+        click.echo(json.dumps(analysis.explanation_record(explanation), ensure_ascii=False, indent=2))
+        return
+    click.echo(analysis.format_explanation(explanation), nl=False)
+
+
+@analyze_group.command("gaps")
+@click.option(
+    "--scope", type=_FactOption("iri", "scope"), default=None,
+    help="Only proposals of this scope or a narrower one (an id such as comprehensive).  [default: every proposal]",
+)
+@click.option(
+    "--proposal", type=_FactOption("iri", "proposal"), default=None,
+    help="Only this proposal (an id such as us-30-day-ceasefire, or an IRI).",
+)
+@_table_format_option
+@_analysis_options
+@reports_errors
+def analyze_gaps(scope: str | None, proposal: str | None, output_format: str, as_of: dt.date | None,
+                 backend: str, store_path: Path, **connection: Any) -> None:
+    """Demands and positions that cannot both hold: the points to negotiate.
+
+    Each row pairs a blocking demand with another side's current unconditional
+    acceptance of the same proposal. addressed says whether the demand is made
+    of the accepting side (or of a bloc it belongs to).
+    """
+    negotiation = _read_negotiation(backend, store_path, connection)
+    progress = _StageProgress(threshold=2_000)
+    try:
+        table = analysis.gaps(negotiation, as_of, scope, proposal, progress)
+    finally:
+        progress.close()
+    _echo_table(table, output_format)
 
 
 # --- ckg neo4j: a managed local Neo4j server ----------------------------------

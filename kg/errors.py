@@ -5,6 +5,8 @@ Library code raises these; the CLI turns them into messages and exit code 1.
 
 from __future__ import annotations
 
+import difflib
+
 
 class CkgError(Exception):
     """Base class of every error ceasefire-kg reports to a user."""
@@ -201,3 +203,35 @@ class BrowserAssetPortInUse(BrowserAssetsError):
 
 class QueryNeo4jUnreachable(QueryBackendUnavailable):
     """Neo4j does not answer, refuses the credentials or lacks the database (so auto uses the store)."""
+
+
+# --- Negotiation analytics (ceasefire_kg.analysis) --------------------------------
+
+
+class AnalysisError(CkgError):
+    """An analysis cannot run as asked (an unknown fact, an unknown output format)."""
+
+
+class UnknownFact(AnalysisError):
+    """No fact of the kind asked for has the id or IRI given."""
+
+    @classmethod
+    def for_reference(cls, reference: str, kind: str, known: list[str]) -> UnknownFact:
+        """The error for ``reference``, suggesting the closest known ids.
+
+        Args:
+            reference: The id or IRI given.
+            kind: What was looked for, such as ``demand``.
+            known: The fact ids of that kind in the graph.
+        """
+        close = difflib.get_close_matches(reference, known, n=3, cutoff=0.5)
+        if close:
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?"
+        elif known:
+            shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+            hint = f" Known {kind}s: {shown}."
+        else:
+            hint = f" The graph has no {kind}s: load (and, for Neo4j, push) some articles first."
+        listing = {"demand": "demands", "proposal": "positions"}.get(kind)
+        where = f" 'ckg query {listing}' lists them with their ids." if listing else ""
+        return cls(f"No {kind} with the id or IRI {reference!r} in the graph.{hint}{where}")

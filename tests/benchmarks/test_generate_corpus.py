@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from ceasefire_kg.loaders.load import load_into_folder, validate_against_folder, validate_paths
+from tests.corpus import corpus_generator
 
-from tests.paths import REPO
-
-
-def _load_generator() -> ModuleType:
-    # benchmarks/ is a folder of scripts, not a package: import the file itself.
-    name = "ckg_benchmarks_generate_corpus"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "generate_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = corpus_generator()
 
 #: About twenty articles.
 SMALL = 7_500

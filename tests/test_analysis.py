@@ -1,0 +1,349 @@
+"""Negotiation analytics: blocs, brokers, why a demand blocks, gaps; on both backends and from the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import neo4j
+import pytest
+from click.testing import CliRunner, Result
+
+from ceasefire_kg import analysis
+from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.cli import cli
+from ceasefire_kg.errors import UnknownFact
+from ceasefire_kg.namespaces import SCOPE, entity_iri
+from ceasefire_kg.push import push
+from ceasefire_kg.store import Store
+from tests.corpus import generated_store, load_store
+from tests.paths import EXAMPLES
+
+US_PLAN = "U.S. plan for an unconditional 30-day ceasefire"
+SEED_DATE = dt.date(2025, 3, 19)
+THREE_DEMANDS = {
+    "putin-demands-end-of-western-aid": "demanding that Western aid to Ukraine cease",
+    "putin-demands-ukraine-stop-rearming": "that Ukraine stop rearming",
+    "putin-demands-halt-to-mobilization": "and halt mandatory military mobilization",
+}
+RUSSIA, UKRAINE, UNITED_STATES = (str(entity_iri("actor", slug)) for slug in ("russia", "ukraine", "united-states"))
+
+
+@pytest.fixture(scope="module")
+def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return load_store(tmp_path_factory.mktemp("examples") / "store", [EXAMPLES])
+
+
+@pytest.fixture(scope="module")
+def examples(examples_store: Path) -> analysis.NegotiationGraph:
+    with Store.open_read_only(examples_store) as store:
+        return analysis.NegotiationGraph.from_store(store)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Several negotiations with changing positions and demand statuses."""
+    return generated_store(tmp_path_factory.mktemp("generated"), target_triples=12_000, seed=11)
+
+
+def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run ckg with no Neo4j settings from the environment unless given."""
+    base: dict[str, str | None] = {
+        "NEO4J_URI": None, "NEO4J_USERNAME": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None,
+        "CKG_STORE": None, "COLUMNS": "400",
+    }
+    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
+
+
+# --- the multigraph ------------------------------------------------------------------
+
+
+def test_the_graph_holds_the_negotiation_facts_as_nodes_and_keyed_edges(examples: analysis.NegotiationGraph) -> None:
+    graph = examples.graph
+    putin = str(entity_iri("actor", "putin"))
+    rejection = str(entity_iri("position", "putin-rejects-full-ceasefire"))
+    assert graph.has_edge(putin, RUSSIA, key="represents")
+    assert graph.has_edge(rejection, str(entity_iri("proposal", "us-30-day-ceasefire")), key="onProposal")
+    assert graph.nodes[rejection]["asOf"] == [SEED_DATE]
+    assert examples.label(putin) == "Vladimir Putin"
+    assert examples.side(putin) == RUSSIA
+    # Only the facts the analyses read: no aliases, roles or outlets.
+    assert "altLabel" not in graph.nodes[putin] and "role" not in graph.nodes[putin]
+
+
+def test_an_unknown_demand_suggests_close_ids(examples: analysis.NegotiationGraph) -> None:
+    with pytest.raises(UnknownFact) as caught:
+        analysis.explain(examples, "putin-demands-halt-mobilization")
+    assert str(caught.value) == (
+        "No demand with the id or IRI 'putin-demands-halt-mobilization' in the graph. Did you mean "
+        "'putin-demands-halt-to-mobilization', 'putin-demands-ukraine-stop-rearming'? "
+        "'ckg query demands' lists them with their ids."
+    )
+
+
+# --- alignment -------------------------------------------------------------------------
+
+
+def bloc_labels(result: analysis.Alignment, negotiation: analysis.NegotiationGraph) -> list[set[str]]:
+    return [{negotiation.label(member) for member in bloc} for bloc in result.blocs]
+
+
+@pytest.mark.parametrize("as_of", [None, SEED_DATE])
+def test_alignment_separates_ukraine_and_the_us_from_russia_on_the_30_day_ceasefire(
+    examples: analysis.NegotiationGraph, as_of: dt.date | None
+) -> None:
+    result = analysis.alignment(examples, as_of, proposal="us-30-day-ceasefire")
+    assert bloc_labels(result, examples) == [{"Ukraine", "United States"}, {"Russia"}]
+    network = result.network
+    assert network.edges[UKRAINE, UNITED_STATES]["weight"] == 1
+    assert network.edges[RUSSIA, UKRAINE]["disagreements"] == 1
+    assert network.edges[RUSSIA, UNITED_STATES]["weight"] == -1
+    russia = {row[0]: row[2] for row in result.stances.rows}["Russia"]
+    assert russia == ("rejects" if as_of else "conditionally accepts")
+
+
+def test_alignment_over_all_proposals_counts_the_shared_energy_truce(examples: analysis.NegotiationGraph) -> None:
+    result = analysis.alignment(examples)
+    pairs = {(row[0], row[1]): row[2:5] for row in result.pairs().rows}
+    # Russia and Ukraine both support the energy truce and split on the 30-day plan.
+    assert pairs[("Russia", "Ukraine")] == (1, 1, 0)
+    assert pairs[("Ukraine", "United States")] == (1, 0, 1)
+    assert bloc_labels(result, examples) == [{"Ukraine", "United States"}, {"Russia"}]
+
+
+def test_alignment_before_any_position_is_empty(examples: analysis.NegotiationGraph) -> None:
+    result = analysis.alignment(examples, dt.date(2025, 1, 1))
+    assert result.network.number_of_nodes() == 0 and result.blocs == ()
+
+
+@pytest.mark.parametrize("suffix", ["graphml", "gexf"])
+def test_the_network_file_opens_in_networkx_with_the_counts_reported(
+    examples_store: Path, tmp_path: Path, suffix: str
+) -> None:
+    output = tmp_path / f"alignment.{suffix}"
+    result = invoke("analyze", "alignment", "--store", str(examples_store), "-o", str(output))
+    assert result.exit_code == 0, result.output
+    reported = re.search(r"Wrote the alignment network \((\d+) nodes, (\d+) edges\) to ", result.stderr)
+    assert reported is not None, result.stderr
+    network = nx.read_graphml(output) if suffix == "graphml" else nx.read_gexf(output)
+    assert (network.number_of_nodes(), network.number_of_edges()) == (int(reported[1]), int(reported[2])) == (3, 3)
+    labels = {data["label"]: data["bloc"] for _, data in network.nodes(data=True)}
+    assert labels["Ukraine"] == labels["United States"] != labels["Russia"]
+
+
+def test_alignment_table_and_json(examples_store: Path) -> None:
+    table = invoke("analyze", "alignment", "--store", str(examples_store))
+    assert table.exit_code == 0, table.output
+    assert "Blocs\n\nbloc  members\n----  ----------------------\n1     Ukraine; United States\n2     Russia\n" in table.stdout
+    assert table.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n"
+    as_json = json.loads(invoke("analyze", "alignment", "--store", str(examples_store), "-f", "json").stdout)
+    assert as_json["blocs"] == [
+        {"bloc": 1, "members": ["Ukraine", "United States"]},
+        {"bloc": 2, "members": ["Russia"]},
+    ]
+    assert {"side": "United States", "proposal": US_PLAN, "stance": "supports", "from": "proposer"} in as_json["stances"]
+
+
+def test_a_network_file_needs_a_known_suffix(examples_store: Path, tmp_path: Path) -> None:
+    result = invoke("analyze", "alignment", "--store", str(examples_store), "-o", str(tmp_path / "net.txt"))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"Error: Invalid value for '-o' / '--output': {tmp_path / 'net.txt'} should end in .graphml or .gexf: "
+        "the suffix chooses the format.\n"
+    )
+    assert not (tmp_path / "net.txt").exists()
+
+
+# --- brokers ---------------------------------------------------------------------------
+
+
+def test_trump_brokers_between_putin_and_zelensky(examples: analysis.NegotiationGraph) -> None:
+    result = analysis.brokers(examples)
+    rows = {row[0]: row for row in result.table.rows}
+    assert rows["Donald Trump"][2] > 0
+    assert rows["Donald Trump"][4] == ["Russia", "Ukraine"]
+    # Putin and Zelensky only talk through Trump, so neither brokers for anyone.
+    assert rows["Vladimir Putin"][2] < rows["Donald Trump"][2]
+    top = result.table.rows[0][2]
+    assert rows["Donald Trump"][2] == top
+    kinds = result.network.edges[str(entity_iri("actor", "trump")), str(entity_iri("actor", "putin"))]["kinds"]
+    assert "call" in kinds.split("; ")
+
+
+def test_brokers_before_any_contact_are_none(examples: analysis.NegotiationGraph) -> None:
+    result = analysis.brokers(examples, dt.date(2025, 1, 1))
+    assert result.table.rows == [] and result.network.number_of_nodes() == 0
+
+
+# --- explain ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("demand_id", sorted(THREE_DEMANDS))
+def test_explain_prints_each_demands_chain_with_quotes(examples_store: Path, demand_id: str) -> None:
+    result = invoke("analyze", "explain", demand_id, "--as-of", "2025-03-19", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith(f"Demand {demand_id}, as of 2025-03-19\n\n")
+    assert f"\u201c{THREE_DEMANDS[demand_id]}\u201d \u2014 2025-03-19-trump-zelensky-call" in text
+    assert "demanded by: Vladimir Putin (for Russia)  [putin]" in text
+    assert f"BLOCKS {US_PLAN}: Russia set it as a precondition and does not accept unconditionally" in text
+    assert "position: Vladimir Putin's current position (rejects, as of 2025-03-19) is conditioned on it" in text
+    assert "\u201cPutin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease" in text
+    assert "proposal: U.S. plan for an unconditional 30-day ceasefire (scope: comprehensive ceasefire)" in text
+
+
+def test_explain_says_why_a_withdrawn_demand_no_longer_blocks(examples: analysis.NegotiationGraph) -> None:
+    explanation = analysis.explain(examples, "putin-demands-halt-to-mobilization")
+    assert not explanation.on_the_table
+    [verdict] = explanation.verdicts
+    assert (verdict.blocking, verdict.reason) == (False, "the demand is not on the table")
+    status = next(link for link in explanation.links if link.relation == "status")
+    assert status.statement.startswith("withdrawn on 2025-04-08 (off the table")
+    assert status.evidence is not None and status.evidence.article == "2025-04-09-kremlin-conditional-ceasefire"
+
+
+def test_explain_as_json(examples_store: Path) -> None:
+    result = invoke("analyze", "explain", "demand:putin-demands-ukraine-stop-rearming", "-f", "json",
+                    "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["demand_id"] == "putin-demands-ukraine-stop-rearming" and record["on_the_table"]
+    [proposal] = record["proposals"]
+    assert proposal["proposal_id"] == "us-30-day-ceasefire" and proposal["blocking"]
+    quotes = [link["quote"] for link in proposal["chain"] if link["quote"]]
+    assert any("provided that Western military aid to Ukraine is frozen" in quote for quote in quotes)
+
+
+def test_explain_of_an_unknown_demand_fails_with_a_hint(examples_store: Path) -> None:
+    result = invoke("analyze", "explain", "no-such-demand", "--store", str(examples_store))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: No demand with the id or IRI 'no-such-demand' in the graph. Known demands: "
+        "putin-demands-end-of-western-aid, putin-demands-halt-to-mobilization, putin-demands-ukraine-stop-rearming. "
+        "'ckg query demands' lists them with their ids.\n"
+    )
+
+
+def test_a_bad_date_is_refused_before_reading(examples_store: Path) -> None:
+    result = invoke("analyze", "gaps", "--as-of", "19/03/2025", "--store", str(examples_store))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--as-of': must be a date written YYYY-MM-DD (such as 2025-03-19), "
+        "or 'latest', not '19/03/2025'.\n"
+    )
+
+
+def test_a_missing_store_is_reported(tmp_path: Path) -> None:
+    result = invoke("analyze", "brokers", "--store", str(tmp_path / "none"))
+    assert result.exit_code == 1
+    assert "Error: " in result.stderr and "Traceback" not in result.output
+
+
+# --- explain agrees with the blocking-demands saved query ------------------------------------
+
+
+def _saved_query_pairs(store_path: Path, as_of: dt.date | None, scope: str) -> set[tuple[str, str]]:
+    query = sq.find_query("blocking-demands")
+    given = {"scope": scope, **({"as_of": as_of.isoformat()} if as_of else {})}
+    with Store.open_read_only(store_path) as store:
+        result = sq.run_local(query, store, query.bind(given))
+    return {(row["demand_id"], row["proposal"]) for row in result.records()}
+
+
+def _explained_pairs(negotiation: analysis.NegotiationGraph, as_of: dt.date | None, scope: str) -> set[tuple[str, str]]:
+    return {
+        (explanation.demand_id, verdict.proposal_label)
+        for explanation, verdict in analysis.blocking_pairs(negotiation, as_of, str(SCOPE[scope]))
+    }
+
+
+def _dates(negotiation: analysis.NegotiationGraph) -> list[dt.date | None]:
+    """Latest, and a spread of the dates positions and demand statuses change on."""
+    dates = sorted({d for _, values in negotiation.graph.nodes(data="asOf") for d in values or ()})
+    return [None, dates[0] - dt.timedelta(days=1), *dates[:: max(1, len(dates) // 6)]]
+
+
+@pytest.mark.parametrize("scope", ["comprehensive", "partial", "infrastructure"])
+def test_explain_agrees_with_blocking_demands_on_the_examples(
+    examples: analysis.NegotiationGraph, examples_store: Path, scope: str
+) -> None:
+    for as_of in _dates(examples):
+        assert _explained_pairs(examples, as_of, scope) == _saved_query_pairs(examples_store, as_of, scope), as_of
+    assert _explained_pairs(examples, SEED_DATE, "comprehensive") == {(d, US_PLAN) for d in THREE_DEMANDS}
+
+
+def test_explain_agrees_with_blocking_demands_on_generated_data(generated: Path) -> None:
+    with Store.open_read_only(generated) as store:
+        negotiation = analysis.NegotiationGraph.from_store(store)
+    compared = 0
+    for scope in ("comprehensive", "partial", "maritime"):
+        for as_of in _dates(negotiation):
+            expected = _saved_query_pairs(generated, as_of, scope)
+            assert _explained_pairs(negotiation, as_of, scope) == expected, (scope, as_of)
+            compared += len(expected)
+    assert compared > 10  # the generated negotiations do have blocking demands
+
+
+# --- gaps ------------------------------------------------------------------------------
+
+
+def test_gaps_pair_russias_conditions_with_ukraines_acceptance(examples: analysis.NegotiationGraph) -> None:
+    latest = analysis.gaps(examples)
+    assert [(r[8], r[3], r[4], r[5]) for r in latest.rows] == [
+        ("putin-demands-ukraine-stop-rearming", "Ukraine", "zelensky-reaffirms-acceptance-of-30-day-ceasefire", True),
+        ("putin-demands-end-of-western-aid", "Ukraine", "zelensky-reaffirms-acceptance-of-30-day-ceasefire", False),
+    ]
+    seed = analysis.gaps(examples, SEED_DATE, scope=str(SCOPE["comprehensive"]))
+    assert {(r[8], r[4]) for r in seed.rows} == {(d, "zelensky-accepts-30-day-ceasefire") for d in THREE_DEMANDS}
+    assert analysis.gaps(examples, SEED_DATE, scope=str(SCOPE["energy-infrastructure"])).rows == []
+
+
+def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
+    result = invoke("analyze", "gaps", "--proposal", "us-30-day-ceasefire", "-f", "csv", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "proposal,demand,demanded_by,accepting_side,position,addressed,demand_quote,position_quote,demand_id"
+    assert len(lines) == 3 and lines[1].startswith(f"{US_PLAN},Ukraine must stop rearming.,Russia,Ukraine,")
+
+
+# --- determinism and the Neo4j backend -----------------------------------------------------
+
+
+def test_results_are_the_same_run_after_run(generated: Path) -> None:
+    outputs = []
+    for _ in range(2):
+        with Store.open_read_only(generated) as store:
+            negotiation = analysis.NegotiationGraph.from_store(store)
+        alignment = analysis.alignment(negotiation)
+        outputs.append((
+            alignment.blocs, alignment.pairs().rows, analysis.brokers(negotiation).table.rows,
+            analysis.gaps(negotiation).rows, nx.to_dict_of_dicts(alignment.network),
+        ))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] and outputs[0][2]
+
+
+@pytest.mark.neo4j
+def test_neo4j_gives_the_same_answers(
+    generated: Path, neo4j_driver: neo4j.Driver, neo4j_database: str, neo4j_server: object, tmp_path: Path
+) -> None:
+    with Store.open_read_only(generated) as store:
+        push(store, neo4j_driver, neo4j_database)
+        local = analysis.NegotiationGraph.from_store(store)
+    remote = analysis.NegotiationGraph.from_neo4j(neo4j_driver, neo4j_database)
+    assert nx.utils.graphs_equal(local.graph, remote.graph)
+    env = {
+        "NEO4J_URI": neo4j_server.uri,  # type: ignore[attr-defined]
+        "NEO4J_USERNAME": neo4j_server.username,  # type: ignore[attr-defined]
+        "NEO4J_PASSWORD": neo4j_server.password,  # type: ignore[attr-defined]
+        "NEO4J_DATABASE": neo4j_database,
+    }
+    for command in (["alignment", "-f", "json"], ["brokers", "-f", "json"], ["gaps", "-f", "json"]):
+        on_neo4j = invoke("analyze", *command, "--store", str(tmp_path / "no-store"), env=env)
+        assert on_neo4j.exit_code == 0, on_neo4j.output
+        assert on_neo4j.stderr.startswith(f"Backend: Neo4j at {neo4j_server.uri}")  # type: ignore[attr-defined]
+        on_store = invoke("analyze", *command, "--backend", "local", "--store", str(generated))
+        assert on_neo4j.stdout == on_store.stdout, command
