@@ -646,21 +646,32 @@ class _FactOption(click.ParamType):
 
 
 class _StageProgress:
-    """Progress on stderr for long analyses: a bar per stage, once the work is big enough to wait for."""
+    """Progress on stderr for long analyses, once the work is big enough to wait for.
 
-    def __init__(self, threshold: int = 20_000) -> None:
+    A stage with a known size gets a bar; one without (reading the store's
+    triples) gets a running count.
+    """
+
+    def __init__(self, threshold: int = 5_000) -> None:
         self.threshold = threshold
         self.stage = ""
         self.bar: Any = None
+        self.counting = False
         self.shown = 0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if stage != self.stage:
             self.close()
             self.stage, self.shown = stage, 0
+        if max(done, total or 0) < self.threshold:
+            return
+        if total is None:
+            # A running count on a terminal; elsewhere (a log file) only the final one.
+            if sys.stderr.isatty():
+                click.echo(f"\r{stage}: {done:,}", nl=False, err=True)
+            self.counting, self.shown = True, done
+            return
         if self.bar is None:
-            if max(done, total or 0) < self.threshold:
-                return
             self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
         self.bar.update(done - self.shown)
@@ -670,6 +681,12 @@ class _StageProgress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        if self.counting:
+            if sys.stderr.isatty():
+                click.echo(err=True)
+            else:
+                click.echo(f"{self.stage}: {self.shown:,}", err=True)
+            self.counting = False
 
 
 def _analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -866,7 +883,7 @@ def analyze_gaps(scope: str | None, proposal: str | None, output_format: str, as
     of the accepting side (or of a bloc it belongs to).
     """
     negotiation = _read_negotiation(backend, store_path, connection)
-    progress = _StageProgress(threshold=2_000)
+    progress = _StageProgress(threshold=500)
     try:
         table = analysis.gaps(negotiation, as_of, scope, proposal, progress)
     finally:

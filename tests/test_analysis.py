@@ -312,6 +312,12 @@ def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
 # --- determinism and the Neo4j backend -----------------------------------------------------
 
 
+def test_a_large_graph_shows_progress(generated: Path) -> None:
+    result = invoke("analyze", "gaps", "--store", str(generated))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^Reading the graph: \d{1,3}(,\d{3})+$", result.stderr, re.MULTILINE), result.stderr
+
+
 def test_results_are_the_same_run_after_run(generated: Path) -> None:
     outputs = []
     for _ in range(2):
