@@ -98,6 +98,50 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+class _StageProgress:
+    """Progress on stderr for long work, once it is big enough to wait for.
+
+    Called with (stage, done, total): a stage with a known size gets a bar;
+    one without (reading the store's triples) gets a running count.
+    """
+
+    def __init__(self, threshold: int = 5_000) -> None:
+        self.threshold = threshold
+        self.stage = ""
+        self.bar: Any = None
+        self.counting = False
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+        if max(done, total or 0) < self.threshold:
+            return
+        if total is None:
+            # A running count on a terminal; elsewhere (a log file) only the final one.
+            if sys.stderr.isatty():
+                click.echo(f"\r{stage}: {done:,}", nl=False, err=True)
+            self.counting, self.shown = True, done
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        if self.counting:
+            if sys.stderr.isatty():
+                click.echo(err=True)
+            else:
+                click.echo(f"{self.stage}: {self.shown:,}", err=True)
+            self.counting = False
+
+
 @cli.command()
 @_fact_paths_argument
 @_text_dir_option
@@ -426,27 +470,6 @@ def browser_command(
 # --- ckg push: the store to Neo4j ------------------------------------------------
 
 
-class _PushProgress:
-    """A progress bar on stderr, created once the number of graphs to send is known."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total == 0:
-                return
-            self.bar = click.progressbar(length=total, label="Pushing graphs", file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
 @cli.command()
 @_store_option
 @_neo4j_connection_options()
@@ -479,11 +502,12 @@ def push(
     written, and running push again completes it. See docs/property-graph.md
     for the graph's shape.
     """
-    progress = _PushProgress()
+    progress = _StageProgress(threshold=1)
     try:
         with Store.open_read_only(store_path) as store, _neo4j_driver(uri, username, password) as driver:
             report = push_to_neo4j(
-                store, driver, database, batch_triples=batch_size, rebuild=rebuild, on_progress=progress
+                store, driver, database, batch_triples=batch_size, rebuild=rebuild,
+                on_progress=lambda done, total: progress("Pushing graphs", done, total),
             )
     finally:
         progress.close()
@@ -643,50 +667,6 @@ class _FactOption(click.ParamType):
             return self.parameter.convert(value)
         except QueryParameterError as error:
             self.fail(str(error).removeprefix("Parameter 'value' "), param, ctx)
-
-
-class _StageProgress:
-    """Progress on stderr for long analyses, once the work is big enough to wait for.
-
-    A stage with a known size gets a bar; one without (reading the store's
-    triples) gets a running count.
-    """
-
-    def __init__(self, threshold: int = 5_000) -> None:
-        self.threshold = threshold
-        self.stage = ""
-        self.bar: Any = None
-        self.counting = False
-        self.shown = 0
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage, self.shown = stage, 0
-        if max(done, total or 0) < self.threshold:
-            return
-        if total is None:
-            # A running count on a terminal; elsewhere (a log file) only the final one.
-            if sys.stderr.isatty():
-                click.echo(f"\r{stage}: {done:,}", nl=False, err=True)
-            self.counting, self.shown = True, done
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-        if self.counting:
-            if sys.stderr.isatty():
-                click.echo(err=True)
-            else:
-                click.echo(f"{self.stage}: {self.shown:,}", err=True)
-            self.counting = False
 
 
 def _analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
