@@ -173,6 +173,16 @@ def test_trump_brokers_between_putin_and_zelensky(examples: analysis.Negotiation
     assert "call" in kinds.split("; ")
 
 
+def test_brokers_network_file_keeps_the_scores(examples_store: Path, tmp_path: Path) -> None:
+    output = tmp_path / "contacts.gexf"
+    result = invoke("analyze", "brokers", "--store", str(examples_store), "-o", str(output), "-f", "json")
+    assert result.exit_code == 0, result.output
+    network = nx.read_gexf(output)
+    assert f"({network.number_of_nodes()} nodes, {network.number_of_edges()} edges)" in result.stderr
+    scores = {data["label"]: data["betweenness"] for _, data in network.nodes(data=True)}
+    assert scores == {row["actor"]: row["betweenness"] for row in json.loads(result.stdout)}
+
+
 def test_brokers_before_any_contact_are_none(examples: analysis.NegotiationGraph) -> None:
     result = analysis.brokers(examples, dt.date(2025, 1, 1))
     assert result.table.rows == [] and result.network.number_of_nodes() == 0
