@@ -190,7 +190,8 @@ class NegotiationGraph:
         from ceasefire_kg.neo4j_export import read_triples
 
         on_progress("Reading the graph from Neo4j", 0, None)
-        triples = read_triples(driver, database or "neo4j")
+        # None reaches the driver as "the server's default database", as for the saved queries.
+        triples = read_triples(driver, database)  # type: ignore[arg-type]
         return cls.from_triples(triples, on_progress, total=len(triples))
 
     # -- reading ----------------------------------------------------------------
