@@ -375,3 +375,69 @@ def test_a_malformed_entry_does_not_hide_problems_in_the_rest_of_the_file(fact_d
         "Declare it under 'actors:' or in a registry listed under 'registries:'.")
     assert problems[1].startswith(f"{fact_dir / 'two.yaml'}:28: position 'test-position', field 'stance': "
                                   "unknown value 'conditionaly-accepts'. Use one of:")
+
+
+# --- the JSON Schema with its $defs inlined behaves as the schema itself ---------------------
+
+
+def _mutations(document: object) -> list[object]:
+    """Broken copies of a document: each value replaced by wrong ones, each key dropped, one unknown key added."""
+    import copy
+
+    wrong_values: list[object] = [123, None, "Not A Slug!", "x" * 3000, ["a", 2], {"z": 1}]
+    broken: list[object] = []
+
+    def walk(node: object, path: tuple[object, ...]) -> None:
+        # Two entries of each list are enough to reach every part of the schema.
+        items = node.items() if isinstance(node, dict) else enumerate(node[:2]) if isinstance(node, list) else []
+        for key, value in items:
+            for wrong in wrong_values:
+                changed = copy.deepcopy(document)
+                target = changed
+                for part in path:
+                    target = target[part]  # type: ignore[index]
+                target[key] = wrong  # type: ignore[index]
+                broken.append(changed)
+            if isinstance(node, dict):
+                changed = copy.deepcopy(document)
+                target = changed
+                for part in path:
+                    target = target[part]  # type: ignore[index]
+                del target[key]  # type: ignore[union-attr]
+                target["unknown_field"] = 1  # type: ignore[index]
+                broken.append(changed)
+            walk(value, (*path, key))
+
+    walk(document, ())
+    return broken
+
+
+def _errors(validator: object, document: object) -> list[tuple[object, ...]]:
+    errors = validator.iter_errors(document)  # type: ignore[attr-defined]
+    return sorted(
+        (
+            tuple(map(str, error.absolute_path)), error.message, error.validator,
+            str(error.schema.get("description")), tuple(error.schema.get("properties", {})),
+        )
+        for error in errors
+    )
+
+
+def test_the_inlined_schema_reports_the_same_errors_as_the_schema_with_refs() -> None:
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from ceasefire_kg.loaders import checks
+
+    checked = 0
+    # One article and the registry: every definition of the schema is used by them.
+    for path in [EXAMPLES / f"{SEED_ARTICLE}.yaml", EXAMPLES / "actors.yaml"]:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        definition = "registry" if "registry" in document else None
+        inlined = checks._validator(definition)
+        with_refs = Draft202012Validator(checks._schema_for(definition, inline=False))
+        assert "$ref" not in repr({k: v for k, v in inlined.schema.items() if k != "$defs"})
+        for broken in [document, *_mutations(document)]:
+            assert _errors(inlined, broken) == _errors(with_refs, broken)
+            checked += 1
+    assert checked > 500
