@@ -33,9 +33,13 @@ typed (``string`` by default, ``integer``, ``boolean``, ``date``, ``list``).
 
 In Cypher a parameter is ``$NAME``. In SPARQL it is the function call
 ``param:NAME()`` (``PREFIX param: <https://w3id.org/ceasefire-kg/param#>``),
-which returns the value as an RDF term (a ``fact-id`` as an IRI when given as
-one, else as a string), or nothing when the parameter is unset; values
-therefore never become part of the query text. A ``list``
+which stands for the value as an RDF term (a ``fact-id`` as an IRI when given
+as one, else as a string), or returns nothing when the parameter is unset.
+Before the query runs, each call of a set parameter is replaced by its term
+written in N-Triples syntax (the IRI checked and the literal escaped by
+pyoxigraph, never the raw text), so that the store's planner sees a constant
+it can look up in its indexes and join on; calls in comments, strings and IRIs
+are left alone. A ``list``
 column is a Cypher list, or in SPARQL a ``GROUP_CONCAT`` with the separator
 ``"\\u001F"``; either way it comes out sorted and without duplicates.
 """
@@ -117,6 +121,10 @@ _PARAM_RE = re.compile(
 )
 _CYPHER_PARAM_RE = re.compile(r"\$(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))")
 _SPARQL_PARAM_RE = re.compile(r"\bparam:([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# A comment, a string or an IRI (kept as they are), or a parameter call with no arguments (group 1).
+_SPARQL_PARAM_CALL_RE = re.compile(
+    r"#[^\n]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<[^>\s]*>|\bparam:([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*\)"
+)
 _CYPHER_STRIP_RE = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.DOTALL)
 _SPARQL_STRIP_RE = re.compile(r"#[^\n]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<[^>\s]*>")
 _HEADER_FIELDS = ("name", "title", "description", "param", "columns")
@@ -717,14 +725,14 @@ def run_local(query: SavedQuery, store: Store, parameters: Mapping[str, Any]) ->
             f"{Path(query.source).with_suffix(SPARQL_SUFFIX)}, or run it on Neo4j with --backend neo4j "
             "(and --uri or NEO4J_URI)."
         )
-    functions = {
-        ox.NamedNode(PARAM_NAMESPACE + parameter.name): _constant(_to_rdf(parameters.get(parameter.name), parameter))
-        for parameter in query.parameters
-    }
+    terms = {parameter.name: _to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
+    # Unset parameters stay function calls that return nothing ("no restriction").
+    functions = {ox.NamedNode(PARAM_NAMESPACE + name): _constant(term) for name, term in terms.items()}
+    sparql = substitute_parameters(query.sparql, terms)
     where = query.sparql_source or query.source
     logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
     try:
-        solutions = store.query(query.sparql, custom_functions=functions)
+        solutions = store.query(sparql, custom_functions=functions)
     except SyntaxError as error:
         raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
     except (OSError, RuntimeError, ValueError) as error:
@@ -855,6 +863,30 @@ def _check_columns(query: SavedQuery, names: Sequence[str], where: str, clause: 
             f"Query '{query.name}' ({where}) returns the columns {', '.join(names) or '(none)'}, but its header "
             f"declares {', '.join(query.column_names)}. Make the {clause} and the '// columns:' line agree, in the same order."
         )
+
+
+def substitute_parameters(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
+    """The SPARQL with each ``param:NAME()`` call of a set parameter replaced by its term.
+
+    The term is written in N-Triples syntax by pyoxigraph (an IRI it has
+    checked, a literal with its quotes and backslashes escaped), so a value
+    can never change the query's structure. Calls in comments, strings and
+    IRIs, and calls of unset or unknown parameters, are left as they are.
+
+    Args:
+        sparql: The query text.
+        terms: The RDF term of each parameter by name, None when unset.
+
+    Returns:
+        The query text to run.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        term = terms.get(name) if name is not None else None
+        return str(term) if term is not None else match.group(0)
+
+    return _SPARQL_PARAM_CALL_RE.sub(replace, sparql)
 
 
 def _constant(term: ox.NamedNode | ox.Literal | None) -> Callable[[], ox.NamedNode | ox.Literal | None]:
