@@ -1,4 +1,8 @@
-"""Check graphs against the SHACL shapes shipped in ``schema/shapes.ttl``."""
+"""Check graphs against the SHACL shapes shipped in ``schema/shapes.ttl``.
+
+The shapes are compiled to SPARQL (:mod:`ceasefire_kg.shacl_sparql`) and run
+by Oxigraph on an in-memory copy of the data.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import pyshacl
+import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
+
+from ceasefire_kg.shacl_sparql import Check, Result, compile_shapes, run_checks
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +53,11 @@ def ontology_graph() -> Graph:
     return _schema_graph("ontology.ttl")
 
 
+@cache
+def _compiled() -> list[Check]:
+    return compile_shapes(shapes_graph())
+
+
 def shape_violations(data: Graph) -> list[ShapeViolation]:
     """Validate ``data`` against the shapes and return every violation found.
 
@@ -54,24 +65,26 @@ def shape_violations(data: Graph) -> list[ShapeViolation]:
         data: The graph to check; it should include the ontology so that
             class and concept-scheme constraints can be evaluated.
     """
-    conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=False
-    )
-    if conforms:
-        return []
+    return ntriples_violations(data.serialize(format="nt", encoding="utf-8"))
+
+
+def ntriples_violations(data: bytes | str) -> list[ShapeViolation]:
+    """Validate a graph given as N-Triples against the shapes; every violation found.
+
+    Args:
+        data: The graph to check (with the ontology), as N-Triples.
+    """
+    store = ox.Store()
+    if data:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return _violations(run_checks(_compiled(), store))
+
+
+def _violations(results: list[Result]) -> list[ShapeViolation]:
     violations = []
-    for result in results.subjects(predicate=SH.focusNode):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        value = results.value(result, SH.value)
-        component = results.value(result, SH.sourceConstraintComponent)
-        text = str(message) if message is not None else "does not conform"
-        if value is not None:
-            text += f" (value: {value})"
-        violations.append(
-            ShapeViolation(
-                URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text, str(component or "")
-            )
-        )
+    for result in results:
+        text = result.message
+        if result.value is not None:
+            text += f" (value: {result.value.value})"
+        violations.append(ShapeViolation(URIRef(result.focus), URIRef(result.path), text, result.component))
     return sorted(violations, key=lambda v: (str(v.focus), str(v.path), v.message))

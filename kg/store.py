@@ -137,7 +137,8 @@ def _text_of(lines: list[str] | tuple[str, ...]) -> bytes:
 
 
 @cache
-def _ontology_lines() -> tuple[str, ...]:
+def ontology_lines() -> tuple[str, ...]:
+    """The ontology graph as its canonical N-Triples lines (see :func:`ntriples_lines`)."""
     return tuple(sorted({f"{s} {p} {o} ." for s, p, o in ontology_triples()}))
 
 
@@ -287,7 +288,7 @@ class Store:
         hashes: dict[str, str] = {}
         union: set[str] = set()
         with nquads.open("wb") as output:
-            for iri, lines in [(str(SCHEMA_GRAPH), _ontology_lines()),
+            for iri, lines in [(str(SCHEMA_GRAPH), ontology_lines()),
                                *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
                 if not lines:
                     continue
@@ -316,7 +317,7 @@ class Store:
         drops: list[str] = []
         inserts: list[str] = []
         hashes: dict[str, str] = {}
-        for iri, lines in [(str(SCHEMA_GRAPH), _ontology_lines()),
+        for iri, lines in [(str(SCHEMA_GRAPH), ontology_lines()),
                            *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
             drops.append(f"DROP SILENT GRAPH <{iri}>")
             inserts.append(f"GRAPH <{iri}> {{\n" + "\n".join(lines) + "\n}")

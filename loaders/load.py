@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
 from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs
 from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
-from ceasefire_kg.shacl import ontology_graph, shape_violations
-from ceasefire_kg.store import Store
+from ceasefire_kg.shacl import ntriples_violations
+from ceasefire_kg.store import Store, ntriples_lines, ontology_lines
 
 logger = logging.getLogger(__name__)
 
@@ -193,13 +193,11 @@ def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progre
 
 
 def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
-    data = Graph()
     new_subjects: set[URIRef] = set()
+    lines: list[str] = list(ontology_lines())
     for graph in graphs:
-        for triple in graph.triples:
-            data.add(triple)
-            new_subjects.add(triple[0])
-    data += ontology_graph()
+        lines.extend(ntriples_lines(graph.triples))
+        new_subjects.update(triple[0] for triple in graph.triples)
     if store is not None:
         # The shapes hold for the union of all graphs: add what other stored
         # articles say about the same resources, and the stored types of the
@@ -207,15 +205,18 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         # checked. Only those: typing every stored resource would make each a
         # focus node and cost time in proportion to the whole store.
         replaced = [graph.iri for graph in graphs]
-        for triple in store.triples_about(new_subjects, exclude_graphs=replaced):
-            data.add(triple)
-        referenced = {o for _, p, o in data if isinstance(o, URIRef) and p != RDF.type} - new_subjects
-        for triple in store.triples_about(referenced, exclude_graphs=replaced):
-            if triple[1] == RDF.type:
-                data.add(triple)
+        about = store.triples_about(new_subjects, exclude_graphs=replaced)
+        lines.extend(ntriples_lines(about))
+        referenced = {
+            o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type
+        }
+        referenced.update(o for _, p, o in about if isinstance(o, URIRef) and p != RDF.type)
+        referenced -= new_subjects
+        lines.extend(ntriples_lines(t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type))
+    violations = ntriples_violations("\n".join(lines))
     locate = _locator(corpus)
     problems = []
-    for violation in shape_violations(data):
+    for violation in violations:
         if violation.focus not in new_subjects:
             continue
         file, line, fact = locate.get(violation.focus, (graphs[0].source, None, None))

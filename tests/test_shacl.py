@@ -1,0 +1,149 @@
+"""The shape checker (shapes compiled to SPARQL) against pySHACL, a general SHACL engine, as oracle."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from ceasefire_kg.errors import InputError
+from ceasefire_kg.loaders.checks import check_paths
+from ceasefire_kg.loaders.load import load_into_folder, load_paths, validate_paths
+from ceasefire_kg.loaders.rdf import corpus_graphs
+from ceasefire_kg.namespaces import CF, entity_iri
+from ceasefire_kg.shacl import SH, ShapeViolation, ontology_graph, shape_violations, shapes_graph
+from ceasefire_kg.shacl_sparql import UnsupportedShape, compile_shapes
+from ceasefire_kg.store import Store
+
+from tests.corpus import corpus_generator
+from tests.paths import EXAMPLES
+
+pyshacl = pytest.importorskip("pyshacl")
+
+
+def pyshacl_violations(data: Graph) -> list[ShapeViolation]:
+    """The violations pySHACL finds, read from its results graph as the loader once did."""
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=False
+    )
+    if conforms:
+        return []
+    violations = []
+    for result in results.subjects(predicate=SH.focusNode):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
+        text = str(message) if message is not None else "does not conform"
+        if value is not None:
+            text += f" (value: {value})"
+        violations.append(
+            ShapeViolation(URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text, str(component or ""))
+        )
+    return sorted(violations, key=lambda v: (str(v.focus), str(v.path), v.message))
+
+
+def data_graph(triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> Graph:
+    data = Graph()
+    for triple in triples:
+        data.add(triple)
+    data += ontology_graph()
+    return data
+
+
+def injected_errors(triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """Triples breaking every kind of constraint the shapes use, on resources of the data."""
+    def first(cls: URIRef) -> URIRef:
+        return next(s for s, p, o in triples if p == RDF.type and o == cls)
+
+    position, proposal, event, demand = first(CF.Position), first(CF.Proposal), first(CF.Event), first(CF.Demand)
+    article = first(CF.Article)
+    return [
+        (proposal, RDFS.label, Literal("Renamed in another file")),           # maxCount with a message
+        (position, CF.holder, proposal),                                      # class
+        (event, CF.prisoners, Literal(-3, datatype=XSD.integer)),             # minInclusive
+        (event, CF.fatalities, Literal("many")),                              # minInclusive (incomparable) + datatype
+        (event, CF.date, Literal("2024-01-01")),                              # datatype + generic maxCount
+        (event, CF.date, Literal("2024-13-45", datatype=XSD.date)),           # ill-formed date
+        (position, CF.stance, CF.Proposal),                                   # node (blank shape) + its detail
+        (proposal, CF.scope, SKOS.Concept),                                   # node (named shape, message in detail)
+        (demand, CF.issue, Literal("an issue")),                              # class and node on a literal
+        (entity_iri("demand", "orphan"), RDF.type, CF.Demand),                # minCount, generic and with messages
+        (article, DCTERMS.title, Literal("Another title", lang="en")),        # datatype (language) + maxCount
+        (article, URIRef("https://schema.org/url"), Literal("not in the shapes' namespace")),  # no constraint
+    ]
+
+
+def assert_same(data: Graph) -> list[ShapeViolation]:
+    ours, oracle = shape_violations(data), pyshacl_violations(data)
+    assert sorted(map(repr, ours)) == sorted(map(repr, oracle))
+    return ours
+
+
+def test_the_examples_conform_for_both() -> None:
+    graphs = corpus_graphs(check_paths([EXAMPLES]))
+    assert assert_same(data_graph([t for g in graphs for t in g.triples])) == []
+
+
+def test_errors_injected_into_the_examples_are_reported_alike() -> None:
+    graphs = corpus_graphs(check_paths([EXAMPLES]))
+    triples = [t for g in graphs for t in g.triples]
+    found = assert_same(data_graph(triples + injected_errors(triples)))
+    components = {v.component.rsplit("#", 1)[1] for v in found}
+    assert components == {
+        "MaxCountConstraintComponent", "MinCountConstraintComponent", "ClassConstraintComponent",
+        "DatatypeConstraintComponent", "MinInclusiveConstraintComponent", "NodeConstraintComponent",
+        "HasValueConstraintComponent",
+    }
+    assert len(found) >= 25
+
+
+def test_errors_injected_into_a_generated_corpus_are_reported_alike(tmp_path: Path) -> None:
+    corpus = corpus_generator().generate_corpus(tmp_path / "corpus", target_triples=5_000, seed=5)
+    graphs = corpus_graphs(check_paths([corpus.root]))
+    triples = [t for g in graphs for t in g.triples]
+    assert len(triples) > 4_000
+    assert assert_same(data_graph(triples)) == []
+    assert len(assert_same(data_graph(triples + injected_errors(triples)))) >= 25
+
+
+def test_a_load_reports_a_shape_problem_against_the_store(tmp_path: Path) -> None:
+    # The other files of a load, and the store, are part of the graph the shapes check.
+    store_path, examples = tmp_path / "store", tmp_path / "articles"
+    shutil.copytree(EXAMPLES, examples)
+    load_into_folder(store_path, [examples])
+    later = examples / "2025-04-09-kremlin-conditional-ceasefire.yaml"
+    text = later.read_text(encoding="utf-8")
+    later.write_text(text.replace("id: putin-conditionally-accepts-30-day-ceasefire",
+                                  "id: zelensky-accepts-30-day-ceasefire"), encoding="utf-8")
+    with Store.open(store_path) as store, pytest.raises(InputError) as raised:
+        load_paths(store, [later])
+    assert "position 'zelensky-accepts-30-day-ceasefire', field 'holder'" in str(raised.value)
+    with Store.open_read_only(store_path) as store:
+        assert validate_paths([EXAMPLES], store=store)[2].triples > 0
+
+
+def test_shapes_using_other_shacl_features_are_refused() -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:pattern "^a" ] .
+    """, format="turtle")
+    with pytest.raises(UnsupportedShape, match="shacl#pattern"):
+        compile_shapes(shapes)
+
+
+def test_every_shipped_constraint_is_compiled() -> None:
+    shapes = shapes_graph()
+    constraints = sum(
+        len(list(shapes.objects(prop, SH[name])))
+        for _, _, prop in shapes.triples((None, SH.property, None))
+        if shapes.value(prop, SH.hasValue) is None
+        for name in ("minCount", "maxCount", "datatype", "class", "minInclusive", "node")
+    )
+    assert len(compile_shapes(shapes)) == constraints
