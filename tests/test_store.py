@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import StoreError
-from ceasefire_kg.loaders.load import load_paths
+from ceasefire_kg.loaders.load import load_into_folder, load_paths
 from ceasefire_kg.store import EXPORT_FORMATS, Store, content_hash, ntriples_lines
 
 from tests.paths import EXAMPLES
@@ -213,3 +213,37 @@ def test_a_failed_bulk_load_leaves_nothing_behind(tmp_path: Path, monkeypatch: p
     with pytest.raises(StoreError, match="nothing was stored: disk full"):
         Store.create(tmp_path / "store", _tricky_graphs())
     assert list(tmp_path.iterdir()) == []
+
+
+# -- export: the union formats are written from Oxigraph's sorted N-Triples lines -------------
+
+
+def _export_by_terms(path: Path, format_name: str) -> bytes:
+    """The union export as it was first written: sort term tuples in Python, serialize each triple."""
+    from ceasefire_kg.namespaces import PREFIXES
+
+    with Store.open_read_only(path) as store:
+        quads = store.quads()
+        unique = {(q.subject, q.predicate, q.object) for q in quads}
+        items = [ox.Triple(*t) for t in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
+    buffer = io.BytesIO()
+    prefixes = PREFIXES if format_name == "turtle" else None
+    ox.serialize(items, buffer, format=EXPORT_FORMATS[format_name], prefixes=prefixes)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("format_name", ["turtle", "ntriples"])
+def test_the_union_export_is_byte_identical_to_sorting_the_terms(
+    store_path: Path, tmp_path: Path, format_name: str
+) -> None:
+    from tests.corpus import corpus_generator
+
+    tricky = tmp_path / "tricky"
+    Store.create(tricky, _tricky_graphs())
+    generated = tmp_path / "generated"
+    corpus = corpus_generator().generate_corpus(tmp_path / "corpus", target_triples=5_000, seed=2)
+    load_into_folder(generated, [corpus.root])
+    for path in (store_path, tricky, generated):
+        expected = _export_by_terms(path, format_name)
+        assert _export(path, format_name) == expected
+        assert len(expected) > 1_000
