@@ -47,6 +47,7 @@ import pstats
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,6 +76,7 @@ from common import (  # noqa: E402
 from generate_corpus import generate_corpus  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
+REPO = SCRIPT.parents[1]
 #: Progress lines of `ckg load` that start each stage.
 LOAD_STAGES = ("Reading and checking files", "Building RDF", "Checking SHACL shapes", "Writing")
 
@@ -92,6 +94,41 @@ def ckg_command() -> list[str]:
     return [sys.executable, "-c", "from ceasefire_kg.cli import main; main()"]
 
 
+# --- baseline: the library at an earlier commit, measured in the same run ---------------------
+
+
+def prepare_baseline(revision: str, work: Path) -> Path:
+    """Lay out the library of ``revision`` as an importable ``ceasefire_kg`` package; return its sys.path entry.
+
+    setup.cfg maps ``kg/`` to ``ceasefire_kg`` and ``loaders/``, ``schema/``, ``queries/`` to its
+    subpackages; the same layout in a folder put first on PYTHONPATH runs that code instead of
+    the installed (editable) one, with the same interpreter and packages.
+    """
+    root = work / f"baseline-{revision}"
+    package = root / "ceasefire_kg"
+    if package.is_dir():
+        return root
+    source = work / f"baseline-{revision}-source"
+    source.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "kg", "loaders", "schema", "queries"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(source / "kg"), str(package))
+    for sub in ("loaders", "schema", "queries"):
+        shutil.move(str(source / sub), str(package / sub))
+    shutil.rmtree(source, ignore_errors=True)
+    check = subprocess.run([sys.executable, "-c", "import ceasefire_kg.store as m; print(m.__file__)"],
+                           env=baseline_env(root), check=True, capture_output=True, text=True).stdout.strip()
+    if not check.startswith(str(root)):
+        raise SystemExit(f"the baseline package is not the one imported ({check})")
+    return root
+
+
+def baseline_env(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
 # --- load ------------------------------------------------------------------------------------
 
 
@@ -106,12 +143,16 @@ def _parse_load_output(stdout: str) -> dict[str, int | None]:
     }
 
 
-def bench_load(corpus: Path, store: Path, timeout: float) -> dict[str, Any]:
-    """One `ckg load` into a new store, in a child process."""
+def bench_load(corpus: Path, store: Path, timeout: float, baseline: Path | None = None) -> dict[str, Any]:
+    """One `ckg load` into a new store, in a child process (with the baseline's library if given)."""
     if store.exists():
         shutil.rmtree(store)
     load_before = os.getloadavg()[0]
-    child = run_child([*ckg_command(), "load", str(corpus), "--store", str(store)], timeout=timeout)
+    if baseline is None:
+        child = run_child([*ckg_command(), "load", str(corpus), "--store", str(store)], timeout=timeout)
+    else:
+        command = [sys.executable, "-c", "from ceasefire_kg.cli import main; main()", "load", str(corpus), "--store", str(store)]
+        child = run_child(command, timeout=timeout, env=baseline_env(baseline))
     result = _child_summary(child)
     # Other work on the machine stretches wall time but hardly CPU time: keep both, and the load average.
     result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
@@ -138,6 +179,7 @@ def _child_summary(child: ChildResult) -> dict[str, Any]:
 
 def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
     """Run the library's load with timers around each stage function; print JSON."""
+    from ceasefire_kg import store as store_module
     from ceasefire_kg.loaders import checks, load
     from ceasefire_kg.store import Store
 
@@ -167,29 +209,37 @@ def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
     wrap(checks._Checker, "_check_quotes", "checks: quotes in texts")
     wrap(load, "check_paths", "checks: total (incl. YAML)")
     wrap(load, "corpus_graphs", "rdf: build article graphs")
-    wrap(load, "shape_violations", "shacl: pySHACL validate", (lambda data: []) if skip_shacl else None)
-    wrap(load, "_shape_problems", "shacl: total (incl. rdflib graph)")
+    # The loader's own names (imported into loaders/load.py) and the store's are wrapped apart.
+    wrap(load, "ntriples_lines", "shacl: N-Triples lines")
+    wrap(load, "ntriples_violations", "shacl: Oxigraph in-memory load + SPARQL checks",
+         (lambda data: []) if skip_shacl else None)
+    wrap(load, "_shape_problems", "shacl: total")
+    wrap(store_module, "ntriples_lines", "write: N-Triples lines")
+    wrap(Store, "_bulk_write", "write: N-Quads file, bulk load, hashes")
     wrap(Store, "_update", "write: Oxigraph SPARQL update")
-    if hasattr(Store, "_record_hashes"):
-        wrap(Store, "_record_hashes", "write: record graph hashes")
-    wrap(Store, "replace_graphs", "write: total (incl. SPARQL text)")
+    wrap(Store, "_record_hashes", "write: record graph hashes")
+    wrap(Store, "create", "write: total (new store)")
+    wrap(Store, "replace_graphs", "write: total (transaction)")
     wrap(Store, "count_triples", "count: store.count_triples")
     started = time.perf_counter()
     report, total = load.load_into_folder(store, [corpus])
     seconds = time.perf_counter() - started
 
     def get(label: str) -> float:
-        return times.get(label, 0.0)
+        value = times.get(label, 0.0)
+        return 0.0 if value != value else value  # NaN: a stage this version of the library lacks
 
+    write_total = get("write: total (new store)") + get("write: total (transaction)")
     derived = {
         "checks: references, ids, dates (rest)": get("checks: total (incl. YAML)") - get("yaml: read and parse files")
         - get("checks: JSON Schema") - get("checks: quotes in texts"),
-        "shacl: rdflib data graph (rest)": get("shacl: total (incl. rdflib graph)") - get("shacl: pySHACL validate"),
-        "write: SPARQL text from rdflib terms (rest)": get("write: total (incl. SPARQL text)")
-        - get("write: Oxigraph SPARQL update") - get("write: record graph hashes"),
+        "shacl: rest": get("shacl: total") - get("shacl: N-Triples lines")
+        - get("shacl: Oxigraph in-memory load + SPARQL checks"),
+        # The store's N-Triples lines are made inside both write paths.
+        "write: bulk load or update, hashes (without N-Triples lines)": write_total - get("write: N-Triples lines"),
     }
-    accounted = (get("checks: total (incl. YAML)") + get("rdf: build article graphs") + get("shacl: total (incl. rdflib graph)")
-                 + get("write: total (incl. SPARQL text)") + get("count: store.count_triples"))
+    accounted = (get("checks: total (incl. YAML)") + get("rdf: build article graphs") + get("shacl: total")
+                 + write_total + get("count: store.count_triples"))
     return {
         "seconds": round(seconds, 3),
         "triples": report.triples,
@@ -285,29 +335,6 @@ def bench_profile(corpus: Path, store: Path, output: Path, timeout: float) -> di
 # --- export --------------------------------------------------------------------------------------
 
 
-def sorted_lines_export(database: Any, output: Any, format_name: str) -> int:
-    """A PROPOSED faster ``Store.export`` for turtle and ntriples, measured beside it (not used by ckg).
-
-    Oxigraph writes every triple as N-Triples (Rust); the byte lines are
-    deduplicated and sorted (C), which is the order of sorting by
-    ``(str(s), str(p), str(o))``; Turtle is written from those lines. The
-    benchmark checks that the output is byte-identical to ``Store.export``.
-    """
-    import pyoxigraph as ox
-
-    from ceasefire_kg.namespaces import PREFIXES
-
-    quads = database.quads_for_pattern(None, None, None, None)
-    data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(set(data.splitlines()))
-    text = b"\n".join(lines) + b"\n" if lines else b""
-    if format_name == "ntriples":
-        output.write(text)
-    else:
-        ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), output, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return len(lines)
-
-
 def export_ckg_worker(store: Path, folder: Path) -> dict[str, Any]:
     from ceasefire_kg.store import Store
 
@@ -320,15 +347,6 @@ def export_ckg_worker(store: Path, folder: Path) -> dict[str, Any]:
                 count = opened.export(output, format_name)
             results[format_name] = {"seconds": round(time.perf_counter() - started, 3), "triples": count,
                                     "bytes": path.stat().st_size, "file": str(path)}
-            proposal = folder / f"proposal.{suffix}"
-            started = time.perf_counter()
-            with proposal.open("wb") as output:
-                sorted_lines_export(opened._db, output, format_name)
-            results[f"{format_name}_proposal_sorted_lines"] = {
-                "seconds": round(time.perf_counter() - started, 3),
-                "identical_bytes": proposal.read_bytes() == path.read_bytes(),
-            }
-            proposal.unlink()
     results["peak_rss_bytes"] = self_peak_rss_bytes()
     return results
 
@@ -363,7 +381,7 @@ def export_rdflib_worker(ntriples: Path, folder: Path, compare_with: Path | None
     return results
 
 
-def bench_export(store: Path, folder: Path, timeout: float) -> dict[str, Any]:
+def bench_export(store: Path, folder: Path, timeout: float, baseline: Path | None = None) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     child = run_child([sys.executable, str(SCRIPT), "--export-ckg-worker", str(store), str(folder)], timeout=timeout)
     result: dict[str, Any] = {"ckg": _child_summary(child)}
@@ -383,10 +401,21 @@ def bench_export(store: Path, folder: Path, timeout: float) -> dict[str, Any]:
     for format_name in ("turtle", "ntriples"):
         result[f"{format_name}_speedup_vs_rdflib"] = round(
             result["rdflib"][format_name]["seconds"] / result["ckg"][format_name]["seconds"], 2)
-        proposal = result["ckg"].get(f"{format_name}_proposal_sorted_lines")
-        if proposal:
-            result[f"{format_name}_proposal_speedup_vs_rdflib"] = round(
-                result["rdflib"][format_name]["seconds"] / proposal["seconds"], 2)
+    if baseline is not None:
+        # The same store exported by the baseline's Store.export; its files must be byte-identical.
+        base_folder = folder / "baseline"
+        base_folder.mkdir(exist_ok=True)
+        child = run_child([sys.executable, str(SCRIPT), "--export-ckg-worker", str(store), str(base_folder)],
+                          timeout=timeout, env=baseline_env(baseline))
+        result["baseline"] = _child_summary(child)
+        if child.returncode == 0:
+            result["baseline"].update(json.loads(child.stdout))
+            for format_name in ("turtle", "ntriples"):
+                ours, theirs = result["ckg"][format_name], result["baseline"][format_name]
+                theirs["identical_bytes"] = Path(ours["file"]).read_bytes() == Path(theirs["file"]).read_bytes()
+                theirs["speedup_vs_rdflib"] = round(result["rdflib"][format_name]["seconds"] / theirs["seconds"], 2)
+        else:
+            result["baseline"]["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
     return result
 
 
@@ -417,16 +446,26 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         if result["returncode"] != 0:
             break
     entry["loads"] = loads
-    good = [load for load in loads if load["returncode"] == 0]
-    if good:
-        median = statistics.median(load["seconds"] for load in good)
-        best = min(good, key=lambda load: abs(load["seconds"] - median))
-        entry["load"] = {"seconds": best["seconds"], "triples": best["triples"], "store_triples": best["store_triples"],
-                         "triples_per_second": round(best["triples"] / best["seconds"]),
-                         "cpu_seconds": round(best["user_seconds"] + best["system_seconds"], 2),
-                         "load_average_1min": best["load_average_1min"],
-                         "peak_rss_bytes": max(load["peak_rss_bytes"] for load in good), "runs": len(good),
-                         "stages": best["stages"]}
+    entry["load"] = _median_load(loads)
+    baseline = args.baseline_package if args.baseline and (args.baseline_max is None or size <= args.baseline_max) else None
+    if baseline is not None:
+        base_store = work / f"store-{size}-baseline"
+        base_loads = []
+        for attempt in range(repeats):
+            result = bench_load(corpus_dir, base_store, args.timeout, baseline)
+            base_loads.append(result)
+            print(f"   baseline {args.baseline} load #{attempt + 1}: {fmt_seconds(result['seconds'])} "
+                  f"(CPU {result['user_seconds'] + result['system_seconds']:.1f} s), "
+                  f"peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
+                  f"{'ok' if result['returncode'] == 0 else 'FAILED ' + result.get('error', '')[:200]}", flush=True)
+            if result["returncode"] != 0:
+                break
+        shutil.rmtree(base_store, ignore_errors=True)
+        entry["baseline_revision"] = args.baseline
+        entry["baseline_loads"] = base_loads
+        entry["baseline_load"] = _median_load(base_loads)
+    if entry["load"] is None:
+        del entry["load"]
     if args.stages:
         skip = args.skip_shacl_from is not None and size >= args.skip_shacl_from
         result = bench_stages(corpus_dir, work / f"store-{size}-stages", args.timeout, skip)
@@ -445,18 +484,17 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         print(f"   profile: {result.get('cumulative') or result.get('error', '')}", flush=True)
         shutil.rmtree(work / f"store-{size}-profile", ignore_errors=True)
     if "load" in entry and not args.no_export:
-        result = bench_export(store, work / f"export-{size}", args.timeout)
+        result = bench_export(store, work / f"export-{size}", args.timeout, baseline)
         entry["export"] = result
         if "turtle_speedup_vs_rdflib" in result:
             for format_name in ("turtle", "ntriples"):
                 ours, theirs = result["ckg"][format_name], result["rdflib"][format_name]
-                proposal = result["ckg"].get(f"{format_name}_proposal_sorted_lines", {})
+                base = result.get("baseline", {}).get(format_name, {})
                 print(f"   export {format_name}: ckg {fmt_seconds(ours['seconds'])} "
                       f"({fmt_rate(ours['triples'], ours['seconds'])}), rdflib {fmt_seconds(theirs['seconds'])} "
                       f"({fmt_rate(theirs['triples'], theirs['seconds'])}): "
-                      f"{result[f'{format_name}_speedup_vs_rdflib']}x; proposed sorted-lines export "
-                      f"{fmt_seconds(proposal.get('seconds'))}, identical bytes {proposal.get('identical_bytes')}: "
-                      f"{result.get(f'{format_name}_proposal_speedup_vs_rdflib')}x", flush=True)
+                      f"{result[f'{format_name}_speedup_vs_rdflib']}x; baseline {fmt_seconds(base.get('seconds'))}, "
+                      f"identical bytes {base.get('identical_bytes')}: {base.get('speedup_vs_rdflib')}x", flush=True)
             print(f"   same triples in both Turtle files: {result['rdflib'].get('same_triples_in_both_turtle_files')}")
         else:
             print(f"   export FAILED: {result}", flush=True)
@@ -465,6 +503,20 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         shutil.rmtree(store, ignore_errors=True)
         shutil.rmtree(corpus_dir, ignore_errors=True)
     return entry
+
+
+def _median_load(loads: list[dict[str, Any]]) -> dict[str, Any] | None:
+    good = [load for load in loads if load["returncode"] == 0]
+    if not good:
+        return None
+    median = statistics.median(load["seconds"] for load in good)
+    best = min(good, key=lambda load: abs(load["seconds"] - median))
+    return {"seconds": best["seconds"], "triples": best["triples"], "store_triples": best["store_triples"],
+            "triples_per_second": round(best["triples"] / best["seconds"]),
+            "cpu_seconds": round(best["user_seconds"] + best["system_seconds"], 2),
+            "load_average_1min": best["load_average_1min"],
+            "peak_rss_bytes": max(load["peak_rss_bytes"] for load in good), "runs": len(good),
+            "stages": best["stages"]}
 
 
 def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -504,21 +556,19 @@ SPLIT_COLUMNS = (
     ("JSON Schema", ("checks: JSON Schema",)),
     ("other checks", ("checks: quotes in texts", "checks: references, ids, dates (rest)")),
     ("RDF terms", ("rdf: build article graphs",)),
-    ("rdflib graph for SHACL", ("shacl: rdflib data graph (rest)",)),
-    ("pySHACL", ("shacl: pySHACL validate",)),
-    ("SPARQL text", ("write: SPARQL text from rdflib terms (rest)",)),
-    ("Oxigraph update", ("write: Oxigraph SPARQL update",)),
-    ("graph hashes", ("write: record graph hashes",)),
+    ("N-Triples lines (SHACL, write)", ("shacl: N-Triples lines", "write: N-Triples lines")),
+    ("SHACL (Oxigraph)", ("shacl: Oxigraph in-memory load + SPARQL checks", "shacl: rest")),
+    ("write: bulk load or update, hashes", ("write: bulk load or update, hashes (without N-Triples lines)",)),
     ("count", ("count: store.count_triples",)),
 )
 
 
-def _proposal_cell(export: dict[str, Any], format_name: str) -> str:
-    proposal = export.get("ckg", {}).get(f"{format_name}_proposal_sorted_lines")
-    if not proposal:
+def _baseline_cell(export: dict[str, Any], format_name: str) -> str:
+    base = export.get("baseline", {}).get(format_name)
+    if not base:
         return "–"
-    same = "" if proposal["identical_bytes"] else " (NOT identical)"
-    return f"{fmt_seconds(proposal['seconds'])}: {export[f'{format_name}_proposal_speedup_vs_rdflib']}×{same}"
+    same = "" if base["identical_bytes"] else " (NOT identical)"
+    return f"{fmt_seconds(base['seconds'])}: {base['speedup_vs_rdflib']}×{same}"
 
 
 def markdown(run: dict[str, Any]) -> str:
@@ -527,15 +577,21 @@ def markdown(run: dict[str, Any]) -> str:
         size = f"{r['target_triples']:,}"
         load = r.get("load")
         if load:
-            load_rows.append([size, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB", f"{load['triples']:,}",
-                              fmt_seconds(load["seconds"]), fmt_seconds(load["cpu_seconds"]),
-                              fmt_rate(load["triples"], load["seconds"]), fmt_bytes(load["peak_rss_bytes"]),
-                              " → ".join(str(x) for x in load["load_average_1min"])])
+            base = r.get("baseline_load")
+            for code, one in (("this", load), (f"baseline {r.get('baseline_revision', '')}".strip(), base)):
+                if not one:
+                    continue
+                ratio = (f"{one['cpu_seconds'] / load['cpu_seconds']:.1f}×" if base and one is base else
+                         ("1×" if base else "–"))
+                load_rows.append([size, code, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
+                                  f"{one['triples']:,}", fmt_seconds(one["seconds"]), fmt_seconds(one["cpu_seconds"]),
+                                  ratio, fmt_rate(one["triples"], one["seconds"]), fmt_bytes(one["peak_rss_bytes"]),
+                                  " → ".join(str(x) for x in one["load_average_1min"])])
         elif r.get("loads"):
             failed = r["loads"][-1]
-            load_rows.append([size, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
+            load_rows.append([size, "this", r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
                               f"{r['corpus']['estimated_triples']:,}", f"stopped after {failed['seconds']:.0f} s", "–", "–",
-                              f"≥ {fmt_bytes(failed['peak_rss_bytes'])}", "–"])
+                              "–", f"≥ {fmt_bytes(failed['peak_rss_bytes'])}", "–"])
         split = r.get("stage_split", {})
         if split.get("times"):
             times = split["times"]
@@ -550,11 +606,11 @@ def markdown(run: dict[str, Any]) -> str:
                 f"{fmt_seconds(ckg['turtle']['seconds'])} ({fmt_rate(ckg['turtle']['triples'], ckg['turtle']['seconds'])})",
                 f"{fmt_seconds(lib['turtle']['seconds'])} ({fmt_rate(lib['turtle']['triples'], lib['turtle']['seconds'])})",
                 f"**{export['turtle_speedup_vs_rdflib']}×**",
-                _proposal_cell(export, "turtle"),
+                _baseline_cell(export, "turtle"),
                 f"{fmt_seconds(ckg['ntriples']['seconds'])} ({fmt_rate(ckg['ntriples']['triples'], ckg['ntriples']['seconds'])})",
                 f"{fmt_seconds(lib['ntriples']['seconds'])} ({fmt_rate(lib['ntriples']['triples'], lib['ntriples']['seconds'])})",
                 f"{export['ntriples_speedup_vs_rdflib']}×",
-                _proposal_cell(export, "ntriples"),
+                _baseline_cell(export, "ntriples"),
                 "yes" if lib.get("same_triples_in_both_turtle_files") else "NO",
             ])
     def provenance(one: dict[str, Any]) -> str:
@@ -568,9 +624,11 @@ def markdown(run: dict[str, Any]) -> str:
         f"Machine: {describe_machine(run['machine'])}.",
         "",
         "**Load** (`ckg load CORPUS --store NEW` in a child process; triples as `ckg load` reports them; "
-        "peak RSS of that process; load average before → after):",
+        "peak RSS of that process; \"CPU ratio\": the baseline commit's CPU time over this version's, same run; "
+        "load average before → after):",
         "",
-        markdown_table(["size", "articles", "files", "triples", "wall", "CPU", "triples/s", "peak RSS", "load avg"], load_rows),
+        markdown_table(["size", "code", "articles", "files", "triples", "wall", "CPU", "CPU ratio", "triples/s",
+                        "peak RSS", "load avg"], load_rows, "ll" + "r" * 9),
     ]
     if split_rows:
         parts += ["", "**Where the load's time goes** (same load, library stage functions timed in-process; "
@@ -580,11 +638,11 @@ def markdown(run: dict[str, Any]) -> str:
     if export_rows:
         parts += ["", "**Export** of the stored graph (`Store.export`, what `ckg export` runs) against rdflib's serializer "
                   "on the same triples (parsed into an rdflib `Graph` beforehand, parse not timed), same run:", "",
-                  markdown_table(["size", "triples", "Turtle ckg", "Turtle rdflib", "ratio", "proposed export: ratio",
-                                  "N-Triples ckg", "N-Triples rdflib", "ratio", "proposed export: ratio", "same triples"],
+                  markdown_table(["size", "triples", "Turtle ckg", "Turtle rdflib", "ratio", "baseline ckg: ratio",
+                                  "N-Triples ckg", "N-Triples rdflib", "ratio", "baseline ckg: ratio", "same triples"],
                                  export_rows),
-                  "", "\"Proposed export\": `sorted_lines_export` in this script, a faster way to write the same "
-                  "bytes (checked byte for byte against `Store.export`), not used by `ckg`; see the findings below."]
+                  "", "\"Baseline ckg\": `Store.export` of the baseline commit on the same store, same run; "
+                  "its files are checked byte for byte against this version's."]
     parts += ["", markdown_table(["target", "verdict", "measured"],
                                  [[v["target"], f"**{v['verdict']}**", v["measured"]] for v in run["verdicts"]], "lll")]
     return "\n".join(parts)
@@ -602,6 +660,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also run the load under cProfile")
     parser.add_argument("--profile-max", type=int, default=None, help="profile only sizes up to this")
     parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--baseline", default=None, metavar="REVISION",
+                        help="also load (and export) with the library of this git revision, in the same run")
+    parser.add_argument("--baseline-max", type=int, default=None, help="run the baseline only for sizes up to this")
     parser.add_argument("--work", type=Path, default=None, help="folder for corpora and stores (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep corpora and stores")
     parser.add_argument("--out", type=Path, default=OUT_DIR / "load_export.json")
@@ -656,6 +717,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = args.work
         work.mkdir(parents=True, exist_ok=True)
+    args.baseline_package = prepare_baseline(args.baseline, work) if args.baseline else None
     results = []
     try:
         for size in sizes:
