@@ -463,6 +463,8 @@ class Alignment:
     network: nx.Graph
     blocs: tuple[tuple[str, ...], ...]
     stances: Table
+    #: The labels of the proposals each pair (sorted IRIs) compared on.
+    shared: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def pairs(self) -> Table:
         """One row per pair of sides: agreements, disagreements, net weight, blocs."""
@@ -473,7 +475,7 @@ class Alignment:
             first, second = sorted((a, b), key=lambda n: (labels[n], n))
             rows.append((
                 labels[first], labels[second], data["agreements"], data["disagreements"], data["weight"],
-                "same" if blocs[first] == blocs[second] else "different", data["proposals"].split("; "),
+                "same" if blocs[first] == blocs[second] else "different", self.shared[(min(a, b), max(a, b))],
             ))
         rows.sort(key=lambda row: (-row[4], row[0], row[1]))
         return Table(("side", "other_side", "agreements", "disagreements", "weight", "blocs", "proposals"), rows)
@@ -494,7 +496,8 @@ def _side_stances(
     result: dict[str, dict[str, tuple[str, str, str]]] = {}
     for proposal in proposals:
         by_side: dict[str, tuple[str, str, str]] = {}
-        for side, positions in negotiation.current_positions(proposal, as_of).items():
+        current = negotiation.current_positions(proposal, as_of)
+        for side, positions in current.items():
             stances = sorted({s for p in positions for s in negotiation.objects(p, "stance")})
             classes = {STANCE_CLASSES.get(stance) for stance in stances}
             if len(classes) == 1 and None not in classes:
@@ -502,7 +505,7 @@ def _side_stances(
         proposed_on = negotiation.value(proposal, "proposedOn")
         for proposer in negotiation.objects(proposal, "proposedBy"):
             side = negotiation.side(proposer)
-            if side in by_side or negotiation.current_positions(proposal, as_of).get(side):
+            if side in current:
                 continue
             first = negotiation.first_evidence(proposal)
             known_on = proposed_on or (first.issued if first else None)
@@ -557,15 +560,18 @@ def alignment(
     for node in network.nodes:
         network.nodes[node]["label"] = negotiation.label(node)
         network.nodes[node]["factId"] = negotiation.fact_id(node)
-    for _, _, data in network.edges(data=True):
+    shared = {}
+    for a, b, data in network.edges(data=True):
         data["weight"] = data["agreements"] - data["disagreements"]
-        data["proposals"] = "; ".join(sorted(set(data["proposals"])))
+        shared[(min(a, b), max(a, b))] = sorted(set(data["proposals"]))
+        # GraphML and GEXF hold no lists: the file gets the labels joined.
+        data["proposals"] = "; ".join(shared[(min(a, b), max(a, b))])
     blocs = _blocs(network)
     for number, members in enumerate(blocs, start=1):
         for node in members:
             network.nodes[node]["bloc"] = number
     rows.sort(key=lambda row: (row[1], row[0]))
-    return Alignment(network, blocs, Table(("side", "proposal", "stance", "from"), rows))
+    return Alignment(network, blocs, Table(("side", "proposal", "stance", "from"), rows), shared)
 
 
 def _blocs(network: nx.Graph) -> tuple[tuple[str, ...], ...]:
