@@ -262,6 +262,33 @@ def test_sparql_parameters_must_be_declared() -> None:
     assert "  - the SPARQL in f.rq uses param:day(), which the header does not declare" in str(caught.value)
 
 
+def test_set_parameters_become_escaped_terms_in_the_sparql() -> None:
+    sparql = (
+        "# param:who() in a comment\n"
+        "SELECT * WHERE { BIND(param:who() AS ?w) BIND(param:text ( ) AS ?t) BIND(param:unset() AS ?u)\n"
+        "  BIND(\"param:who()\" AS ?s) BIND(<https://example.org/param:who()> AS ?i) FILTER(?d <= param:day()) }"
+    )
+    terms = {
+        "who": sq.ox.NamedNode("https://w3id.org/ceasefire-kg/id/actor/putin"),
+        "text": sq.ox.Literal('say "no" \\ }\n# not a comment'),
+        "unset": None,
+        "day": sq.ox.Literal("2025-03-19", datatype=sq.ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    }
+    assert sq.substitute_parameters(sparql, terms) == (
+        "# param:who() in a comment\n"
+        "SELECT * WHERE { BIND(<https://w3id.org/ceasefire-kg/id/actor/putin> AS ?w) "
+        "BIND(\"say \\\"no\\\" \\\\ }\\n# not a comment\" AS ?t) BIND(param:unset() AS ?u)\n"
+        "  BIND(\"param:who()\" AS ?s) BIND(<https://example.org/param:who()> AS ?i) "
+        "FILTER(?d <= \"2025-03-19\"^^<http://www.w3.org/2001/XMLSchema#date>) }"
+    )
+
+
+def test_a_string_parameter_cannot_change_the_query(examples_store: Path) -> None:
+    # A status written to break out of its string literal is compared as a whole, and matches nothing.
+    rows = run(examples_store, "demands", status='open") } UNION { BIND("x')
+    assert rows.rows == []
+
+
 # --- parameters ---------------------------------------------------------------------
 
 
