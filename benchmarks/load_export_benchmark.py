@@ -210,7 +210,7 @@ def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
     wrap(load, "check_paths", "checks: total (incl. YAML)")
     wrap(load, "corpus_graphs", "rdf: build article graphs")
     # The loader's own names (imported into loaders/load.py) and the store's are wrapped apart.
-    wrap(load, "ntriples_lines", "shacl: N-Triples lines")
+    wrap(load, "ntriples_bytes", "shacl: N-Triples lines")
     wrap(load, "ntriples_violations", "shacl: Oxigraph in-memory load + SPARQL checks",
          (lambda data: []) if skip_shacl else None)
     wrap(load, "_shape_problems", "shacl: total")

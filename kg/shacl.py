@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
@@ -68,11 +69,11 @@ def shape_violations(data: Graph) -> list[ShapeViolation]:
     return ntriples_violations(data.serialize(format="nt", encoding="utf-8"))
 
 
-def ntriples_violations(data: bytes | str) -> list[ShapeViolation]:
+def ntriples_violations(data: bytes | str | IO[bytes]) -> list[ShapeViolation]:
     """Validate a graph given as N-Triples against the shapes; every violation found.
 
     Args:
-        data: The graph to check (with the ontology), as N-Triples.
+        data: The graph to check (with the ontology), as N-Triples text or a binary file.
     """
     store = ox.Store()
     if data:

@@ -18,6 +18,7 @@ should include the ontology.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -134,7 +135,7 @@ class _Compiler:
             raise UnsupportedShape(f"sh:hasValue is compiled only inside a shape used through sh:node ({self.term(prop)}).")
         focus = " ".join(f"<{t}>" for t in targets)
         # Each focus node once, also when it is an instance of several target classes.
-        focus_nodes = f"{{ SELECT DISTINCT ?f WHERE {{ VALUES ?target {{ {focus} }} ?f rdf:type/rdfs:subClassOf* ?target }} }}"
+        focus_nodes = f"{{ SELECT DISTINCT ?f WHERE {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }} }}"
         values = f"{focus_nodes} ?f <{path}> ?v ."
         checks = []
         for limit in _values(self.shapes, prop, "minCount"):
@@ -159,7 +160,7 @@ class _Compiler:
                                  message or f"Value is not Literal with datatype {self.term(datatype)}", valued=True))
         for cls in _values(self.shapes, prop, "class"):
             query = (f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
-                     f"FILTER NOT EXISTS {{ ?v rdf:type/rdfs:subClassOf* <{cls}> }} }}")
+                     f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }}")
             checks.append(Check(query, path, _SH + "ClassConstraintComponent",
                                  message or f"Value does not have class {self.term(cls)}", valued=True))
         for minimum in _values(self.shapes, prop, "minInclusive"):
@@ -239,6 +240,30 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return _Compiler(shapes).compile()
 
 
+_SUBCLASSES = re.compile(r"__SUBCLASSES_OF\[([^\]]*)\]__")
+
+
+def _subclasses(classes: str) -> str:
+    """A placeholder for the classes (given as IRIs in <>) and all their subclasses in the data."""
+    return f"__SUBCLASSES_OF[{classes}]__"
+
+
+def _with_subclasses(query: str, data: ox.Store, known: dict[str, str]) -> str:
+    # SHACL instances follow rdfs:subClassOf* in the data graph. The closure is
+    # looked up once per set of classes and written into the query, which is
+    # much faster than a property path evaluated per focus node and per value.
+    def closure(match: re.Match[str]) -> str:
+        classes = match.group(1)
+        if classes not in known:
+            rows = data.query(f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {classes} }} ?c rdfs:subClassOf* ?top }}",
+                              prefixes=_PREFIXES)
+            found = {f"<{row['c'].value}>" for row in rows if isinstance(row["c"], ox.NamedNode)}
+            known[classes] = " ".join(sorted(found | set(classes.split())))
+        return known[classes]
+
+    return _SUBCLASSES.sub(closure, query)
+
+
 def run_checks(checks: Iterable[Check], data: ox.Store) -> list[Result]:
     """Run compiled checks on a store's default graph.
 
@@ -251,8 +276,9 @@ def run_checks(checks: Iterable[Check], data: ox.Store) -> list[Result]:
         shape used through ``sh:node``, what that value lacks.
     """
     results: list[Result] = []
+    known: dict[str, str] = {}
     for check in checks:
-        for row in data.query(check.query, prefixes=_PREFIXES):
+        for row in data.query(_with_subclasses(check.query, data, known), prefixes=_PREFIXES):
             focus = row["f"]
             if not isinstance(focus, ox.NamedNode):
                 continue  # the loader writes no blank nodes; ontology nodes are never focus nodes

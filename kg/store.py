@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -125,6 +126,15 @@ def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
     """
     term = ntriples_term
     return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
+
+
+def ntriples_bytes(triples: Iterable[Triple]) -> bytes:
+    """Triples as N-Triples text in the store's own spelling, in their order, duplicates kept.
+
+    For handing a graph to Oxigraph when neither order nor the hash matter.
+    """
+    term = ntriples_term
+    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode("utf-8")
 
 
 def lines_hash(lines: list[str]) -> str:
@@ -286,15 +296,18 @@ class Store:
         # are held in memory; the lines are hashed on the way.
         nquads = folder / "load.nq"
         hashes: dict[str, str] = {}
-        union: set[str] = set()
+        # Digests, not the lines, count the distinct triples: a 16-byte digest
+        # is a fraction of a line's memory, and a collision is out of reach.
+        union: set[bytes] = set()
         with nquads.open("wb") as output:
-            for iri, lines in [(str(SCHEMA_GRAPH), ontology_lines()),
-                               *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
+            # One graph at a time, so that only one graph's lines are held.
+            for iri, lines in itertools.chain([(str(SCHEMA_GRAPH), ontology_lines())],
+                                              ((str(iri), ntriples_lines(triples)) for iri, triples in graphs)):
                 if not lines:
                     continue
                 text = _text_of(lines)
                 hashes[iri] = content_hash(text)
-                union.update(lines)
+                union.update(hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines)
                 suffix = f" <{iri}> .\n".encode("utf-8")
                 output.write(text.replace(b" .\n", suffix))
         database = ox.Store(str(folder / _DATABASE))

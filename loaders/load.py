@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import logging
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
-from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs
+from ceasefire_kg.loaders.rdf import NamedGraph, Triple, corpus_graphs
 from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
 from ceasefire_kg.shacl import ntriples_violations
-from ceasefire_kg.store import Store, ntriples_lines, ontology_lines
+from ceasefire_kg.store import Store, ntriples_bytes, ontology_lines
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,31 @@ def _noop(_: str) -> None:
     pass
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _without_cyclic_gc(function: _F) -> _F:
+    """Pause Python's cyclic garbage collector while ``function`` runs, then restore it.
+
+    A load builds millions of objects without reference cycles (parsed files,
+    triples, lines), and each full collection walks all of them: over a
+    1M-triple load that was about a quarter of the time. Reference counting
+    still frees everything; cycles left meanwhile are collected afterwards.
+    """
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]
+
+
+@_without_cyclic_gc
 def validate_paths(
     paths: Iterable[Path],
     *,
@@ -122,6 +151,7 @@ def validate_paths(
     return corpus, graphs, report
 
 
+@_without_cyclic_gc
 def load_paths(
     store: Store,
     paths: Iterable[Path],
@@ -143,6 +173,7 @@ def load_paths(
     return report
 
 
+@_without_cyclic_gc
 def load_into_folder(
     store_path: Path,
     paths: Iterable[Path],
@@ -163,11 +194,13 @@ def load_into_folder(
         with Store.open(store_path) as store:
             report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
             return report, store.count_triples()
-    _, graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)
+    # Only the graphs are kept (not the parsed files), and each is let go once
+    # written, so that the bulk load has the memory they held.
+    graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[1:]
     # A new store needs no transaction: it is bulk-loaded beside its folder and
     # renamed into place, which is all or nothing at the folder level.
     on_progress(f"Writing {report.triples} triples")
-    total = Store.create(store_path, ((graph.iri, graph.triples) for graph in graphs))
+    total = Store.create(store_path, _handed_out(graphs))
     report.stored = True
     return report, total
 
@@ -186,6 +219,14 @@ def validate_against_folder(
     return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[2]
 
 
+def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[URIRef, list[Triple]]]:
+    """Yield each graph's IRI and triples, removing it from ``graphs`` so that it can be freed once used."""
+    graphs.reverse()
+    while graphs:
+        graph = graphs.pop()
+        yield graph.iri, graph.triples
+
+
 def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progress: Progress) -> None:
     on_progress(f"Writing {report.triples} triples")
     store.replace_graphs((graph.iri, graph.triples) for graph in graphs)
@@ -194,9 +235,12 @@ def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progre
 
 def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
     new_subjects: set[URIRef] = set()
-    lines: list[str] = list(ontology_lines())
+    # The data graph goes to Oxigraph through a temporary file, graph by graph:
+    # the whole text is never held in memory.
+    data = tempfile.TemporaryFile()
+    data.write("".join(line + "\n" for line in ontology_lines()).encode("utf-8"))
     for graph in graphs:
-        lines.extend(ntriples_lines(graph.triples))
+        data.write(ntriples_bytes(graph.triples))
         new_subjects.update(triple[0] for triple in graph.triples)
     if store is not None:
         # The shapes hold for the union of all graphs: add what other stored
@@ -206,14 +250,16 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         # focus node and cost time in proportion to the whole store.
         replaced = [graph.iri for graph in graphs]
         about = store.triples_about(new_subjects, exclude_graphs=replaced)
-        lines.extend(ntriples_lines(about))
+        data.write(ntriples_bytes(about))
         referenced = {
             o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type
         }
         referenced.update(o for _, p, o in about if isinstance(o, URIRef) and p != RDF.type)
         referenced -= new_subjects
-        lines.extend(ntriples_lines(t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type))
-    violations = ntriples_violations("\n".join(lines))
+        data.write(ntriples_bytes(t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type))
+    with data:
+        data.seek(0)
+        violations = ntriples_violations(data)
     locate = _locator(corpus)
     problems = []
     for violation in violations:
