@@ -44,6 +44,8 @@ _ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Content hash of each named graph, recorded by every write (see Store.graph_hashes).
 _HASHES = "graph-hashes.json"
+#: Most quads handed to Oxigraph's bulk loader at once (its memory grows with the batch).
+_BULK_BATCH = 250_000
 
 #: Export formats by the name users type.
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -292,29 +294,45 @@ class Store:
     @staticmethod
     def _bulk_write(folder: Path, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> int:
         (folder / _MARKER).write_text("ceasefire-kg embedded store (Oxigraph); do not edit by hand\n", encoding="utf-8")
-        # The N-Quads go through a file so that neither they nor a transaction
-        # are held in memory; the lines are hashed on the way.
-        nquads = folder / "load.nq"
+        # The N-Quads go through files so that neither they nor a transaction
+        # are held in memory; the lines are hashed on the way. Oxigraph's bulk
+        # loader keeps a whole batch in memory (about 1 GB per million quads),
+        # so the quads are cut into files of at most _BULK_BATCH, loaded one
+        # after the other, each ingested whole; it costs no time.
         hashes: dict[str, str] = {}
         # Digests, not the lines, count the distinct triples: a 16-byte digest
         # is a fraction of a line's memory, and a collision is out of reach.
         union: set[bytes] = set()
-        with nquads.open("wb") as output:
+        batches: list[Path] = []
+        output: IO[bytes] | None = None
+        in_batch = 0
+        try:
             # One graph at a time, so that only one graph's lines are held.
             for iri, lines in itertools.chain([(str(SCHEMA_GRAPH), ontology_lines())],
                                               ((str(iri), ntriples_lines(triples)) for iri, triples in graphs)):
                 if not lines:
                     continue
+                if output is None or in_batch >= _BULK_BATCH:
+                    if output is not None:
+                        output.close()
+                    batches.append(folder / f"load-{len(batches)}.nq")
+                    output = batches[-1].open("wb")
+                    in_batch = 0
                 text = _text_of(lines)
                 hashes[iri] = content_hash(text)
                 union.update(hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines)
                 suffix = f" <{iri}> .\n".encode("utf-8")
                 output.write(text.replace(b" .\n", suffix))
+                in_batch += len(lines)
+        finally:
+            if output is not None:
+                output.close()
         database = ox.Store(str(folder / _DATABASE))
-        database.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        for batch in batches:
+            database.bulk_load(path=str(batch), format=ox.RdfFormat.N_QUADS)
+            batch.unlink()
         database.flush()
         del database
-        nquads.unlink()
         (folder / _HASHES).write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")
         return len(union)
 

@@ -247,3 +247,17 @@ def test_the_union_export_is_byte_identical_to_sorting_the_terms(
         expected = _export_by_terms(path, format_name)
         assert _export(path, format_name) == expected
         assert len(expected) > 1_000
+
+
+def test_a_bulk_load_in_many_batches_gives_the_same_store(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ceasefire_kg import store as store_module
+
+    monkeypatch.setattr(store_module, "_BULK_BATCH", 50)
+    batched = tmp_path / "batched"
+    load_into_folder(batched, [EXAMPLES])
+    assert _export(batched, "nquads") == _export(store_path, "nquads")
+    with Store.open_read_only(batched) as store:
+        assert store._read_hashes() == store.graph_hashes()
+    assert sorted(p.name for p in batched.iterdir()) == ["ckg-store", "graph-hashes.json", "oxigraph"]
