@@ -69,15 +69,17 @@ def shape_violations(data: Graph) -> list[ShapeViolation]:
     return ntriples_violations(data.serialize(format="nt", encoding="utf-8"))
 
 
-def ntriples_violations(data: bytes | str | IO[bytes]) -> list[ShapeViolation]:
+def ntriples_violations(data: bytes | str | IO[bytes] | list[IO[bytes]]) -> list[ShapeViolation]:
     """Validate a graph given as N-Triples against the shapes; every violation found.
 
     Args:
-        data: The graph to check (with the ontology), as N-Triples text or a binary file.
+        data: The graph to check (with the ontology), as N-Triples text, a
+            binary file, or a list of files holding parts of it.
     """
     store = ox.Store()
-    if data:
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    for part in data if isinstance(data, list) else [data]:
+        if part:
+            store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
     return _violations(run_checks(_compiled(), store))
 
 

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
@@ -235,12 +235,10 @@ def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progre
 
 def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
     new_subjects: set[URIRef] = set()
-    # The data graph goes to Oxigraph through a temporary file, graph by graph:
-    # the whole text is never held in memory.
-    data = tempfile.TemporaryFile()
-    data.write("".join(line + "\n" for line in ontology_lines()).encode("utf-8"))
+    data = _Batches()
+    data.write("".join(line + "\n" for line in ontology_lines()).encode("utf-8"), len(ontology_lines()))
     for graph in graphs:
-        data.write(ntriples_bytes(graph.triples))
+        data.write(ntriples_bytes(graph.triples), len(graph.triples))
         new_subjects.update(triple[0] for triple in graph.triples)
     if store is not None:
         # The shapes hold for the union of all graphs: add what other stored
@@ -250,16 +248,16 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         # focus node and cost time in proportion to the whole store.
         replaced = [graph.iri for graph in graphs]
         about = store.triples_about(new_subjects, exclude_graphs=replaced)
-        data.write(ntriples_bytes(about))
+        data.write(ntriples_bytes(about), len(about))
         referenced = {
             o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type
         }
         referenced.update(o for _, p, o in about if isinstance(o, URIRef) and p != RDF.type)
         referenced -= new_subjects
-        data.write(ntriples_bytes(t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type))
+        types = [t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type]
+        data.write(ntriples_bytes(types), len(types))
     with data:
-        data.seek(0)
-        violations = ntriples_violations(data)
+        violations = ntriples_violations(data.files())
     locate = _locator(corpus)
     problems = []
     for violation in violations:
@@ -275,6 +273,40 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
             message, hint = f"{violation.message}.", "Check this fact against schema/shapes.ttl."
         problems.append(Problem(file, message, hint, line=line, fact=fact, field=field_name))
     return problems
+
+
+class _Batches:
+    """N-Triples text in temporary files of at most ``size`` triples each.
+
+    The data graph of the shape checks goes to Oxigraph this way, graph by
+    graph: the whole text is never held in memory, and each file is one batch
+    of Oxigraph's bulk loader, whose memory grows with the batch.
+    """
+
+    def __init__(self, size: int = 250_000) -> None:
+        self.size = size
+        self._files: list[IO[bytes]] = []
+        self._in_last = 0
+
+    def write(self, text: bytes, triples: int) -> None:
+        if not self._files or self._in_last >= self.size:
+            self._files.append(tempfile.TemporaryFile())
+            self._in_last = 0
+        self._files[-1].write(text)
+        self._in_last += triples
+
+    def files(self) -> list[IO[bytes]]:
+        """The files, each rewound for reading."""
+        for file in self._files:
+            file.seek(0)
+        return self._files
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for file in self._files:
+            file.close()
 
 
 def _locator(corpus: CheckedCorpus) -> dict[URIRef, tuple[str, int | None, str]]:

@@ -147,3 +147,26 @@ def test_every_shipped_constraint_is_compiled() -> None:
         for name in ("minCount", "maxCount", "datatype", "class", "minInclusive", "node")
     )
     assert len(compile_shapes(shapes)) == constraints
+
+
+def test_the_shape_data_handed_over_in_many_batches_gives_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ceasefire_kg.loaders import load
+
+    examples = tmp_path / "articles"
+    shutil.copytree(EXAMPLES, examples)
+    article = examples / "2025-04-09-kremlin-conditional-ceasefire.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("id: putin-conditionally-accepts-30-day-ceasefire",
+                                    "id: zelensky-accepts-30-day-ceasefire"), encoding="utf-8")
+
+    def problems() -> list[str]:
+        with pytest.raises(InputError) as raised:
+            validate_paths([examples])
+        return [problem.describe() for problem in raised.value.problems]
+
+    whole = problems()
+    monkeypatch.setattr(load._Batches.__init__, "__defaults__", (7,))
+    assert problems() == whole
+    assert any("field 'holder'" in problem for problem in whole)
