@@ -10,16 +10,19 @@ For each size (default 10k, 100k and 1M triples) the script
    checking files, building RDF, SHACL shapes, writing);
 3. optionally (``--stages``) repeats the load in a child that wraps the
    library's stage functions with timers, for a finer split (YAML, JSON
-   Schema, quotes, RDF, rdflib graph for SHACL, pySHACL, SPARQL text,
-   Oxigraph update, count); ``--skip-shacl`` there measures everything else
-   when pySHACL would not finish in time;
+   Schema, quotes, RDF terms, N-Triples lines, shape checks in Oxigraph,
+   bulk load or update with graph hashes, count); ``--skip-shacl`` there
+   measures everything but the shape checks;
 4. exports the stored graph with ``Store.export`` (what ``ckg export`` runs)
    as Turtle and N-Triples in one child, and in another child parses that
    N-Triples file into an rdflib ``Graph`` and times rdflib's own Turtle and
    N-Triples serializers on it; the two Turtle outputs are parsed back and
    compared, so both sides wrote the same triples;
 5. optionally (``--profile``) runs the load once more under cProfile and
-   summarises where the time went.
+   summarises where the time went;
+6. optionally (``--baseline REV``) loads and exports with the library of an
+   earlier git revision as well, in the same run, so that the two can be
+   compared under the same conditions (CPU time ratio, byte-identical export).
 
 Results go to ``benchmarks/out/load_export.json`` (with the machine and
 versions) and to the marked section of ``docs/benchmarks.md``. The targets
@@ -34,7 +37,7 @@ quads). The export writes the union graph, each distinct triple once, so it
 writes fewer triples than the load; export rates use the exported count.
 
 Run:  python benchmarks/load_export_benchmark.py [--sizes 10000,100000,1000000]
-      [--seed 1] [--stages] [--profile] [--timeout 900]
+      [--seed 1] [--stages] [--profile] [--baseline REV] [--timeout 900]
 """
 
 from __future__ import annotations
@@ -280,10 +283,11 @@ PROFILE_FUNCTIONS = (
     ("checks: per-article checks", "loaders/checks.py", "_check_article"),
     ("checks: check_paths total", "loaders/checks.py", "check_paths"),
     ("rdf: corpus_graphs", "loaders/rdf.py", "corpus_graphs"),
-    ("shacl: rdflib Graph.add", "rdflib/graph.py", "add"),
-    ("shacl: pyshacl.validate", "pyshacl/validate.py", "validate"),
+    ("N-Triples lines (write)", "kg/store.py", "ntriples_lines"),
+    ("N-Triples text (shape checks)", "kg/store.py", "ntriples_bytes"),
+    ("shacl: SPARQL checks in Oxigraph", "kg/shacl_sparql.py", "run_checks"),
     ("shacl: _shape_problems total", "loaders/load.py", "_shape_problems"),
-    ("write: rdflib term .n3()", "rdflib/term.py", "n3"),
+    ("write: bulk load into a new store", "kg/store.py", "_bulk_write"),
     ("write: Oxigraph update", "kg/store.py", "_update"),
     ("write: replace_graphs total", "kg/store.py", "replace_graphs"),
     ("count: count_triples", "kg/store.py", "count_triples"),
