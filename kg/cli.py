@@ -517,6 +517,16 @@ def push(
 # --- ckg queries, ckg query: the saved questions ---------------------------------
 
 _BACKENDS = ("auto", "local", "neo4j")
+
+_table_format_option = click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(saved_queries.OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; json (an array of objects) and csv for programs.",
+)
 _Answer = TypeVar("_Answer")
 
 _backend_option = click.option(
@@ -603,15 +613,7 @@ def queries_command(name: str | None) -> None:
     metavar="NAME=VALUE",
     help="A parameter of the query (repeatable); see 'ckg queries NAME'.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(saved_queries.OUTPUT_FORMATS),
-    default="table",
-    show_default=True,
-    help="table for reading; json (an array of objects) and csv for programs.",
-)
+@_table_format_option
 @_backend_option
 @_store_option
 @_neo4j_connection_options(backend_choice=True)
@@ -731,15 +733,6 @@ _network_output_option = click.option(
     default=None,
     callback=_network_file,
     help="Also write the network to this file, as GraphML (.graphml) or GEXF (.gexf) for Gephi.",
-)
-_table_format_option = click.option(
-    "-f",
-    "--format",
-    "output_format",
-    type=click.Choice(saved_queries.OUTPUT_FORMATS),
-    default="table",
-    show_default=True,
-    help="table for reading; json and csv for programs.",
 )
 
 
