@@ -346,3 +346,33 @@ def fmt_rate(count: float | None, seconds: float | None) -> str:
 def python_command() -> list[str]:
     """The interpreter running the benchmark (the project's virtualenv)."""
     return [sys.executable]
+
+
+def log(message: str) -> None:
+    """Progress on standard error, with the time of day."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def start_managed_neo4j(home: Path, password: str, *, bolt_port: int, http_port: int, heap: str,
+                        page_cache: str) -> Any:
+    """Start (or reuse) a managed Neo4j in ``home`` for a benchmark; its settings.
+
+    The jars are copied from ckg's own caches (the user's and the test
+    session's) when they are there, so that a benchmark needs no download.
+    """
+    import shutil
+
+    from ceasefire_kg import neo4j_server as n4j
+
+    settings = n4j.Neo4jSettings(home=home, bolt_port=bolt_port, http_port=http_port, heap=heap, page_cache=page_cache)
+    if not n4j.lib_is_complete(settings):
+        for cached in (n4j.default_home(), n4j.default_home().parent / f"test-neo4j-{n4j.NEO4J_VERSION}"):
+            source = n4j.Neo4jSettings(home=cached)
+            if n4j.lib_is_complete(source):
+                log(f"copying Neo4j's jars from {source.lib_dir}")
+                shutil.rmtree(settings.lib_dir, ignore_errors=True)
+                shutil.copytree(source.lib_dir, settings.lib_dir)
+                break
+    log(f"starting Neo4j in {home} (Bolt 127.0.0.1:{bolt_port}, heap {heap}, page cache {page_cache})")
+    n4j.start(settings, password, on_progress=log)
+    return settings

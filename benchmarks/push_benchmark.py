@@ -57,9 +57,11 @@ from common import (  # noqa: E402
     describe_machine,
     fmt_rate,
     fmt_seconds,
+    log,
     machine_info,
     markdown_table,
     replace_marked_section,
+    start_managed_neo4j,
     write_json,
 )
 from ceasefire_kg import neo4j_server as n4j  # noqa: E402
@@ -73,10 +75,6 @@ BENCH_PASSWORD = "ckg-push-benchmark"
 GOAL_RATIO = 3.0
 GOAL_NOCHANGE_SHARE = 0.05
 GOAL_ONE_ARTICLE_SECONDS = 1.0
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -136,20 +134,8 @@ def store_facts(store_path: Path) -> dict[str, int]:
 def start_server(
     home: Path, heap: str, page_cache: str, bolt_port: int = BENCH_BOLT_PORT, http_port: int = BENCH_HTTP_PORT
 ) -> n4j.Neo4jSettings:
-    settings = n4j.Neo4jSettings(
-        home=home, bolt_port=bolt_port, http_port=http_port, heap=heap, page_cache=page_cache
-    )
-    if not n4j.lib_is_complete(settings):
-        for cached in (n4j.default_home(), n4j.default_home().parent / f"test-neo4j-{n4j.NEO4J_VERSION}"):
-            source = n4j.Neo4jSettings(home=cached)
-            if n4j.lib_is_complete(source):
-                log(f"copying Neo4j's jars from {source.lib_dir}")
-                shutil.rmtree(settings.lib_dir, ignore_errors=True)
-                shutil.copytree(source.lib_dir, settings.lib_dir)
-                break
-    log(f"starting Neo4j in {home} (heap {heap}, page cache {page_cache})")
-    n4j.start(settings, BENCH_PASSWORD, on_progress=log)
-    return settings
+    return start_managed_neo4j(home, BENCH_PASSWORD, bolt_port=bolt_port, http_port=http_port, heap=heap,
+                               page_cache=page_cache)
 
 
 def empty_database(driver: neo4j.Driver, database: str) -> None:

@@ -47,7 +47,7 @@ import neo4j
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import describe_machine, machine_info  # noqa: E402
+from common import describe_machine, log, machine_info, start_managed_neo4j  # noqa: E402
 from ceasefire_kg import neo4j_server as n4j  # noqa: E402
 from ceasefire_kg import saved_queries as sq  # noqa: E402
 from ceasefire_kg.loaders.load import load_into_folder  # noqa: E402
@@ -56,11 +56,6 @@ from ceasefire_kg.store import Store  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 #: Password of the managed server's user neo4j (a throwaway server on 127.0.0.1).
 MANAGED_PASSWORD = "ckg-query-benchmark"
-
-
-def log(message: str) -> None:
-    """Progress on standard error."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -135,24 +130,6 @@ def push_store(store: Store, driver: neo4j.Driver, database: str) -> None:
     started = time.perf_counter()
     report = push(store, driver, database, rebuild=True)
     log(f"pushed {report.triples} triples in {time.perf_counter() - started:.0f} s")
-
-
-def start_managed_server(home: Path, bolt_port: int, http_port: int, heap: str, page_cache: str) -> n4j.Neo4jSettings:
-    """Start (or reuse) a managed Neo4j in ``home``, copying the jars from ckg's caches when they are there."""
-    import shutil
-
-    settings = n4j.Neo4jSettings(home=home, bolt_port=bolt_port, http_port=http_port, heap=heap, page_cache=page_cache)
-    if not n4j.lib_is_complete(settings):
-        for cached in (n4j.default_home(), n4j.default_home().parent / f"test-neo4j-{n4j.NEO4J_VERSION}"):
-            source = n4j.Neo4jSettings(home=cached)
-            if n4j.lib_is_complete(source):
-                log(f"copying Neo4j's jars from {source.lib_dir}")
-                shutil.rmtree(settings.lib_dir, ignore_errors=True)
-                shutil.copytree(source.lib_dir, settings.lib_dir)
-                break
-    log(f"starting Neo4j in {home} (Bolt 127.0.0.1:{bolt_port}, heap {heap}, page cache {page_cache})")
-    n4j.start(settings, MANAGED_PASSWORD, on_progress=log)
-    return settings
 
 
 def verdict(p50: float | None, target: float) -> str:
@@ -238,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = None
     uri, password = args.uri, args.password or ""
     if args.neo4j_home:
-        settings = start_managed_server(args.neo4j_home, args.bolt_port, args.http_port, args.heap, args.page_cache)
+        settings = start_managed_neo4j(args.neo4j_home, MANAGED_PASSWORD, bolt_port=args.bolt_port,
+                                       http_port=args.http_port, heap=args.heap, page_cache=args.page_cache)
         uri, password = settings.bolt_uri, MANAGED_PASSWORD
     driver = neo4j.GraphDatabase.driver(uri, auth=(args.username, password)) if uri else None
     try:
