@@ -660,7 +660,7 @@ class _FactOption(click.ParamType):
 
     def __init__(self, type_name: str, kind: str | None = None) -> None:
         self.parameter = saved_queries.Parameter("value", type_name, kind)
-        self.name = type_name if kind is None else f"{type_name}({kind})"
+        self.name = kind or type_name  # shown in help as PROPOSAL, SCOPE, DATE
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
@@ -736,6 +736,13 @@ _network_output_option = click.option(
 )
 
 
+def _proposal_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--proposal", type=_FactOption("iri", "proposal"), default=None,
+        help=f"{what} (an id such as us-30-day-ceasefire, or an IRI).",
+    )
+
+
 @cli.group("analyze")
 def analyze_group() -> None:
     """The shape of the negotiation: blocs, brokers, why a demand blocks, gaps.
@@ -746,10 +753,7 @@ def analyze_group() -> None:
 
 
 @analyze_group.command("alignment")
-@click.option(
-    "--proposal", type=_FactOption("iri", "proposal"), default=None,
-    help="Compare stances on this proposal only (an id such as us-30-day-ceasefire, or an IRI).",
-)
+@_proposal_option("Compare stances on this proposal only")
 @_network_output_option
 @_table_format_option
 @_analysis_options
@@ -840,10 +844,7 @@ def analyze_explain(demand_id: str, output_format: str, as_of: dt.date | None,
     "--scope", type=_FactOption("iri", "scope"), default=None,
     help="Only proposals of this scope or a narrower one (an id such as comprehensive).  [default: every proposal]",
 )
-@click.option(
-    "--proposal", type=_FactOption("iri", "proposal"), default=None,
-    help="Only this proposal (an id such as us-30-day-ceasefire, or an IRI).",
-)
+@_proposal_option("Only this proposal")
 @_table_format_option
 @_analysis_options
 @reports_errors
