@@ -706,8 +706,7 @@ def _echo_table(table: analysis.Table, output_format: str, title: str | None = N
     if title and output_format == "table":
         click.echo(f"{title}\n")
     width = shutil.get_terminal_size((120, 24)).columns
-    # A Table has the columns, rows and records() that the saved-query formatters read.
-    click.echo(saved_queries.format_result(table, output_format, width=width), nl=False)  # type: ignore[arg-type]
+    click.echo(saved_queries.format_result(table, output_format, width=width), nl=False)
 
 
 def _network_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping as MappingABC
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from neo4j.time import Date
@@ -314,14 +314,7 @@ class Mapping:
         Raises:
             SchemaDrift: If the label is not one ckg writes.
         """
-        try:
-            return self.classes_by_label[label]
-        except KeyError:
-            raise SchemaDrift(
-                f"The label :{label}{where} in Neo4j is not in ckg's mapping. The database holds data "
-                "that ckg did not push, or was pushed with another ontology: push again with "
-                "`ckg push --rebuild`, or remove that label."
-            ) from None
+        return _known(self.classes_by_label, label, f"The label :{label}{where}", "remove that label")
 
     def property_named(self, name: str, where: str = "") -> PropertyMapping:
         """The predicate behind a node property read from Neo4j.
@@ -329,14 +322,7 @@ class Mapping:
         Raises:
             SchemaDrift: If the property is not one ckg writes.
         """
-        try:
-            return self.properties_by_name[name]
-        except KeyError:
-            raise SchemaDrift(
-                f"The property '{name}'{where} in Neo4j is not in ckg's mapping. The database holds "
-                "data that ckg did not push, or was pushed with another ontology: push again with "
-                "`ckg push --rebuild`, or remove that property."
-            ) from None
+        return _known(self.properties_by_name, name, f"The property '{name}'{where}", "remove that property")
 
     def relationship_typed(self, rel_type: str, where: str = "") -> RelationshipMapping:
         """The predicate behind a relationship type read from Neo4j.
@@ -344,14 +330,10 @@ class Mapping:
         Raises:
             SchemaDrift: If the type is not one ckg writes.
         """
-        try:
-            return self.relationships_by_type[rel_type]
-        except KeyError:
-            raise SchemaDrift(
-                f"The relationship type :{rel_type}{where} in Neo4j is not in ckg's mapping. The "
-                "database holds data that ckg did not push, or was pushed with another ontology: "
-                "push again with `ckg push --rebuild`, or remove those relationships."
-            ) from None
+        return _known(
+            self.relationships_by_type, rel_type, f"The relationship type :{rel_type}{where}",
+            "remove those relationships",
+        )
 
     # -- values ----------------------------------------------------------
 
@@ -550,3 +532,17 @@ def default_mapping() -> Mapping:
     """The whitelist for the ontology shipped with the package (built once)."""
     data = resources.files("ceasefire_kg.schema").joinpath("ontology.ttl").read_bytes()
     return mapping_from_ontology(data)
+
+
+_Found = TypeVar("_Found")
+
+
+def _known(table: dict[str, _Found], name: str, what: str, remedy: str) -> _Found:
+    """Look up a name read from Neo4j; a name ckg does not write is schema drift."""
+    try:
+        return table[name]
+    except KeyError:
+        raise SchemaDrift(
+            f"{what} in Neo4j is not in ckg's mapping. The database holds data that ckg did not push, "
+            f"or was pushed with another ontology: push again with `ckg push --rebuild`, or {remedy}."
+        ) from None

@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import neo4j
 import neo4j.exceptions
@@ -973,7 +973,19 @@ def _normalize(value: Any, column: Column) -> Any:
 # --- formatting ---------------------------------------------------------------------
 
 
-def format_result(result: QueryResult, output_format: str, width: int = 120) -> str:
+class Rows(Protocol):
+    """What the formatters read: a saved query's result, or any other table of rows."""
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]: ...
+
+    def records(self) -> list[dict[str, Any]]: ...
+
+
+def format_result(result: Rows, output_format: str, width: int = 120) -> str:
     """Render a result as ``table``, ``json`` or ``csv`` text.
 
     Args:
@@ -988,12 +1000,12 @@ def format_result(result: QueryResult, output_format: str, width: int = 120) -> 
     return format_table(result, width)
 
 
-def format_json(result: QueryResult) -> str:
+def format_json(result: Rows) -> str:
     """A JSON array with one object per row, keys in column order."""
     return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"
 
 
-def format_csv(result: QueryResult) -> str:
+def format_csv(result: Rows) -> str:
     """CSV with a header row; lists joined with ``"; "``, booleans ``true``/``false``, unset values empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -1003,7 +1015,7 @@ def format_csv(result: QueryResult) -> str:
     return buffer.getvalue()
 
 
-def format_table(result: QueryResult, width: int = 120) -> str:
+def format_table(result: Rows, width: int = 120) -> str:
     """A plain-text table that fits ``width`` columns, wrapping long cells at spaces.
 
     When a cell wraps, rows are separated by an empty line so that each row

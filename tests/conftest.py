@@ -17,6 +17,8 @@ except under ``CI=true``, where they fail: CI must never pass by skipping.
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -189,19 +191,26 @@ def clean_database(driver: neo4j.Driver, database: str) -> None:
             session.run(f"DROP INDEX {_quoted(record['name'])} IF EXISTS").consume()
 
 
+@contextlib.contextmanager
+def driver_to_empty_database(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config) -> Iterator[neo4j.Driver]:
+    """A new driver to the test server, whose database has just been emptied."""
+    if neo4j_server.settings is not None and not n4j.status(neo4j_server.settings).running:
+        # A test stopped the managed server (the server's own tests do): restart it.
+        start_managed_neo4j(neo4j_server.settings, neo4j_server.password, pytestconfig)
+    with neo4j.GraphDatabase.driver(
+        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)
+    ) as driver:
+        clean_database(driver, neo4j_server.database)
+        yield driver
+
+
 @pytest.fixture
 def neo4j_driver(
     neo4j_server: Neo4jConnection, pytestconfig: pytest.Config
 ) -> Iterator[neo4j.Driver]:
     """A driver to the test server, whose database (see ``neo4j_database``) is empty."""
-    if neo4j_server.settings is not None and not n4j.status(neo4j_server.settings).running:
-        # A test stopped the managed server (the server's own tests do): restart it.
-        start_managed_neo4j(neo4j_server.settings, neo4j_server.password, pytestconfig)
     # A driver per test: cheap, and never holds connections to a restarted server.
-    with neo4j.GraphDatabase.driver(
-        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)
-    ) as driver:
-        clean_database(driver, neo4j_server.database)
+    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
         yield driver
 
 

@@ -32,12 +32,11 @@ except ImportError:  # pragma: no cover (the test extra installs it; the fixture
     expect = sync_playwright = PlaywrightTimeout = None
 
 from ceasefire_kg import browser
-from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.loaders.load import load_paths
 from ceasefire_kg.push import push
 from ceasefire_kg.saved_queries import find_query, run_neo4j, saved_queries
 from ceasefire_kg.store import Store
-from tests.conftest import TEST_BROWSER_PORT, Neo4jConnection, clean_database, start_managed_neo4j
+from tests.conftest import TEST_BROWSER_PORT, Neo4jConnection, driver_to_empty_database
 from tests.paths import EXAMPLES, REPO, in_ci
 from tests.test_browser import parse_grass
 
@@ -88,12 +87,7 @@ def examples(
     neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PushedExamples]:
     """Push the examples once for this module (later tests empty the database again)."""
-    if neo4j_server.settings is not None and not n4j.status(neo4j_server.settings).running:
-        start_managed_neo4j(neo4j_server.settings, neo4j_server.password, pytestconfig)
-    with neo4j.GraphDatabase.driver(
-        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)
-    ) as driver:
-        clean_database(driver, neo4j_server.database)
+    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
         with Store.open(tmp_path_factory.mktemp("examples") / "store") as store:
             load_paths(store, [EXAMPLES])
             push(store, driver, neo4j_server.database)
