@@ -249,7 +249,11 @@ def test_a_bad_date_is_refused_before_reading(examples_store: Path) -> None:
 def test_a_missing_store_is_reported(tmp_path: Path) -> None:
     result = invoke("analyze", "brokers", "--store", str(tmp_path / "none"))
     assert result.exit_code == 1
-    assert "Error: " in result.stderr and "Traceback" not in result.output
+    assert result.stderr.endswith(
+        f"Error: No ceasefire-kg store at {tmp_path / 'none'}. Load article files first with 'ckg load PATH', "
+        "or point at an existing store with --store / CKG_STORE.\n"
+    )
+    assert not (tmp_path / "none").exists()
 
 
 # --- explain agrees with the blocking-demands saved query ------------------------------------
