@@ -25,6 +25,10 @@ def seed_text_dir() -> list[Path]:
     if (CORPUS / f"{SEED_ARTICLE}.txt").is_file():
         return [CORPUS]
     if in_ci():
-        pytest.fail(f"The seed article's text is missing: expected {CORPUS / SEED_ARTICLE}.txt")
+        pytest.fail(
+            f"The seed article's text is missing: expected {CORPUS / SEED_ARTICLE}.txt. It is not part of the "
+            "repository: check out beside the shared folder (../shared/corpus) or set CKG_CORPUS_DIR to the "
+            "folder that holds it."
+        )
     pytest.skip(f"the seed article's text is not at {CORPUS}")
     raise AssertionError("unreachable")
