@@ -154,6 +154,111 @@ def ontology_lines() -> tuple[str, ...]:
     return tuple(sorted({f"{s} {p} {o} ." for s, p, o in ontology_triples()}))
 
 
+def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
+    """Write triples or quads, in their order, with the project's prefixes where the format has them.
+
+    Turtle and TriG declare :data:`PREFIXES` and use them; JSON-LD gets them as
+    its ``@context`` (see :func:`write_jsonld`); N-Triples and N-Quads have none.
+    Same items in the same order: same bytes.
+
+    Args:
+        items: Triples, or quads for the dataset formats.
+        output: Binary stream to write to.
+        rdf_format: One of the values of :data:`EXPORT_FORMATS`.
+
+    Raises:
+        StoreError: If an IRI cannot be written in JSON-LD (see :func:`write_jsonld`).
+    """
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        write_jsonld(items, output)  # type: ignore[arg-type]
+        return
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
+
+
+def write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes], prefixes: dict[str, str] = PREFIXES) -> None:
+    """Write quads as JSON-LD whose ``@context`` declares the prefixes, and whose IRIs use them.
+
+    Oxigraph writes the JSON-LD (named graphs as ``{"@id": graph, "@graph":
+    [nodes]}``), but with every IRI in full: it ignores prefixes for this format
+    (pyoxigraph 0.5.13). Its document is kept as it is, except that each IRI in
+    a property name, an ``@id`` or an ``@type`` is written ``prefix:rest`` with
+    the longest matching namespace, and it is wrapped as ``{"@context":
+    prefixes, "@graph": [...]}``. A JSON-LD processor expands these compact
+    IRIs back, every namespace ending with ``/`` or ``#``. Nothing is
+    reordered: the same quads in the same order give the same bytes.
+
+    Args:
+        quads: The quads, those of each graph together (as sorted by graph).
+        output: Binary stream to write to.
+        prefixes: Prefix to namespace IRI.
+
+    Raises:
+        StoreError: If an IRI that no namespace shortens would read as a compact
+            IRI (its scheme is one of the prefixes), so would change meaning.
+    """
+    compactor = _IriCompactor(prefixes)
+    output.write(b'{"@context":' + _json(prefixes) + b',"@graph":[')
+    separator = b""
+    # One graph at a time, so that only one graph's JSON objects are held.
+    for _, graph_quads in itertools.groupby(quads, key=lambda quad: quad.graph_name):
+        for item in json.loads(ox.serialize(graph_quads, format=ox.RdfFormat.JSON_LD)):
+            output.write(separator + _json(compactor.node(item)))
+            separator = b","
+    output.write(b"]}")
+
+
+def _json(value: Any) -> bytes:
+    # Oxigraph's own spacing (none) and raw UTF-8.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _IriCompactor:
+    """Rewrites the IRIs of expanded JSON-LD objects as compact IRIs, remembering each answer."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        # Longest namespace first, so that an IRI gets the most specific prefix.
+        self._namespaces = sorted(((namespace, prefix) for prefix, namespace in prefixes.items()),
+                                  key=lambda item: -len(item[0]))
+        self._prefixes = set(prefixes)
+        # The same IRIs recur thousands of times (predicates, types, graphs).
+        self._known: dict[str, str] = {}
+
+    def node(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A graph, node or value object with its IRIs compacted."""
+        result: dict[str, Any] = {}
+        for key, value in item.items():
+            if key in ("@id", "@type"):
+                result[key] = self.iri(value)
+            elif key == "@graph":
+                result[key] = [self.node(child) for child in value]
+            elif key.startswith("@"):
+                result[key] = value
+            else:
+                result[self.iri(key)] = [self.node(child) for child in value]
+        return result
+
+    def iri(self, iri: str) -> str:
+        """``iri`` as a compact IRI, or unchanged when no namespace fits (blank nodes too)."""
+        known = self._known.get(iri)
+        if known is None:
+            known = self._known[iri] = self._compact(iri)
+        return known
+
+    def _compact(self, iri: str) -> str:
+        for namespace, prefix in self._namespaces:
+            # A rest starting with // would make the compact IRI read as an absolute one.
+            if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
+                return f"{prefix}:{iri[len(namespace):]}"
+        scheme, _, rest = iri.partition(":")
+        if scheme in self._prefixes and not rest.startswith("//"):
+            raise StoreError(
+                f"Cannot write <{iri}> in JSON-LD: with the prefix '{scheme}:' declared it would read as another IRI. "
+                "Export as nquads or trig instead."
+            )
+        return iri
+
+
 class Store:
     """An embedded ceasefire-kg store kept in a folder.
 
@@ -492,8 +597,11 @@ class Store:
         Args:
             graph: The named graph's IRI.
         """
+        return self._sorted_lines(ox.NamedNode(graph))
+
+    def _sorted_lines(self, graph: ox.NamedNode | ox.DefaultGraph) -> bytes:
         output = io.BytesIO()
-        self._db.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        self._db.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         lines = output.getvalue().splitlines()
         lines.sort()
         return b"".join(line + b"\n" for line in lines)
@@ -523,7 +631,8 @@ class Store:
         """Write the stored graph in a stable order, with the project's prefixes.
 
         Triple formats (turtle, ntriples) get the union of all graphs, each triple
-        once; dataset formats (nquads, trig, jsonld) keep the named graphs.
+        once; dataset formats (nquads, trig, jsonld) keep the named graphs. See
+        :func:`serialize` for how the prefixes are written.
 
         Args:
             output: Binary stream to write to.
@@ -535,11 +644,24 @@ class Store:
         rdf_format = EXPORT_FORMATS[format_name]
         if not rdf_format.supports_datasets:
             return self._export_union(output, rdf_format)
-        quads = self._db.quads_for_pattern(None, None, None, None)
-        items = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD) else None
-        ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
-        return len(items)
+        # Graph by graph (sorted by their text), each graph's sorted N-Triples
+        # lines is the order of sorting the quads by the text of (graph,
+        # subject, predicate, object), as for the union below; sorting bytes
+        # lines instead of Python terms saves time and memory.
+        chunks = []
+        for graph in sorted([ox.DefaultGraph(), *self._db.named_graphs()], key=str):
+            text = self._sorted_lines(graph)
+            if text and isinstance(graph, ox.NamedNode):
+                # " .\n" only ends lines: N-Triples escapes line breaks in literals.
+                text = text.replace(b" .\n", f" {graph} .\n".encode("utf-8"))
+            chunks.append(text)
+        quads = b"".join(chunks)
+        del chunks
+        if rdf_format == ox.RdfFormat.N_QUADS:
+            output.write(quads)
+        else:
+            serialize(ox.parse(quads, format=ox.RdfFormat.N_QUADS), output, rdf_format)
+        return quads.count(b"\n")
 
     def _export_union(self, output: IO[bytes], rdf_format: ox.RdfFormat) -> int:
         # Oxigraph writes each graph as N-Triples lines; their sorted byte
@@ -555,6 +677,5 @@ class Store:
         if rdf_format == ox.RdfFormat.N_TRIPLES:
             output.write(text)
         else:
-            triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, output, format=rdf_format, prefixes=PREFIXES)
+            serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), output, rdf_format)
         return len(lines)

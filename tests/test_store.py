@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from rdflib.compare import isomorphic
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import StoreError
 from ceasefire_kg.loaders.load import load_into_folder, load_paths
+from ceasefire_kg.namespaces import PREFIXES
 from ceasefire_kg.store import EXPORT_FORMATS, Store, content_hash, ntriples_lines
 
 from tests.paths import EXAMPLES
@@ -67,14 +69,76 @@ def test_turtle_export_is_byte_stable_and_uses_the_prefixes(store_path: Path) ->
     assert "demand:putin-demands-end-of-western-aid" in text
 
 
-def test_turtle_export_is_stable_across_processes(store_path: Path) -> None:
+@pytest.mark.parametrize("format_name", ["turtle", "jsonld"])
+def test_export_is_stable_across_processes(store_path: Path, format_name: str) -> None:
     script = (
         "import sys; from pathlib import Path; from ceasefire_kg.store import Store\n"
-        "with Store.open_read_only(Path(sys.argv[1])) as s: s.export(sys.stdout.buffer, 'turtle')"
+        "with Store.open_read_only(Path(sys.argv[1])) as s: s.export(sys.stdout.buffer, sys.argv[2])"
     )
-    outputs = {subprocess.run([sys.executable, "-c", script, str(store_path)], capture_output=True, check=True).stdout
+    outputs = {subprocess.run([sys.executable, "-c", script, str(store_path), format_name],
+                              capture_output=True, check=True).stdout
                for _ in range(2)}
-    assert outputs == {_export(store_path, "turtle")}
+    assert outputs == {_export(store_path, format_name)}
+
+
+# -- JSON-LD: compact, with the project's prefixes as its @context ----------------------------
+
+
+def test_jsonld_export_declares_the_prefixes_and_uses_them(store_path: Path) -> None:
+    first = _export(store_path, "jsonld")
+    assert first == _export(store_path, "jsonld")
+    document = json.loads(first)
+    assert document["@context"] == PREFIXES
+    graphs = {graph["@id"]: graph["@graph"] for graph in document["@graph"]}
+    assert "graph:article/2025-04-09-kremlin-conditional-ceasefire" in graphs
+    nodes = {node["@id"]: node for nodes in graphs.values() for node in nodes}
+    demand = nodes["demand:putin-demands-end-of-western-aid"]
+    assert demand["rdf:type"] == [{"@id": "cf:Demand"}]
+    assert demand["cf:demandedBy"] == [{"@id": "actor:putin"}]
+    assert {"@type": "xsd:date", "@value": "2025-03-19"} in nodes["article:2025-03-19-trump-zelensky-call"]["dcterms:issued"]
+    # Outside the @context, no IRI of a declared namespace is written in full.
+    body = json.dumps(document["@graph"])
+    assert not [namespace for namespace in PREFIXES.values() if f'"{namespace}' in body]
+
+
+def _dataset_graphs(data: bytes, format_name: str) -> dict[str, Graph]:
+    dataset = Dataset()
+    dataset.parse(data=data, format=format_name)
+    return {str(graph.identifier): graph for graph in dataset.graphs() if len(graph)}
+
+
+def test_jsonld_export_parses_back_to_the_same_named_graphs(store_path: Path) -> None:
+    exported = _dataset_graphs(_export(store_path, "jsonld"), "json-ld")
+    with Store.open_read_only(store_path) as store:
+        stored = {graph: Graph().parse(data=store.graph_ntriples(graph), format="nt") for graph in store.named_graphs()}
+    assert sorted(exported) == sorted(stored)
+    for name, graph in stored.items():
+        assert isomorphic(exported[name], graph), name
+
+
+def test_jsonld_export_keeps_iris_a_prefix_cannot_shorten(tmp_path: Path) -> None:
+    graph = URIRef(PREFIXES["graph"] + "odd")
+    predicate = URIRef(PREFIXES["cf"] + "text")
+    triples = [
+        (URIRef(PREFIXES["actor"] + "//double-slash"), predicate, Literal("kept in full")),
+        (URIRef(PREFIXES["actor"]), predicate, URIRef("https://example.org/" + PREFIXES["cf"])),
+    ]
+    Store.create(tmp_path / "store", [(graph, triples)])
+    exported = _dataset_graphs(_export(tmp_path / "store", "jsonld"), "json-ld")
+    assert set(exported[str(graph)]) == set(triples)
+
+
+def test_jsonld_export_refuses_an_iri_that_would_read_as_a_prefixed_name(tmp_path: Path) -> None:
+    graph = URIRef(PREFIXES["graph"] + "odd")
+    Store.create(tmp_path / "store", [(graph, [(URIRef("urn:x:s"), URIRef("urn:x:p"), URIRef("time:noon"))])])
+    target = tmp_path / "graph.jsonld"
+    result = CliRunner().invoke(cli, ["export", "--store", str(tmp_path / "store"), "-f", "jsonld", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: Cannot write <time:noon> in JSON-LD: with the prefix 'time:' declared it would read as another IRI. "
+        "Export as nquads or trig instead.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no partial file
 
 
 def test_export_to_a_file_via_the_cli(store_path: Path, tmp_path: Path) -> None:
@@ -215,25 +279,25 @@ def test_a_failed_bulk_load_leaves_nothing_behind(tmp_path: Path, monkeypatch: p
     assert list(tmp_path.iterdir()) == []
 
 
-# -- export: the union formats are written from Oxigraph's sorted N-Triples lines -------------
+# -- export: every format is written from Oxigraph's sorted N-Triples lines -----------------
 
 
 def _export_by_terms(path: Path, format_name: str) -> bytes:
-    """The union export as it was first written: sort term tuples in Python, serialize each triple."""
-    from ceasefire_kg.namespaces import PREFIXES
-
+    """The export as it was first written: sort term tuples in Python, serialize each triple or quad."""
     with Store.open_read_only(path) as store:
-        quads = store.quads()
-        unique = {(q.subject, q.predicate, q.object) for q in quads}
-        items = [ox.Triple(*t) for t in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
+        if EXPORT_FORMATS[format_name].supports_datasets:
+            items = sorted(store.quads(), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        else:
+            unique = {(q.subject, q.predicate, q.object) for q in store.quads()}
+            items = [ox.Triple(*t) for t in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
     buffer = io.BytesIO()
-    prefixes = PREFIXES if format_name == "turtle" else None
+    prefixes = PREFIXES if format_name in ("turtle", "trig") else None
     ox.serialize(items, buffer, format=EXPORT_FORMATS[format_name], prefixes=prefixes)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("format_name", ["turtle", "ntriples"])
-def test_the_union_export_is_byte_identical_to_sorting_the_terms(
+@pytest.mark.parametrize("format_name", ["turtle", "ntriples", "nquads", "trig"])
+def test_the_export_is_byte_identical_to_sorting_the_terms(
     store_path: Path, tmp_path: Path, format_name: str
 ) -> None:
     from tests.corpus import corpus_generator
