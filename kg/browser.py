@@ -12,7 +12,8 @@ with CORS headers. This module provides
 * :func:`guide` — the guide, generated from the saved queries' headers (read by
   :mod:`ceasefire_kg.saved_queries`): the actors, the proposals and their scopes,
   then every saved query with its parameters as ``:param`` blocks;
-* :class:`AssetServer` — serves both on 127.0.0.1;
+* :class:`AssetServer` — serves both on 127.0.0.1, to requests for
+  ``localhost`` or ``127.0.0.1`` only (others get 403: a guard against DNS rebinding);
 * :func:`post_connect_command`, :func:`managed_target`, :func:`external_target` —
   how ``ckg neo4j start`` and ``ckg browser`` meet: the managed server is
   configured (``browser.post_connect_cmd``) to load the style and the guide from
@@ -46,7 +47,7 @@ from urllib.parse import quote, urlsplit
 
 from ceasefire_kg import neo4j_server
 from ceasefire_kg.errors import BrowserAssetPortInUse, BrowserAssetsError
-from ceasefire_kg.saved_queries import IRI_KINDS, Parameter, SavedQuery, saved_queries
+from ceasefire_kg.saved_queries import IRI_KINDS, Parameter, QueryExample, SavedQuery, or_list, saved_queries
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ DEFAULT_PORT = 7475
 BIND_HOST = "127.0.0.1"
 #: The host named in URLs given to Neo4j Browser (on every server's default allowlist).
 URL_HOST = "localhost"
+#: The only host names the server answers to (with its port): a page whose own name
+#: merely resolves to 127.0.0.1 (DNS rebinding) is refused.
+ALLOWED_HOSTS = (URL_HOST, BIND_HOST)
 STYLE_PATH = "/style.grass"
 GUIDE_PATH = "/guide.md"
 STYLESHEET_RESOURCE = "neo4j-browser.grass"
@@ -235,8 +239,12 @@ def cypher_literal(value: Any) -> str:
     raise BrowserAssetsError(f"Cannot write {value!r} ({type(value).__name__}) as a Cypher value for a :param block.")
 
 
-def param_block(query: SavedQuery) -> str | None:
-    """The ``:param`` commands that give a saved query its default parameters.
+def param_block(query: SavedQuery, example: QueryExample | None = None) -> str | None:
+    """The ``:param`` commands that give a saved query its default parameters, or an example's.
+
+    Args:
+        query: The saved query.
+        example: One of its examples: its values replace the defaults.
 
     Returns:
         One ``:param NAME => VALUE;`` line per parameter (Browser runs them as a
@@ -247,9 +255,11 @@ def param_block(query: SavedQuery) -> str | None:
     """
     if not query.parameters:
         return None
+    given = dict(example.values) if example is not None else {}
     lines = []
     for parameter in query.parameters:
-        value = None if parameter.required else parameter.convert(parameter.default, query.name)
+        text = given.get(parameter.name, parameter.default)
+        value = None if text is None else parameter.convert(text, query.name)
         lines.append(f":param {parameter.name} => {cypher_literal(value)};")
     return "\n".join(lines)
 
@@ -320,17 +330,21 @@ def _parameter_line(parameter: Parameter) -> str:
     kind = parameter.type_text
     default = "required" if parameter.required else f"default {parameter.default}"
     how = {
-        "date": "a date such as `date('2025-04-01')`; `null` means the latest",
+        "date": "a date such as `date('2025-04-01')`",
         "integer": "a whole number",
         "boolean": "`true` or `false`",
         "string": "a string in quotes",
         "fact-id": "a fact's id in quotes, such as `'putin-rejects-full-ceasefire'`",
-    }.get(parameter.type)
+        "enum": f"one of {or_list([f'`{cypher_literal(choice)}`' for choice in parameter.choices])}",
+    }.get(parameter.type, "")
     if parameter.type == "iri":
         namespace = IRI_KINDS[parameter.kind]("") if parameter.kind in IRI_KINDS else None
-        how = (
-            f"a full IRI in quotes, such as `'{namespace}ID'`" if namespace else "a full IRI in quotes"
-        ) + "; `null` for none"
+        how = f"a full IRI in quotes, such as `'{namespace}ID'`" if namespace else "a full IRI in quotes"
+    if parameter.default is not None and parameter.convert(parameter.default) is None:
+        # null leaves the parameter unset, as its default 'none' (or 'latest') does. What that
+        # means differs (the latest date, from the beginning, no restriction): the
+        # description says it in the header's own words.
+        how += f"; `null` for {parameter.default}"
     text = f"- `{parameter.name}` ({kind}, {default})"
     if parameter.description:
         text += f": {_one_line(parameter.description)}"
@@ -357,6 +371,10 @@ def _query_slide(query: SavedQuery) -> str:
             + "):"
         )
         parts.append(_cypher_block(block))
+        for example in query.examples:
+            # Set the same way (every parameter), so that one click gives a consistent set.
+            parts.append(f"Or, {example.description or 'with ' + example.options}:")
+            parts.append(_cypher_block(param_block(query, example) or ""))
     parts.append(f"Run `{query.name}` unchanged; it returns a table of {columns}:")
     parts.append(_cypher_block(query_body(query)))
     graph = graph_block(query)
@@ -532,18 +550,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Private-Network", "true")
         self.send_header("Access-Control-Max-Age", "600")
 
-    def _respond(self, send_body: bool) -> None:
-        path = urlsplit(self.path).path
-        assets: dict[str, Asset] = self.server.assets  # type: ignore[attr-defined]
-        asset = assets.get(path)
-        if asset is None:
-            body = f"Not found. Served here: {', '.join(sorted(assets))}\n".encode()
-            self.send_response(404)
-            content_type = "text/plain; charset=utf-8"
-        else:
-            body = asset.body
-            self.send_response(200)
-            content_type = asset.content_type
+    def _host_allowed(self) -> bool:
+        """Whether the Host header names this server by a loopback name and its port."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = self.server.server_address[1]
+        return host in {f"{name}:{port}" for name in ALLOWED_HOSTS} or (port == 80 and host in ALLOWED_HOSTS)
+
+    def _send(self, status: int, body: bytes, content_type: str, send_body: bool) -> None:
+        self.send_response(status)
         self._cors()
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -552,6 +566,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
+    def _refuse_host(self, send_body: bool) -> None:
+        port = self.server.server_address[1]
+        names = or_list([f"{name}:{port}" for name in ALLOWED_HOSTS])
+        body = f"Forbidden: this server answers only requests for {names}.\n".encode()
+        self._send(403, body, "text/plain; charset=utf-8", send_body)
+
+    def _respond(self, send_body: bool) -> None:
+        if not self._host_allowed():
+            self._refuse_host(send_body)
+            return
+        path = urlsplit(self.path).path
+        assets: dict[str, Asset] = self.server.assets  # type: ignore[attr-defined]
+        asset = assets.get(path)
+        if asset is None:
+            body = f"Not found. Served here: {', '.join(sorted(assets))}\n".encode()
+            self._send(404, body, "text/plain; charset=utf-8", send_body)
+        else:
+            self._send(200, asset.body, asset.content_type, send_body)
+
     def do_GET(self) -> None:  # noqa: N802 (the stdlib's naming)
         self._respond(send_body=True)
 
@@ -559,6 +592,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def do_OPTIONS(self) -> None:  # noqa: N802
+        if not self._host_allowed():
+            self._refuse_host(send_body=True)
+            return
         self.send_response(204)
         self._cors()
         self.send_header("Content-Length", "0")

@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import os
+import shlex
 import shutil
 import sys
 import webbrowser
@@ -285,7 +286,7 @@ def _neo4j_driver(
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
     except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-        raise unusable(f"Cannot use the Neo4j URI {uri!r}: {error}. {_URI_HINT}") from error
+        raise unusable(f"Cannot use the Neo4j URI {uri!r}: {saved_queries.clause(str(error))}. {_URI_HINT}") from error
     with driver:
         yield driver
 
@@ -361,6 +362,11 @@ def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., A
     )
 
 
+def _home_option(home: Path | None) -> str:
+    """`` --home HOME`` for a command to print (quoted for the shell), or nothing."""
+    return f" --home {shlex.quote(str(home))}" if home is not None else ""
+
+
 def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: Path | None) -> None:
     click.echo(f"Neo4j Browser: {target.link}")
     if target.managed and target.password_file is not None:
@@ -372,7 +378,7 @@ def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: 
         click.echo("In Neo4j Browser, run these two commands to style the graph and open the guide:")
     for command in browser_assets.browser_commands(port):
         click.echo(f"  {command}")
-    home_option = f" --home {home}" if home is not None else ""
+    home_option = _home_option(home)
     if target.managed and not target.running:
         click.echo(
             f"Note: the managed Neo4j is not running. Start it with `ckg neo4j start{home_option}`, "
@@ -557,33 +563,44 @@ def _on_backend(
     """
     uri = connection["uri"]
 
-    def on_store(reason: str = "") -> _Answer:
-        _progress(f"Backend: the embedded store at {store_path}{reason}.")
+    def on_store(announcement: str) -> _Answer:
         with Store.open_read_only(store_path) as store:
+            # Said once the store has opened: a missing store is an error, not a backend.
+            _progress(announcement)
             return local(store)
 
     if backend == "local" or (backend == "auto" and remote is None):
-        return on_store()
+        return on_store(f"Backend: the embedded store at {store_path}.")
     if not uri:
         if backend == "neo4j":
             raise QueryBackendUnavailable(
                 "--backend neo4j needs the server's address: give --uri or set NEO4J_URI "
                 "(such as neo4j://127.0.0.1:7687, as 'ckg neo4j start' prints it)."
             )
-        return on_store(" (NEO4J_URI is not set)")
+        return on_store(f"Backend: the embedded store at {store_path} (NEO4J_URI is not set).")
     assert remote is not None
     database = connection["database"]
     try:
         with _neo4j_driver(uri, connection["username"], connection["password"], QueryNeo4jUnreachable) as driver:
-            saved_queries.check_neo4j(driver, uri, database)
-            _progress(f"Backend: Neo4j at {uri} ({f'database {database}' if database else 'default database'}).")
-            return remote(driver, database)
+            problem = saved_queries.neo4j_problem(driver, uri, database)
+            if problem is None:
+                _progress(f"Backend: Neo4j at {uri} ({f'database {database}' if database else 'default database'}).")
+                return remote(driver, database)
     except QueryNeo4jUnreachable as error:
-        # Only a server that cannot be used sends --backend auto to the store;
-        # a question that fails on a reachable server is reported.
+        # The options cannot make a driver (no password, not a Bolt URI).
         if backend == "neo4j":
             raise
-        return on_store(f" (Neo4j at {uri} is not available: {error.__cause__ or error})")
+        reason = saved_queries.clause(str(error))
+    else:
+        # Only a server that cannot be used sends --backend auto to the store;
+        # a question that fails on a reachable server is reported.
+        assert problem is not None  # the block returned otherwise
+        if backend == "neo4j":
+            raise problem.error()
+        # The driver's own words are for -v; the note says what happened in a few.
+        logger.info("%s", problem.message)
+        reason = problem.summary
+    return on_store(f"{reason}; answering from the embedded store at {store_path}.")
 
 
 @cli.command("queries")
@@ -636,20 +653,31 @@ def query_command(
     embedded store. Which backend answered is said on stderr.
     """
     query = saved_queries.find_query(name)
-    values = query.bind(saved_queries.parse_assignments(params))
+    given = saved_queries.parse_assignments(params)
+    values = query.bind(given)
+    # Only ids the user typed can be typos; the defaults are the query's own.
+    typed = {key: value for key, value in values.items() if key in given}
     connection = {"uri": uri, "username": username, "password": password, "database": database}
-    result = _on_backend(
-        backend,
-        store_path,
-        connection,
-        local=lambda store: saved_queries.run_local(query, store, values),
-        remote=None if query.cypher is None else (
-            lambda driver, database: saved_queries.run_neo4j(query, driver, values, database)
-        ),
+
+    def on_store(store: Store) -> tuple[saved_queries.QueryResult, list[saved_queries.MissingReference]]:
+        result = saved_queries.run_local(query, store, values)
+        return result, [] if result.rows else saved_queries.missing_references_local(query, store, typed)
+
+    def on_neo4j(
+        driver: neo4j.Driver, database: str | None
+    ) -> tuple[saved_queries.QueryResult, list[saved_queries.MissingReference]]:
+        result = saved_queries.run_neo4j(query, driver, values, database)
+        return result, [] if result.rows else saved_queries.missing_references_neo4j(query, driver, typed, database)
+
+    result, missing = _on_backend(
+        backend, store_path, connection, local=on_store, remote=None if query.cypher is None else on_neo4j
     )
     width = shutil.get_terminal_size((120, 24)).columns
     click.echo(saved_queries.format_result(result, output_format, width=width), nl=False)
     _progress(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}.")
+    for reference in missing:
+        # A warning, not an error: an empty answer can be right, and the exit code stays 0.
+        _progress(f"Warning: {reference.describe(result.backend)}")
 
 
 # --- ckg analyze: negotiation analytics with networkx --------------------------------
@@ -1017,9 +1045,12 @@ def neo4j_start(
         click.echo(f"Password:    {result.password}")
         click.echo(f"             (generated; kept in {settings.password_file})")
     if browser_autoload and browser_assets.managed_target(settings, browser_port).autoload:
+        # The whole command, so that it serves the port this server loads from.
+        port_option = "" if browser_port == browser_assets.DEFAULT_PORT else f" --port {browser_port}"
+        own_home = None if settings.home == neo4j_server.Neo4jSettings().home else settings.home
         click.echo(
-            f"For a styled graph and a guided tour in Neo4j Browser, run `ckg browser`"
-            f"{'' if browser_port == browser_assets.DEFAULT_PORT else f' --port {browser_port}'}.",
+            "For a styled graph and a guided tour in Neo4j Browser, run "
+            f"`ckg browser{port_option}{_home_option(own_home)}`.",
             err=True,
         )
 
@@ -1046,13 +1077,15 @@ def neo4j_status(home: Path | None) -> None:
     state = neo4j_server.status(settings)
     if not state.running:
         click.echo(f"Neo4j is not running (home {state.home}).")
-        click.echo(f"Data folder: {state.data_dir}")
-        return
-    answering = "" if state.accepting_connections else ", not accepting connections yet"
-    click.echo(f"Neo4j is running (pid {state.pid}{answering}).")
+    else:
+        answering = "" if state.accepting_connections else ", not accepting connections yet"
+        click.echo(f"Neo4j is running (pid {state.pid}{answering}).")
     click.echo(f"Bolt port:   {state.bolt_port}")
     click.echo(f"HTTP port:   {state.http_port}")
-    _echo_status(state)
+    if state.running:
+        _echo_status(state)
+    else:
+        click.echo(f"Data folder: {state.data_dir}")
 
 
 @neo4j_group.command("reset")

@@ -951,19 +951,21 @@ def status(settings: Neo4jSettings) -> ServerStatus:
         settings: The server settings.
 
     Returns:
-        The status; ports are those of the running server when it runs.
+        The status. Ports are those of the home's configuration (which the
+        running server was started with, and the last start wrote), else
+        those of ``settings``.
     """
     pid = _running_pid(settings)
+    bolt_port, http_port = _ports_from_config(settings)
     if pid is None:
         return ServerStatus(
             running=False,
             pid=None,
             home=settings.home,
             data_dir=settings.data_dir,
-            bolt_port=settings.bolt_port,
-            http_port=settings.http_port,
+            bolt_port=bolt_port,
+            http_port=http_port,
         )
-    bolt_port, http_port = _ports_from_config(settings)
     return ServerStatus(
         running=True,
         pid=pid,

@@ -18,6 +18,7 @@ file that has no ``.cypher`` beside it)::
     //   (a line indented by two or more spaces continues the field above)
     // param scope: iri(scope) = comprehensive — proposals of this scope or a narrower one
     // param as_of: date = latest — the date to answer for
+    // example: as_of=2025-03-19 — as of 19 March 2025, before the April article
     // columns: demand, demanded_by, demanded_of: list, since: date, quote
 
 It ends at the first line that is not a comment, or at an empty ``//`` line.
@@ -25,11 +26,18 @@ It ends at the first line that is not a comment, or at an empty ``//`` line.
 ``param NAME: TYPE [= DEFAULT] [— description]`` declares a parameter (``--``
 may stand for the dash). Types: ``string``, ``integer``, ``boolean``,
 ``date``, ``iri`` (optionally ``iri(KIND)``, so that a bare id such as
-``putin`` means that kind's IRI), and ``fact-id`` (a fact's readable id or
-IRI). Without a default the parameter is required; the default ``none`` (and
-``latest`` for a date) leaves it unset, which the queries read as "no
-restriction". ``columns`` lists the result columns in order, each optionally
-typed (``string`` by default, ``integer``, ``boolean``, ``date``, ``list``).
+``putin`` means that kind's IRI), ``fact-id`` (a fact's readable id or IRI),
+and ``enum(VALUE|VALUE|...)`` (a string that must be one of the values, such
+as ``enum(open|met|withdrawn)``; a value that is not is refused, naming the
+closest). Without a default the parameter is required; the default ``none``
+(and ``latest`` for a date) leaves it unset, which the queries read as "no
+restriction"; the description says what that means for the parameter (such as
+"none starts from the beginning"). ``example: NAME=VALUE ... [— what it
+shows]`` (any number of them) gives parameter values worth trying: ``ckg
+queries NAME`` lists them, and the Neo4j Browser guide offers each as another
+``:param`` block. ``columns`` lists the result columns in order, each
+optionally typed (``string`` by default, ``integer``, ``boolean``, ``date``,
+``list``).
 
 In Cypher a parameter is ``$NAME``. In SPARQL it is the function call
 ``param:NAME()`` (``PREFIX param: <https://w3id.org/ceasefire-kg/param#>``),
@@ -86,7 +94,7 @@ LIST_SEPARATOR = "\x1f"
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "
 
-PARAMETER_TYPES = ("string", "integer", "boolean", "date", "iri", "fact-id")
+PARAMETER_TYPES = ("string", "integer", "boolean", "date", "iri", "fact-id", "enum")
 COLUMN_TYPES = ("string", "integer", "boolean", "date", "list")
 OUTPUT_FORMATS = ("table", "json", "csv")
 
@@ -109,13 +117,14 @@ IRI_KINDS: dict[str, Callable[[str], str]] = {
 }
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _ABSOLUTE_IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _PREFIXED_NAME_RE = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[^\s<>\"{}|\\^`/:]*(?:/[^\s<>\"{}|\\^`]*)?)")
 _FIELD_RE = re.compile(r"(?P<key>[a-z]+)(?:\s+(?P<arg>\S+?))?\s*:\s*(?P<value>.*)")
 _PARAM_RE = re.compile(
-    r"(?P<type>[a-z-]+)(?:\((?P<kind>[a-z-]+)\))?"
+    r"(?P<type>[a-z-]+)(?:\((?P<kind>[^()]*)\))?"
     r"\s*(?:=\s*(?P<default>.*?))?"
     r"\s*(?:(?:—|--)\s*(?P<description>.*))?"
 )
@@ -127,7 +136,7 @@ _SPARQL_PARAM_CALL_RE = re.compile(
 )
 _CYPHER_STRIP_RE = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.DOTALL)
 _SPARQL_STRIP_RE = re.compile(r"#[^\n]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<[^>\s]*>")
-_HEADER_FIELDS = ("name", "title", "description", "param", "columns")
+_HEADER_FIELDS = ("name", "title", "description", "param", "example", "columns")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_DATE = ox.NamedNode(_XSD + "date")
@@ -141,6 +150,25 @@ _FLOAT_DATATYPES = {_XSD + name for name in ("decimal", "double", "float")}
 
 # Neo4j status codes that mean "the query tried to write in a read transaction".
 _WRITE_IN_READ_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
+
+
+# --- messages ---------------------------------------------------------------------
+
+
+def clause(text: str) -> str:
+    """``text`` without its closing full stops, to embed it in a sentence of one's own.
+
+    Driver messages and sub-sentences often end in a period; written before
+    ``". Check ..."`` or ``")."`` they would end the sentence twice.
+    """
+    return text.strip().rstrip(".").rstrip()
+
+
+def or_list(items: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``: alternatives, for messages."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 # --- parameters and columns ------------------------------------------------------
@@ -157,6 +185,7 @@ class Parameter:
             (a key of :data:`IRI_KINDS`), else None.
         default: The default as written in the header; None when required.
         description: What the parameter does.
+        choices: For ``enum`` parameters, the values it may take, in header order.
     """
 
     name: str
@@ -164,6 +193,7 @@ class Parameter:
     kind: str | None = None
     default: str | None = None
     description: str = ""
+    choices: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -172,7 +202,9 @@ class Parameter:
 
     @property
     def type_text(self) -> str:
-        """The type as written in a header, such as ``iri(scope)``."""
+        """The type as written in a header, such as ``iri(scope)`` or ``enum(open|met)``."""
+        if self.type == "enum":
+            return f"enum({'|'.join(self.choices)})"
         return f"{self.type}({self.kind})" if self.kind else self.type
 
     @property
@@ -191,8 +223,9 @@ class Parameter:
 
         Returns:
             None when the text means "unset" (``none``, or ``latest`` for a
-            date), else a ``str``, ``int``, ``bool``, ``datetime.date`` or,
-            for ``iri``, the full IRI as a ``str``.
+            date), else a ``str``, ``int``, ``bool``, ``datetime.date``, for
+            ``iri`` the full IRI as a ``str``, or for ``enum`` the value as the
+            header spells it.
 
         Raises:
             QueryParameterError: If the text is not a value of the type.
@@ -227,6 +260,8 @@ class Parameter:
             return self._convert_iri(value, text, where)
         if self.type == "fact-id":
             return self._convert_fact_id(value, text, where)
+        if self.type == "enum":
+            return self._convert_choice(lowered, text, where)
         raise QueryParameterError(f"{where} has an unknown type '{self.type}'.")  # pragma: no cover
 
     def _convert_iri(self, value: str, text: str, where: str) -> str:
@@ -242,6 +277,14 @@ class Parameter:
             f"{where} must be {example}a prefixed name such as {_example_prefixed(self.kind)} "
             f"or a full IRI such as {_example_full(self.kind)}, not '{text}'."
         )
+
+    def _convert_choice(self, lowered: str, text: str, where: str) -> str:
+        for choice in self.choices:
+            if lowered == choice.lower():
+                return choice
+        close = difflib.get_close_matches(lowered, self.choices, n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise QueryParameterError(f"{where} must be {'one of ' if len(self.choices) > 1 else ''}{or_list(self.choices)}, not '{text}'{hint}.")
 
     def _convert_fact_id(self, value: str, text: str, where: str) -> str:
         expanded = _expand_prefixed_name(value)
@@ -290,6 +333,24 @@ class Column:
     type: str = "string"
 
 
+@dataclass(frozen=True)
+class QueryExample:
+    """Parameter values worth trying, from a header's ``example`` line.
+
+    Attributes:
+        values: ``(name, value as text)`` pairs, as given with ``-p NAME=VALUE``.
+        description: What they show, such as "as of 19 March 2025, before the April article".
+    """
+
+    values: tuple[tuple[str, str], ...]
+    description: str = ""
+
+    @property
+    def options(self) -> str:
+        """The values as ``ckg query`` options, such as ``-p as_of=2025-03-19``."""
+        return " ".join(f"-p {name}={value}" for name, value in self.values)
+
+
 # --- saved queries ---------------------------------------------------------------
 
 
@@ -307,6 +368,7 @@ class SavedQuery:
         sparql: The SPARQL version, or None (a ``.cypher``-only user query).
         source: Where the header was read from, for messages.
         sparql_source: Where the SPARQL was read from, for messages.
+        examples: Telling parameter values to try, from ``example`` lines.
     """
 
     name: str
@@ -318,6 +380,7 @@ class SavedQuery:
     sparql: str | None
     source: str
     sparql_source: str | None = None
+    examples: tuple[QueryExample, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -547,6 +610,11 @@ def parse_query(
         columns = _parse_columns(columns_text, problems)
     parsed = [_parse_parameter(arg, value, line, problems) for key, arg, value, line in fields if key == "param"]
     parameters = tuple(parameter for parameter in parsed if parameter is not None)
+    examples = tuple(
+        example
+        for example in (_parse_example(value, line, parameters, problems) for key, _, value, line in fields if key == "example")
+        if example is not None
+    )
     seen: set[str] = set()
     for parameter in parameters:
         if parameter.name in seen:
@@ -579,6 +647,7 @@ def parse_query(
         sparql=sparql,
         source=source,
         sparql_source=sparql_source,
+        examples=examples,
     )
 
 
@@ -635,7 +704,21 @@ def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"line {line}: parameter '{name}' has unknown type '{type_name}'{hint}; use one of {', '.join(PARAMETER_TYPES)}")
         return None
-    if kind is not None and (type_name != "iri" or kind not in IRI_KINDS):
+    choices: tuple[str, ...] = ()
+    if type_name == "enum":
+        choices = tuple(choice.strip() for choice in (kind or "").split("|"))
+        if (
+            not all(_CHOICE_RE.fullmatch(choice) for choice in choices)
+            or len(set(choices)) != len(choices)
+            or set(choices) & _UNSET_WORDS  # 'none' means unset
+        ):
+            problems.append(
+                f"line {line}: parameter '{name}': write its values as enum(VALUE|VALUE|...), each of lower-case "
+                f"letters, digits, - and _, none twice, and not 'none' (it means unset); not 'enum({kind or ''})'"
+            )
+            return None
+        kind = None
+    elif kind is not None and (type_name != "iri" or kind not in IRI_KINDS):
         problems.append(
             f"line {line}: parameter '{name}': only iri takes a kind, one of {', '.join(IRI_KINDS)}; not '{type_name}({kind})'"
         )
@@ -646,7 +729,9 @@ def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]
         if not default:
             problems.append(f"line {line}: parameter '{name}' has '=' but no default; write a default or 'none'")
             return None
-    parameter = Parameter(name=name, type=type_name, kind=kind, default=default, description=(match["description"] or "").strip())
+    parameter = Parameter(
+        name=name, type=type_name, kind=kind, default=default, description=(match["description"] or "").strip(), choices=choices
+    )
     if default is not None:
         try:
             parameter.convert(default)
@@ -654,6 +739,29 @@ def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]
             problems.append(f"line {line}: the default of parameter '{name}' is not valid: {error}")
             return None
     return parameter
+
+
+def _parse_example(text: str, line: int, parameters: Sequence[Parameter], problems: list[str]) -> QueryExample | None:
+    match = re.fullmatch(r"(?P<values>.*?)\s*(?:(?:—|--)\s*(?P<description>.*))?", text)
+    assert match is not None  # the pattern matches any text
+    pairs = match["values"].split()
+    values: list[tuple[str, str]] = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        parameter = next((p for p in parameters if p.name == name), None)
+        if not sep or parameter is None:
+            problems.append(f"line {line}: write 'example: NAME=VALUE ... — what it shows' with declared parameters, not '{pair}'")
+            return None
+        try:
+            parameter.convert(value)
+        except QueryParameterError as error:
+            problems.append(f"line {line}: the example's value is not valid: {error}")
+            return None
+        values.append((name, value))
+    if not values:
+        problems.append(f"line {line}: the example gives no NAME=VALUE")
+        return None
+    return QueryExample(tuple(values), (match["description"] or "").strip())
 
 
 def _parse_columns(text: str, problems: list[str]) -> tuple[Column, ...]:
@@ -786,57 +894,90 @@ def run_neo4j(
             keys, records = session.execute_read(work)
     except neo4j.exceptions.AuthError as error:
         raise QueryBackendUnavailable(
-            f"Neo4j refused the user name or password: {error.message}. Check --username/--password "
-            "(NEO4J_USERNAME/NEO4J_PASSWORD)."
+            f"Neo4j refused the user name or password: {clause(error.message or str(error))}. "
+            "Check --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD)."
         ) from error
     except neo4j.exceptions.ClientError as error:
         raise _explain_client_error(query, error) from error
     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as error:
         raise QueryBackendUnavailable(
-            f"Lost the connection to Neo4j while running query '{query.name}': {error}. "
+            f"Lost the connection to Neo4j while running query '{query.name}': {clause(str(error))}. "
             "Check that the server runs ('ckg neo4j status'), then try again."
         ) from error
     except neo4j.exceptions.Neo4jError as error:
-        raise QueryFailed(f"Neo4j could not answer query '{query.name}': {error.message or error}") from error
+        raise QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(error.message or str(error))}.") from error
     except neo4j.exceptions.DriverError as error:
-        raise QueryFailed(f"Neo4j could not answer query '{query.name}': {error}") from error
+        raise QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(str(error))}.") from error
     _check_columns(query, keys, query.source, "RETURN")
     rows = [tuple(_normalize(_from_cypher(value), column) for value, column in zip(record, query.columns)) for record in records]
     return QueryResult(query, "neo4j", dict(parameters), rows)
 
 
-def check_neo4j(driver: neo4j.Driver, uri: str, database: str | None = None) -> None:
-    """Check that Neo4j answers at ``uri`` and accepts the credentials.
+@dataclass(frozen=True)
+class Neo4jProblem:
+    """Why a Neo4j server cannot answer queries.
+
+    Attributes:
+        summary: What is wrong in a few words, without the driver's own, such as
+            ``Neo4j at neo4j://127.0.0.1:7687 refused the user name or password``
+            (no closing period): enough for a note when the embedded store answers instead.
+        message: The whole story for an error: what is wrong, the driver's words
+            and what to do.
+        cause: The driver's exception.
+    """
+
+    summary: str
+    message: str
+    cause: BaseException
+
+    def error(self) -> QueryNeo4jUnreachable:
+        """The error to raise when Neo4j must answer."""
+        error = QueryNeo4jUnreachable(self.message)
+        error.__cause__ = self.cause
+        return error
+
+
+def neo4j_problem(driver: neo4j.Driver, uri: str, database: str | None = None) -> Neo4jProblem | None:
+    """Find out whether Neo4j answers at ``uri`` and accepts the credentials.
 
     Args:
         driver: A driver to the server.
         uri: The server's URI, for messages.
         database: The database to check, or None for the server's default.
 
-    Raises:
-        QueryNeo4jUnreachable: If it does not, saying why and what to do.
+    Returns:
+        None when it does, else what is wrong.
     """
     try:
         driver.verify_connectivity()
         with driver.session(database=database) as session:
             session.execute_read(lambda tx: tx.run("RETURN 1").consume())
     except neo4j.exceptions.AuthError as error:
-        raise QueryNeo4jUnreachable(
-            f"Neo4j at {uri} refused the user name or password: {error.message}. "
-            "Check --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD)."
-        ) from error
+        summary = f"Neo4j at {uri} refused the user name or password"
+        return Neo4jProblem(
+            summary,
+            f"{summary}: {clause(error.message or str(error))}. "
+            "Check --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD).",
+            error,
+        )
     except neo4j.exceptions.ClientError as error:
         if error.code and "DatabaseNotFound" in error.code:
-            raise QueryNeo4jUnreachable(
-                f"Neo4j at {uri} has no database '{database}'. Check --database (NEO4J_DATABASE), "
-                "or leave it unset for the server's default database."
-            ) from error
-        raise QueryNeo4jUnreachable(f"Neo4j at {uri} refused the connection: {error.message or error}") from error
+            summary = f"Neo4j at {uri} has no database '{database}'"
+            return Neo4jProblem(
+                summary,
+                f"{summary}. Check --database (NEO4J_DATABASE), or leave it unset for the server's default database.",
+                error,
+            )
+        summary = f"Neo4j at {uri} refused the connection"
+        return Neo4jProblem(summary, f"{summary}: {clause(error.message or str(error))}.", error)
     except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, ValueError) as error:
-        raise QueryNeo4jUnreachable(
-            f"Cannot reach Neo4j at {uri}: {error}. Start the server ('ckg neo4j start') or check "
-            "--uri (NEO4J_URI); use --backend local for the embedded store."
-        ) from error
+        return Neo4jProblem(
+            f"Neo4j at {uri} does not answer",
+            f"Cannot reach Neo4j at {uri}: {clause(str(error))}. Start the server ('ckg neo4j start') or check "
+            "--uri (NEO4J_URI); use --backend local for the embedded store.",
+            error,
+        )
+    return None
 
 
 def _explain_client_error(query: SavedQuery, error: neo4j.exceptions.ClientError) -> Exception:
@@ -845,16 +986,176 @@ def _explain_client_error(query: SavedQuery, error: neo4j.exceptions.ClientError
     if code in _WRITE_IN_READ_CODES or ("write" in message.lower() and "read" in message.lower()):
         return QueryNotReadOnly(
             f"Query '{query.name}' ({query.source}) tried to write to Neo4j, and saved queries may only read: "
-            f"{message}. Remove CREATE, MERGE, SET, DELETE, REMOVE and write procedures from it."
+            f"{clause(message)}. Remove CREATE, MERGE, SET, DELETE, REMOVE and write procedures from it."
         )
     if code.startswith("Neo.ClientError.Statement.SyntaxError") or code.startswith("Neo.ClientError.Statement.TypeError"):
         return SavedQueryFileError(f"The Cypher of query '{query.name}' ({query.source}) is not valid: {message}")
     if "DatabaseNotFound" in code:
         return QueryBackendUnavailable(
-            f"Neo4j has no such database: {message}. Check --database (NEO4J_DATABASE), "
+            f"Neo4j has no such database: {clause(message)}. Check --database (NEO4J_DATABASE), "
             "or leave it unset for the server's default database."
         )
-    return QueryFailed(f"Neo4j could not answer query '{query.name}': {message}")
+    return QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(message)}.")
+
+
+# --- parameters that name nothing ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingReference:
+    """A parameter that names an actor, proposal, fact, ... the data does not hold.
+
+    Attributes:
+        parameter: The parameter's name.
+        given: The id as given (the IRI when it is not in the kind's namespace).
+        kind: What it should name: an IRI kind such as ``actor``, ``fact`` or ``resource``.
+        closest: The known ids closest to it, best first; empty when none is close.
+    """
+
+    parameter: str
+    given: str
+    kind: str
+    closest: tuple[str, ...] = ()
+
+    def describe(self, backend: str) -> str:
+        """Say what is missing where, and what may have been meant.
+
+        Args:
+            backend: ``local`` or ``neo4j``, as in :attr:`QueryResult.backend`.
+        """
+        where = "the embedded store" if backend == "local" else "the Neo4j database"
+        text = f"No {self.kind} with the id or IRI '{self.given}' exists in {where} (-p {self.parameter})."
+        if self.closest:
+            text += f" Did you mean {or_list([repr(known) for known in self.closest])}?"
+        return text
+
+
+class _Lookup(Protocol):
+    """What the existence check needs of a backend: cheap lookups by IRI and by fact id."""
+
+    def has_iri(self, iri: str) -> bool: ...
+
+    def has_fact_id(self, fact_id: str) -> bool: ...
+
+    def iris_in(self, namespace: str) -> list[str]: ...
+
+    def fact_ids(self) -> list[str]: ...
+
+
+class _StoreLookup:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self.store.query(sparql))
+
+    def has_iri(self, iri: str) -> bool:
+        term = ox.NamedNode(iri)
+        return self._ask(f"ASK {{ {{ {term} ?p ?o }} UNION {{ ?s ?p {term} }} }}")
+
+    def has_fact_id(self, fact_id: str) -> bool:
+        return self._ask(f"ASK {{ ?fact cf:factId {ox.Literal(fact_id)} }}")
+
+    def iris_in(self, namespace: str) -> list[str]:
+        sparql = f"SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {ox.Literal(namespace)})) }}"
+        return [row["s"].value for row in self.store.query(sparql)]  # type: ignore[union-attr]
+
+    def fact_ids(self) -> list[str]:
+        return [row["id"].value for row in self.store.query("SELECT DISTINCT ?id WHERE { ?fact cf:factId ?id }")]  # type: ignore[union-attr]
+
+
+class _Neo4jLookup:
+    def __init__(self, driver: neo4j.Driver, database: str | None) -> None:
+        self.driver = driver
+        self.database = database
+
+    def _values(self, cypher: str, **parameters: Any) -> list[Any]:
+        records, _, _ = self.driver.execute_query(
+            cypher, parameters, database_=self.database, routing_=neo4j.RoutingControl.READ
+        )
+        return [record[0] for record in records]
+
+    def has_iri(self, iri: str) -> bool:
+        # :Resource(uri) is unique, so this is an index lookup.
+        return bool(self._values("RETURN EXISTS { MATCH (:Resource {uri: $iri}) }", iri=iri)[0])
+
+    def has_fact_id(self, fact_id: str) -> bool:
+        return bool(self._values("RETURN EXISTS { MATCH (n:Resource) WHERE n.factId = $id }", id=fact_id)[0])
+
+    def iris_in(self, namespace: str) -> list[str]:
+        return self._values("MATCH (n:Resource) WHERE n.uri STARTS WITH $namespace RETURN n.uri", namespace=namespace)
+
+    def fact_ids(self) -> list[str]:
+        return self._values("MATCH (n:Resource) WHERE n.factId IS NOT NULL RETURN DISTINCT n.factId")
+
+
+def missing_references_local(query: SavedQuery, store: Store, values: Mapping[str, Any]) -> list[MissingReference]:
+    """The parameters among ``values`` that name an IRI or fact id the embedded store does not hold.
+
+    Meant for an empty answer: it tells a typo in an id from a question with no answer.
+
+    Args:
+        query: The query.
+        store: An open store.
+        values: Values from :meth:`SavedQuery.bind`, of the parameters to check.
+    """
+    return _missing_references(query, values, _StoreLookup(store))
+
+
+def missing_references_neo4j(
+    query: SavedQuery, driver: neo4j.Driver, values: Mapping[str, Any], database: str | None = None
+) -> list[MissingReference]:
+    """The parameters among ``values`` that name an IRI or fact id the Neo4j database does not hold.
+
+    Args:
+        query: The query.
+        driver: A driver to the server.
+        values: Values from :meth:`SavedQuery.bind`, of the parameters to check.
+        database: The database, or None for the server's default.
+    """
+    return _missing_references(query, values, _Neo4jLookup(driver, database))
+
+
+def _missing_references(query: SavedQuery, values: Mapping[str, Any], lookup: _Lookup) -> list[MissingReference]:
+    missing: list[MissingReference] = []
+    try:
+        for parameter in query.parameters:
+            value = values.get(parameter.name)
+            if value is None or parameter.type not in ("iri", "fact-id"):
+                continue
+            reference = _missing_reference(parameter, str(value), lookup)
+            if reference is not None:
+                missing.append(reference)
+    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, RuntimeError, ValueError) as error:
+        # Only a hint about an answer already given: a backend that fails now goes without it.
+        logger.info("Could not check whether the parameters name known resources: %s", error)
+        return []
+    return missing
+
+
+def _missing_reference(parameter: Parameter, value: str, lookup: _Lookup) -> MissingReference | None:
+    if parameter.type == "fact-id" and ":" not in value:
+        if lookup.has_fact_id(value):
+            return None
+        return MissingReference(parameter.name, value, "fact", _closest(value, lookup.fact_ids()))
+    if lookup.has_iri(value):
+        return None
+    if parameter.type == "fact-id":
+        # An IRI given for a fact: suggest fact ids close to its last segment.
+        given = value.rstrip("/").rsplit("/", 1)[-1]
+        return MissingReference(parameter.name, value, "fact", _closest(given, lookup.fact_ids()))
+    if parameter.kind is None:
+        return MissingReference(parameter.name, value, "resource")
+    namespace = IRI_KINDS[parameter.kind]("")
+    if not value.startswith(namespace):
+        return MissingReference(parameter.name, value, parameter.kind)
+    known = [iri[len(namespace):] for iri in lookup.iris_in(namespace)]
+    given = value[len(namespace):]
+    return MissingReference(parameter.name, given, parameter.kind, _closest(given, known))
+
+
+def _closest(given: str, known: Iterable[str]) -> tuple[str, ...]:
+    return tuple(difflib.get_close_matches(given, sorted(set(known)), n=3, cutoff=0.6))
 
 
 def _check_columns(query: SavedQuery, names: Sequence[str], where: str, clause: str) -> None:
@@ -1105,6 +1406,10 @@ def describe_query(query: SavedQuery) -> str:
         lines.append(f"  -p {parameter.signature}")
         if parameter.description:
             lines += textwrap.wrap(parameter.description, 84, initial_indent="      ", subsequent_indent="      ")
+    if query.examples:
+        lines += ["", "Examples:"]
+        for example in query.examples:
+            lines.append(f"  ckg query {query.name} {example.options}" + (f"  ({example.description})" if example.description else ""))
     lines += ["", "Columns: " + ", ".join(f"{c.name}" + (f" ({c.type})" if c.type != "string" else "") for c in query.columns)]
     backends = [name for name, text in (("neo4j", query.cypher), ("local", query.sparql)) if text is not None]
     lines += [f"Backends: {', '.join(backends)}", f"Source: {query.source}"]

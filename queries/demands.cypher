@@ -7,7 +7,7 @@
 //   status_since: the date of the record that gives the status. quote and article: its quote in
 //   the first article that reports it.
 // param actor: iri(actor) = none — only demands of this side, or voiced by this person (an id such as russia or putin)
-// param status: string = none — only demands with this status: open, met or withdrawn
+// param status: enum(open|met|withdrawn) = none — only demands with this status as of the date
 // param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
 // columns: actor, demanded_by, demand, demanded_of: list, issue, precondition_for: list, status, status_since: date, since: date, quote, article, demand_id
 //

@@ -6,7 +6,7 @@
 //   participants: who took part (or initiated it); mediators: who mediated; concerns: the proposals
 //   it is about. place and venue: as reported (the first in order when articles differ). quote and
 //   article: its quote in the first article that reports it.
-// param status: string = none — only talks with this status: planned or held
+// param status: enum(planned|held) = none — only talks with this status as of the date
 // param actor: iri(actor) = none — only talks this actor (or someone representing it) took part in or mediated (an id such as russia)
 // param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
 // columns: event, type, status, date: date, reported: date, place, venue, participants: list, mediators: list, concerns: list, quote, article, event_id

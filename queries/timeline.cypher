@@ -10,8 +10,8 @@
 //   article that records it).
 // param actor: iri(actor) = none — only what this actor, or someone representing it, is involved in (an id such as russia)
 // param proposal: iri(proposal) = none — only what is about this proposal (an id such as us-30-day-ceasefire)
-// param since: date = none — from this date on (YYYY-MM-DD)
-// param until: date = latest — up to this date (YYYY-MM-DD)
+// param since: date = none — from this date on (YYYY-MM-DD); none starts from the beginning
+// param until: date = latest — up to this date (YYYY-MM-DD); latest goes up to the newest
 // columns: date: date, kind, what, status, actors: list, proposals: list, quote, article, id
 //
 // SPARQL version: timeline.rq.

@@ -260,6 +260,45 @@ def test_blocking_demands_parameters_as_a_param_block() -> None:
     )
 
 
+def test_blocking_demands_offer_the_date_before_the_april_article() -> None:
+    (query,) = [q for q in saved_queries() if q.name == "blocking-demands"]
+    (example,) = query.examples
+    assert browser.param_block(query, example) == (
+        ":param scope => 'https://w3id.org/ceasefire-kg/scope/comprehensive';\n"
+        ":param proposal => null;\n"
+        ":param as_of => date('2025-03-19');"
+    )
+    slide = next(s for s in browser.guide_slides(browser.guide()) if s.startswith(f"## {query.title}\n"))
+    assert browser.guide_blocks(slide) == [
+        browser.param_block(query), browser.param_block(query, example), browser.query_body(query),
+        browser.graph_block(query),
+    ]
+    assert "\n\nOr, as of 19 March 2025, before the April article:\n\n```cypher\n:param scope" in slide
+
+
+def test_parameter_hints_follow_each_parameters_default_and_description() -> None:
+    text = browser.guide()
+    # null stands for the parameter's own default, which its description explains.
+    assert (
+        "- `since` (date, default none): from this date on (YYYY-MM-DD); none starts from the beginning. "
+        "In Browser: a date such as `date('2025-04-01')`; `null` for none.\n"
+    ) in text
+    assert (
+        "- `until` (date, default latest): up to this date (YYYY-MM-DD); latest goes up to the newest. "
+        "In Browser: a date such as `date('2025-04-01')`; `null` for latest.\n"
+    ) in text
+    assert "means the latest" not in text
+    # A default that is a value: null would not mean it, so no hint.
+    assert (
+        "- `scope` (iri(scope), default comprehensive): proposals of this scope or a narrower one (ignored when "
+        "proposal is given). In Browser: a full IRI in quotes, such as `'https://w3id.org/ceasefire-kg/scope/ID'`.\n"
+    ) in text
+    assert (
+        "- `status` (enum(open|met|withdrawn), default none): only demands with this status as of the date. "
+        "In Browser: one of `'open'`, `'met'` or `'withdrawn'`; `null` for none.\n"
+    ) in text
+
+
 def test_every_param_line_ends_in_a_semicolon() -> None:
     # Browser ignores a clicked block whose text ends in " null".
     for query in saved_queries():
@@ -367,6 +406,23 @@ def test_server_answers_preflights(asset_server: browser.AssetServer) -> None:
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Access-Control-Allow-Headers"] == "pragma,cache-control"
     assert headers["Access-Control-Allow-Private-Network"] == "true"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "localhost:1", "127.0.0.2:{port}", ""])
+def test_server_refuses_other_host_names(asset_server: browser.AssetServer, host: str) -> None:
+    # DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1.
+    url = f"http://127.0.0.1:{asset_server.port}/guide.md"
+    expected = (
+        f"Forbidden: this server answers only requests for localhost:{asset_server.port} "
+        f"or 127.0.0.1:{asset_server.port}.\n"
+    ).encode()
+    for method in ("GET", "OPTIONS"):
+        status, headers, body = fetch(url, method=method, headers={"Host": host.format(port=asset_server.port)})
+        assert (status, body) == (403, expected), method
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert headers["Access-Control-Allow-Origin"] == "*"
+    for allowed in (f"localhost:{asset_server.port}", f"LOCALHOST:{asset_server.port}", f"127.0.0.1:{asset_server.port}"):
+        assert fetch(url, headers={"Host": allowed})[0] == 200
 
 
 def test_server_refuses_a_taken_port() -> None:

@@ -241,6 +241,8 @@ def test_browser_shows_the_blocking_demands_styled(
     connection = examples.connection
     managed = connection.settings is not None
     query = find_query("blocking-demands")
+    (example,) = query.examples  # the guide's second :param block: as of 19 March
+    assert dict(example.values) == {"as_of": THREE_DEMANDS_AS_OF.isoformat()}
     expected = run_neo4j(query, examples.driver, query.bind({"as_of": THREE_DEMANDS_AS_OF.isoformat()}),
                          connection.database).records()
     demands = sorted(row["demand"] for row in expected)
@@ -260,26 +262,34 @@ def test_browser_shows_the_blocking_demands_styled(
         guide_title(page).wait_for()
         slide_blocks = go_to_slide(page, query.title)
         texts = [text.strip() for text in slide_blocks.all_text_contents()]
-        assert texts == [browser.param_block(query), browser.query_body(query), browser.graph_block(query)]
-        param_icon, table_icon, graph_icon = (
-            slide_blocks.nth(index).locator("i.fa-play-circle-o") for index in range(3)
+        assert texts == [
+            browser.param_block(query), browser.param_block(query, example), browser.query_body(query),
+            browser.graph_block(query),
+        ]
+        param_icon, example_icon, table_icon, graph_icon = (
+            slide_blocks.nth(index).locator("i.fa-play-circle-o") for index in range(4)
         )
         frames = page.locator('[data-testid="frame"]')
+        scripts = frames.filter(has=page.locator('[data-testid="multi-statement-list"]'))
+
+        def set_parameters(icon: Any) -> None:
+            """Click a :param block and wait until its own frame (the newest, on top) set them all."""
+            before = scripts.count()
+            icon.click()
+            expect(scripts).to_have_count(before + 1, timeout=TIMEOUT_MS)
+            done = scripts.first.locator('[data-testid="multi-statement-list-icon"][title="Status: success"]')
+            expect(done).to_have_count(len(query.parameters), timeout=TIMEOUT_MS)
 
         # The guide's :param block, then the query unchanged: today's blocking demands.
-        param_icon.click()
-        script = frames.filter(has=page.locator('[data-testid="multi-statement-list"]')).first
-        done = script.locator('[data-testid="multi-statement-list-icon"][title="Status: success"]')
-        expect(done).to_have_count(len(query.parameters), timeout=TIMEOUT_MS)
+        set_parameters(param_icon)
         table_icon.click()
         table = frames.filter(has=page.locator("table")).first.locator("table")
         for demand in current:
             table.get_by_text(f'"{demand}"', exact=True).wait_for()
         assert table.get_by_text(sorted(set(demands) - set(current))[0]).count() == 0
 
-        # As of 19 March, Putin's three conditions: the graph view draws the three demands.
-        run_in_editor(page, f":param as_of => date('{THREE_DEMANDS_AS_OF.isoformat()}')")
-        frames.filter(has_text="Successfully set your parameters.").first.wait_for()
+        # The guide's second :param block, as of 19 March: Putin's three conditions, drawn as a graph.
+        set_parameters(example_icon)
         graph_icon.click()
         graph = frames.filter(has=page.locator("svg g.node")).first
         graph.locator("svg g.node").nth(len(demands) - 1).wait_for()

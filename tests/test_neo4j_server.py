@@ -211,12 +211,54 @@ def test_status_and_stop_when_not_running(tmp_path: Path) -> None:
 
     status = ckg_neo4j("status", "--home", str(home))
     assert status.exit_code == 0, status.output
-    assert status.stdout == (f"Neo4j is not running (home {home}).\nData folder: {home / 'data'}\n")
+    assert status.stdout == (
+        f"Neo4j is not running (home {home}).\nBolt port:   7687\nHTTP port:   7474\nData folder: {home / 'data'}\n"
+    )
 
     stop = ckg_neo4j("stop", "--home", str(home))
     assert stop.exit_code == 0, stop.output
     assert stop.stdout == f"Neo4j is not running (home {home}); nothing to stop.\n"
     assert not (home / "run" / n4j.PID_FILE_NAME).exists()
+
+
+def test_status_when_not_running_shows_the_configured_ports(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    # What the last `ckg neo4j start --bolt-port 17687 --http-port 17474` wrote.
+    n4j.write_config(n4j.Neo4jSettings(home=home, bolt_port=17687, http_port=17474))
+
+    status = ckg_neo4j("status", "--home", str(home))
+    assert status.exit_code == 0, status.output
+    assert status.stdout == (
+        f"Neo4j is not running (home {home}).\n"
+        "Bolt port:   17687\n"
+        "HTTP port:   17474\n"
+        f"Data folder: {home}/data\n"
+    )
+
+
+def test_start_names_the_whole_ckg_browser_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A home and a browser port of one's own: the hint must serve the port this server loads from.
+    def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
+        # Nothing is written: the default home below is the user's own.
+        monkeypatch.setattr(n4j, "read_config", lambda given: {"browser.post_connect_cmd": settings.browser_post_connect_cmd})
+        state = n4j.ServerStatus(
+            running=True, pid=4242, home=settings.home, data_dir=settings.data_dir,
+            bolt_port=settings.bolt_port, http_port=settings.http_port, accepting_connections=True,
+        )
+        monkeypatch.setattr(n4j, "status", lambda given: state)
+        return n4j.StartResult(status=state, already_running=False, password="pw")
+
+    monkeypatch.setattr(n4j, "start", fake_start)
+    home = tmp_path / "my home"
+    result = ckg_neo4j("start", "--home", str(home), "--browser-port", "47475")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "For a styled graph and a guided tour in Neo4j Browser, run "
+        f"`ckg browser --port 47475 --home '{home}'`.\n"
+    )
+    default = ckg_neo4j("start", "--home", str(n4j.default_home()))
+    assert default.exit_code == 0, default.output
+    assert default.stderr == "For a styled graph and a guided tour in Neo4j Browser, run `ckg browser`.\n"
 
 
 def test_reset_deletes_data_and_password(tmp_path: Path) -> None:
@@ -635,7 +677,12 @@ def test_stop_wrong_password_and_restart(managed_neo4j_server: Neo4jConnection) 
     assert not n4j.port_in_use(settings.http_port)
 
     status = ckg_neo4j("status", "--home", str(home))
-    assert status.stdout == f"Neo4j is not running (home {home}).\nData folder: {home}/data\n"
+    assert status.stdout == (
+        f"Neo4j is not running (home {home}).\n"
+        f"Bolt port:   {settings.bolt_port}\n"
+        f"HTTP port:   {settings.http_port}\n"
+        f"Data folder: {home}/data\n"
+    )
     again = ckg_neo4j("stop", "--home", str(home))
     assert again.stdout == f"Neo4j is not running (home {home}); nothing to stop.\n"
 

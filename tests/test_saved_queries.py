@@ -212,7 +212,7 @@ def test_name_defaults_to_the_file_name() -> None:
             "// title: T\n// param when: dat = latest\n// columns: a\nRETURN $when AS a",
             "The query file f.cypher has a bad header:\n"
             "  - line 2: parameter 'when' has unknown type 'dat' (did you mean 'date'?); use one of "
-            "string, integer, boolean, date, iri, fact-id\n"
+            "string, integer, boolean, date, iri, fact-id, enum\n"
             "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
         ),
         (
@@ -220,6 +220,22 @@ def test_name_defaults_to_the_file_name() -> None:
             "The query file f.cypher has a bad header:\n"
             "  - line 2: the default of parameter 'n' is not valid: Parameter 'n' must be a whole number "
             "such as 10, not 'many'.\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// param s: enum(open|none|Open) = none\n// columns: a\nRETURN $s AS a",
+            "The query file f.cypher has a bad header:\n"
+            "  - line 2: parameter 's': write its values as enum(VALUE|VALUE|...), each of lower-case letters, "
+            "digits, - and _, none twice, and not 'none' (it means unset); not 'enum(open|none|Open)'\n"
+            "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
+        ),
+        (
+            "// title: T\n// param s: enum(open|met) = none\n// param u: enum(up) = down\n"
+            "// example: s=shut\n// example: t=1\n// columns: a\nRETURN $s AS a, $u AS b",
+            "The query file f.cypher has a bad header:\n"
+            "  - line 3: the default of parameter 'u' is not valid: Parameter 'u' must be up, not 'down'.\n"
+            "  - line 4: the example's value is not valid: Parameter 's' must be one of open or met, not 'shut'.\n"
+            "  - line 5: write 'example: NAME=VALUE ... — what it shows' with declared parameters, not 't=1'\n"
             "See 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format.",
         ),
         (
@@ -283,10 +299,38 @@ def test_set_parameters_become_escaped_terms_in_the_sparql() -> None:
     )
 
 
-def test_a_string_parameter_cannot_change_the_query(examples_store: Path) -> None:
-    # A status written to break out of its string literal is compared as a whole, and matches nothing.
-    rows = run(examples_store, "demands", status='open") } UNION { BIND("x')
+def test_a_string_parameter_cannot_change_the_query(tmp_path: Path, examples_store: Path) -> None:
+    # A text written to break out of its string literal is compared as a whole, and matches nothing.
+    query = sq.find_query(str(_write_user_query(tmp_path)))
+    with Store.open_read_only(examples_store) as store:
+        rows = sq.run_local(query, store, query.bind({"text": 'Zel")) } UNION { BIND("x'}))
     assert rows.rows == []
+
+
+def test_an_enum_parameter_takes_only_its_values() -> None:
+    demands = sq.find_query("demands")
+    status = demands.parameter("status")
+    assert status is not None and status.choices == ("open", "met", "withdrawn")
+    assert status.signature == "status: enum(open|met|withdrawn) = none"
+    assert demands.bind({"status": "Withdrawn"})["status"] == "withdrawn"
+    assert demands.bind({})["status"] is None
+    with pytest.raises(QueryParameterError) as caught:
+        demands.bind({"status": "withdrawm"})
+    assert str(caught.value) == (
+        "Parameter 'status' of query 'demands' must be one of open, met or withdrawn, not 'withdrawm' "
+        "(did you mean 'withdrawn'?)."
+    )
+
+
+def test_an_example_line_is_parsed_and_described() -> None:
+    query = sq.find_query("blocking-demands")
+    (example,) = query.examples
+    assert example.values == (("as_of", "2025-03-19"),)
+    assert example.description == "as of 19 March 2025, before the April article"
+    assert (
+        "Examples:\n  ckg query blocking-demands -p as_of=2025-03-19  "
+        "(as of 19 March 2025, before the April article)\n"
+    ) in sq.describe_query(query)
 
 
 # --- parameters ---------------------------------------------------------------------
@@ -849,6 +893,15 @@ def test_cli_answers_on_the_store_and_says_so(examples_store: Path) -> None:
             "Error: -p takes NAME=VALUE (such as -p as_of=2025-03-19), not 'as_of'.\n",
         ),
         (
+            ["query", "demands", "-p", "status=bogus"],
+            "Error: Parameter 'status' of query 'demands' must be one of open, met or withdrawn, not 'bogus'.\n",
+        ),
+        (
+            ["query", "talks", "-p", "status=hled"],
+            "Error: Parameter 'status' of query 'talks' must be one of planned or held, not 'hled' "
+            "(did you mean 'held'?).\n",
+        ),
+        (
             ["query", "positions", "--backend", "neo4j"],
             "Error: --backend neo4j needs the server's address: give --uri or set NEO4J_URI "
             "(such as neo4j://127.0.0.1:7687, as 'ckg neo4j start' prints it).\n",
@@ -863,28 +916,123 @@ def test_cli_bad_input_exits_1_with_a_clear_message(args: list[str], message: st
 
 
 def test_cli_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
+    # No "Backend: the embedded store at ..." first: a store that does not open answers nothing.
     result = invoke("query", "positions", "--store", str(tmp_path / "none"))
     assert result.exit_code == 1
-    assert result.stderr.endswith(
+    assert result.stderr == (
         f"Error: No ceasefire-kg store at {tmp_path / 'none'}. Load article files first with 'ckg load PATH', "
         "or point at an existing store with --store / CKG_STORE.\n"
     )
 
 
-def test_cli_neo4j_unreachable(examples_store: Path) -> None:
+def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
     refused = invoke("query", "positions", "--backend", "neo4j", "--uri", DEAD_URI, "--password", "x")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"Error: Cannot reach Neo4j at {DEAD_URI}: ")
     assert refused.stderr.endswith(
         "Start the server ('ckg neo4j start') or check --uri (NEO4J_URI); use --backend local for the embedded store.\n"
     )
-    # auto falls back to the embedded store, and says why.
+    # auto falls back to the embedded store, and says why in a few words.
     fallback = invoke("query", "positions", "--store", str(examples_store), env={"NEO4J_URI": DEAD_URI, "NEO4J_PASSWORD": "x"})
     assert fallback.exit_code == 0, fallback.output
-    assert fallback.stderr.startswith(
-        f"Backend: the embedded store at {examples_store} (Neo4j at {DEAD_URI} is not available: "
+    assert fallback.stderr == (
+        f"Neo4j at {DEAD_URI} does not answer; answering from the embedded store at {examples_store}.\n5 rows.\n"
+    )
+    # Without a password: the advice, as one sentence ending in one period.
+    no_password = invoke(
+        "query", "positions", "--store", str(examples_store),
+        env={"NEO4J_URI": DEAD_URI, "CKG_NEO4J_HOME": str(tmp_path / "no-home")},
+    )
+    assert no_password.exit_code == 0, no_password.output
+    assert no_password.stderr == (
+        "No Neo4j password: give it with --password or NEO4J_PASSWORD (for the managed server it is kept in "
+        f"{tmp_path / 'no-home' / 'password'} once `ckg neo4j start` ran); answering from the embedded store "
+        f"at {examples_store}.\n5 rows.\n"
     )
     assert len(json.loads(invoke("query", "positions", "-f", "json", "--store", str(examples_store)).stdout)) == 5
+
+
+class _RefusingDriver:
+    """A driver to a server that refuses the password, as the Neo4j 5 driver reports it."""
+
+    def __init__(self, *_: object, **__: object) -> None:
+        pass
+
+    def __enter__(self) -> _RefusingDriver:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def verify_connectivity(self) -> None:
+        raise neo4j.exceptions.Neo4jError._hydrate_neo4j(
+            code="Neo.ClientError.Security.Unauthorized",
+            message="The client is unauthorized due to authentication failure.",
+        )
+
+
+def test_cli_wrong_password_says_so_in_a_few_words(examples_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", _RefusingDriver)
+    uri = "neo4j://127.0.0.1:7687"
+    env = {"NEO4J_URI": uri, "NEO4J_PASSWORD": "wrong-password"}
+    # auto: a short note, without the driver's words, and the store answers.
+    fallback = invoke("query", "positions", "--store", str(examples_store), env=env)
+    assert fallback.exit_code == 0, fallback.output
+    assert fallback.stderr == (
+        f"Neo4j at {uri} refused the user name or password; answering from the embedded store at {examples_store}.\n"
+        "5 rows.\n"
+    )
+    # neo4j: the error, its sentences ending in one period each.
+    refused = invoke("query", "positions", "--backend", "neo4j", env=env)
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert refused.stderr == (
+        f"Error: Neo4j at {uri} refused the user name or password: The client is unauthorized due to "
+        "authentication failure. Check --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD).\n"
+    )
+
+
+def test_clause_drops_closing_periods() -> None:
+    assert sq.clause("authentication failure.") == "authentication failure"
+    assert sq.clause(" ran). \n") == "ran)"
+    assert sq.clause("no period") == "no period"
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (
+            ["positions", "-p", "proposal=no-such-proposal"],
+            "Warning: No proposal with the id or IRI 'no-such-proposal' exists in the embedded store (-p proposal).\n",
+        ),
+        (
+            ["positions", "-p", "actor=rusia"],
+            "Warning: No actor with the id or IRI 'rusia' exists in the embedded store (-p actor). "
+            "Did you mean 'russia'?\n",
+        ),
+        (
+            ["evidence", "-p", "fact=putin-rejects-full-ceasfire"],
+            "Warning: No fact with the id or IRI 'putin-rejects-full-ceasfire' exists in the embedded store "
+            "(-p fact). Did you mean 'putin-rejects-full-ceasefire' or "
+            "'zelensky-says-putin-rejected-full-ceasefire'?\n",
+        ),
+        (
+            ["evidence", "-p", "fact=nope"],
+            "Warning: No fact with the id or IRI 'nope' exists in the embedded store (-p fact).\n",
+        ),
+    ],
+)
+def test_cli_warns_when_a_parameter_names_nothing(examples_store: Path, args: list[str], warning: str) -> None:
+    result = invoke("query", *args, "--backend", "local", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Backend: the embedded store at {examples_store}.\n0 rows.\n{warning}"
+
+
+def test_cli_does_not_warn_about_ids_that_exist(examples_store: Path) -> None:
+    # Ukraine exists and demands nothing: an empty answer, and nothing to warn about.
+    result = invoke("query", "demands", "-p", "actor=ukraine", "--backend", "local", "--store", str(examples_store))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Backend: the embedded store at {examples_store}.\n0 rows.\n"
 
 
 def test_cli_runs_a_users_file(tmp_path: Path, examples_store: Path) -> None:
@@ -926,7 +1074,6 @@ def _parameter_sets(store_path: Path, *, defaults_only: bool = False) -> Iterato
         "since": middle,
         "until": middle,
         "scope": "partial",
-        "status": "open",
     }
     for query in sq.saved_queries():
         if query.name == "evidence":
@@ -937,7 +1084,9 @@ def _parameter_sets(store_path: Path, *, defaults_only: bool = False) -> Iterato
         if defaults_only:
             continue
         for parameter in query.parameters:
-            if parameter.name in samples:
+            if parameter.choices:
+                yield query.name, {parameter.name: parameter.choices[0]}
+            elif parameter.name in samples:
                 yield query.name, {parameter.name: samples[parameter.name]}
         if query.parameter("as_of") and query.parameter("actor"):
             yield query.name, {"as_of": dates[0], "actor": people[0]}
@@ -1025,6 +1174,20 @@ def test_cli_on_neo4j(
     assert all(row["mutual"] for row in json.loads(result.stdout))
     local = invoke("query", "violations", "-f", "json", "--backend", "local", "--store", str(examples_store), env=env)
     assert local.stdout == result.stdout
+    typo = invoke("query", "positions", "-p", "actor=rusia", "--store", str(tmp_path / "no-store"), env=env)
+    assert typo.exit_code == 0, typo.output
+    assert typo.stderr == (
+        f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n0 rows.\n"
+        "Warning: No actor with the id or IRI 'rusia' exists in the Neo4j database (-p actor). Did you mean 'russia'?\n"
+    )
+    nothing = invoke("query", "evidence", "-p", "fact=nope", "--store", str(tmp_path / "no-store"), env=env)
+    assert nothing.stderr.endswith("0 rows.\nWarning: No fact with the id or IRI 'nope' exists in the Neo4j database (-p fact).\n")
+    wrong = invoke("query", "violations", "--store", str(examples_store), env={**env, "NEO4J_PASSWORD": "wrong-password"})
+    assert wrong.exit_code == 0, wrong.output
+    assert wrong.stderr == (
+        f"Neo4j at {neo4j_server.uri} refused the user name or password; answering from the embedded store "
+        f"at {examples_store}.\n6 rows.\n"
+    )
     path = tmp_path / "sneaky.cypher"
     path.write_text("// title: Tries to write\n// columns: n: integer\nCREATE (x:Sneaky) RETURN 1 AS n\n")
     refused = invoke("query", str(path), env=env)
