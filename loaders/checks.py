@@ -126,16 +126,22 @@ class ArticleFile:
         registries: The registries it references, resolved.
         text_path: The full text its quotes were checked against, if any.
         quotes_checked: How many quotes were found in that text.
+        malformed: Where the file failed the JSON Schema: the values that did,
+            and the fields that are missing or unknown. Already reported, so
+            the other checks pass over them, and only them.
+        sound: The file's content without the malformed values (the content
+            itself when there are none): what the other checks look at.
     """
 
     source: SourceFile
     registries: list[RegistryFile] = field(default_factory=list)
     text_path: Path | None = None
     quotes_checked: int = 0
-    #: Entries, as ``(section, index)``, and whole sections that failed the
-    #: JSON Schema: already reported, so the other checks pass over them.
-    broken: set[tuple[str, int]] = field(default_factory=set)
-    broken_sections: set[str] = field(default_factory=set)
+    malformed: frozenset[JsonPath] = frozenset()
+    sound: dict[str, Any] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sound = _without(self.data, self.malformed)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -147,26 +153,67 @@ class ArticleFile:
         """The article's id."""
         return self.data["article"]["id"]
 
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The well-formed fields of the ``article:`` section."""
+        return self.sound.get("article", {})
+
     def facts(self, section: str) -> list[dict[str, Any]]:
         """Return the entries of one section (empty when absent)."""
         return self.data.get(section, [])
 
     def entries(self, section: str) -> list[tuple[int, dict[str, Any]]]:
-        """The well-formed entries of one section, with their index in the file."""
-        if section in self.broken_sections:
-            return []
-        return [(index, entry) for index, entry in enumerate(self.facts(section)) if (section, index) not in self.broken]
+        """The entries of one section that are mappings, with their index in the file.
+
+        Each holds only its well-formed fields, and a list field holds None in
+        place of each malformed item.
+        """
+        return [(index, entry) for index, entry in enumerate(self.sound.get(section, [])) if isinstance(entry, dict)]
 
     def declared_ids(self, section: str) -> set[str]:
         """Every id the section declares, including those of malformed entries."""
-        entries = self.facts(section) if section not in self.broken_sections else []
+        entries = self.data.get(section) if (section,) not in self.malformed else None
+        if not isinstance(entries, list):
+            return set()
         return {entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
+
+    def all_ids_readable(self, section: str) -> bool:
+        """Whether every entry of the section is a mapping with an id, so that what it declares is known."""
+        entries = self.data.get(section, [])
+        return (section,) not in self.malformed and isinstance(entries, list) and all(
+            isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in entries
+        )
 
     def actor_names(self) -> dict[str, str]:
         """Names of every actor this article can refer to, by id."""
         names = {actor["id"]: actor["name"] for registry in self.registries for actor in registry.actors}
         names.update({actor["id"]: actor["name"] for actor in self.facts("actors")})
         return names
+
+
+def _without(data: dict[str, Any], malformed: frozenset[JsonPath]) -> dict[str, Any]:
+    """A copy of ``data`` without the values at ``malformed`` (``data`` itself when there are none).
+
+    A malformed list item becomes None rather than disappearing, so that the
+    items after it keep their index, which locates them in the file.
+    """
+    if not malformed:
+        return data
+    if () in malformed:
+        return {}
+    holding = {path[:end] for path in malformed for end in range(len(path))}
+
+    def part(path: JsonPath, value: Any) -> Any:
+        if path not in holding:
+            return value
+        if isinstance(value, dict):
+            return {key: part((*path, key), item) for key, item in value.items() if (*path, key) not in malformed}
+        if isinstance(value, list):
+            return [None if (*path, index) in malformed else part((*path, index), item)
+                    for index, item in enumerate(value)]
+        return value
+
+    return part((), data)
 
 
 @dataclass
@@ -283,6 +330,14 @@ def check_paths(
     return corpus
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False, not an error, for a path the system cannot even look up (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _fact_label(source: SourceFile, path: JsonPath) -> str | None:
     return fact_label(source.data, path)
 
@@ -306,6 +361,30 @@ _EXPECTED = {"string": "text", "integer": "a whole number", "boolean": "true or 
              "array": "a list", "object": "a mapping", "number": "a number"}
 
 
+def _missing_fields(error: ValidationError) -> list[str]:
+    """The fields a ``required`` error says are missing."""
+    return [name for name in error.validator_value if name not in error.instance]
+
+
+def _unknown_fields(error: ValidationError) -> list[str]:
+    """The fields an ``additionalProperties`` error says are not allowed."""
+    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
+
+
+def _malformed_paths(error: ValidationError) -> list[JsonPath]:
+    """Where a JSON Schema error leaves values that the other checks must not use.
+
+    A missing or unknown field is a fault of that field only: the entry around
+    it, and its other fields, are still checked.
+    """
+    path: JsonPath = tuple(error.absolute_path)
+    if error.validator == "required":
+        return [(*path, name) for name in _missing_fields(error)]
+    if error.validator == "additionalProperties":
+        return [(*path, name) for name in _unknown_fields(error)]
+    return [path]
+
+
 def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem]:
     """Translate one JSON Schema error into messages a user can act on."""
     path: JsonPath = tuple(error.absolute_path)
@@ -323,12 +402,11 @@ def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem
             problem(f"unknown field '{extra}'.",
                     f"Allowed fields: {', '.join(allowed)}.{_did_you_mean(extra, allowed)}",
                     at=(*path, extra), name=extra)
-            for extra in sorted(set(instance) - set(allowed))
+            for extra in _unknown_fields(error)
         ]
     if validator == "required":
-        missing = [name for name in value if name not in instance]
         return [problem(f"missing required field '{name}'.", f"Add '{name}:' to this entry.", name=name)
-                for name in missing]
+                for name in _missing_fields(error)]
     if validator == "enum":
         options = [str(option) for option in value]
         return [problem(f"unknown value '{instance}'.",
@@ -377,13 +455,13 @@ class _Checker:
         positions_in_run = {p_id for article in articles for p_id in article.declared_ids("positions")}
         stored_positions: set[str] | None = None
         for article in articles:
-            article.registries = self._article_registries(article)
+            article.registries, registries_read = self._article_registries(article)
             needs_store = any(
                 p.get("supersedes") and p["supersedes"] not in positions_in_run for _, p in article.entries("positions")
             )
             if needs_store and stored_positions is None:
                 stored_positions = known_positions()
-            self._check_article(article, positions_in_run | (stored_positions or set()))
+            self._check_article(article, positions_in_run | (stored_positions or set()), registries_read)
         return CheckedCorpus(articles, list(self.registries.values()))
 
     # -- structure -----------------------------------------------------
@@ -403,26 +481,16 @@ class _Checker:
         return errors
 
     def _article(self, source: SourceFile) -> ArticleFile | None:
-        """An article file whose metadata is well formed; its malformed entries are marked.
+        """An article file with its values that fail the JSON Schema marked; None if it is not a mapping.
 
-        Entries that fail the JSON Schema are reported once and left out of the
-        other checks, which still run on the rest of the file, so that one run
-        reports as much as it can.
+        Those values are reported once, here, and left out of the other
+        checks, which still run on everything else, down to the other fields
+        of the same entry, so that one run reports every problem of the file.
         """
         errors = self._structure_errors(source, None)
         if errors is None:
             return None
-        article = ArticleFile(source)
-        for error in errors:
-            path = tuple(error.absolute_path)
-            if not path or path[0] in ("article", "registries"):
-                if path or error.validator != "additionalProperties":
-                    return None  # Without sound metadata the other checks would only add noise.
-            elif len(path) == 1:
-                article.broken_sections.add(str(path[0]))
-            elif isinstance(path[1], int):
-                article.broken.add((str(path[0]), path[1]))
-        return article
+        return ArticleFile(source, malformed=frozenset(path for error in errors for path in _malformed_paths(error)))
 
     def _registry(self, source: SourceFile) -> RegistryFile | None:
         key = source.path.resolve()
@@ -432,7 +500,7 @@ class _Checker:
             self.bad_registries.add(key)
             return None
         registry = RegistryFile(source, source.data["registry"], source.data["actors"])
-        self._check_unique(source, "actors", enumerate(registry.actors))
+        self._check_unique(source, "actors", ((index, actor["id"]) for index, actor in enumerate(registry.actors)))
         ids = {actor["id"] for actor in registry.actors}
         for index, actor in enumerate(registry.actors):
             for name in ("represents", "member_of"):
@@ -441,12 +509,18 @@ class _Checker:
         self.registries[key] = registry
         return registry
 
-    def _article_registries(self, article: ArticleFile) -> list[RegistryFile]:
+    def _article_registries(self, article: ArticleFile) -> tuple[list[RegistryFile], bool]:
+        """The registries an article lists that could be read, and whether that is all of them."""
+        if ("registries",) in article.malformed:
+            return [], False
         found: list[RegistryFile] = []
         base = article.source.path.parent
-        for index, relative in enumerate(article.data.get("registries", [])):
+        listed = article.sound.get("registries", [])
+        for index, relative in enumerate(listed):
+            if relative is None:
+                continue  # Malformed, already reported.
             path = base / relative
-            if not path.is_file():
+            if not _is_file(path):
                 self._add(article.source, ("registries", index), f"registry file '{relative}' not found (looked for {path}).",
                           "Give its path relative to this file.", field_name="registries")
                 continue
@@ -462,27 +536,39 @@ class _Checker:
                     continue
             registry = self.registries[path.resolve()]
             found.append(registry)
-        return found
+        return found, len(found) == len(listed)
 
     # -- articles ------------------------------------------------------
 
     def _check_article_ids(self, articles: list[ArticleFile]) -> None:
         first: dict[str, ArticleFile] = {}
         for article in articles:
-            other = first.setdefault(article.article_id, article)
+            article_id = article.meta.get("id")
+            if article_id is None:
+                continue
+            other = first.setdefault(article_id, article)
             if other is not article:
                 self._add(article.source, ("article", "id"),
-                          f"article id '{article.article_id}' is also used by {other.source.name}.",
+                          f"article id '{article_id}' is also used by {other.source.name}.",
                           "Each article needs its own id.", field_name="id")
 
-    def _check_article(self, article: ArticleFile, positions: set[str]) -> None:
+    def _check_article(self, article: ArticleFile, positions: set[str], registries_read: bool) -> None:
+        """Check references, dates and quotes of the well-formed values of an article.
+
+        Args:
+            article: The article.
+            positions: Ids of the positions of the whole run and of the store.
+            registries_read: Whether every registry it lists could be read; if
+                not, its actors are unknown and references to actors are not checked.
+        """
         source = article.source
         ids: dict[str, set[str]] = {}
         for section, kind in SECTION_KINDS.items():
-            ids[kind] = self._check_unique(source, section, article.entries(section)) | article.declared_ids(section)
+            declared = ((index, entry["id"]) for index, entry in article.entries(section) if "id" in entry)
+            ids[kind] = self._check_unique(source, section, declared) | article.declared_ids(section)
         registry_actors = {actor["id"]: registry for registry in article.registries for actor in registry.actors}
         for index, actor in article.entries("actors"):
-            if actor["id"] in registry_actors:
+            if actor.get("id") in registry_actors:
                 self._add(source, ("actors", index, "id"),
                           f"actor '{actor['id']}' is already declared in registry {registry_actors[actor['id']].source.name}.",
                           "Remove it here, or give this actor another id.", field_name="id")
@@ -500,23 +586,24 @@ class _Checker:
             "scope": f"Use a built-in scope ({', '.join(sorted(BUILTIN_SCOPES))}) or add it under 'scopes:'.",
             "position": "Name a position of this file, of another file in this load, or already stored.",
         }
-        # A registry that could not be read is already reported; every actor it
-        # declares would be reported again as unknown.
-        registries_read = len(article.registries) == len(article.data.get("registries", []))
+        # A registry that could not be read, or an entry without a readable id,
+        # is already reported; what it declares would be reported again as unknown.
+        all_known = {kind: article.all_ids_readable(section) for section, kind in SECTION_KINDS.items()}
+        all_known["actor"] = all_known["actor"] and registries_read
         for (section, field_name), kind in REFERENCE_FIELDS.items():
-            if kind == "actor" and not registries_read:
+            if not all_known[kind]:
                 continue
             for index, entry in article.entries(section):
                 self._check_refs(source, (section, index, field_name), entry.get(field_name), resolvable[kind], kind,
                                  hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
-                                 own_id=entry["id"] if SECTION_KINDS[section] == kind else None)
+                                 own_id=entry.get("id") if SECTION_KINDS[section] == kind else None)
         self._check_dates(article)
         self._check_quotes(article)
 
-    def _check_unique(self, source: SourceFile, section: str, entries: Iterable[tuple[int, dict[str, Any]]]) -> set[str]:
+    def _check_unique(self, source: SourceFile, section: str, ids: Iterable[tuple[int, str]]) -> set[str]:
+        """Report each id declared twice in a section; ``ids`` are ``(index of the entry, its id)``."""
         seen: dict[str, int] = {}
-        for index, entry in entries:
-            fact_id = entry["id"]
+        for index, fact_id in ids:
             if fact_id in seen:
                 first_line = source.line_of((section, seen[fact_id]))
                 self._add(source, (section, index, "id"),
@@ -526,14 +613,19 @@ class _Checker:
                 seen[fact_id] = index
         return set(seen)
 
-    def _check_refs(self, source: SourceFile, path: JsonPath, value: str | list[str] | None, known: set[str],
+    def _check_refs(self, source: SourceFile, path: JsonPath, value: str | list[str | None] | None, known: set[str],
                     kind: str, hint: str, *, own_id: str | None = None) -> None:
-        """Report each id in ``value`` that names no known thing, or (``own_id``) the entry itself."""
+        """Report each id in ``value`` that names no known thing, or (``own_id``) the entry itself.
+
+        None in a list stands for a malformed item, already reported.
+        """
         if value is None:
             return
         values = [value] if isinstance(value, str) else value
         others = known - {own_id}
         for position, target in enumerate(values):
+            if target is None:
+                continue
             at = path if isinstance(value, str) else (*path, position)
             if target == own_id:
                 self._add(source, at, f"'{target}' is this {kind} itself.", f"Name another {kind}, or remove it.",
@@ -544,7 +636,8 @@ class _Checker:
 
     def _check_dates(self, article: ArticleFile) -> None:
         source = article.source
-        published = self._parse_date(source, ("article", "published"), article.data["article"]["published"])
+        written = article.meta.get("published")
+        published = None if written is None else self._parse_date(source, ("article", "published"), written)
         for section, names in DATE_FIELDS.items():
             for index, entry in article.entries(section):
                 parsed = {name: self._parse_date(source, (section, index, name), entry[name])
@@ -602,18 +695,22 @@ class _Checker:
                               "words and punctuation may not).", field_name="quote")
 
     def _find_text(self, article: ArticleFile) -> Path | None:
-        meta = article.data["article"]
+        if ("article", "text") in article.malformed:
+            return None  # Already reported; a text found by the article's id could be another one.
+        meta = article.meta
         base = article.source.path.parent
         if "text" in meta:
             path = base / meta["text"]
-            if not path.is_file():
+            if not _is_file(path):
                 self._add(article.source, ("article", "text"), f"text file '{meta['text']}' not found (looked for {path}).",
                           "Give the article's full text path relative to this file, or remove 'text:'.", field_name="text")
                 return None
             return path
+        if "id" not in meta:
+            return None
         for folder in (base, *self.text_dirs):
-            candidate = folder / f"{article.article_id}.txt"
-            if candidate.is_file():
+            candidate = folder / f"{meta['id']}.txt"
+            if _is_file(candidate):
                 return candidate
         return None
 

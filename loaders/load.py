@@ -9,16 +9,17 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
-from ceasefire_kg.loaders.rdf import NamedGraph, Triple, corpus_graphs
+from ceasefire_kg.loaders.rdf import NamedGraph, Triple, corpus_graphs, yaml_field
+from ceasefire_kg.loaders.reader import JsonPath, SourceFile
 from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
-from ceasefire_kg.shacl import ntriples_violations
+from ceasefire_kg.shacl import ShapeViolation, ntriples_violations
 from ceasefire_kg.store import Store, ntriples_bytes, ontology_lines
 
 logger = logging.getLogger(__name__)
@@ -263,16 +264,31 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
     for violation in violations:
         if violation.focus not in new_subjects:
             continue
-        file, line, fact = locate.get(violation.focus, (graphs[0].source, None, None))
-        field_name = violation.path.split("#")[-1].split("/")[-1] if violation.path else None
-        if violation.too_many_values:
-            message = f"has more than one value for '{field_name}' across the files and the store."
-            hint = ("The same id names the same thing everywhere: keep the value identical in every file, "
-                    "or give this fact its own id.")
-        else:
-            message, hint = f"{violation.message}.", "Check this fact against schema/shapes.ttl."
-        problems.append(Problem(file, message, hint, line=line, fact=fact, field=field_name))
+        where = locate.get(violation.focus)
+        if where is None:
+            problems.append(_shape_problem(violation, graphs[0].source, None, None, None))
+            continue
+        # Analysts write YAML fields, not RDF properties: name the field, on its own line.
+        field_name = yaml_field(where.kind, str(violation.path)) if where.kind and violation.path else None
+        line = where.source.line_of((*where.path, field_name) if field_name else where.path)
+        problems.append(_shape_problem(violation, where.source.name, line, where.fact, field_name))
     return problems
+
+
+def _shape_problem(violation: ShapeViolation, file: str, line: int | None, fact: str | None,
+                   field_name: str | None) -> Problem:
+    if violation.too_many_values:
+        if field_name:
+            message = f"has more than one value for '{field_name}' across the files and the store."
+        else:
+            # A property no single field gives, such as a label made of several fields.
+            prop = violation.path.split("#")[-1].split("/")[-1] if violation.path else "property"
+            message = f"has more than one {prop} across the files and the store."
+        hint = ("The same id names the same thing everywhere: keep the value identical in every file, "
+                "or give this fact its own id.")
+    else:
+        message, hint = f"{violation.message}.", "Check this fact against schema/shapes.ttl."
+    return Problem(file, message, hint, line=line, fact=fact, field=field_name)
 
 
 class _Batches:
@@ -309,25 +325,35 @@ class _Batches:
             file.close()
 
 
-def _locator(corpus: CheckedCorpus) -> dict[URIRef, tuple[str, int | None, str]]:
-    """Where each resource a load creates was written: file, line, fact label."""
-    located: dict[URIRef, tuple[str, int | None, str]] = {}
+class _Written(NamedTuple):
+    """Where a resource of a load was written."""
+
+    source: SourceFile
+    path: JsonPath  # of its entry (or article section) in the file
+    fact: str  # its label in messages, such as ``proposal 'x'``
+    kind: str | None  # the kind of fact it is; None for its quote and status record
+
+
+def _locator(corpus: CheckedCorpus) -> dict[URIRef, _Written]:
+    """Where each resource a load creates was written."""
+    located: dict[URIRef, _Written] = {}
     for registry in corpus.registries:
         for index, actor in enumerate(registry.actors):
-            located[entity_iri("actor", actor["id"])] = (
-                registry.source.name, registry.source.line_of(("actors", index)), f"actor '{actor['id']}'"
+            located[entity_iri("actor", actor["id"])] = _Written(
+                registry.source, ("actors", index), f"actor '{actor['id']}'", "actor"
             )
     for article in corpus.articles:
         source = article.source
-        located[entity_iri("article", article.article_id)] = (
-            source.name, source.line_of(("article",)), f"article '{article.article_id}'"
+        located[entity_iri("article", article.article_id)] = _Written(
+            source, ("article",), f"article '{article.article_id}'", "article"
         )
         for section, kind in SECTION_KINDS.items():
             if kind == "scope":
                 continue
             for index, entry in enumerate(article.facts(section)):
-                where = (source.name, source.line_of((section, index)), f"{kind} '{entry['id']}'")
-                located[entity_iri(kind, entry["id"])] = where
-                located[quote_iri(article.article_id, kind, entry["id"])] = where
-                located[status_record_iri(article.article_id, kind, entry["id"])] = where
+                fact = f"{kind} '{entry['id']}'"
+                located[entity_iri(kind, entry["id"])] = _Written(source, (section, index), fact, kind)
+                part = _Written(source, (section, index), fact, None)
+                located[quote_iri(article.article_id, kind, entry["id"])] = part
+                located[status_record_iri(article.article_id, kind, entry["id"])] = part
     return located

@@ -8,7 +8,7 @@ graph removes exactly what only that article asserted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,134 @@ CLAIM_CLASSES = {
     "denial": CF.Denial,
     "statement": CF.Statement,
 }
+
+
+Term = URIRef | Literal
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _boolean(value: bool) -> Literal:
+    return Literal(value)
+
+
+def _is_written(form: str) -> Literal:
+    return Literal(form == "written")
+
+
+def _ref(kind: str) -> Callable[[str], URIRef]:
+    return lambda ref: entity_iri(kind, ref)
+
+
+#: How the YAML fields of each kind of fact become properties of its resource:
+#: ``(field, predicate, value -> RDF term)``, a list giving one triple per item.
+#: The builders below write these triples from it; messages about a property
+#: name the field it came from through :func:`yaml_field`. Labels made of
+#: several fields, types, statuses and quotes are written by the builders.
+FIELD_PREDICATES: dict[str, tuple[tuple[str, URIRef, Callable[[Any], Term]], ...]] = {
+    "article": (
+        ("title", RDFS.label, _text),
+        ("title", DCTERMS.title, _text),
+        ("outlet", CF.outlet, _text),
+        ("published", DCTERMS.issued, _date),
+        ("url", SCHEMA.url, lambda url: Literal(url, datatype=XSD.anyURI)),
+        ("language", DCTERMS.language, _text),
+    ),
+    "actor": (
+        ("name", RDFS.label, _text),
+        ("aliases", SKOS.altLabel, _text),
+        ("role", CF.role, _text),
+        ("represents", CF.represents, _ref("actor")),
+        ("member_of", CF.memberOf, _ref("actor")),
+    ),
+    "scope": (
+        ("label", SKOS.prefLabel, _text),
+        ("broader", SKOS.broader, scope_iri),
+        ("definition", SKOS.definition, _text),
+    ),
+    "proposal": (
+        ("name", RDFS.label, _text),
+        ("proposed_by", CF.proposedBy, _ref("actor")),
+        ("parties", CF.party, _ref("actor")),
+        ("mediators", CF.mediator, _ref("actor")),
+        ("scope", CF.scope, scope_iri),
+        ("proposed_on", CF.proposedOn, _date),
+        ("declared_on", CF.declaredOn, _date),
+        ("effective_from", CF.effectiveFrom, _date),
+        ("ended_on", CF.endedOn, _date),
+        ("duration_days", CF.durationDays, _integer),
+        ("conditional", CF.isConditional, _boolean),
+        ("form", CF.isWritten, _is_written),
+    ),
+    "demand": (
+        ("text", RDFS.label, _text),
+        ("text", CF.text, _text),
+        ("by", CF.demandedBy, _ref("actor")),
+        ("of", CF.demandedOf, _ref("actor")),
+        ("precondition_for", CF.preconditionFor, _ref("proposal")),
+        ("issue", CF.issue, issue_iri),
+    ),
+    "position": (
+        ("actor", CF.holder, _ref("actor")),
+        ("proposal", CF.onProposal, _ref("proposal")),
+        ("stance", CF.stance, lambda stance: STANCE[stance]),
+        ("as_of", CF.asOf, _date),
+        ("conditions", CF.conditionedOn, _ref("demand")),
+        ("supersedes", CF.supersedes, _ref("position")),
+    ),
+    "claim": (
+        ("by", CF.claimant, _ref("actor")),
+        ("date", CF.date, _date),
+        ("text", CF.text, _text),
+        ("accused", CF.accused, _ref("actor")),
+        ("proposal", CF.aboutProposal, _ref("proposal")),
+        ("events", CF.allegedEvent, _ref("event")),
+        ("scopes", CF.claimedScope, scope_iri),
+        ("denies", CF.denies, _ref("claim")),
+    ),
+    "event": (
+        ("type", CF.eventType, lambda event_type: ETYPE[event_type]),
+        ("date", CF.date, _date),
+        ("place", CF.place, _text),
+        ("venue", CF.venue, _text),
+        ("description", DCTERMS.description, _text),
+        ("by", CF.initiator, _ref("actor")),
+        ("participants", CF.participant, _ref("actor")),
+        ("targets", CF.target, _ref("actor")),
+        ("mediators", CF.mediator, _ref("actor")),
+        ("concerns", CF.concerns, _ref("proposal")),
+        ("prisoners", CF.prisoners, _integer),
+        ("fatalities", CF.fatalities, _integer),
+    ),
+}
+
+_FIELD_OF: dict[tuple[str, str], str] = {
+    (kind, str(predicate)): name for kind, fields in FIELD_PREDICATES.items() for name, predicate, _ in fields
+}
+
+
+def yaml_field(kind: str, predicate: str) -> str | None:
+    """The YAML field a property of a fact comes from, for messages.
+
+    Args:
+        kind: The kind of fact, such as ``proposal``.
+        predicate: The property's IRI.
+
+    Returns:
+        The field, such as ``duration_days``; None for a property no single
+        field gives (a label made of several fields, a type, a quote).
+    """
+    return _FIELD_OF.get((kind, predicate))
 
 
 @dataclass
@@ -82,14 +210,6 @@ def article_graph(article: ArticleFile) -> NamedGraph:
     )
 
 
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.date)
-
-
-def _text(value: str) -> Literal:
-    return Literal(value)
-
-
 class _Builder:
     def __init__(self) -> None:
         self._triples: dict[Triple, None] = {}
@@ -104,17 +224,20 @@ class _Builder:
     def finish(self) -> list[Triple]:
         return list(self._triples)
 
+    def fields(self, kind: str, subject: URIRef, fact: dict[str, Any]) -> None:
+        """Add the properties :data:`FIELD_PREDICATES` makes of a fact's fields."""
+        for name, predicate, convert in FIELD_PREDICATES[kind]:
+            value = fact.get(name)
+            if value is None:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                self.add(subject, predicate, convert(item))
+
     def actor(self, actor: dict[str, Any]) -> URIRef:
         iri = entity_iri("actor", actor["id"])
         self.add_all(iri, RDF.type, (CF.Actor, ACTOR_CLASSES[actor["type"]]))
-        self.add(iri, RDFS.label, _text(actor["name"]))
         self.add(iri, CF.factId, _text(actor["id"]))
-        self.add_all(iri, SKOS.altLabel, map(_text, actor.get("aliases", [])))
-        if "role" in actor:
-            self.add(iri, CF.role, _text(actor["role"]))
-        if "represents" in actor:
-            self.add(iri, CF.represents, entity_iri("actor", actor["represents"]))
-        self.add_all(iri, CF.memberOf, (entity_iri("actor", ref) for ref in actor.get("member_of", [])))
+        self.fields("actor", iri, actor)
         return iri
 
 
@@ -150,20 +273,16 @@ class _ArticleBuilder(_Builder):
     def _article(self) -> None:
         iri, meta = self.article_iri, self.meta
         self.add(iri, RDF.type, CF.Article)
-        self.add(iri, RDFS.label, _text(meta["title"]))
         self.add(iri, CF.factId, _text(meta["id"]))
-        self.add(iri, DCTERMS.title, _text(meta["title"]))
-        self.add(iri, CF.outlet, _text(meta["outlet"]))
-        self.add(iri, DCTERMS.issued, _date(meta["published"]))
-        if "url" in meta:
-            self.add(iri, SCHEMA.url, Literal(meta["url"], datatype=XSD.anyURI))
-        if "language" in meta:
-            self.add(iri, DCTERMS.language, _text(meta["language"]))
+        self.fields("article", iri, meta)
 
-    def _fact(self, kind: str, fact: dict[str, Any], classes: Iterable[URIRef], label: str) -> URIRef:
+    def _fact(self, kind: str, fact: dict[str, Any], classes: Iterable[URIRef], label: str | None = None) -> URIRef:
+        """Add what every fact has, and its fields; ``label`` when no field gives it."""
         iri = entity_iri(kind, fact["id"])
         self.add_all(iri, RDF.type, classes)
-        self.add(iri, RDFS.label, _text(label))
+        if label is not None:
+            self.add(iri, RDFS.label, _text(label))
+        self.fields(kind, iri, fact)
         self.add(iri, CF.factId, _text(fact["id"]))
         self.add(iri, PROV.wasDerivedFrom, self.article_iri)
         quote = quote_iri(self.article.article_id, kind, fact["id"])
@@ -173,12 +292,6 @@ class _ArticleBuilder(_Builder):
         self.add(quote, CF.inArticle, self.article_iri)
         self.add(quote, RDFS.label, _text(_shorten(fact["quote"])))
         return iri
-
-    def _refs(self, subject: URIRef, predicate: URIRef, kind: str, refs: str | list[str] | None) -> None:
-        if refs is None:
-            return
-        for ref in [refs] if isinstance(refs, str) else refs:
-            self.add(subject, predicate, entity_iri(kind, ref))
 
     def _status(self, kind: str, subject: URIRef, fact: dict[str, Any], status: str, as_of: str) -> None:
         record = status_record_iri(self.article.article_id, kind, fact["id"])
@@ -198,89 +311,42 @@ class _ArticleBuilder(_Builder):
         iri = scope_iri(scope["id"])
         self.add(iri, RDF.type, SKOS.Concept)
         self.add(iri, SKOS.inScheme, CF.ScopeScheme)
-        self.add(iri, SKOS.prefLabel, _text(scope["label"]))
-        self.add(iri, SKOS.broader, scope_iri(scope["broader"]))
-        if "definition" in scope:
-            self.add(iri, SKOS.definition, _text(scope["definition"]))
+        self.fields("scope", iri, scope)
         self.add(iri, PROV.wasDerivedFrom, self.article_iri)
 
     def _proposal(self, proposal: dict[str, Any]) -> None:
-        iri = self._fact("proposal", proposal, (CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]), proposal["name"])
-        self._refs(iri, CF.proposedBy, "actor", proposal.get("proposed_by"))
-        self._refs(iri, CF.party, "actor", proposal.get("parties"))
-        self._refs(iri, CF.mediator, "actor", proposal.get("mediators"))
-        self.add_all(iri, CF.scope, map(scope_iri, proposal.get("scope", [])))
-        for name, predicate in (("proposed_on", CF.proposedOn), ("declared_on", CF.declaredOn),
-                                ("effective_from", CF.effectiveFrom), ("ended_on", CF.endedOn)):
-            if name in proposal:
-                self.add(iri, predicate, _date(proposal[name]))
-        if "duration_days" in proposal:
-            self.add(iri, CF.durationDays, Literal(proposal["duration_days"], datatype=XSD.integer))
-        if "conditional" in proposal:
-            self.add(iri, CF.isConditional, Literal(proposal["conditional"]))
-        if "form" in proposal:
-            self.add(iri, CF.isWritten, Literal(proposal["form"] == "written"))
+        iri = self._fact("proposal", proposal, (CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]))
         if "status" in proposal:
             self._status("proposal", iri, proposal, proposal["status"], self.meta["published"])
 
     def _demand(self, demand: dict[str, Any]) -> None:
-        iri = self._fact("demand", demand, (CF.Demand,), demand["text"])
-        self.add(iri, CF.text, _text(demand["text"]))
-        self._refs(iri, CF.demandedBy, "actor", demand["by"])
-        self._refs(iri, CF.demandedOf, "actor", demand.get("of"))
-        self._refs(iri, CF.preconditionFor, "proposal", demand.get("precondition_for"))
+        iri = self._fact("demand", demand, (CF.Demand,))
         if "issue" in demand:
             issue = issue_iri(demand["issue"])
-            self.add(iri, CF.issue, issue)
             self.add(issue, RDF.type, SKOS.Concept)
             self.add(issue, SKOS.inScheme, CF.IssueScheme)
             self.add(issue, SKOS.prefLabel, _text(demand["issue"].replace("-", " ")))
         self._status("demand", iri, demand, demand.get("status", "open"), demand.get("as_of", self.meta["published"]))
 
     def _position(self, position: dict[str, Any]) -> None:
-        as_of = position.get("as_of", self.meta["published"])
+        # A position without as_of holds as of the article's date.
+        position = {"as_of": self.meta["published"], **position}
         proposal = self.proposal_names.get(position["proposal"], position["proposal"])
-        label = f"{self._actor_name(position['actor'])} {position['stance'].replace('-', ' ')} {proposal} ({as_of})"
-        iri = self._fact("position", position, (CF.Position,), label)
-        self._refs(iri, CF.holder, "actor", position["actor"])
-        self._refs(iri, CF.onProposal, "proposal", position["proposal"])
-        self.add(iri, CF.stance, STANCE[position["stance"]])
-        self.add(iri, CF.asOf, _date(as_of))
-        self._refs(iri, CF.conditionedOn, "demand", position.get("conditions"))
-        self._refs(iri, CF.supersedes, "position", position.get("supersedes"))
+        label = (f"{self._actor_name(position['actor'])} {position['stance'].replace('-', ' ')} {proposal} "
+                 f"({position['as_of']})")
+        self._fact("position", position, (CF.Position,), label)
 
     def _claim(self, claim: dict[str, Any]) -> None:
+        # A claim without a date is made on the article's date.
+        claim = {"date": self.meta["published"], **claim}
         label = claim.get("text") or _shorten(claim["quote"])
-        iri = self._fact("claim", claim, (CF.Claim, CLAIM_CLASSES[claim["type"]]), label)
-        self._refs(iri, CF.claimant, "actor", claim["by"])
-        self.add(iri, CF.date, _date(claim.get("date", self.meta["published"])))
-        if "text" in claim:
-            self.add(iri, CF.text, _text(claim["text"]))
-        self._refs(iri, CF.accused, "actor", claim.get("accused"))
-        self._refs(iri, CF.aboutProposal, "proposal", claim.get("proposal"))
-        self._refs(iri, CF.allegedEvent, "event", claim.get("events"))
-        self.add_all(iri, CF.claimedScope, map(scope_iri, claim.get("scopes", [])))
-        self._refs(iri, CF.denies, "claim", claim.get("denies"))
+        self._fact("claim", claim, (CF.Claim, CLAIM_CLASSES[claim["type"]]), label)
 
     def _event(self, event: dict[str, Any]) -> None:
         label = event.get("name") or f"{event['type'].replace('-', ' ')} {event.get('date', '')}".strip()
         iri = self._fact("event", event, (CF.Event,), label)
-        self.add(iri, CF.eventType, ETYPE[event["type"]])
-        if "date" in event:
-            self.add(iri, CF.date, _date(event["date"]))
         if "status" in event:
             self._status("event", iri, event, event["status"], self.meta["published"])
-        for name, predicate in (("place", CF.place), ("venue", CF.venue), ("description", DCTERMS.description)):
-            if name in event:
-                self.add(iri, predicate, _text(event[name]))
-        self._refs(iri, CF.initiator, "actor", event.get("by"))
-        self._refs(iri, CF.participant, "actor", event.get("participants"))
-        self._refs(iri, CF.target, "actor", event.get("targets"))
-        self._refs(iri, CF.mediator, "actor", event.get("mediators"))
-        self._refs(iri, CF.concerns, "proposal", event.get("concerns"))
-        for name, predicate in (("prisoners", CF.prisoners), ("fatalities", CF.fatalities)):
-            if name in event:
-                self.add(iri, predicate, Literal(event[name], datatype=XSD.integer))
 
 
 def _shorten(text: str, limit: int = 80) -> str:

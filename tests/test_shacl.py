@@ -122,7 +122,10 @@ def test_a_load_reports_a_shape_problem_against_the_store(tmp_path: Path) -> Non
                                   "id: zelensky-accepts-30-day-ceasefire"), encoding="utf-8")
     with Store.open(store_path) as store, pytest.raises(InputError) as raised:
         load_paths(store, [later])
-    assert "position 'zelensky-accepts-30-day-ceasefire', field 'holder'" in str(raised.value)
+    # The YAML field the analyst wrote, not the property it becomes (cf:holder).
+    assert "position 'zelensky-accepts-30-day-ceasefire', field 'actor': has more than one value for 'actor'" in str(
+        raised.value
+    )
     with Store.open_read_only(store_path) as store:
         assert validate_paths([EXAMPLES], store=store)[2].triples > 0
 
@@ -169,4 +172,4 @@ def test_the_shape_data_handed_over_in_many_batches_gives_the_same_problems(
     whole = problems()
     monkeypatch.setattr(load._Batches.__init__, "__defaults__", (7,))
     assert problems() == whole
-    assert any("field 'holder'" in problem for problem in whole)
+    assert any("field 'actor'" in problem for problem in whole)

@@ -389,6 +389,113 @@ def test_all_problems_of_all_files_are_reported_together(fact_dir: Path, ckg_sto
     assert_unchanged(ckg_store)
 
 
+#: Two problems in one file, one of them a JSON Schema error: the other must be reported in the same run.
+SCHEMA_ERROR_BESIDE_ANOTHER = [
+    pytest.param(
+        [
+            ("stance: conditionally-accepts", "stance: conditionaly-accepts"),
+            ("    actor: putin\n", "    actor: putn\n"),
+        ],
+        [
+            f"bad.yaml:26: position 'test-position', field 'actor': unknown actor 'putn'. Did you mean 'putin'? {HINT_ACTOR}",
+            "bad.yaml:28: position 'test-position', field 'stance': unknown value 'conditionaly-accepts'. "
+            "Use one of: accepts, conditionally-accepts, supports, rejects, ambiguous. "
+            "Did you mean 'conditionally-accepts'?",
+        ],
+        id="bad-enum-and-unknown-actor-in-one-entry",
+    ),
+    pytest.param(
+        [("    text: Ukraine must", "    txt: Ukraine must"), ('as_of: "2025-03-19"', 'as_of: "2025-02-30"')],
+        [
+            "bad.yaml:17: demand 'test-demand', field 'text': missing required field 'text'. Add 'text:' to this entry.",
+            "bad.yaml:20: demand 'test-demand', field 'txt': unknown field 'txt'. "
+            "Allowed fields: id, by, of, text, issue, precondition_for, status, as_of, quote. Did you mean 'text'?",
+            "bad.yaml:22: demand 'test-demand', field 'as_of': '2025-02-30' is not a real date "
+            "(day is out of range for month). Write an existing calendar date as YYYY-MM-DD.",
+        ],
+        id="unknown-field-and-impossible-date-in-one-entry",
+    ),
+    pytest.param(
+        [
+            ("duration_days: 30", 'duration_days: "thirty"'),
+            ('quote: "proposed a 30-day', 'quote: "proposed a 60-day'),
+        ],
+        [
+            "bad.yaml:14: proposal 'test-ceasefire', field 'duration_days': "
+            "expected a whole number, got text ('thirty'). Write a whole number here.",
+            "bad.yaml:15: proposal 'test-ceasefire', field 'quote': quote not found in the article text "
+            f"test-article.txt: the text has 'proposed a ' but then differs at '60-day ceasefire'. {HINT_QUOTE}",
+        ],
+        id="wrong-type-and-quote-not-found-in-one-entry",
+    ),
+    pytest.param(
+        [("  outlet:", "  outlett:"), ("    by: putin\n", "    by: putn\n")],
+        [
+            "bad.yaml:2: article 'test-article', field 'outlet': missing required field 'outlet'. "
+            "Add 'outlet:' to this entry.",
+            "bad.yaml:5: article 'test-article', field 'outlett': unknown field 'outlett'. "
+            "Allowed fields: id, title, outlet, published, url, language, text. Did you mean 'outlet'?",
+            f"bad.yaml:18: demand 'test-demand', field 'by': unknown actor 'putn'. Did you mean 'putin'? {HINT_ACTOR}",
+        ],
+        id="article-section-error-and-unknown-actor",
+    ),
+    pytest.param(
+        [("  outlet:", "  outlett:"), ('published: "2025-03-20"', 'published: "2025-02-30"')],
+        [
+            "bad.yaml:2: article 'test-article', field 'outlet': missing required field 'outlet'. "
+            "Add 'outlet:' to this entry.",
+            "bad.yaml:5: article 'test-article', field 'outlett': unknown field 'outlett'. "
+            "Allowed fields: id, title, outlet, published, url, language, text. Did you mean 'outlet'?",
+            "bad.yaml:6: article 'test-article', field 'published': '2025-02-30' is not a real date "
+            "(day is out of range for month). Write an existing calendar date as YYYY-MM-DD.",
+        ],
+        id="article-section-error-and-impossible-publication-date",
+    ),
+    pytest.param(
+        [
+            ("  title: Test talks on a 30-day ceasefire", "  title: 30"),
+            ('quote: "Ukraine must stop rearming"', 'quote: "Ukraine must stop re-arming"'),
+        ],
+        [
+            "bad.yaml:4: article 'test-article', field 'title': expected text, got a number (30). Write text here.",
+            "bad.yaml:23: demand 'test-demand', field 'quote': quote not found in the article text test-article.txt: "
+            f"the text has 'Ukraine must stop re' but then differs at '-arming'. {HINT_QUOTE}",
+        ],
+        id="article-section-error-and-quote-not-found",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), SCHEMA_ERROR_BESIDE_ANOTHER)
+def test_a_schema_error_does_not_hide_other_problems_of_its_entry_or_file(
+    changes: list[tuple[str, str]], expected: list[str], fact_dir: Path, ckg_store: tuple[Path, bytes]
+) -> None:
+    content = ARTICLE
+    for old, new in changes:
+        content = article_with(old, new, content)
+    (fact_dir / "bad.yaml").write_text(content, encoding="utf-8")
+    assert_refused(run_ckg("validate", "bad.yaml", "--store", ckg_store[0]), expected)
+    assert_refused(load("bad.yaml", store=ckg_store), expected)
+    assert_unchanged(ckg_store)
+
+
+def test_a_value_two_files_give_differently_is_named_by_its_yaml_field(
+    fact_dir: Path, ckg_store: tuple[Path, bytes]
+) -> None:
+    (fact_dir / "test-article.yaml").write_text(ARTICLE, encoding="utf-8")
+    other = article_with("id: test-article", "id: other-article")
+    (fact_dir / "other.yaml").write_text(article_with("duration_days: 30", "duration_days: 31", other), encoding="utf-8")
+    assert_refused(
+        load("test-article.yaml", "other.yaml", store=ckg_store),
+        [
+            "other.yaml:14: proposal 'test-ceasefire', field 'duration_days': has more than one value for "
+            "'duration_days' across the files and the store. The same id names the same thing everywhere: "
+            "keep the value identical in every file, or give this fact its own id."
+        ],
+    )
+    assert_unchanged(ckg_store)
+
+
 def test_validate_reports_the_same_problem_and_exits_1(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
     (fact_dir / "bad.yaml").write_text(article_with("    by: putin\n", "    by: putn\n"), encoding="utf-8")
     expected = [

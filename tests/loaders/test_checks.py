@@ -377,6 +377,20 @@ def test_a_malformed_entry_does_not_hide_problems_in_the_rest_of_the_file(fact_d
                                   "unknown value 'conditionaly-accepts'. Use one of:")
 
 
+def test_no_broken_copy_of_the_test_article_crashes_the_checks(fact_dir: Path) -> None:
+    """Whatever a schema error leaves malformed, the checks still run on the rest without tripping over it."""
+    import yaml
+
+    broken = _mutations(yaml.safe_load(ARTICLE))
+    assert len(broken) > 200
+    for mutation in broken:
+        path = write(fact_dir, "a.yaml", yaml.safe_dump(mutation, allow_unicode=True))
+        try:
+            check_paths([path])
+        except InputError:
+            pass  # Refused with its problems listed; any other exception fails the test.
+
+
 # --- the JSON Schema with its $defs inlined behaves as the schema itself ---------------------
 
 
