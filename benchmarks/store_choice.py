@@ -2,28 +2,53 @@
 
 For a generated set of article graphs, each candidate store is timed on what
 ``ckg`` does: load (one transaction), reopen from disk, a saved-query-like
-SPARQL join, and a Turtle export. rdflib's in-memory store has no persistence
-of its own, so "reopen" for it means parsing the N-Quads file it would keep.
+SPARQL join, and a Turtle export of the union graph. The candidates:
 
-Run: python benchmarks/store_choice.py [--facts N]
-Results are printed as a table and as ratios against the rdflib baseline
-measured in the same run.
+* ``rdflib-memory``, the baseline: rdflib's in-memory ``Dataset``. It has no
+  persistence of its own, so "load" includes writing the N-Quads file it would
+  keep and "reopen" means parsing that file.
+* ``oxigraph``: pyoxigraph's on-disk ``Store``, what ``ckg`` uses.
+* ``rdflib-oxigraph``: rdflib's API over an on-disk Oxigraph store through the
+  ``oxrdflib`` plugin (``pip install oxrdflib``; skipped when it is missing):
+  loading with its ``ox-nquads`` parser (Oxigraph's loader, one transaction),
+  SPARQL answered by Oxigraph, results and the export going through rdflib
+  terms, the Turtle written by its ``ox-turtle`` serializer.
+
+Each candidate runs in a fresh child process, one after the other, so that its
+peak RSS is its own and one's garbage does not slow the next; the data are
+generated identically in each. All candidates must return the same rows.
+
+Run: python benchmarks/store_choice.py [--facts N] [--doc]
+Prints a Markdown table: seconds per step and speed-ups over the rdflib
+baseline measured in the same run, with the peak RSS of each child, the
+machine and the load average. Writes the results as JSON to
+``benchmarks/out/store_choice-FACTS.json``; with ``--doc``, also the table to
+the ``store-choice`` section of ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
+import importlib.util
+import multiprocessing
+import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import DOC, OUT_DIR, describe_machine, machine_info, markdown_table, replace_marked_section, write_json  # noqa: E402
 
 ID = "https://w3id.org/ceasefire-kg/id/"
 CF = "https://w3id.org/ceasefire-kg/ontology#"
@@ -98,27 +123,101 @@ def bench_oxigraph(data: str, folder: Path) -> dict[str, float]:
     return {"load": load, "reopen": reopen, "query": query, "rows": len(rows), "export_turtle": export}
 
 
+def bench_rdflib_oxigraph(data: str, folder: Path) -> dict[str, float]:
+    path = str(folder / "oxrdflib")
+    dataset = rdflib.Dataset(store="Oxigraph")
+    dataset.open(path, create=True)
+    load, _ = timed(lambda: dataset.parse(data=data, format="ox-nquads"))
+    # oxrdflib's close() does not flush: the next open would replay RocksDB's
+    # log (seconds at 100k quads). ckg flushes on close; so does this, as ckg would.
+    dataset.store._inner.flush()
+    dataset.close()
+
+    def reopen_store() -> rdflib.Dataset:
+        reopened = rdflib.Dataset(store="Oxigraph")
+        reopened.open(path)
+        return reopened
+
+    reopen, dataset = timed(reopen_store)
+    dataset.default_union = True  # query the union of the article graphs, as ckg does
+    query, rows = timed(lambda: list(dataset.query(QUERY)))
+    union = lambda: dataset.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+    export, _ = timed(lambda: union().serialize(format="ox-turtle"))
+    return {"load": load, "reopen": reopen, "query": query, "rows": len(rows), "export_turtle": export}
+
+
+#: Candidates by name, the baseline first; the value names the function in this module.
+CANDIDATES = {"rdflib-memory": "bench_rdflib", "oxigraph": "bench_oxigraph", "rdflib-oxigraph": "bench_rdflib_oxigraph"}
+BASELINE = "rdflib-memory"
+STEPS = ("load", "reopen", "query", "export_turtle")
+
+
+def run_candidate(name: str, facts: int) -> dict[str, Any]:
+    """One candidate's timings on freshly generated data, with this process's peak RSS (in a child)."""
+    data = generate_nquads(facts)
+    folder = Path(tempfile.mkdtemp(prefix=f"ckg-{name}-"))
+    try:
+        result = globals()[CANDIDATES[name]](data, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def available(name: str) -> bool:
+    """Tell whether a candidate's packages are installed."""
+    return name != "rdflib-oxigraph" or importlib.util.find_spec("oxrdflib") is not None
+
+
+def render(results: dict[str, dict[str, Any]], facts: int, machine: dict[str, Any], load_after: float) -> str:
+    """The results as Markdown: what ran where, then seconds and speed-ups over the baseline."""
+    base = results[BASELINE]
+    others = [name for name in results if name != BASELINE]
+    rows = []
+    for step in STEPS:
+        cells = [f"{base[step]:.3f} s"]
+        for name in others:
+            value = results[name][step]
+            cells.append(f"{value:.3f} s ({base[step] / value:.1f}×)" if value else f"{value:.3f} s")
+        rows.append([step, *cells])
+    rows.append(["peak RSS", *(f"{results[name]['peak_rss_mib']:.0f} MiB" for name in results)])
+    extra = f", oxrdflib {version('oxrdflib')}" if "rdflib-oxigraph" in results else ""
+    load_before = machine["load_average_at_start"][0]
+    return "\n".join([
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: `python benchmarks/store_choice.py --facts {facts}`; "
+        f"{facts * 6 + 800:,} quads in {max(-(-facts // 50), 200):,} article graphs, {base['rows']:,} query rows (same in every store); "
+        f"load average {load_before:.2f} before, {load_after:.2f} after.",
+        f"Machine: {describe_machine(machine)}{extra}.",
+        "",
+        markdown_table(["step", f"{BASELINE} (baseline)", *(f"{name} (speed-up)" for name in others)], rows),
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=20_000, help="demands (6 triples each; plus 200 positions)")
+    parser.add_argument("--doc", action="store_true", help="also write the table to docs/benchmarks.md")
     args = parser.parse_args()
-    data = generate_nquads(args.facts)
-    results = {}
-    for name, bench in (("rdflib-memory", bench_rdflib), ("oxigraph", bench_oxigraph)):
-        folder = Path(tempfile.mkdtemp(prefix=f"ckg-{name}-"))
-        try:
-            results[name] = bench(data, folder)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    assert results["rdflib-memory"]["rows"] == results["oxigraph"]["rows"], "the stores disagree on the query"
-    base = results["rdflib-memory"]
-    print(f"{args.facts * 6 + 800:,} quads; {platform.python_version()}; rdflib {rdflib.__version__}; pyoxigraph {ox.__version__}")
-    print(f"{'step':<14}{'rdflib s':>10}{'oxigraph s':>12}{'speed-up':>10}")
-    for step in ("load", "reopen", "query", "export_turtle"):
-        ratio = base[step] / results["oxigraph"][step] if results["oxigraph"][step] else float("inf")
-        print(f"{step:<14}{base[step]:>10.3f}{results['oxigraph'][step]:>12.3f}{ratio:>9.1f}x")
-    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    print(json.dumps(results))
+    names = [name for name in CANDIDATES if available(name)]
+    skipped = [name for name in CANDIDATES if name not in names]
+    machine = machine_info()
+    results: dict[str, dict[str, Any]] = {}
+    # spawn, not fork: a child must not start with the parent's memory in its RSS.
+    with multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        for name in names:
+            results[name] = pool.apply(run_candidate, (name, args.facts))
+    load_after = os.getloadavg()[0]
+    rows = {name: result["rows"] for name, result in results.items()}
+    assert len(set(rows.values())) == 1, f"the stores disagree on the query: {rows}"
+    table = render(results, args.facts, machine, load_after)
+    if skipped:
+        table += f"\n\nNot measured (package not installed): {', '.join(skipped)}."
+    print(table)
+    write_json(OUT_DIR / f"store_choice-{args.facts}.json",
+               {"facts": args.facts, "machine": machine, "load_average_after": load_after,
+                "results": results, "skipped": skipped})
+    if args.doc:
+        replace_marked_section(DOC, "store-choice", table)
 
 
 if __name__ == "__main__":
