@@ -27,6 +27,7 @@ import neo4j
 from ceasefire_kg import __version__, analysis, neo4j_server, saved_queries
 from ceasefire_kg import browser as browser_assets
 from ceasefire_kg.errors import (
+    clause,
     CkgError,
     GraphDatabaseError,
     QueryBackendUnavailable,
@@ -286,7 +287,7 @@ def _neo4j_driver(
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
     except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-        raise unusable(f"Cannot use the Neo4j URI {uri!r}: {saved_queries.clause(str(error))}. {_URI_HINT}") from error
+        raise unusable(f"Cannot use the Neo4j URI {uri!r}: {clause(str(error))}. {_URI_HINT}") from error
     with driver:
         yield driver
 
@@ -590,7 +591,7 @@ def _on_backend(
         # The options cannot make a driver (no password, not a Bolt URI).
         if backend == "neo4j":
             raise
-        reason = saved_queries.clause(str(error))
+        reason = clause(str(error))
     else:
         # Only a server that cannot be used sends --backend auto to the store;
         # a question that fails on a reachable server is reported.

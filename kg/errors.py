@@ -8,6 +8,15 @@ from __future__ import annotations
 import difflib
 
 
+def clause(text: str) -> str:
+    """``text`` without its closing full stops, to embed it in a sentence of one's own.
+
+    Driver messages and sub-sentences often end in a period; written before
+    ``". Check ..."`` or ``")."`` they would end the sentence twice.
+    """
+    return text.strip().rstrip(".").rstrip()
+
+
 class CkgError(Exception):
     """Base class of every error ceasefire-kg reports to a user."""
 
@@ -149,6 +158,10 @@ class Neo4jDatabaseMissing(GraphDatabaseError):
 
 class Neo4jConflict(GraphDatabaseError):
     """The database holds data or schema that ckg must not overwrite or cannot work with."""
+
+
+class Neo4jTooOld(GraphDatabaseError):
+    """The server is older than the Neo4j version ckg writes for."""
 
 
 class ConcurrentPush(GraphDatabaseError):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import time
 import uuid
 import zlib
@@ -50,11 +51,13 @@ from neo4j.exceptions import (
 )
 
 from ceasefire_kg.errors import (
+    clause,
     ConcurrentPush,
     GraphDatabaseError,
     Neo4jAuthFailed,
     Neo4jConflict,
     Neo4jDatabaseMissing,
+    Neo4jTooOld,
     Neo4jUnreachable,
     SchemaDrift,
 )
@@ -78,6 +81,8 @@ from ceasefire_kg.store import Store, content_hash
 
 logger = logging.getLogger(__name__)
 
+#: The oldest Neo4j that push writes to: its statements name labels and types dynamically.
+MINIMUM_SERVER_VERSION = (5, 26)
 #: Triples (old plus new content) per write transaction; whole graphs only.
 DEFAULT_BATCH_TRIPLES = 50_000
 GRAPH_LABEL = "CkgGraph"
@@ -180,7 +185,7 @@ def neo4j_errors(driver: neo4j.Driver, database: str, doing: str) -> Iterator[No
         yield
     except AuthError as error:
         raise Neo4jAuthFailed(
-            f"Neo4j refused the user name or password while {doing} ({where}): {error.message}. "
+            f"Neo4j refused the user name or password while {doing} ({where}): {clause(error.message or str(error))}. "
             "Give the right ones with --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD); "
             "the managed server's password is in its home folder (see `ckg neo4j start`)."
         ) from error
@@ -193,26 +198,28 @@ def neo4j_errors(driver: neo4j.Driver, database: str, doing: str) -> Iterator[No
             ) from error
         if code.startswith("Neo.ClientError.Security."):
             raise Neo4jAuthFailed(
-                f"Neo4j did not allow {doing} in {where}: {error.message}. Use a user with write "
+                f"Neo4j did not allow {doing} in {where}: {clause(error.message or str(error))}. Use a user with write "
                 "access to that database (--username / NEO4J_USERNAME)."
             ) from error
         if code.startswith("Neo.ClientError.Schema."):
             raise Neo4jConflict(
-                f"The schema of {where} conflicts with ckg's while {doing}: {error.message}. "
+                f"The schema of {where} conflicts with ckg's while {doing}: {clause(error.message or str(error))}. "
                 "A constraint or index that is not ckg's rejects its data; drop it, or push into "
                 "another database (--database / NEO4J_DATABASE)."
             ) from error
-        raise GraphDatabaseError(f"Neo4j rejected a request while {doing} ({where}): {code}: {error.message}") from error
+        raise GraphDatabaseError(
+            f"Neo4j rejected a request while {doing} ({where}): {code}: {clause(error.message or str(error))}."
+        ) from error
     except (ServiceUnavailable, SessionExpired) as error:
-        reason = " ".join(str(error).split())
+        reason = clause(" ".join(str(error).split()))
         raise Neo4jUnreachable(
-            f"Cannot reach Neo4j ({where}) while {doing}: {reason} Start it with `ckg neo4j start`, "
+            f"Cannot reach Neo4j ({where}) while {doing}: {reason}. Start it with `ckg neo4j start`, "
             "or set the right URI with --uri / NEO4J_URI. Nothing half-written stays behind: "
             "run the command again once Neo4j answers."
         ) from error
     except Neo4jError as error:
         raise GraphDatabaseError(
-            f"Neo4j failed while {doing} ({where}): {error.code}: {error.message}. Run the command again; "
+            f"Neo4j failed while {doing} ({where}): {error.code}: {clause(error.message or str(error))}. Run the command again; "
             "each transaction is all or nothing."
         ) from error
     except DriverError as error:
@@ -229,15 +236,29 @@ def open_session(driver: neo4j.Driver, database: str, *, read: bool = False) -> 
 
 
 def check_database(driver: neo4j.Driver, database: str) -> None:
-    """Make sure the server answers, accepts the credentials and has the database.
+    """Make sure the server answers, accepts the credentials, has the database and is recent enough.
 
     Raises:
         Neo4jUnreachable, Neo4jAuthFailed, Neo4jDatabaseMissing: As the case may be.
+        Neo4jTooOld: The server is older than :data:`MINIMUM_SERVER_VERSION`.
     """
     with neo4j_errors(driver, database, "connecting"):
         driver.verify_connectivity()
         with open_session(driver, database, read=True) as session:
-            session.run("RETURN 1").consume()
+            agent = session.run("RETURN 1").consume().server.agent
+    version = server_version(agent)
+    if version is not None and version < MINIMUM_SERVER_VERSION:
+        wanted = ".".join(map(str, MINIMUM_SERVER_VERSION))
+        raise Neo4jTooOld(
+            f"The {describe_target(driver, database)} runs {agent}; ckg push needs Neo4j {wanted} or later "
+            "(Aura is). Upgrade the server, or use the managed one (`ckg neo4j start`)."
+        )
+
+
+def server_version(agent: str) -> tuple[int, int] | None:
+    """(major, minor) from a server agent such as ``Neo4j/5.26.30``; None if it says no version."""
+    match = re.fullmatch(r"Neo4j/(\d+)\.(\d+)(?:\D.*)?", agent or "")
+    return (int(match[1]), int(match[2])) if match else None
 
 
 # --- local graphs ----------------------------------------------------------------
@@ -355,22 +376,34 @@ def _node_props(
 
 
 class _Statements:
-    """The Cypher text of a push, built once from the mapping's names."""
+    """The Cypher text of a push: one statement per kind of write, whatever the labels and types.
+
+    Labels and relationship types travel as parameters (Cypher's dynamic
+    ``$(...)`` names, Neo4j 5.26+) rather than in the text: a push then runs
+    the same dozen statements whatever it writes, so their plans, compiled by
+    the first push, serve every later one (a per-type text would be planned
+    anew for each type a small push touches). The names still come only from
+    the mapping: :meth:`check_names` rejects any other before a transaction runs.
+    """
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
 
-    def upsert_nodes(self, add: tuple[str, ...], remove: tuple[str, ...]) -> str:
-        """MERGE nodes by uri, replace their properties, add and remove labels."""
-        for label in (*add, *remove):
-            self.mapping.class_of_label(label)  # whitelisted names only
-        text = f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\nSET n = row.props"
-        if add:
-            text += "\nSET n" + "".join(f":{quote_name(label)}" for label in add)
-        if remove:
-            text += "\nREMOVE n" + "".join(f":{quote_name(label)}" for label in remove)
-        return text
+    def check_names(self, plan: _Transaction) -> None:
+        """Refuse a plan that would write a label or relationship type outside the mapping.
 
+        Raises:
+            SchemaDrift: For the first name the mapping does not know.
+        """
+        for label in {label for row in plan.nodes for label in (*row["add"], *row["remove"])}:
+            self.mapping.class_of_label(label)
+        for rel_type in {row["t"] for rows in (plan.deletes, plan.creates, plan.updates) for row in rows}:
+            self.mapping.relationship_typed(rel_type)
+
+    upsert_nodes = (
+        f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
+        "SET n = row.props\nSET n:$(row.add)\nREMOVE n:$(row.remove)"
+    )
     merge_objects = (
         f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
         f"ON CREATE SET n.name = row.name, n.graphs = [], n.articles = []"
@@ -390,34 +423,24 @@ class _Statements:
         f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}})\n"
         f"SET m.revision = $revision, m.lastToken = $token, m.mapping = $mapping, m.pushedAt = datetime()"
     )
-
-    def _between(self, rel_type: str) -> str:
-        # The type in the pattern lets Neo4j expand only relationships of that type.
-        self.mapping.relationship_typed(rel_type)  # whitelisted names only
-        return (
-            f"UNWIND $rows AS row\n"
-            f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r:{quote_name(rel_type)}]->"
-            f"(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
-        )
-
-    def update_relationships(self, rel_type: str) -> str:
-        """Set the provenance of existing relationships of one type."""
-        return self._between(rel_type) + "SET r.graphs = row.g, r.articles = row.a"
-
-    def delete_relationships(self, rel_type: str) -> str:
-        """Delete relationships of one type that no graph asserts any more."""
-        return self._between(rel_type) + "DELETE r"
-
-    def create_relationships(self, rel_type: str) -> str:
-        """CREATE relationships that do not exist yet (the pushed state says so)."""
-        self.mapping.relationship_typed(rel_type)  # whitelisted names only
-        return (
-            f"UNWIND $rows AS row\n"
-            f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
-            f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
-            f"CREATE (a)-[:{quote_name(rel_type)} {{graphs: row.g, articles: row.a}}]->(b)"
-        )
-
+    # Subjects are the sparse end in this ontology (a fact points at its actors,
+    # not the other way round), so expanding from ``a`` stays cheap.
+    _between = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r:$(row.t)]->"
+        f"(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+    )
+    #: Set the provenance of existing relationships.
+    update_relationships = _between + "SET r.graphs = row.g, r.articles = row.a"
+    #: Delete relationships that no graph asserts any more.
+    delete_relationships = _between + "DELETE r"
+    #: CREATE relationships that do not exist yet (the pushed state says so).
+    create_relationships = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
+        f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"CREATE (a)-[:$(row.t) {{graphs: row.g, articles: row.a}}]->(b)"
+    )
 
 
 @dataclass
@@ -426,11 +449,11 @@ class _Transaction:
 
     token: str
     revision: int
-    nodes: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = field(default_factory=dict)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
     objects: list[dict[str, Any]] = field(default_factory=list)
-    deletes: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    creates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    deletes: list[dict[str, str]] = field(default_factory=list)
+    creates: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     garbage: list[str] = field(default_factory=list)
     graphs: list[dict[str, Any]] = field(default_factory=list)
     dropped_graphs: list[str] = field(default_factory=list)
@@ -438,6 +461,7 @@ class _Transaction:
 
 def _write_transaction(tx: neo4j.ManagedTransaction, plan: _Transaction, statements: _Statements) -> bool:
     """Apply one batch; returns False when an earlier attempt of it had already committed."""
+    statements.check_names(plan)
     tx.run(statements.lock_meta, id=META_ID, token=plan.token).consume()
     record = tx.run(statements.read_meta, id=META_ID).single()
     revision = record["revision"] if record else None
@@ -449,22 +473,19 @@ def _write_transaction(tx: neo4j.ManagedTransaction, plan: _Transaction, stateme
             f"(revision {revision}, expected {plan.revision}). Nothing of this batch was written; "
             "run `ckg push` again when the other push is done."
         )
-    # The type-agnostic statements run even without rows: a few cheap round
-    # trips that keep their query plans warm for the next (incremental) push.
-    for (add, remove), rows in sorted(plan.nodes.items()):
-        tx.run(statements.upsert_nodes(add, remove), rows=rows).consume()
-    tx.run(statements.merge_objects, rows=plan.objects).consume()
-    for rel_type, rows in sorted(plan.deletes.items()):
-        tx.run(statements.delete_relationships(rel_type), rows=rows).consume()
-    for rel_type, rows in sorted(plan.creates.items()):
-        tx.run(statements.create_relationships(rel_type), rows=rows).consume()
-    for rel_type, rows in sorted(plan.updates.items()):
-        tx.run(statements.update_relationships(rel_type), rows=rows).consume()
+    # Every statement runs, even without rows: a few cheap round trips that keep
+    # their query plans warm for the next (incremental) push.
+    for text, rows in (
+        (statements.upsert_nodes, plan.nodes),
+        (statements.merge_objects, plan.objects),
+        (statements.delete_relationships, plan.deletes),
+        (statements.create_relationships, plan.creates),
+        (statements.update_relationships, plan.updates),
+    ):
+        tx.run(text, rows=rows).consume()
     tx.run(statements.collect_garbage, uris=plan.garbage).consume()
-    if plan.graphs:
-        tx.run(statements.upsert_graphs, rows=plan.graphs).consume()
-    if plan.dropped_graphs:
-        tx.run(statements.delete_graphs, iris=plan.dropped_graphs).consume()
+    tx.run(statements.upsert_graphs, rows=plan.graphs).consume()
+    tx.run(statements.delete_graphs, iris=plan.dropped_graphs).consume()
     tx.run(
         statements.bump_meta, id=META_ID, revision=plan.revision + 1, token=plan.token,
         mapping=statements.mapping.fingerprint,
@@ -554,7 +575,7 @@ def ensure_schema(driver: neo4j.Driver, database: str, mapping: Mapping | None =
             except ClientError as error:
                 if (error.code or "").startswith("Neo.ClientError.Schema.ConstraintCreationFailed"):
                     raise Neo4jConflict(
-                        f"Cannot create the constraint ckg needs in the {where}: {error.message}. Existing "
+                        f"Cannot create the constraint ckg needs in the {where}: {clause(error.message or str(error))}. Existing "
                         "data breaks it (two :Resource nodes with the same uri?): push into an empty "
                         "database (--database / NEO4J_DATABASE), or clean those nodes up."
                     ) from error
@@ -712,14 +733,15 @@ class _Planner:
             if not old.node_equals(new):
                 old_labels = {labels[t] for t in old.types}
                 new_labels = {labels[t] for t in new.types}
-                key = (tuple(sorted(new_labels - old_labels)), tuple(sorted(old_labels - new_labels)))
-                props = _node_props(self.mapping, subject, new, provenances)
-                plan.nodes.setdefault(key, []).append({"uri": subject, "props": props})
+                plan.nodes.append({
+                    "uri": subject, "props": _node_props(self.mapping, subject, new, provenances),
+                    "add": sorted(new_labels - old_labels), "remove": sorted(old_labels - new_labels),
+                })
                 if not new.graphs:
                     garbage.add(subject)
             for key in old.rels.keys() - new.rels.keys():
                 rel_type, obj = key
-                plan.deletes.setdefault(rel_type, []).append({"s": subject, "o": obj})
+                plan.deletes.append({"s": subject, "t": rel_type, "o": obj})
                 garbage.add(obj)
             for key, graphs in new.rels.items():
                 was = old.rels.get(key)
@@ -728,15 +750,15 @@ class _Planner:
                     provenance = provenances.get(graphs)
                     if provenance is None:  # most relationships share one of a few graph sets
                         provenance = provenances[graphs] = (sorted(graphs), _article_ids(graphs))
-                    row = {"s": subject, "o": obj, "g": provenance[0], "a": provenance[1]}
+                    row = {"s": subject, "t": rel_type, "o": obj, "g": provenance[0], "a": provenance[1]}
                     if was is None:
                         # A node some pushed graph asserts as subject exists once this
                         # transaction's nodes are written: no need to MERGE it again.
                         if obj not in objects and obj not in pushed:
                             objects[obj] = local_name(obj)
-                        plan.creates.setdefault(rel_type, []).append(row)
+                        plan.creates.append(row)
                     else:
-                        plan.updates.setdefault(rel_type, []).append(row)
+                        plan.updates.append(row)
         plan.objects = [{"uri": uri, "name": name} for uri, name in sorted(objects.items())]
         plan.garbage = sorted(garbage)
         for change in batch:

@@ -74,6 +74,7 @@ import neo4j.time
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import (
+    clause,
     QueryBackendUnavailable,
     QueryFailed,
     QueryNeo4jUnreachable,
@@ -153,15 +154,6 @@ _WRITE_IN_READ_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError
 
 
 # --- messages ---------------------------------------------------------------------
-
-
-def clause(text: str) -> str:
-    """``text`` without its closing full stops, to embed it in a sentence of one's own.
-
-    Driver messages and sub-sentences often end in a period; written before
-    ``". Check ..."`` or ``")."`` they would end the sentence twice.
-    """
-    return text.strip().rstrip(".").rstrip()
 
 
 def or_list(items: Sequence[str]) -> str:

@@ -28,7 +28,7 @@ from ceasefire_kg.errors import (
     SchemaDrift,
 )
 from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
-from ceasefire_kg.push import PushReport, push
+from ceasefire_kg.push import MINIMUM_SERVER_VERSION, PushReport, push, server_version
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, start_managed_neo4j
 from tests.push_helpers import (
@@ -355,6 +355,20 @@ def test_unreachable_server_wrong_password_and_missing_database_are_explained(
     with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)) as driver:
         with pytest.raises(Neo4jDatabaseMissing, match="no database 'no-such-db'.*--database"):
             _push(examples, driver, "no-such-db")
+
+
+@pytest.mark.parametrize(
+    ("agent", "version"),
+    [("Neo4j/5.26.30", (5, 26)), ("Neo4j/2025.10.1", (2025, 10)), ("Neo4j/5.20.0", (5, 20)), ("Memgraph", None)],
+)
+def test_the_server_version_comes_from_its_agent(agent: str, version: tuple[int, int] | None) -> None:
+    assert server_version(agent) == version
+
+
+def test_the_managed_server_is_recent_enough(neo4j_driver: neo4j.Driver) -> None:
+    # push names labels and types with Cypher's dynamic $(...) syntax, new in 5.26.
+    version = server_version(neo4j_driver.get_server_info().agent)
+    assert version is not None and version >= MINIMUM_SERVER_VERSION
 
 
 def test_foreign_rdf_in_the_database_is_not_overwritten(

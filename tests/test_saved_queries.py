@@ -992,12 +992,6 @@ def test_cli_wrong_password_says_so_in_a_few_words(examples_store: Path, monkeyp
     )
 
 
-def test_clause_drops_closing_periods() -> None:
-    assert sq.clause("authentication failure.") == "authentication failure"
-    assert sq.clause(" ran). \n") == "ran)"
-    assert sq.clause("no period") == "no period"
-
-
 @pytest.mark.parametrize(
     ("args", "warning"),
     [
