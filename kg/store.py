@@ -2,8 +2,9 @@
 
 Oxigraph was chosen over rdflib's in-memory store because it persists between
 runs without re-parsing, applies a SPARQL update as one transaction (a load
-either lands whole or not at all) and answers SPARQL in native code; see
-``benchmarks/store_choice.py`` for the measurements.
+either lands whole or not at all) and answers SPARQL in native code.
+``benchmarks/store_choice.py`` measures it against rdflib's memory store and
+rdflib over Oxigraph (oxrdflib); figures in ``docs/benchmarks.md`` ("Store choice").
 
 Each article lives in its own named graph; the default graph seen by queries
 is the union of all named graphs.
