@@ -31,9 +31,8 @@ from ceasefire_kg.mapping import (
     default_mapping,
     quote_name,
 )
-from ceasefire_kg.namespaces import PREFIXES
 from ceasefire_kg.push import check_database, neo4j_errors, open_session
-from ceasefire_kg.store import EXPORT_FORMATS
+from ceasefire_kg.store import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +127,5 @@ def export_neo4j(
         if rdf_format.supports_datasets
         else triples
     )
-    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD) else None
-    ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
+    serialize(items, output, rdf_format)
     return len(items)

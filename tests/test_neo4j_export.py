@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import neo4j
@@ -13,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ceasefire_kg.errors import SchemaDrift
-from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
+from ceasefire_kg.namespaces import CF, PREFIXES, article_graph_iri, entity_iri
 from ceasefire_kg.neo4j_export import export_neo4j, read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
@@ -82,12 +83,17 @@ def test_dataset_formats_carry_the_merged_graph_as_default_graph(
 ) -> None:
     path = copy_store(examples_template, tmp_path / "store")
     _push(path, neo4j_driver, neo4j_database)
-    output = io.BytesIO()
-    export_neo4j(neo4j_driver, neo4j_database, output, "nquads")
-    quads = list(ox.parse(output.getvalue(), format=ox.RdfFormat.N_QUADS))
-    assert all(isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads)
     expected = {quad.triple for quad in ox.parse(store_ntriples(path), format=ox.RdfFormat.N_TRIPLES)}
-    assert {quad.triple for quad in quads} == expected and len(quads) == len(expected)
+    for format_name, rdf_format in (("nquads", ox.RdfFormat.N_QUADS), ("jsonld", ox.RdfFormat.JSON_LD)):
+        output = io.BytesIO()
+        export_neo4j(neo4j_driver, neo4j_database, output, format_name)
+        quads = list(ox.parse(output.getvalue(), format=rdf_format))
+        assert all(isinstance(quad.graph_name, ox.DefaultGraph) for quad in quads), format_name
+        assert {quad.triple for quad in quads} == expected and len(quads) == len(expected), format_name
+    # JSON-LD from Neo4j is as compact as from the store: the project's prefixes as its context.
+    document = json.loads(output.getvalue())
+    assert document["@context"] == PREFIXES
+    assert str(CF) not in json.dumps(document["@graph"])
 
 
 def test_types_language_tags_and_odd_values_keep_their_native_type_and_survive(
