@@ -270,6 +270,9 @@ def _neo4j_driver(
         password: The password; None for the managed server's stored one.
         unusable: The error to raise when the options cannot give a driver.
     """
+    # A URI that is no Bolt URI at all is the first thing to fix, before any password.
+    if uri.split("://", 1)[0].lower() not in _BOLT_SCHEMES:
+        raise unusable(f"{uri!r} is not a Bolt URI. {_URI_HINT}")
     if password is None:
         home = os.environ.get("CKG_NEO4J_HOME")
         settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
@@ -279,8 +282,6 @@ def _neo4j_driver(
                 "No Neo4j password: give it with --password or NEO4J_PASSWORD "
                 f"(for the managed server it is kept in {settings.password_file} once `ckg neo4j start` ran)."
             )
-    if uri.split("://", 1)[0].lower() not in _BOLT_SCHEMES:
-        raise unusable(f"{uri!r} is not a Bolt URI. {_URI_HINT}")
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         # The driver logs failed attempts itself; ckg's error message says it all (-vv shows them).
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)

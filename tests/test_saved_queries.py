@@ -949,6 +949,13 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
         f"{tmp_path / 'no-home' / 'password'} once `ckg neo4j start` ran); answering from the embedded store "
         f"at {examples_store}.\n5 rows.\n"
     )
+    # A URI that is not a Bolt URI is named before any missing password.
+    not_bolt = invoke(
+        "query", "positions", "--backend", "neo4j", "--uri", "notauri",
+        env={"CKG_NEO4J_HOME": str(tmp_path / "no-home")},
+    )
+    assert not_bolt.exit_code == 1
+    assert not_bolt.stderr.startswith("Error: 'notauri' is not a Bolt URI")
     assert len(json.loads(invoke("query", "positions", "-f", "json", "--store", str(examples_store)).stdout)) == 5
 
 
