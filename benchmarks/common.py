@@ -38,7 +38,9 @@ OUT_DIR = REPO / "benchmarks" / "out"
 DOC = REPO / "docs" / "benchmarks.md"
 
 #: Packages whose versions are recorded with every result.
-PACKAGES = ("ceasefire-kg", "rdflib", "pyoxigraph", "pyshacl", "PyYAML", "jsonschema", "neo4j", "networkx")
+PACKAGES = (
+    "ceasefire-kg", "rdflib", "pyoxigraph", "pyshacl", "PyYAML", "jsonschema", "neo4j", "neo4j-rust-ext", "networkx",
+)
 
 
 # --- the machine -------------------------------------------------------------------------

@@ -223,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     loads: dict[str, float] = {}
     try:
         with neo4j.GraphDatabase.driver(uri, auth=(n4j.USERNAME, password)) as driver:
+            server = driver.get_server_info().agent
+            results["server"] = (
+                f"{server} (heap {args.heap}, page cache {args.page_cache})" if settings is not None else server
+            )
             data = merged_ntriples(store_path)
             # Warm-up: both tools, on the example articles (JIT, query caches).
             warm = args.work / "warm-store"
@@ -329,8 +333,12 @@ def report(info: dict[str, Any], results: dict[str, Any], doc: bool) -> None:
     goals.append(["one new article < 1 s", _shown(verdicts["one_article_under_1s"]),
                   fmt_seconds(ours["one_article_push_s"])])
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    loads = ", ".join(
+        f"{run.replace('_', ' ')} {load:.1f}" for run, load in results["load_average_1min_at_start"].items()
+    )
     text = "\n\n".join([
-        f"Run {when}; {describe_machine(info)}",
+        f"Run {when}; {describe_machine(info)}; server {results['server']}. "
+        f"Load average (1 min) as each run started: {loads}.",
         f"Store: {facts['graphs']:,} named graphs, {facts['quads']:,} quads, {facts['triples']:,} distinct triples"
         f"{' (synthetic)' if results['synthetic'] else ''}.",
         markdown_table(["run", "time", "triples/s", "notes"], rows, "lrrl"),
