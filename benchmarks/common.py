@@ -171,6 +171,16 @@ def current_rss_bytes(pid: int | str = "self") -> int | None:
     return None
 
 
+def cpu_seconds(pid: int | str = "self") -> float | None:
+    """User plus system CPU seconds of a process, all its threads, from ``/proc/<pid>/stat``; None once gone."""
+    text = _read(f"/proc/{pid}/stat")
+    if not text:
+        return None
+    # The command name in parentheses may hold spaces; the fields after it are fixed.
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class ChildResult:
     """How a child process ran.

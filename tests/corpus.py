@@ -10,18 +10,23 @@ from types import ModuleType
 from ceasefire_kg.loaders.load import load_into_folder
 from tests.paths import REPO
 
-_GENERATOR_MODULE = "ckg_benchmarks_generate_corpus"
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """``benchmarks/<name>.py``, imported once (benchmarks/ is a folder of scripts, not a package)."""
+    module_name = f"ckg_benchmarks_{name}"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, REPO / "benchmarks" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]
 
 
 def corpus_generator() -> ModuleType:
-    """benchmarks/generate_corpus.py, imported once (benchmarks/ is a folder of scripts, not a package)."""
-    if _GENERATOR_MODULE not in sys.modules:
-        spec = importlib.util.spec_from_file_location(_GENERATOR_MODULE, REPO / "benchmarks" / "generate_corpus.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[_GENERATOR_MODULE] = module  # dataclasses look their module up while the file runs
-        spec.loader.exec_module(module)
-    return sys.modules[_GENERATOR_MODULE]
+    """benchmarks/generate_corpus.py."""
+    return benchmark_module("generate_corpus")
 
 
 def load_store(folder: Path, paths: list[Path]) -> Path:
