@@ -39,7 +39,15 @@ DOC = REPO / "docs" / "benchmarks.md"
 
 #: Packages whose versions are recorded with every result.
 PACKAGES = (
-    "ceasefire-kg", "rdflib", "pyoxigraph", "pyshacl", "PyYAML", "jsonschema", "neo4j", "neo4j-rust-ext", "networkx",
+    "ceasefire-kg",
+    "rdflib",
+    "pyoxigraph",
+    "pyshacl",
+    "PyYAML",
+    "jsonschema",
+    "neo4j",
+    "neo4j-rust-ext",
+    "networkx",
 )
 
 
@@ -86,8 +94,9 @@ def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str | None]:
 def git_revision() -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10,
-                                  check=True).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=True
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
 
@@ -132,9 +141,13 @@ def machine_info() -> dict[str, Any]:
 def describe_machine(info: dict[str, Any]) -> str:
     """One line for a Markdown note."""
     packages = info["packages"]
-    versions = ", ".join(f"{name} {version}" for name, version in packages.items() if version and name != "PyYAML libyaml")
-    return (f"{info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB, {info['os']}, "
-            f"Python {info['python']}; {versions}")
+    versions = ", ".join(
+        f"{name} {version}" for name, version in packages.items() if version and name != "PyYAML libyaml"
+    )
+    return (
+        f"{info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB, {info['os']}, "
+        f"Python {info['python']}; {versions}"
+    )
 
 
 # --- timing and memory ----------------------------------------------------------------------
@@ -229,13 +242,25 @@ class ChildResult:
         for index, (start, name) in enumerate(marks):
             end = marks[index + 1][0] if index + 1 < len(marks) else self.seconds
             rss = [value for at, value in self.rss_samples if start <= at <= end]
-            stages.append({"stage": name, "start": round(start, 3), "seconds": round(end - start, 3),
-                           "peak_sampled_rss_bytes": max(rss) if rss else None})
+            stages.append(
+                {
+                    "stage": name,
+                    "start": round(start, 3),
+                    "seconds": round(end - start, 3),
+                    "peak_sampled_rss_bytes": max(rss) if rss else None,
+                }
+            )
         return stages
 
 
-def run_child(command: Sequence[str], *, timeout: float | None = None, env: dict[str, str] | None = None,
-              cwd: Path | None = None, sample_interval: float = 0.05) -> ChildResult:
+def run_child(
+    command: Sequence[str],
+    *,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    sample_interval: float = 0.05,
+) -> ChildResult:
     """Run ``command`` and measure it (see :class:`ChildResult`); never raises on a non-zero exit."""
     started = time.perf_counter()
     process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -365,8 +390,9 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def start_managed_neo4j(home: Path, password: str, *, bolt_port: int, http_port: int, heap: str,
-                        page_cache: str) -> Any:
+def start_managed_neo4j(
+    home: Path, password: str, *, bolt_port: int, http_port: int, heap: str, page_cache: str
+) -> Any:
     """Start (or reuse) a managed Neo4j in ``home`` for a benchmark; its settings.
 
     The jars are copied from ckg's own caches (the user's and the test

@@ -74,39 +74,207 @@ START_DATE = date(2023, 1, 9)
 # --- name pools (all invented) ---------------------------------------------------
 
 _STATE_NAMES = (
-    "Arvenia", "Dostria", "Kelmaria", "Orrinia", "Valdara", "Ishkaria", "Tesmaria", "Bruvania",
-    "Lorekhia", "Sanvaya", "Quessia", "Zentoria", "Palluria", "Ostravia", "Merovia", "Galdonia",
-    "Teveria", "Korvathia", "Lunesia", "Eskaria", "Nordavia", "Hesperia", "Vardonia", "Caldria",
+    "Arvenia",
+    "Dostria",
+    "Kelmaria",
+    "Orrinia",
+    "Valdara",
+    "Ishkaria",
+    "Tesmaria",
+    "Bruvania",
+    "Lorekhia",
+    "Sanvaya",
+    "Quessia",
+    "Zentoria",
+    "Palluria",
+    "Ostravia",
+    "Merovia",
+    "Galdonia",
+    "Teveria",
+    "Korvathia",
+    "Lunesia",
+    "Eskaria",
+    "Nordavia",
+    "Hesperia",
+    "Vardonia",
+    "Caldria",
 )
 _MEDIATOR_NAMES = ("Solmera", "Marvessa", "Halvenia", "Corvessa", "Aurandia", "Tiberra")
 _FIRST_NAMES = (
-    "Teodor", "Mirela", "Anton", "Ilse", "Kasimir", "Dorota", "Emil", "Vesna", "Lukas", "Rada", "Stefan",
-    "Ivana", "Marek", "Helga", "Pavel", "Yara", "Oskar", "Lena", "Bogdan", "Nadia", "Viktor", "Sabine",
-    "Goran", "Elin", "Rafael", "Tamsin", "Jurek", "Alma", "Dario", "Katrin", "Milos", "Selma", "Ruben",
-    "Zora", "Felix", "Agnes", "Nikolai", "Petra", "Arvid", "Ines", "Tobias", "Mira", "Leon", "Greta",
-    "Henrik", "Vera", "Oren", "Liesel",
+    "Teodor",
+    "Mirela",
+    "Anton",
+    "Ilse",
+    "Kasimir",
+    "Dorota",
+    "Emil",
+    "Vesna",
+    "Lukas",
+    "Rada",
+    "Stefan",
+    "Ivana",
+    "Marek",
+    "Helga",
+    "Pavel",
+    "Yara",
+    "Oskar",
+    "Lena",
+    "Bogdan",
+    "Nadia",
+    "Viktor",
+    "Sabine",
+    "Goran",
+    "Elin",
+    "Rafael",
+    "Tamsin",
+    "Jurek",
+    "Alma",
+    "Dario",
+    "Katrin",
+    "Milos",
+    "Selma",
+    "Ruben",
+    "Zora",
+    "Felix",
+    "Agnes",
+    "Nikolai",
+    "Petra",
+    "Arvid",
+    "Ines",
+    "Tobias",
+    "Mira",
+    "Leon",
+    "Greta",
+    "Henrik",
+    "Vera",
+    "Oren",
+    "Liesel",
 )
 _LAST_NAMES = (
-    "Valen", "Korvath", "Draven", "Istrel", "Malkor", "Tessing", "Orlow", "Brenik", "Castellan", "Dumora",
-    "Estrava", "Fenwick", "Galanis", "Harrow", "Ilvane", "Jarosz", "Kestrel", "Lorand", "Mirov", "Navarre",
-    "Pelaro", "Quill", "Rostova", "Savard", "Tarnow", "Ulmar", "Varga", "Wendt", "Yarrow", "Zelinka",
-    "Abernay", "Belcourt", "Corwin", "Dalmar", "Everly", "Grellan", "Holloway", "Ingram", "Karev",
-    "Lindqvist", "Maddox", "Norcross", "Ostrander", "Prescott", "Renner", "Thorne", "Underhill", "Whitlock",
-    "Amsel", "Brodsky", "Caravel", "Delmont", "Eskel", "Farrant", "Gorsky", "Hallam", "Iversen", "Kovach",
+    "Valen",
+    "Korvath",
+    "Draven",
+    "Istrel",
+    "Malkor",
+    "Tessing",
+    "Orlow",
+    "Brenik",
+    "Castellan",
+    "Dumora",
+    "Estrava",
+    "Fenwick",
+    "Galanis",
+    "Harrow",
+    "Ilvane",
+    "Jarosz",
+    "Kestrel",
+    "Lorand",
+    "Mirov",
+    "Navarre",
+    "Pelaro",
+    "Quill",
+    "Rostova",
+    "Savard",
+    "Tarnow",
+    "Ulmar",
+    "Varga",
+    "Wendt",
+    "Yarrow",
+    "Zelinka",
+    "Abernay",
+    "Belcourt",
+    "Corwin",
+    "Dalmar",
+    "Everly",
+    "Grellan",
+    "Holloway",
+    "Ingram",
+    "Karev",
+    "Lindqvist",
+    "Maddox",
+    "Norcross",
+    "Ostrander",
+    "Prescott",
+    "Renner",
+    "Thorne",
+    "Underhill",
+    "Whitlock",
+    "Amsel",
+    "Brodsky",
+    "Caravel",
+    "Delmont",
+    "Eskel",
+    "Farrant",
+    "Gorsky",
+    "Hallam",
+    "Iversen",
+    "Kovach",
 )
 _PLACE_HEADS = (
-    "Vel", "Kor", "Mar", "Tes", "Bran", "Ost", "Lun", "Sar", "Dur", "Hal", "Ilm", "Ves", "Zar", "Pol",
-    "Gran", "Tor", "Nev", "Rud", "Sol", "Kam", "Bel", "Dra", "Fen", "Gor", "Kel", "Lor", "Mor", "Pet",
+    "Vel",
+    "Kor",
+    "Mar",
+    "Tes",
+    "Bran",
+    "Ost",
+    "Lun",
+    "Sar",
+    "Dur",
+    "Hal",
+    "Ilm",
+    "Ves",
+    "Zar",
+    "Pol",
+    "Gran",
+    "Tor",
+    "Nev",
+    "Rud",
+    "Sol",
+    "Kam",
+    "Bel",
+    "Dra",
+    "Fen",
+    "Gor",
+    "Kel",
+    "Lor",
+    "Mor",
+    "Pet",
 )
 _PLACE_TAILS = ("ka", "ovo", "ets", "ara", "heim", "mar", "ora", "in", "ava", "os", "enne", "dor", "ich", "avsk", "ost")
-_SEAS = ("Varn Sea", "Ostral Sea", "Tessarine Sea", "Gulf of Kell", "Morrow Sound", "Bay of Lune", "Dravic Sea", "Sea of Orm")
+_SEAS = (
+    "Varn Sea",
+    "Ostral Sea",
+    "Tessarine Sea",
+    "Gulf of Kell",
+    "Morrow Sound",
+    "Bay of Lune",
+    "Dravic Sea",
+    "Sea of Orm",
+)
 _HOLIDAYS = ("Midwinter", "Harvest Festival", "Founders' Day", "New Year", "Spring Equinox", "Remembrance Day")
 _OUTLETS = (
-    "Northern Ledger", "Capital Wire", "Daily Meridian", "The Frontline Review", "Harbor Post",
-    "Continental Times", "Evening Dispatch", "Regional Observer",
+    "Northern Ledger",
+    "Capital Wire",
+    "Daily Meridian",
+    "The Frontline Review",
+    "Harbor Post",
+    "Continental Times",
+    "Evening Dispatch",
+    "Regional Observer",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+_NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
 
 
 def slug(text: str) -> str:
@@ -328,7 +496,7 @@ class World:
         lasts = list(_LAST_NAMES)
         rng.shuffle(names)
         rng.shuffle(lasts)
-        pairs = [(f, l) for f in names for l in lasts]
+        pairs = [(first, last) for first in names for last in lasts]
         rng.shuffle(pairs)
         self._people = iter(pairs)
         self._places = self._place_names()
@@ -336,27 +504,63 @@ class World:
         rng.shuffle(states)
         count = min(negotiations, len(states) // 2)
         # Shared actors: every registry that lists them declares them identically.
-        self.concord = Actor("concord-of-nations", "Concord of Nations", "organization",
-                             role="intergovernmental organisation", aliases=("the Concord", "CoN"), short="the Concord of Nations")
+        self.concord = Actor(
+            "concord-of-nations",
+            "Concord of Nations",
+            "organization",
+            role="intergovernmental organisation",
+            aliases=("the Concord", "CoN"),
+            short="the Concord of Nations",
+        )
         first, last = self.person_name()
-        self.concord_head = Actor(self.ids.take("actor", slug(f"{first} {last}")), f"{first} {last}", "person",
-                                  role="Secretary-General of the Concord of Nations", represents="concord-of-nations",
-                                  aliases=(f"Secretary-General {last}", last), short=f"Concord Secretary-General {first} {last}")
-        self.relief = Actor("international-relief-committee", "International Relief Committee", "organization",
-                            role="humanitarian organisation", aliases=("the IRC", "the Relief Committee"),
-                            short="the International Relief Committee")
-        self.alliance = Actor("northern-compact", "Northern Compact", "alliance", role="defence alliance",
-                              aliases=("the Compact",), short="the Northern Compact")
-        self.ids.used.setdefault("actor", set()).update({"concord-of-nations", "international-relief-committee", "northern-compact"})
+        self.concord_head = Actor(
+            self.ids.take("actor", slug(f"{first} {last}")),
+            f"{first} {last}",
+            "person",
+            role="Secretary-General of the Concord of Nations",
+            represents="concord-of-nations",
+            aliases=(f"Secretary-General {last}", last),
+            short=f"Concord Secretary-General {first} {last}",
+        )
+        self.relief = Actor(
+            "international-relief-committee",
+            "International Relief Committee",
+            "organization",
+            role="humanitarian organisation",
+            aliases=("the IRC", "the Relief Committee"),
+            short="the International Relief Committee",
+        )
+        self.alliance = Actor(
+            "northern-compact",
+            "Northern Compact",
+            "alliance",
+            role="defence alliance",
+            aliases=("the Compact",),
+            short="the Northern Compact",
+        )
+        self.ids.used.setdefault("actor", set()).update(
+            {"concord-of-nations", "international-relief-committee", "northern-compact"}
+        )
         self.mediators: list[tuple[Actor, Actor, str]] = []
         for name in _MEDIATOR_NAMES:
             capital = next(self._places)
-            state = Actor(self.ids.take("actor", slug(name)), name, "state", member_of=("northern-compact",),
-                          aliases=(capital, f"the {demonym(name)} government"))
+            state = Actor(
+                self.ids.take("actor", slug(name)),
+                name,
+                "state",
+                member_of=("northern-compact",),
+                aliases=(capital, f"the {demonym(name)} government"),
+            )
             first, last = self.person_name()
-            head = Actor(self.ids.take("actor", slug(f"{first} {last}")), f"{first} {last}", "person",
-                         role=f"President of {name}", represents=state.id,
-                         aliases=(f"President {last}", last), short=f"{demonym(name)} President {first} {last}")
+            head = Actor(
+                self.ids.take("actor", slug(f"{first} {last}")),
+                f"{first} {last}",
+                "person",
+                role=f"President of {name}",
+                represents=state.id,
+                aliases=(f"President {last}", last),
+                short=f"{demonym(name)} President {first} {last}",
+            )
             self.mediators.append((state, head, capital))
         self.negotiations = [Negotiation(self, states[2 * i], states[2 * i + 1], i) for i in range(count)]
 
@@ -372,8 +576,18 @@ class World:
         return iter(names)
 
 
-_KINDS = ("ceasefire", "energy-truce", "critical-truce", "rail-truce", "maritime", "humanitarian-pause",
-          "local-ceasefire", "holiday-truce", "prisoner-deal", "framework")
+_KINDS = (
+    "ceasefire",
+    "energy-truce",
+    "critical-truce",
+    "rail-truce",
+    "maritime",
+    "humanitarian-pause",
+    "local-ceasefire",
+    "holiday-truce",
+    "prisoner-deal",
+    "framework",
+)
 
 
 class Negotiation:
@@ -388,10 +602,15 @@ class Negotiation:
         self.name = f"{a.state.name}-{b.state.name} war"
         self.mediator, self.mediator_head, self.venue_city = world.mediators[index % len(world.mediators)]
         first, last = world.person_name()
-        self.envoy = Actor(world.ids.take("actor", slug(f"{first} {last}")), f"{first} {last}", "person",
-                           role=f"special envoy of {self.mediator.name} for the {a.state.name}-{b.state.name} talks",
-                           represents=self.mediator.id, aliases=(f"envoy {first} {last}", last),
-                           short=f"{demonym(self.mediator.name)} envoy {first} {last}")
+        self.envoy = Actor(
+            world.ids.take("actor", slug(f"{first} {last}")),
+            f"{first} {last}",
+            "person",
+            role=f"special envoy of {self.mediator.name} for the {a.state.name}-{b.state.name} talks",
+            represents=self.mediator.id,
+            aliases=(f"envoy {first} {last}", last),
+            short=f"{demonym(self.mediator.name)} envoy {first} {last}",
+        )
         #: A backer of side a, member of the alliance with the mediator.
         self.backer = world.mediators[(index + 1) % len(world.mediators)][0]
         self._registry: list[Actor] | None = None
@@ -412,32 +631,77 @@ class Negotiation:
 
         def person(role: str, title: str) -> Actor:
             first, last = world.person_name()
-            return Actor(world.ids.take("actor", slug(f"{first} {last}")), f"{first} {last}", "person", role=role,
-                         represents=state_id, aliases=(f"{title} {last}", last), short=f"{adjective} {title} {first} {last}")
+            return Actor(
+                world.ids.take("actor", slug(f"{first} {last}")),
+                f"{first} {last}",
+                "person",
+                role=role,
+                represents=state_id,
+                aliases=(f"{title} {last}", last),
+                short=f"{adjective} {title} {first} {last}",
+            )
 
         state = Actor(state_id, name, "state", aliases=(capital, f"the {adjective} government", f"Republic of {name}"))
         leader = person(f"President of {name}", "President")
         foreign = person(f"Foreign Minister of {name}", "Foreign Minister")
         defence = person(f"Defence Minister of {name}", "Defence Minister")
         negotiator = person(f"chief negotiator of {name}", "chief negotiator")
-        ministry = Actor(world.ids.take("actor", f"{state_id}-defence-ministry"), f"Ministry of Defence of {name}",
-                         "organization", role="government ministry", represents=state_id,
-                         aliases=(f"{name}'s defence ministry", f"the {adjective} defence ministry"),
-                         short=f"{name}'s defence ministry")
-        railway = Actor(world.ids.take("actor", f"{state_id}-railways"), f"{adjective} Railways", "organization",
-                        role="state-owned national railway operator", represents=state_id,
-                        aliases=(f"{name}'s national railway",), short=f"{name}'s national railway operator")
-        grid = Actor(world.ids.take("actor", f"{state_id}-grid"), f"{adjective} Grid Company", "organization",
-                     role="national electricity transmission operator", represents=state_id,
-                     aliases=(f"{name}'s grid operator",), short=f"{name}'s grid operator")
+        ministry = Actor(
+            world.ids.take("actor", f"{state_id}-defence-ministry"),
+            f"Ministry of Defence of {name}",
+            "organization",
+            role="government ministry",
+            represents=state_id,
+            aliases=(f"{name}'s defence ministry", f"the {adjective} defence ministry"),
+            short=f"{name}'s defence ministry",
+        )
+        railway = Actor(
+            world.ids.take("actor", f"{state_id}-railways"),
+            f"{adjective} Railways",
+            "organization",
+            role="state-owned national railway operator",
+            represents=state_id,
+            aliases=(f"{name}'s national railway",),
+            short=f"{name}'s national railway operator",
+        )
+        grid = Actor(
+            world.ids.take("actor", f"{state_id}-grid"),
+            f"{adjective} Grid Company",
+            "organization",
+            role="national electricity transmission operator",
+            represents=state_id,
+            aliases=(f"{name}'s grid operator",),
+            short=f"{name}'s grid operator",
+        )
         governors = []
         for region in regions:
             first, last = world.person_name()
-            governors.append(Actor(world.ids.take("actor", slug(f"{first} {last}")), f"{first} {last}", "person",
-                                   role=f"Governor of the {region} region", represents=state_id,
-                                   aliases=(f"Governor {last}",), short=f"{region} regional governor {first} {last}"))
-        return Side(state, adjective, leader, foreign, defence, negotiator, ministry, railway, grid, capital,
-                    regions, cities, governors)
+            governors.append(
+                Actor(
+                    world.ids.take("actor", slug(f"{first} {last}")),
+                    f"{first} {last}",
+                    "person",
+                    role=f"Governor of the {region} region",
+                    represents=state_id,
+                    aliases=(f"Governor {last}",),
+                    short=f"{region} regional governor {first} {last}",
+                )
+            )
+        return Side(
+            state,
+            adjective,
+            leader,
+            foreign,
+            defence,
+            negotiator,
+            ministry,
+            railway,
+            grid,
+            capital,
+            regions,
+            cities,
+            governors,
+        )
 
     def registry_actors(self) -> list[Actor]:
         if self._registry is not None:
@@ -445,8 +709,16 @@ class Negotiation:
         w = self.world
         actors: list[Actor] = []
         for side in self.sides:
-            actors += [side.state, side.leader, side.foreign_minister, side.defence_minister, side.negotiator,
-                       side.defence_ministry, side.railway, side.grid]
+            actors += [
+                side.state,
+                side.leader,
+                side.foreign_minister,
+                side.defence_minister,
+                side.negotiator,
+                side.defence_ministry,
+                side.railway,
+                side.grid,
+            ]
         mediator_states = [self.mediator] + ([self.backer] if self.backer.id != self.mediator.id else [])
         heads = [head for state, head, _ in w.mediators if state in mediator_states]
         actors += mediator_states + heads + [self.envoy, w.alliance, w.concord, w.concord_head, w.relief]
@@ -474,7 +746,9 @@ class Draft:
         self.lead: list[str] = []  # sentences of the developments
         self.background: list[str] = []  # sentences of the context
         self.quotes: dict[tuple[str, str], str] = {}  # (section, id) -> quote
-        self.order: dict[str, list[Any]] = {s: [] for s in ("actors", "scopes", "proposals", "demands", "positions", "claims", "events")}
+        self.order: dict[str, list[Any]] = {
+            s: [] for s in ("actors", "scopes", "proposals", "demands", "positions", "claims", "events")
+        }
         self.claims: list[dict[str, Any]] = []
         self.headline = ""
         self.topic = ""
@@ -527,10 +801,17 @@ class Draft:
     def _proposal_context(self, p: Proposal) -> str:
         proposer = self._name(p.proposed_by[0]) if p.proposed_by else "the mediators"
         status = {
-            "proposed": self.rng.choice(("remains on the table", "is still under discussion", "has yet to be accepted by both sides")),
+            "proposed": self.rng.choice(
+                ("remains on the table", "is still under discussion", "has yet to be accepted by both sides")
+            ),
             "agreed": self.rng.choice(("was agreed by both sides", "has been agreed but is not yet in force")),
-            "in-force": self.rng.choice(("has been in force since " + (since_day(p.effective_from, self.published) if p.effective_from else "it was declared"),
-                                         "is formally in force")),
+            "in-force": self.rng.choice(
+                (
+                    "has been in force since "
+                    + (since_day(p.effective_from, self.published) if p.effective_from else "it was declared"),
+                    "is formally in force",
+                )
+            ),
             "lapsed": "has since lapsed",
             "collapsed": "has since collapsed",
         }[p.status]
@@ -543,7 +824,9 @@ class Draft:
         for proposal_id in demand.precondition_for:
             self.proposal(self._proposal(proposal_id))
         if quote is None:
-            status = {"open": "still insists", "met": "had insisted", "withdrawn": "had at one point insisted"}[demand.status]
+            status = {"open": "still insists", "met": "had insisted", "withdrawn": "had at one point insisted"}[
+                demand.status
+            ]
             quote = self.say(f"{demand.by.short} ", f"{status} {demand.speech}", background=True)
         self._declare("demands", demand, quote)
 
@@ -620,8 +903,15 @@ class Draft:
         out["proposals"] = proposals
         demands = []
         for d in self.order["demands"]:
-            data = {"id": d.id, "by": d.by.id, "of": d.of, "text": d.text, "issue": d.issue,
-                    "precondition_for": d.precondition_for, "status": d.status}
+            data = {
+                "id": d.id,
+                "by": d.by.id,
+                "of": d.of,
+                "text": d.text,
+                "issue": d.issue,
+                "precondition_for": d.precondition_for,
+                "status": d.status,
+            }
             if d.as_of is not None:
                 data["as_of"] = iso(d.as_of)
             data["quote"] = self.quotes[("demands", d.id)]
@@ -629,8 +919,13 @@ class Draft:
         out["demands"] = demands
         positions = []
         for pos in self.order["positions"]:
-            data = {"id": pos.id, "actor": pos.actor.id, "proposal": pos.proposal, "stance": pos.stance,
-                    "as_of": iso(pos.as_of)}
+            data = {
+                "id": pos.id,
+                "actor": pos.actor.id,
+                "proposal": pos.proposal,
+                "stance": pos.stance,
+                "as_of": iso(pos.as_of),
+            }
             if pos.conditions:
                 data["conditions"] = pos.conditions
             if pos.supersedes:
@@ -701,20 +996,40 @@ class Story:
                 return index
         return None
 
-    def set_position(self, actor: Actor, proposal: Proposal, stance: str, conditions: list[str], quote: str) -> Position:
+    def set_position(
+        self, actor: Actor, proposal: Proposal, stance: str, conditions: list[str], quote: str
+    ) -> Position:
         """A new position of ``actor`` on ``proposal``, superseding the current one."""
         previous = self.neg.positions.get((actor.id, proposal.id))
-        verb = {"accepts": "accepts", "conditionally-accepts": "conditionally-accepts", "supports": "supports",
-                "rejects": "rejects", "ambiguous": "is-ambiguous-on"}[stance]
-        pos = Position(self.new_id("position", f"{actor.id}-{verb}-{proposal.id}"), actor, proposal.id, stance,
-                       self.today, list(conditions), previous.id if previous else None)
+        verb = {
+            "accepts": "accepts",
+            "conditionally-accepts": "conditionally-accepts",
+            "supports": "supports",
+            "rejects": "rejects",
+            "ambiguous": "is-ambiguous-on",
+        }[stance]
+        pos = Position(
+            self.new_id("position", f"{actor.id}-{verb}-{proposal.id}"),
+            actor,
+            proposal.id,
+            stance,
+            self.today,
+            list(conditions),
+            previous.id if previous else None,
+        )
         self.neg.positions[(actor.id, proposal.id)] = pos
         if previous is not None and self.rng.random() < 0.35 and not self.d.has("positions", previous.id):
             # Re-declare the superseded position as the article recalls it (same as_of and label).
-            was = {"accepts": "had accepted", "conditionally-accepts": "had conditionally accepted", "supports": "had backed",
-                   "rejects": "had rejected", "ambiguous": "had been noncommittal on"}[previous.stance]
-            recall = self.d.say(f"{actor.short} ", f"{was} {proposal.short} {on_day(previous.as_of, self.today)}",
-                                background=True)
+            was = {
+                "accepts": "had accepted",
+                "conditionally-accepts": "had conditionally accepted",
+                "supports": "had backed",
+                "rejects": "had rejected",
+                "ambiguous": "had been noncommittal on",
+            }[previous.stance]
+            recall = self.d.say(
+                f"{actor.short} ", f"{was} {proposal.short} {on_day(previous.as_of, self.today)}", background=True
+            )
             self.d.position(previous, recall)
         self.d.position(pos, quote)
         return pos
@@ -726,36 +1041,77 @@ class Story:
         other = self.neg.sides[1 - (side if side is not None else 0)]
         region = self.pick(other.regions + mine.regions)
         options = [
-            ("troop-withdrawal", f"{other.state.name} must withdraw its troops from the {region} region.",
-             f"that {other.state.name} withdraw its troops from the {region} region"),
-            ("foreign-military-aid", f"Foreign military aid to {other.state.name} must be frozen.",
-             f"that foreign military aid to {other.state.name} be frozen"),
-            ("rearmament", f"{other.state.name} must not use a pause in the fighting to rearm.",
-             f"that {other.state.name} not use any pause to rearm"),
-            ("mobilization", f"{other.state.name} must halt its military mobilisation.",
-             f"that {other.state.name} halt its military mobilisation"),
-            ("prisoner-release", f"All detained {mine.adjective} civilians must be released first.",
-             f"that all detained {mine.adjective} civilians be released first"),
-            ("monitoring-mission", f"An international monitoring mission must be deployed along the {region} front.",
-             f"that an international monitoring mission be deployed along the {region} front"),
-            ("buffer-zone", f"A demilitarised buffer zone must be created around {region}.",
-             f"that a demilitarised buffer zone be created around {region}"),
-            ("sanctions-relief", f"Sanctions on {mine.state.name}'s banks must be lifted.",
-             f"that sanctions on {mine.state.name}'s banks be lifted"),
-            ("port-access", f"{mine.adjective} ships must have free access to the port of {other.cities[0]}.",
-             f"that {mine.adjective} ships be given free access to the port of {other.cities[0]}"),
-            ("elections", f"Elections must be held in the {region} region under international supervision.",
-             f"that elections be held in the {region} region under international supervision"),
+            (
+                "troop-withdrawal",
+                f"{other.state.name} must withdraw its troops from the {region} region.",
+                f"that {other.state.name} withdraw its troops from the {region} region",
+            ),
+            (
+                "foreign-military-aid",
+                f"Foreign military aid to {other.state.name} must be frozen.",
+                f"that foreign military aid to {other.state.name} be frozen",
+            ),
+            (
+                "rearmament",
+                f"{other.state.name} must not use a pause in the fighting to rearm.",
+                f"that {other.state.name} not use any pause to rearm",
+            ),
+            (
+                "mobilization",
+                f"{other.state.name} must halt its military mobilisation.",
+                f"that {other.state.name} halt its military mobilisation",
+            ),
+            (
+                "prisoner-release",
+                f"All detained {mine.adjective} civilians must be released first.",
+                f"that all detained {mine.adjective} civilians be released first",
+            ),
+            (
+                "monitoring-mission",
+                f"An international monitoring mission must be deployed along the {region} front.",
+                f"that an international monitoring mission be deployed along the {region} front",
+            ),
+            (
+                "buffer-zone",
+                f"A demilitarised buffer zone must be created around {region}.",
+                f"that a demilitarised buffer zone be created around {region}",
+            ),
+            (
+                "sanctions-relief",
+                f"Sanctions on {mine.state.name}'s banks must be lifted.",
+                f"that sanctions on {mine.state.name}'s banks be lifted",
+            ),
+            (
+                "port-access",
+                f"{mine.adjective} ships must have free access to the port of {other.cities[0]}.",
+                f"that {mine.adjective} ships be given free access to the port of {other.cities[0]}",
+            ),
+            (
+                "elections",
+                f"Elections must be held in the {region} region under international supervision.",
+                f"that elections be held in the {region} region under international supervision",
+            ),
         ]
         issue, text, speech = self.pick(options)
-        demand = Demand(self.new_id("demand", f"{actor.id}-demands-{issue}"), actor, [other.state.id], text,
-                        speech, issue, [proposal.id], self.today)
+        demand = Demand(
+            self.new_id("demand", f"{actor.id}-demands-{issue}"),
+            actor,
+            [other.state.id],
+            text,
+            speech,
+            issue,
+            [proposal.id],
+            self.today,
+        )
         self.neg.demands.append(demand)
         return demand
 
     def open_demands(self, actor: Actor, proposal: Proposal) -> list[Demand]:
-        return [d for d in self.neg.demands
-                if d.by.id == actor.id and proposal.id in d.precondition_for and d.status == "open"]
+        return [
+            d
+            for d in self.neg.demands
+            if d.by.id == actor.id and proposal.id in d.precondition_for and d.status == "open"
+        ]
 
     # -- proposals -------------------------------------------------------------
 
@@ -782,35 +1138,73 @@ class Story:
             short, type_, scope = f"the {duration}-day ceasefire plan", "ceasefire", ["comprehensive"]
         elif kind == "energy-truce":
             name, short, type_ = "Truce on strikes against energy infrastructure", "the energy truce", "truce"
-            scope, narrow, broad = ["energy-infrastructure"], ["energy-infrastructure"], ["energy-infrastructure", "critical-infrastructure"]
+            scope, narrow, broad = (
+                ["energy-infrastructure"],
+                ["energy-infrastructure"],
+                ["energy-infrastructure", "critical-infrastructure"],
+            )
             proposer = self.pick([neg.mediator, a.leader, b.leader])
         elif kind == "critical-truce":
-            name, short, type_ = "Moratorium on strikes against critical infrastructure", "the infrastructure moratorium", "truce"
-            scope, narrow, broad = ["critical-infrastructure"], ["critical-infrastructure"], ["critical-infrastructure", "infrastructure"]
+            name, short, type_ = (
+                "Moratorium on strikes against critical infrastructure",
+                "the infrastructure moratorium",
+                "truce",
+            )
+            scope, narrow, broad = (
+                ["critical-infrastructure"],
+                ["critical-infrastructure"],
+                ["critical-infrastructure", "infrastructure"],
+            )
         elif kind == "rail-truce":
             name, short, type_ = "Truce on strikes against railway infrastructure", "the railway truce", "truce"
-            scope, narrow, broad = ["railway-infrastructure"], ["railway-infrastructure"], ["railway-infrastructure", "energy-infrastructure"]
+            scope, narrow, broad = (
+                ["railway-infrastructure"],
+                ["railway-infrastructure"],
+                ["railway-infrastructure", "energy-infrastructure"],
+            )
         elif kind == "maritime":
             sea = _SEAS[(neg.index + neg.kind_count[kind]) % len(_SEAS)]
             scope_id = slug(sea) + "-shipping-lanes"
-            custom = [Scope(scope_id, f"Shipping lanes of the {sea}", "maritime",
-                            f"Commercial shipping routes through the {sea} and the ports on its coast.")]
-            name, short, type_ = f"Safe passage agreement for merchant ships in the {sea}", f"the {sea} shipping deal", "agreement"
+            custom = [
+                Scope(
+                    scope_id,
+                    f"Shipping lanes of the {sea}",
+                    "maritime",
+                    f"Commercial shipping routes through the {sea} and the ports on its coast.",
+                )
+            ]
+            name, short, type_ = (
+                f"Safe passage agreement for merchant ships in the {sea}",
+                f"the {sea} shipping deal",
+                "agreement",
+            )
             scope, narrow, broad = ["maritime", scope_id], [scope_id], ["maritime"]
             form = "written"
         elif kind == "humanitarian-pause":
             city = self.pick(a.cities + b.cities)
             duration = self.pick([3, 5, 7])
             scope_id = slug(city) + "-evacuation-corridor"
-            custom = [Scope(scope_id, f"Evacuation corridor from {city}", "humanitarian",
-                            f"Roads out of {city} used to evacuate civilians and bring in aid.")]
-            name, short, type_ = f"Humanitarian pause for the evacuation of {city}", f"the humanitarian pause in {city}", "truce"
+            custom = [
+                Scope(
+                    scope_id,
+                    f"Evacuation corridor from {city}",
+                    "humanitarian",
+                    f"Roads out of {city} used to evacuate civilians and bring in aid.",
+                )
+            ]
+            name, short, type_ = (
+                f"Humanitarian pause for the evacuation of {city}",
+                f"the humanitarian pause in {city}",
+                "truce",
+            )
             scope, narrow, broad = ["humanitarian", scope_id], [scope_id], ["humanitarian", "geographic"]
             proposer = self.world.relief if rng.random() < 0.5 else neg.mediator
         elif kind == "local-ceasefire":
             region = self.pick(a.regions + b.regions)
             scope_id = slug(region) + "-front"
-            custom = [Scope(scope_id, f"{region} front", "geographic", f"The front line in and around the {region} region.")]
+            custom = [
+                Scope(scope_id, f"{region} front", "geographic", f"The front line in and around the {region} region.")
+            ]
             name, short, type_ = f"Local ceasefire along the {region} front", f"the {region} ceasefire", "ceasefire"
             scope, narrow, broad = ["geographic", scope_id], [scope_id], ["geographic"]
         elif kind == "holiday-truce":
@@ -820,11 +1214,19 @@ class Story:
             scope = ["partial"]
             proposer = self.pick([a.leader, b.leader])
         elif kind == "prisoner-deal":
-            name, short, type_ = "Agreement on an all-for-all prisoner exchange", "the prisoner exchange deal", "agreement"
+            name, short, type_ = (
+                "Agreement on an all-for-all prisoner exchange",
+                "the prisoner exchange deal",
+                "agreement",
+            )
             scope = ["humanitarian"]
             form = "written"
         else:
-            name, short, type_ = f"{neg.venue_city} framework for a settlement of the {neg.name}", f"the {neg.venue_city} framework", "agreement"
+            name, short, type_ = (
+                f"{neg.venue_city} framework for a settlement of the {neg.name}",
+                f"the {neg.venue_city} framework",
+                "agreement",
+            )
             scope = ["comprehensive"]
             form = self.pick(["written", "verbal"])
         if neg.kind_count[kind] > 1:
@@ -832,12 +1234,34 @@ class Story:
             name = f"{name} (round {n})"
             ordinal = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
             short = f"the {ordinal} {short[4:]}"
-        pid = self.new_id("proposal", f"{neg.slug}-{slug(kind if kind != 'ceasefire' else f'{duration}-day-ceasefire')}")
-        proposal = Proposal(pid, name, short, type_, kind, [proposer.id], parties, mediators, scope, custom,
-                            self.today, duration, conditional, form, narrow_scopes=narrow, broad_scopes=broad)
+        pid = self.new_id(
+            "proposal", f"{neg.slug}-{slug(kind if kind != 'ceasefire' else f'{duration}-day-ceasefire')}"
+        )
+        proposal = Proposal(
+            pid,
+            name,
+            short,
+            type_,
+            kind,
+            [proposer.id],
+            parties,
+            mediators,
+            scope,
+            custom,
+            self.today,
+            duration,
+            conditional,
+            form,
+            narrow_scopes=narrow,
+            broad_scopes=broad,
+        )
         neg.proposals.append(proposal)
         verb = self.pick(["put forward", "proposed", "unveiled", "circulated"])
-        quote = self.d.say(f"{proposer.short} {on_day(self.today, self.today)} ", f"{verb} {short}", f", covering {self._scope_words(proposal)}.")
+        quote = self.d.say(
+            f"{proposer.short} {on_day(self.today, self.today)} ",
+            f"{verb} {short}",
+            f", covering {self._scope_words(proposal)}.",
+        )
         self.d.proposal(proposal, quote)
         if proposer.type == "state" or proposer.id == self.world.relief.id:
             q = self.d.say(f"{proposer.short} said it ", "strongly supports the initiative")
@@ -852,18 +1276,30 @@ class Story:
         for scope in p.custom_scopes:
             if scope.id == scope_id:
                 return scope.label[:1].lower() + scope.label[1:]
-        return {"comprehensive": "all hostilities", "partial": "some of the fighting", "infrastructure": "all civilian infrastructure",
-                "energy-infrastructure": "energy infrastructure", "critical-infrastructure": "other critical infrastructure",
-                "railway-infrastructure": "railway infrastructure", "maritime": "all shipping at sea",
-                "geographic": "the whole front line", "humanitarian": "all humanitarian operations"}[scope_id]
+        return {
+            "comprehensive": "all hostilities",
+            "partial": "some of the fighting",
+            "infrastructure": "all civilian infrastructure",
+            "energy-infrastructure": "energy infrastructure",
+            "critical-infrastructure": "other critical infrastructure",
+            "railway-infrastructure": "railway infrastructure",
+            "maritime": "all shipping at sea",
+            "geographic": "the whole front line",
+            "humanitarian": "all humanitarian operations",
+        }[scope_id]
 
     def _scope_words(self, p: Proposal) -> str:
-        words = {"comprehensive": "all fronts on land, in the air and at sea", "partial": "only part of the fighting",
-                 "energy-infrastructure": "power plants and the electricity grid",
-                 "critical-infrastructure": "water, heating and other critical facilities",
-                 "railway-infrastructure": "railway lines, stations and depots", "maritime": "shipping at sea",
-                 "geographic": "one stretch of the front", "humanitarian": "the delivery of aid and the evacuation of civilians",
-                 "infrastructure": "civilian infrastructure"}
+        words = {
+            "comprehensive": "all fronts on land, in the air and at sea",
+            "partial": "only part of the fighting",
+            "energy-infrastructure": "power plants and the electricity grid",
+            "critical-infrastructure": "water, heating and other critical facilities",
+            "railway-infrastructure": "railway lines, stations and depots",
+            "maritime": "shipping at sea",
+            "geographic": "one stretch of the front",
+            "humanitarian": "the delivery of aid and the evacuation of civilians",
+            "infrastructure": "civilian infrastructure",
+        }
         return words.get(p.scope[0], "a limited area")
 
     def react(self, actor: Actor, proposal: Proposal) -> None:
@@ -887,26 +1323,41 @@ class Story:
                     if demand.created == self.today:
                         q = self.d.say(f"{actor.short} demanded ", demand.speech)
                     else:
-                        q = self.d.say(f"{actor.short} repeated {'his' if actor.type == 'person' else 'its'} demand ",
-                                       demand.speech)
+                        q = self.d.say(
+                            f"{actor.short} repeated {'his' if actor.type == 'person' else 'its'} demand ",
+                            demand.speech,
+                        )
                     self.d.demand(demand, q)
         if stance == "accepts":
-            quote = self.d.say(f"{actor.short} said ", f"{'he' if actor.type == 'person' else 'it'} was ready to sign {proposal.short} as it stands")
+            quote = self.d.say(
+                f"{actor.short} said ",
+                f"{'he' if actor.type == 'person' else 'it'} was ready to sign {proposal.short} as it stands",
+            )
         elif stance == "supports":
             quote = self.d.say(f"{actor.short} ", f"voiced support for {proposal.short}")
         elif stance == "conditionally-accepts":
             quote = self.d.say(f"{actor.short} ", f"would accept {proposal.short} on conditions")
         elif stance == "rejects":
-            quote = self.d.say(f"{actor.short} ", f"refused to agree to {proposal.short}", ", setting conditions for any halt in the fighting.")
+            quote = self.d.say(
+                f"{actor.short} ",
+                f"refused to agree to {proposal.short}",
+                ", setting conditions for any halt in the fighting.",
+            )
         else:
-            quote = self.d.speech(actor, f"We are studying {proposal.short} and will answer in due course",
-                                  ", without saying whether it would be accepted")
+            quote = self.d.speech(
+                actor,
+                f"We are studying {proposal.short} and will answer in due course",
+                ", without saying whether it would be accepted",
+            )
         self.set_position(actor, proposal, stance, conditions, quote)
 
     def supersede_existing(self) -> None:
         """A party changes a stance it took in an earlier article (the new position supersedes it)."""
-        held = [(actor_id, proposal_id) for (actor_id, proposal_id), pos in self.neg.positions.items()
-                if pos.as_of < self.today and any(p.id == proposal_id and p.active for p in self.neg.proposals)]
+        held = [
+            (actor_id, proposal_id)
+            for (actor_id, proposal_id), pos in self.neg.positions.items()
+            if pos.as_of < self.today and any(p.id == proposal_id and p.active for p in self.neg.proposals)
+        ]
         held = held or [key for key, pos in self.neg.positions.items() if pos.as_of < self.today]
         if not held:
             return self.reaction()
@@ -939,7 +1390,10 @@ class Story:
         if demand.as_of < demand.created:
             demand.as_of = demand.created
         if demand.status == "withdrawn":
-            q = self.d.say(f"{demand.by.short} dropped one condition, saying ", f"there was no longer any insistence {demand.speech}")
+            q = self.d.say(
+                f"{demand.by.short} dropped one condition, saying ",
+                f"there was no longer any insistence {demand.speech}",
+            )
         else:
             q = self.d.say(f"{demand.by.short} said ", f"the condition {demand.speech} had now been met")
         self.d.demand(demand, q)
@@ -949,12 +1403,17 @@ class Story:
             remaining = [c for c in current.conditions if c != demand.id]
             stance = "conditionally-accepts" if remaining else "accepts"
             words = "with the remaining conditions" if remaining else "now without conditions"
-            q = self.d.say(f"{demand.by.short} said ", f"{'he' if demand.by.type == 'person' else 'it'} was ready to accept {proposal.short} {words}")
+            q = self.d.say(
+                f"{demand.by.short} said ",
+                f"{'he' if demand.by.type == 'person' else 'it'} was ready to accept {proposal.short} {words}",
+            )
             self.set_position(demand.by, proposal, stance, remaining, q)
         if not self.d.headline:
             verb = "Drops Demand" if demand.status == "withdrawn" else "Says Demand Met"
             self.d.headline = f"{cap(demand.by.short)} {verb} on {cap(demand.issue.replace('-', ' '))}"
-            self.d.topic = f"{slug(demand.by.name)}-{'drops' if demand.status == 'withdrawn' else 'says-met'}-{demand.issue}"
+            self.d.topic = (
+                f"{slug(demand.by.name)}-{'drops' if demand.status == 'withdrawn' else 'says-met'}-{demand.issue}"
+            )
 
     def progress(self) -> None:
         """Move a proposal along: agreed, in force, lapsed or collapsed."""
@@ -973,7 +1432,11 @@ class Story:
         elif p.status == "proposed":
             p.status = "agreed"
             p.declared_on = self.today
-            q = self.d.say(f"{a.state.short} and {b.state.short} ", f"agreed to {p.short}", f" after mediation by {neg.mediator.short}.")
+            q = self.d.say(
+                f"{a.state.short} and {b.state.short} ",
+                f"agreed to {p.short}",
+                f" after mediation by {neg.mediator.short}.",
+            )
             self.d.proposal(p, q)
             for side in neg.sides:
                 current = neg.positions.get((side.leader.id, p.id))
@@ -986,9 +1449,16 @@ class Story:
             p.effective_from = self.today
             q = self.d.say("", cap(f"{p.short} took effect at midnight"), f" in {a.state.short} and {b.state.short}.")
             self.d.proposal(p, q)
-            event = Event(self.new_id("event", f"{p.id}-declaration"), "ceasefire-declaration",
-                          f"Declaration bringing {p.short} into force", self.today, "held",
-                          by=[neg.mediator.id], concerns=[p.id], participants=[a.state.id, b.state.id])
+            event = Event(
+                self.new_id("event", f"{p.id}-declaration"),
+                "ceasefire-declaration",
+                f"Declaration bringing {p.short} into force",
+                self.today,
+                "held",
+                by=[neg.mediator.id],
+                concerns=[p.id],
+                participants=[a.state.id, b.state.id],
+            )
             q = self.d.say(f"{neg.mediator.short} ", f"formally declared {p.short} in force")
             self.d.event(event, q)
             headline = f"{cap(p.short[4:])} Takes Effect"
@@ -1033,35 +1503,80 @@ class Story:
             day = self.day_before(2)
             fatalities = self.pick([0, 0, 1, 2, 3, 5, 8])
             thing = {"strike": f"{weapon} strike", "attack": f"{weapon} attack"}[kind]
-            obj = {"state": f"residential areas in the {region} region", "organization": f"facilities of {target.short} in the {region} region"}[target.type]
-            event = Event(self.new_id("event", f"{accused.state.id}-{kind}-{slug(region)}-{iso(day)}"), kind,
-                          f"{accused.adjective} {thing} on {obj}", day, "held", place=f"{region} region, {accuser.state.name}",
-                          by=[accused.state.id], targets=[target.id], fatalities=fatalities)
-            q = d.say(f"{accuser.defence_ministry.short} reported ", f"{a_or_an(accused.adjective)} {thing} {on_day(day, self.today)} on {obj}",
-                      f", killing {count_words(fatalities)} {'person' if fatalities == 1 else 'people'}." if fatalities
-                      else ", causing no casualties.")
+            obj = {
+                "state": f"residential areas in the {region} region",
+                "organization": f"facilities of {target.short} in the {region} region",
+            }[target.type]
+            event = Event(
+                self.new_id("event", f"{accused.state.id}-{kind}-{slug(region)}-{iso(day)}"),
+                kind,
+                f"{accused.adjective} {thing} on {obj}",
+                day,
+                "held",
+                place=f"{region} region, {accuser.state.name}",
+                by=[accused.state.id],
+                targets=[target.id],
+                fatalities=fatalities,
+            )
+            q = d.say(
+                f"{accuser.defence_ministry.short} reported ",
+                f"{a_or_an(accused.adjective)} {thing} {on_day(day, self.today)} on {obj}",
+                f", killing {count_words(fatalities)} {'person' if fatalities == 1 else 'people'}."
+                if fatalities
+                else ", causing no casualties.",
+            )
             d.event(event, q)
             reporter = self.pick([accuser.defence_ministry, accuser.governors[accuser.regions.index(region)]])
             if reporter in accuser.governors:
                 d.actor(reporter)
             cid = d.new_claim_id(f"{reporter.id}-reports-{event.id}")
             q = d.say(f"{reporter.short} said ", f"the {thing} had hit {obj}")
-            d.claim({"id": cid, "type": "statement", "by": reporter.id, "date": iso(self.today),
-                     "text": f"{cap(a_or_an(accused.adjective))} {thing} hit {obj}.", "events": [event.id]}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "statement",
+                    "by": reporter.id,
+                    "date": iso(self.today),
+                    "text": f"{cap(a_or_an(accused.adjective))} {thing} hit {obj}.",
+                    "events": [event.id],
+                },
+                q,
+            )
             speaker = self.pick([accuser.state, accuser.leader, accuser.foreign_minister])
             cid = d.new_claim_id(f"{speaker.id}-accuses-{accused.state.id}-{iso(self.today)}")
             q = d.say(f"{speaker.short} ", f"accused {accused.state.short} of violating {p.short}")
-            accusations.append(d.claim({"id": cid, "type": "violation-accusation", "by": speaker.id, "date": iso(self.today),
-                                        "text": f"{accused.state.name} violated {p.short} with {a_or_an(thing)} in the {region} region.",
-                                        "accused": [accused.state.id], "proposal": p.id, "events": [event.id]}, q))
+            accusations.append(
+                d.claim(
+                    {
+                        "id": cid,
+                        "type": "violation-accusation",
+                        "by": speaker.id,
+                        "date": iso(self.today),
+                        "text": f"{accused.state.name} violated {p.short} with {a_or_an(thing)} in the {region} region.",
+                        "accused": [accused.state.id],
+                        "proposal": p.id,
+                        "events": [event.id],
+                    },
+                    q,
+                )
+            )
         if rng.random() < 0.6:
             denied = self.pick(accusations)
             denier = neg.sides[0] if denied["accused"][0] == neg.sides[0].state.id else neg.sides[1]
             cid = d.new_claim_id(f"{denier.state.id}-denies-{denied['id']}")
             q = d.say(f"{denier.state.short} ", "denied carrying out the attack")
-            d.claim({"id": cid, "type": "denial", "by": denier.state.id, "date": iso(self.today),
-                     "text": "The accusation is false; no such attack was carried out.", "denies": denied["id"],
-                     "events": denied["events"]}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "denial",
+                    "by": denier.state.id,
+                    "date": iso(self.today),
+                    "text": "The accusation is false; no such attack was carried out.",
+                    "denies": denied["id"],
+                    "events": denied["events"],
+                },
+                q,
+            )
         if not d.headline:
             d.headline = f"{first.state.name} and {second.state.name} Trade Accusations Over {cap(p.short[4:])}"
             d.topic = f"accusations-over-{slug(p.short[4:])}"
@@ -1074,13 +1589,26 @@ class Story:
         p = self.pick(truces)
         d.proposal(p)
         narrow_side, broad_side = self.rng.sample(neg.sides, k=2)
-        for side, scopes, words in ((narrow_side, p.narrow_scopes, "only pertains to"), (broad_side, p.broad_scopes, "also covers")):
+        for side, scopes, words in (
+            (narrow_side, p.narrow_scopes, "only pertains to"),
+            (broad_side, p.broad_scopes, "also covers"),
+        ):
             speaker = self.pick([side.state, side.foreign_minister, side.negotiator])
             described = " and ".join(self.scope_phrase(p, s) for s in scopes)
             cid = d.new_claim_id(f"{speaker.id}-reads-{p.id}-{iso(self.today)}")
             q = d.say(f"{speaker.short} insisted that ", f"{p.short} {words} {described}")
-            d.claim({"id": cid, "type": "scope-interpretation", "by": speaker.id, "date": iso(self.today),
-                     "text": f"{cap(p.short)} {words} {described}.", "proposal": p.id, "scopes": list(scopes)}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "scope-interpretation",
+                    "by": speaker.id,
+                    "date": iso(self.today),
+                    "text": f"{cap(p.short)} {words} {described}.",
+                    "proposal": p.id,
+                    "scopes": list(scopes),
+                },
+                q,
+            )
         if not d.headline:
             d.headline = f"Sides Differ Over What {cap(p.short[4:])} Covers"
             d.topic = f"scope-dispute-{slug(p.short[4:])}"
@@ -1090,22 +1618,51 @@ class Story:
         a, b = neg.sides
         concerns = [p.id for p in neg.active_proposals()][:2]
         day = self.today + timedelta(days=rng.randint(2, 12))
-        event = Event(self.new_id("event", f"{neg.slug}-talks-{slug(neg.venue_city)}-{iso(day)}"), "talks",
-                      f"Talks in {neg.venue_city} between {a.state.name} and {b.state.name}", day, "planned",
-                      place=neg.mediator.name, venue=neg.venue_city, mediators=[neg.mediator.id], concerns=concerns)
+        event = Event(
+            self.new_id("event", f"{neg.slug}-talks-{slug(neg.venue_city)}-{iso(day)}"),
+            "talks",
+            f"Talks in {neg.venue_city} between {a.state.name} and {b.state.name}",
+            day,
+            "planned",
+            place=neg.mediator.name,
+            venue=neg.venue_city,
+            mediators=[neg.mediator.id],
+            concerns=concerns,
+        )
         neg.planned.append(event)
-        q = d.say(f"{neg.envoy.short} announced that ", f"talks between {a.state.short} and {b.state.short} would open in {neg.venue_city} {on_day(day, self.today)}")
+        q = d.say(
+            f"{neg.envoy.short} announced that ",
+            f"talks between {a.state.short} and {b.state.short} would open in {neg.venue_city} {on_day(day, self.today)}",
+        )
         d.event(event, q)
         cid = d.new_claim_id(f"{neg.envoy.id}-announces-{event.id}")
-        d.claim({"id": cid, "type": "statement", "by": neg.envoy.id, "date": iso(self.today),
-                 "text": f"Talks between the two sides will open in {neg.venue_city} on {iso(day)}.", "events": [event.id]}, q)
+        d.claim(
+            {
+                "id": cid,
+                "type": "statement",
+                "by": neg.envoy.id,
+                "date": iso(self.today),
+                "text": f"Talks between the two sides will open in {neg.venue_city} on {iso(day)}.",
+                "events": [event.id],
+            },
+            q,
+        )
         if concerns and rng.random() < 0.7:
             p = d._proposal(concerns[0])
             weeks = self.pick(["two", "three", "a couple of", "several"])
             cid = d.new_claim_id(f"{neg.envoy.id}-forecasts-{p.id}-{iso(self.today)}")
             q = d.speech(neg.envoy, f"I expect {p.short} to be agreed within {weeks} weeks")
-            d.claim({"id": cid, "type": "forecast", "by": neg.envoy.id, "date": iso(self.today),
-                     "text": f"{cap(p.short)} could be agreed within {weeks} weeks.", "proposal": p.id}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "forecast",
+                    "by": neg.envoy.id,
+                    "date": iso(self.today),
+                    "text": f"{cap(p.short)} could be agreed within {weeks} weeks.",
+                    "proposal": p.id,
+                },
+                q,
+            )
         if not d.headline:
             d.headline = f"Talks on the {neg.name.title()} to Open in {neg.venue_city}"
             d.topic = f"talks-planned-in-{slug(neg.venue_city)}"
@@ -1114,10 +1671,14 @@ class Story:
         neg, d = self.neg, self.d
         due = [e for e in neg.planned if e.day is not None and e.day <= self.today]
         if not due:
-            pending = [e for e in neg.planned]
+            pending = list(neg.planned)
             if pending and self.rng.random() < 0.5:
                 e = pending[0]
-                q = self.d.say("No date change was announced for ", f"the talks in {e.venue} {on_day(e.day, self.today)}", background=True)
+                q = self.d.say(
+                    "No date change was announced for ",
+                    f"the talks in {e.venue} {on_day(e.day, self.today)}",
+                    background=True,
+                )
                 for proposal_id in e.concerns:
                     d.proposal(d._proposal(proposal_id))
                 d.event(e, q)
@@ -1128,16 +1689,34 @@ class Story:
         event.status = "held"
         event.participants = [a.state.id, b.state.id]
         rounds = self.pick([2, 3, 4])
-        q = d.say("", cap(f"the talks in {event.venue} ended after {_NUMBER_WORDS[rounds]} days"),
-                  f", with {neg.mediator.short} shuttling between the delegations.")
+        q = d.say(
+            "",
+            cap(f"the talks in {event.venue} ended after {_NUMBER_WORDS[rounds]} days"),
+            f", with {neg.mediator.short} shuttling between the delegations.",
+        )
         d.event(event, q)
         for side in neg.sides:
             cid = d.new_claim_id(f"{side.negotiator.id}-on-{event.id}")
-            words = self.pick(["The talks were difficult but useful", "We made progress on the humanitarian questions",
-                               "The other side came without a mandate", "There will be another round"])
+            words = self.pick(
+                [
+                    "The talks were difficult but useful",
+                    "We made progress on the humanitarian questions",
+                    "The other side came without a mandate",
+                    "There will be another round",
+                ]
+            )
             q = d.speech(side.negotiator, words)
-            d.claim({"id": cid, "type": "statement", "by": side.negotiator.id, "date": iso(self.today),
-                     "text": words + ".", "events": [event.id]}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "statement",
+                    "by": side.negotiator.id,
+                    "date": iso(self.today),
+                    "text": words + ".",
+                    "events": [event.id],
+                },
+                q,
+            )
         if not d.headline:
             d.headline = f"Talks in {event.venue} End After {cap(_NUMBER_WORDS[rounds])} Days"
             d.topic = f"talks-in-{slug(event.venue or '')}-end"
@@ -1148,18 +1727,37 @@ class Story:
         other = self.pick([neg.mediator_head, neg.envoy, self.world.concord_head])
         day = self.day_before(1)
         concerns = [p.id for p in neg.active_proposals()][:1]
-        event = Event(self.new_id("event", f"{side.leader.id}-{other.id}-call-{iso(day)}"), "call",
-                      f"Phone call between {side.leader.name} and {other.name}", day, "held",
-                      participants=[side.leader.id, other.id], concerns=concerns)
+        event = Event(
+            self.new_id("event", f"{side.leader.id}-{other.id}-call-{iso(day)}"),
+            "call",
+            f"Phone call between {side.leader.name} and {other.name}",
+            day,
+            "held",
+            participants=[side.leader.id, other.id],
+            concerns=concerns,
+        )
         adjective = self.pick(["very good", "productive", "frank", "long"])
-        q = d.say(f"{side.leader.short} said ", f"he had a \u201c{adjective}\u201d phone call with {other.short} {on_day(day, self.today)}")
+        q = d.say(
+            f"{side.leader.short} said ",
+            f"he had a \u201c{adjective}\u201d phone call with {other.short} {on_day(day, self.today)}",
+        )
         d.event(event, q.replace("\u201c", '"').replace("\u201d", '"'))  # straight marks in the YAML
         if concerns:
             p = d._proposal(concerns[0])
             cid = d.new_claim_id(f"{side.leader.id}-after-call-{iso(self.today)}")
             q = d.say(f"{side.leader.short} said ", f"efforts to secure {p.short} were still on track")
-            d.claim({"id": cid, "type": "statement", "by": side.leader.id, "date": iso(self.today),
-                     "text": f"Efforts to secure {p.short} are still on track.", "proposal": p.id, "events": [event.id]}, q)
+            d.claim(
+                {
+                    "id": cid,
+                    "type": "statement",
+                    "by": side.leader.id,
+                    "date": iso(self.today),
+                    "text": f"Efforts to secure {p.short} are still on track.",
+                    "proposal": p.id,
+                    "events": [event.id],
+                },
+                q,
+            )
         if not d.headline:
             d.headline = f"{side.leader.name} and {other.name} Discuss Ceasefire Efforts"
             d.topic = f"{slug(side.leader.name)}-{slug(other.name)}-call"
@@ -1170,17 +1768,36 @@ class Story:
         each = rng.randint(10, 200)
         mediator = self.pick([neg.mediator, self.world.relief])
         day = self.day_before(3)
-        event = Event(self.new_id("event", f"{neg.slug}-prisoner-exchange-{iso(day)}"), "prisoner-exchange",
-                      f"{a.state.name}-{b.state.name} exchange of {2 * each} prisoners", day, "held",
-                      participants=[a.state.id, b.state.id], mediators=[mediator.id], prisoners=2 * each)
-        q = d.say("", cap(f"the two sides swapped {2 * each} prisoners, {each} from each side"),
-                  f", {on_day(day, self.today)} in an exchange mediated by {mediator.short}.")
+        event = Event(
+            self.new_id("event", f"{neg.slug}-prisoner-exchange-{iso(day)}"),
+            "prisoner-exchange",
+            f"{a.state.name}-{b.state.name} exchange of {2 * each} prisoners",
+            day,
+            "held",
+            participants=[a.state.id, b.state.id],
+            mediators=[mediator.id],
+            prisoners=2 * each,
+        )
+        q = d.say(
+            "",
+            cap(f"the two sides swapped {2 * each} prisoners, {each} from each side"),
+            f", {on_day(day, self.today)} in an exchange mediated by {mediator.short}.",
+        )
         d.event(event, q)
         speaker = self.pick([a.leader, b.leader])
         cid = d.new_claim_id(f"{speaker.id}-welcomes-{event.id}")
         q = d.say(f"{speaker.short} ", "welcomed the exchange as a goodwill gesture")
-        d.claim({"id": cid, "type": "statement", "by": speaker.id, "date": iso(self.today),
-                 "text": "The exchange is a goodwill gesture.", "events": [event.id]}, q)
+        d.claim(
+            {
+                "id": cid,
+                "type": "statement",
+                "by": speaker.id,
+                "date": iso(self.today),
+                "text": "The exchange is a goodwill gesture.",
+                "events": [event.id],
+            },
+            q,
+        )
         if not d.headline:
             d.headline = f"{a.state.name} and {b.state.name} Swap {2 * each} Prisoners"
             d.topic = f"prisoner-exchange-{2 * each}"
@@ -1190,15 +1807,30 @@ class Story:
         a = neg.sides[0]
         backer = neg.backer
         day = self.day_before(2)
-        event = Event(self.new_id("event", f"{backer.id}-suspends-aid-to-{a.state.id}-{iso(day)}"), "aid-suspension",
-                      f"Suspension of {demonym(backer.name)} military aid to {a.state.name}", day, "held",
-                      by=[backer.id], targets=[a.state.id])
+        event = Event(
+            self.new_id("event", f"{backer.id}-suspends-aid-to-{a.state.id}-{iso(day)}"),
+            "aid-suspension",
+            f"Suspension of {demonym(backer.name)} military aid to {a.state.name}",
+            day,
+            "held",
+            by=[backer.id],
+            targets=[a.state.id],
+        )
         q = d.say(f"{backer.short} ", f"temporarily halted military aid to {a.state.short}", " to press for talks.")
         d.event(event, q)
         cid = d.new_claim_id(f"{a.leader.id}-on-{event.id}")
         q = d.say(f"{a.leader.short} called the move ", "a gift to the aggressor")
-        d.claim({"id": cid, "type": "statement", "by": a.leader.id, "date": iso(self.today),
-                 "text": "The suspension of aid rewards the aggressor.", "events": [event.id]}, q)
+        d.claim(
+            {
+                "id": cid,
+                "type": "statement",
+                "by": a.leader.id,
+                "date": iso(self.today),
+                "text": "The suspension of aid rewards the aggressor.",
+                "events": [event.id],
+            },
+            q,
+        )
         if not d.headline:
             d.headline = f"{backer.name} Halts Military Aid to {a.state.name}"
             d.topic = f"{backer.id}-halts-aid"
@@ -1210,12 +1842,27 @@ class Story:
             return self.new_proposal()
         p = self.pick(active)
         speaker = self.pick([a for a in neg.principals() if a.type == "person"] + [neg.envoy, self.world.concord_head])
-        words = self.pick([f"Nobody wants {p.short} more than we do", f"The door to {p.short} remains open",
-                           f"We will not be rushed into {p.short}", f"Time is running out for {p.short}"])
+        words = self.pick(
+            [
+                f"Nobody wants {p.short} more than we do",
+                f"The door to {p.short} remains open",
+                f"We will not be rushed into {p.short}",
+                f"Time is running out for {p.short}",
+            ]
+        )
         cid = d.new_claim_id(f"{speaker.id}-on-{p.id}-{iso(self.today)}")
         q = d.speech(speaker, words)
-        d.claim({"id": cid, "type": self.pick(["statement", "statement", "forecast"]), "by": speaker.id,
-                 "date": iso(self.today), "text": words + ".", "proposal": p.id}, q)
+        d.claim(
+            {
+                "id": cid,
+                "type": self.pick(["statement", "statement", "forecast"]),
+                "by": speaker.id,
+                "date": iso(self.today),
+                "text": words + ".",
+                "proposal": p.id,
+            },
+            q,
+        )
         if not d.headline:
             d.headline = f"{cap(speaker.short)} Speaks Out on {cap(p.short[4:])}"
             d.topic = f"{slug(speaker.name)}-on-{slug(p.short[4:])}"
@@ -1228,9 +1875,20 @@ class Story:
             self.new_proposal()
         elif must_supersede:
             self.supersede_existing()
-        moves = [self.progress, self.reaction, self.demand_change, self.accusations, self.scope_dispute,
-                 self.talks_planned, self.talks_held, self.call, self.prisoner_exchange, self.new_proposal,
-                 self.statement, self.aid_suspension]
+        moves = [
+            self.progress,
+            self.reaction,
+            self.demand_change,
+            self.accusations,
+            self.scope_dispute,
+            self.talks_planned,
+            self.talks_held,
+            self.call,
+            self.prisoner_exchange,
+            self.new_proposal,
+            self.statement,
+            self.aid_suspension,
+        ]
         weights = [10, 12, 8, 12, 6, 5, 8, 5, 4, 3, 6, 2]
         for move in rng.choices(moves, weights=weights, k=rng.choice([4, 5, 5, 6, 7])):
             move()
@@ -1251,8 +1909,15 @@ _ACTOR_CLASS_COUNT = 2  # cf:Actor and the specific class
 
 
 def _actor_triples(actor: dict[str, Any], in_article: bool) -> int:
-    return (_ACTOR_CLASS_COUNT + 2 + len(actor.get("aliases", [])) + ("role" in actor) + ("represents" in actor)
-            + len(actor.get("member_of", [])) + (1 if in_article else 0))
+    return (
+        _ACTOR_CLASS_COUNT
+        + 2
+        + len(actor.get("aliases", []))
+        + ("role" in actor)
+        + ("represents" in actor)
+        + len(actor.get("member_of", []))
+        + (1 if in_article else 0)
+    )
 
 
 def count_triples(doc: dict[str, Any]) -> int:
@@ -1271,8 +1936,18 @@ def count_triples(doc: dict[str, Any]) -> int:
 
     for p in doc.get("proposals", []):
         total += 10 + refs(p, "proposed_by", "parties", "mediators", "scope")
-        total += sum(name in p for name in ("proposed_on", "declared_on", "effective_from", "ended_on", "duration_days",
-                                            "conditional", "form"))
+        total += sum(
+            name in p
+            for name in (
+                "proposed_on",
+                "declared_on",
+                "effective_from",
+                "ended_on",
+                "duration_days",
+                "conditional",
+                "form",
+            )
+        )
         total += 6 if "status" in p else 0
     issues: set[str] = set()
     for d in doc.get("demands", []):
@@ -1353,8 +2028,11 @@ def registry_yaml(registry_id: str, actors: list[Actor], header: str) -> str:
 
 
 def article_text(title: str, dateline: str, lead: list[str], background: list[str], rng: random.Random) -> str:
-    paragraphs = ["[FICTIONAL: generated test data for ceasefire-kg benchmarks. It does not report real events "
-                  "or real statements.]", title]
+    paragraphs = [
+        "[FICTIONAL: generated test data for ceasefire-kg benchmarks. It does not report real events "
+        "or real statements.]",
+        title,
+    ]
     sentences = list(lead)
     if sentences:
         sentences[0] = f"{dateline}: {sentences[0]}"
@@ -1362,7 +2040,7 @@ def article_text(title: str, dateline: str, lead: list[str], background: list[st
     i = 0
     while i < len(sentences):
         n = rng.choice([1, 2, 2, 3])
-        body.append(" ".join(sentences[i:i + n]))
+        body.append(" ".join(sentences[i : i + n]))
         i += n
     if background:
         body.append(" ".join(background))
@@ -1444,8 +2122,9 @@ class _Timeline:
         self.weights = [1 / math.sqrt(i + 1) for i in range(len(self.world.negotiations))]
         self.article_ids = IdRegistry()
 
-    def next_article(self, rng: random.Random | None = None, *, must_supersede: bool = False,
-                     day: date | None = None) -> tuple[Negotiation, dict[str, Any], str, str]:
+    def next_article(
+        self, rng: random.Random | None = None, *, must_supersede: bool = False, day: date | None = None
+    ) -> tuple[Negotiation, dict[str, Any], str, str]:
         """Write the next article: (negotiation, YAML document, YAML text, article text)."""
         timeline_rng = rng or self.rng
         if day is None:
@@ -1475,19 +2154,25 @@ class _Timeline:
             "language": "en",
         }
         doc: dict[str, Any] = {"article": meta, "registries": ["../actors.yaml"], **draft.facts()}
-        header = (f"Generated by benchmarks/generate_corpus.py (seed {self.seed}): FICTIONAL test data.\n"
-                  f"Negotiation: {neg.name}. Full text: {article_id}.txt beside this file.")
+        header = (
+            f"Generated by benchmarks/generate_corpus.py (seed {self.seed}): FICTIONAL test data.\n"
+            f"Negotiation: {neg.name}. Full text: {article_id}.txt beside this file."
+        )
         text = article_text(meta["title"], dateline, draft.lead, draft.background, article_rng)
         return neg, doc, article_yaml(doc, header), text
 
 
 def _registry_header(neg: Negotiation, seed: int) -> str:
-    return (f"Actor registry of the FICTIONAL {neg.name} (generated by benchmarks/generate_corpus.py, seed {seed}).\n"
-            "Articles about this negotiation list it under `registries:`.")
+    return (
+        f"Actor registry of the FICTIONAL {neg.name} (generated by benchmarks/generate_corpus.py, seed {seed}).\n"
+        "Articles about this negotiation list it under `registries:`."
+    )
 
 
 def _fact_count(doc: dict[str, Any]) -> int:
-    return sum(len(doc.get(s, [])) for s in ("actors", "scopes", "proposals", "demands", "positions", "claims", "events"))
+    return sum(
+        len(doc.get(s, [])) for s in ("actors", "scopes", "proposals", "demands", "positions", "claims", "events")
+    )
 
 
 def _write(path: Path, text: str) -> int:
@@ -1503,7 +2188,9 @@ def _clear_previous(out_dir: Path) -> None:
         return
     if not manifest.is_file():
         if any(out_dir.iterdir()):
-            raise ValueError(f"{out_dir} is not empty and holds no generated corpus ({MANIFEST}); choose an empty folder.")
+            raise ValueError(
+                f"{out_dir} is not empty and holds no generated corpus ({MANIFEST}); choose an empty folder."
+            )
         return
     previous = json.loads(manifest.read_text("utf-8"))
     for name in previous.get("negotiations", []):
@@ -1569,8 +2256,19 @@ def generate_corpus(out_dir: Path, *, target_triples: int, seed: int = 0) -> Gen
         "last_published": articles and _published(articles[-1].name),
     }
     total_bytes += _write(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    return GeneratedCorpus(out_dir, seed, target_triples, triples, used, registries, articles, texts, facts,
-                           total_bytes, time.perf_counter() - started)
+    return GeneratedCorpus(
+        out_dir,
+        seed,
+        target_triples,
+        triples,
+        used,
+        registries,
+        articles,
+        texts,
+        facts,
+        total_bytes,
+        time.perf_counter() - started,
+    )
 
 
 def _published(file_name: str) -> str:
@@ -1611,30 +2309,48 @@ def generate_new_article(corpus_dir: Path, *, index: int = 0) -> GeneratedArticl
     article_id = doc["article"]["id"]
     _write(folder / f"{article_id}.yaml", yaml_text)
     _write(folder / f"{article_id}.txt", text)
-    return GeneratedArticle(article_id, neg.slug, iso(day), folder / f"{article_id}.yaml", folder / f"{article_id}.txt",
-                            count_triples(doc), _fact_count(doc))
+    return GeneratedArticle(
+        article_id,
+        neg.slug,
+        iso(day),
+        folder / f"{article_id}.yaml",
+        folder / f"{article_id}.txt",
+        count_triples(doc),
+        _fact_count(doc),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--triples", type=int, default=10_000, help="target size in triples (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (empty, or an earlier generated corpus)")
-    parser.add_argument("--new-article", action="store_true",
-                        help="instead of a corpus, write one more article into the corpus at --out")
+    parser.add_argument(
+        "--new-article",
+        action="store_true",
+        help="instead of a corpus, write one more article into the corpus at --out",
+    )
     parser.add_argument("--index", type=int, default=0, help="with --new-article: which next article (default 0)")
-    parser.add_argument("--validate", action="store_true",
-                        help="then run ceasefire_kg's validate on the corpus and print its triple count")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="then run ceasefire_kg's validate on the corpus and print its triple count",
+    )
     args = parser.parse_args(argv)
     if args.new_article:
         article = generate_new_article(args.out, index=args.index)
-        print(f"Wrote {article.yaml_path} ({article.facts} facts, {article.triples} triples) and {article.text_path.name}.")
+        print(
+            f"Wrote {article.yaml_path} ({article.facts} facts, {article.triples} triples) and {article.text_path.name}."
+        )
         return 0
     corpus = generate_corpus(args.out, target_triples=args.triples, seed=args.seed)
-    print(f"Wrote {corpus.articles} articles about {len(corpus.negotiations)} negotiations to {corpus.root}: "
-          f"{corpus.facts} facts, {corpus.estimated_triples} triples (target {corpus.target_triples}), "
-          f"{corpus.bytes / 1e6:.1f} MB in {corpus.seconds:.1f} s.")
+    print(
+        f"Wrote {corpus.articles} articles about {len(corpus.negotiations)} negotiations to {corpus.root}: "
+        f"{corpus.facts} facts, {corpus.estimated_triples} triples (target {corpus.target_triples}), "
+        f"{corpus.bytes / 1e6:.1f} MB in {corpus.seconds:.1f} s."
+    )
     if args.validate:
         from ceasefire_kg.loaders.load import validate_paths
 

@@ -54,13 +54,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     DOC,
     OUT_DIR,
     ChildResult,
@@ -76,7 +76,7 @@ from common import (  # noqa: E402
     self_peak_rss_bytes,
     write_json,
 )
-from generate_corpus import generate_corpus  # noqa: E402
+from generate_corpus import generate_corpus
 
 SCRIPT = Path(__file__).resolve()
 REPO = SCRIPT.parents[1]
@@ -113,16 +113,24 @@ def prepare_baseline(revision: str, work: Path) -> Path:
         return root
     source = work / f"baseline-{revision}-source"
     source.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "kg", "loaders", "schema", "queries"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", revision, "kg", "loaders", "schema", "queries"],
+        check=True,
+        capture_output=True,
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     root.mkdir(parents=True, exist_ok=True)
     shutil.move(str(source / "kg"), str(package))
     for sub in ("loaders", "schema", "queries"):
         shutil.move(str(source / sub), str(package / sub))
     shutil.rmtree(source, ignore_errors=True)
-    check = subprocess.run([sys.executable, "-c", "import ceasefire_kg.store as m; print(m.__file__)"],
-                           env=baseline_env(root), check=True, capture_output=True, text=True).stdout.strip()
+    check = subprocess.run(
+        [sys.executable, "-c", "import ceasefire_kg.store as m; print(m.__file__)"],
+        env=baseline_env(root),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     if not check.startswith(str(root)):
         raise SystemExit(f"the baseline package is not the one imported ({check})")
     return root
@@ -154,7 +162,15 @@ def bench_load(corpus: Path, store: Path, timeout: float, baseline: Path | None 
     if baseline is None:
         child = run_child([*ckg_command(), "load", str(corpus), "--store", str(store)], timeout=timeout)
     else:
-        command = [sys.executable, "-c", "from ceasefire_kg.cli import main; main()", "load", str(corpus), "--store", str(store)]
+        command = [
+            sys.executable,
+            "-c",
+            "from ceasefire_kg.cli import main; main()",
+            "load",
+            str(corpus),
+            "--store",
+            str(store),
+        ]
         child = run_child(command, timeout=timeout, env=baseline_env(baseline))
     result = _child_summary(child)
     # Other work on the machine stretches wall time but hardly CPU time: keep both, and the load average.
@@ -214,8 +230,12 @@ def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
     wrap(load, "corpus_graphs", "rdf: build article graphs")
     # The loader's own names (imported into loaders/load.py) and the store's are wrapped apart.
     wrap(load, "ntriples_bytes", "shacl: N-Triples lines")
-    wrap(load, "ntriples_violations", "shacl: Oxigraph in-memory load + SPARQL checks",
-         (lambda data: []) if skip_shacl else None)
+    wrap(
+        load,
+        "ntriples_violations",
+        "shacl: Oxigraph in-memory load + SPARQL checks",
+        (lambda data: []) if skip_shacl else None,
+    )
     wrap(load, "_shape_problems", "shacl: total")
     wrap(store_module, "ntriples_lines", "write: N-Triples lines")
     wrap(Store, "_bulk_write", "write: N-Quads file, bulk load, hashes")
@@ -234,15 +254,23 @@ def stage_worker(corpus: Path, store: Path, skip_shacl: bool) -> dict[str, Any]:
 
     write_total = get("write: total (new store)") + get("write: total (transaction)")
     derived = {
-        "checks: references, ids, dates (rest)": get("checks: total (incl. YAML)") - get("yaml: read and parse files")
-        - get("checks: JSON Schema") - get("checks: quotes in texts"),
-        "shacl: rest": get("shacl: total") - get("shacl: N-Triples lines")
+        "checks: references, ids, dates (rest)": get("checks: total (incl. YAML)")
+        - get("yaml: read and parse files")
+        - get("checks: JSON Schema")
+        - get("checks: quotes in texts"),
+        "shacl: rest": get("shacl: total")
+        - get("shacl: N-Triples lines")
         - get("shacl: Oxigraph in-memory load + SPARQL checks"),
         # The store's N-Triples lines are made inside both write paths.
         "write: bulk load or update, hashes (without N-Triples lines)": write_total - get("write: N-Triples lines"),
     }
-    accounted = (get("checks: total (incl. YAML)") + get("rdf: build article graphs") + get("shacl: total")
-                 + write_total + get("count: store.count_triples"))
+    accounted = (
+        get("checks: total (incl. YAML)")
+        + get("rdf: build article graphs")
+        + get("shacl: total")
+        + write_total
+        + get("count: store.count_triples")
+    )
     return {
         "seconds": round(seconds, 3),
         "triples": report.triples,
@@ -310,11 +338,18 @@ def summarise_profile(path: Path, top: int = 25) -> dict[str, Any]:
     total = max(entry[3] for entry in table.values())
     named: dict[str, float] = {}
     for label, suffix, function in PROFILE_FUNCTIONS:
-        cumulative = [entry[3] for (file, _, name), entry in table.items() if name == function and file.endswith(suffix)]
+        cumulative = [
+            entry[3] for (file, _, name), entry in table.items() if name == function and file.endswith(suffix)
+        ]
         if cumulative:
             named[label] = max(named.get(label, 0.0), round(max(cumulative), 3))
-    own = sorted(((entry[2], f"{Path(file).parent.name}/{Path(file).name}:{line}({name})", entry[1])
-                  for (file, line, name), entry in table.items()), reverse=True)[:top]
+    own = sorted(
+        (
+            (entry[2], f"{Path(file).parent.name}/{Path(file).name}:{line}({name})", entry[1])
+            for (file, line, name), entry in table.items()
+        ),
+        reverse=True,
+    )[:top]
     return {
         "total_seconds": round(total, 3),
         "cumulative": named,
@@ -325,8 +360,9 @@ def summarise_profile(path: Path, top: int = 25) -> dict[str, Any]:
 def bench_profile(corpus: Path, store: Path, output: Path, timeout: float) -> dict[str, Any]:
     if store.exists():
         shutil.rmtree(store)
-    child = run_child([sys.executable, str(SCRIPT), "--profile-worker", str(corpus), str(store), str(output)],
-                      timeout=timeout)
+    child = run_child(
+        [sys.executable, str(SCRIPT), "--profile-worker", str(corpus), str(store), str(output)], timeout=timeout
+    )
     result = _child_summary(child)
     if child.returncode == 0:
         result.update(summarise_profile(output))
@@ -349,8 +385,12 @@ def export_ckg_worker(store: Path, folder: Path) -> dict[str, Any]:
             started = time.perf_counter()
             with path.open("wb") as output:
                 count = opened.export(output, format_name)
-            results[format_name] = {"seconds": round(time.perf_counter() - started, 3), "triples": count,
-                                    "bytes": path.stat().st_size, "file": str(path)}
+            results[format_name] = {
+                "seconds": round(time.perf_counter() - started, 3),
+                "triples": count,
+                "bytes": path.stat().st_size,
+                "file": str(path),
+            }
     results["peak_rss_bytes"] = self_peak_rss_bytes()
     return results
 
@@ -368,8 +408,12 @@ def export_rdflib_worker(ntriples: Path, folder: Path, compare_with: Path | None
         path = folder / f"rdflib.{suffix}"
         started = time.perf_counter()
         graph.serialize(destination=str(path), format=rdflib_format, encoding="utf-8")
-        results[format_name] = {"seconds": round(time.perf_counter() - started, 3), "triples": len(graph),
-                                "bytes": path.stat().st_size, "file": str(path)}
+        results[format_name] = {
+            "seconds": round(time.perf_counter() - started, 3),
+            "triples": len(graph),
+            "bytes": path.stat().st_size,
+            "file": str(path),
+        }
     results["peak_rss_bytes"] = self_peak_rss_bytes()
     del graph
     if compare_with is not None:
@@ -394,8 +438,17 @@ def bench_export(store: Path, folder: Path, timeout: float, baseline: Path | Non
         return result
     result["ckg"].update(json.loads(child.stdout))
     result["ckg"]["peak_rss_bytes"] = child.peak_rss_bytes
-    child = run_child([sys.executable, str(SCRIPT), "--export-rdflib-worker", result["ckg"]["ntriples"]["file"],
-                       str(folder), result["ckg"]["turtle"]["file"]], timeout=timeout)
+    child = run_child(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--export-rdflib-worker",
+            result["ckg"]["ntriples"]["file"],
+            str(folder),
+            result["ckg"]["turtle"]["file"],
+        ],
+        timeout=timeout,
+    )
     result["rdflib"] = _child_summary(child)
     if child.returncode != 0:
         result["rdflib"]["error"] = "timed out" if child.timed_out else child.stderr[-2000:]
@@ -404,13 +457,17 @@ def bench_export(store: Path, folder: Path, timeout: float, baseline: Path | Non
     result["rdflib"]["peak_rss_bytes"] = child.peak_rss_bytes
     for format_name in ("turtle", "ntriples"):
         result[f"{format_name}_speedup_vs_rdflib"] = round(
-            result["rdflib"][format_name]["seconds"] / result["ckg"][format_name]["seconds"], 2)
+            result["rdflib"][format_name]["seconds"] / result["ckg"][format_name]["seconds"], 2
+        )
     if baseline is not None:
         # The same store exported by the baseline's Store.export; its files must be byte-identical.
         base_folder = folder / "baseline"
         base_folder.mkdir(exist_ok=True)
-        child = run_child([sys.executable, str(SCRIPT), "--export-ckg-worker", str(store), str(base_folder)],
-                          timeout=timeout, env=baseline_env(baseline))
+        child = run_child(
+            [sys.executable, str(SCRIPT), "--export-ckg-worker", str(store), str(base_folder)],
+            timeout=timeout,
+            env=baseline_env(baseline),
+        )
         result["baseline"] = _child_summary(child)
         if child.returncode == 0:
             result["baseline"].update(json.loads(child.stdout))
@@ -431,11 +488,19 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     corpus_dir = work / f"corpus-{size}-seed{args.seed}"
     print(f"\n== {size:,} triples: generating corpus in {corpus_dir}", flush=True)
     corpus = generate_corpus(corpus_dir, target_triples=size, seed=args.seed)
-    entry["corpus"] = {"articles": corpus.articles, "negotiations": len(corpus.negotiations), "facts": corpus.facts,
-                       "estimated_triples": corpus.estimated_triples, "bytes": corpus.bytes,
-                       "generate_seconds": round(corpus.seconds, 3)}
-    print(f"   {corpus.articles} articles, {corpus.facts} facts, {corpus.estimated_triples:,} triples, "
-          f"{corpus.bytes / 1e6:.1f} MB, generated in {corpus.seconds:.1f} s", flush=True)
+    entry["corpus"] = {
+        "articles": corpus.articles,
+        "negotiations": len(corpus.negotiations),
+        "facts": corpus.facts,
+        "estimated_triples": corpus.estimated_triples,
+        "bytes": corpus.bytes,
+        "generate_seconds": round(corpus.seconds, 3),
+    }
+    print(
+        f"   {corpus.articles} articles, {corpus.facts} facts, {corpus.estimated_triples:,} triples, "
+        f"{corpus.bytes / 1e6:.1f} MB, generated in {corpus.seconds:.1f} s",
+        flush=True,
+    )
     store = work / f"store-{size}"
     repeats = args.repeat if size <= 200_000 else 1
     loads = []
@@ -444,24 +509,32 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         loads.append(result)
         stages = ", ".join(f"{s['stage'].split()[0].lower()} {s['seconds']:.1f}s" for s in result["stages"])
         state = "ok" if result["returncode"] == 0 else f"FAILED ({result.get('error', '')[:200]})"
-        print(f"   load #{attempt + 1}: {fmt_seconds(result['seconds'])} (CPU {result['user_seconds'] + result['system_seconds']:.1f} s, "
-              f"load average {result['load_average_1min']}), peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
-              f"{stages}; {state}", flush=True)
+        print(
+            f"   load #{attempt + 1}: {fmt_seconds(result['seconds'])} (CPU {result['user_seconds'] + result['system_seconds']:.1f} s, "
+            f"load average {result['load_average_1min']}), peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
+            f"{stages}; {state}",
+            flush=True,
+        )
         if result["returncode"] != 0:
             break
     entry["loads"] = loads
     entry["load"] = _median_load(loads)
-    baseline = args.baseline_package if args.baseline and (args.baseline_max is None or size <= args.baseline_max) else None
+    baseline = (
+        args.baseline_package if args.baseline and (args.baseline_max is None or size <= args.baseline_max) else None
+    )
     if baseline is not None:
         base_store = work / f"store-{size}-baseline"
         base_loads = []
         for attempt in range(repeats):
             result = bench_load(corpus_dir, base_store, args.timeout, baseline)
             base_loads.append(result)
-            print(f"   baseline {args.baseline} load #{attempt + 1}: {fmt_seconds(result['seconds'])} "
-                  f"(CPU {result['user_seconds'] + result['system_seconds']:.1f} s), "
-                  f"peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
-                  f"{'ok' if result['returncode'] == 0 else 'FAILED ' + result.get('error', '')[:200]}", flush=True)
+            print(
+                f"   baseline {args.baseline} load #{attempt + 1}: {fmt_seconds(result['seconds'])} "
+                f"(CPU {result['user_seconds'] + result['system_seconds']:.1f} s), "
+                f"peak RSS {fmt_bytes(result['peak_rss_bytes'])}; "
+                f"{'ok' if result['returncode'] == 0 else 'FAILED ' + result.get('error', '')[:200]}",
+                flush=True,
+            )
             if result["returncode"] != 0:
                 break
         shutil.rmtree(base_store, ignore_errors=True)
@@ -475,8 +548,11 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         result = bench_stages(corpus_dir, work / f"store-{size}-stages", args.timeout, skip)
         entry["stage_split"] = result
         if result["returncode"] == 0:
-            print(f"   stage split{' (pySHACL skipped)' if skip else ''}: " + ", ".join(
-                f"{k} {v:.1f}s" for k, v in result["times"].items() if v == v), flush=True)
+            print(
+                f"   stage split{' (pySHACL skipped)' if skip else ''}: "
+                + ", ".join(f"{k} {v:.1f}s" for k, v in result["times"].items() if v == v),
+                flush=True,
+            )
         else:
             print(f"   stage split FAILED: {result.get('error', '')[:300]}", flush=True)
         shutil.rmtree(work / f"store-{size}-stages", ignore_errors=True)
@@ -494,11 +570,14 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             for format_name in ("turtle", "ntriples"):
                 ours, theirs = result["ckg"][format_name], result["rdflib"][format_name]
                 base = result.get("baseline", {}).get(format_name, {})
-                print(f"   export {format_name}: ckg {fmt_seconds(ours['seconds'])} "
-                      f"({fmt_rate(ours['triples'], ours['seconds'])}), rdflib {fmt_seconds(theirs['seconds'])} "
-                      f"({fmt_rate(theirs['triples'], theirs['seconds'])}): "
-                      f"{result[f'{format_name}_speedup_vs_rdflib']}x; baseline {fmt_seconds(base.get('seconds'))}, "
-                      f"identical bytes {base.get('identical_bytes')}: {base.get('speedup_vs_rdflib')}x", flush=True)
+                print(
+                    f"   export {format_name}: ckg {fmt_seconds(ours['seconds'])} "
+                    f"({fmt_rate(ours['triples'], ours['seconds'])}), rdflib {fmt_seconds(theirs['seconds'])} "
+                    f"({fmt_rate(theirs['triples'], theirs['seconds'])}): "
+                    f"{result[f'{format_name}_speedup_vs_rdflib']}x; baseline {fmt_seconds(base.get('seconds'))}, "
+                    f"identical bytes {base.get('identical_bytes')}: {base.get('speedup_vs_rdflib')}x",
+                    flush=True,
+                )
             print(f"   same triples in both Turtle files: {result['rdflib'].get('same_triples_in_both_turtle_files')}")
         else:
             print(f"   export FAILED: {result}", flush=True)
@@ -515,12 +594,17 @@ def _median_load(loads: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     median = statistics.median(load["seconds"] for load in good)
     best = min(good, key=lambda load: abs(load["seconds"] - median))
-    return {"seconds": best["seconds"], "triples": best["triples"], "store_triples": best["store_triples"],
-            "triples_per_second": round(best["triples"] / best["seconds"]),
-            "cpu_seconds": round(best["user_seconds"] + best["system_seconds"], 2),
-            "load_average_1min": best["load_average_1min"],
-            "peak_rss_bytes": max(load["peak_rss_bytes"] for load in good), "runs": len(good),
-            "stages": best["stages"]}
+    return {
+        "seconds": best["seconds"],
+        "triples": best["triples"],
+        "store_triples": best["store_triples"],
+        "triples_per_second": round(best["triples"] / best["seconds"]),
+        "cpu_seconds": round(best["user_seconds"] + best["system_seconds"], 2),
+        "load_average_1min": best["load_average_1min"],
+        "peak_rss_bytes": max(load["peak_rss_bytes"] for load in good),
+        "runs": len(good),
+        "stages": best["stages"],
+    }
 
 
 def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -533,24 +617,43 @@ def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if load:
             ok_time = load["seconds"] < TARGET_LOAD_SECONDS
             ok_rss = load["peak_rss_bytes"] < TARGET_LOAD_RSS
-            out.append({"target": "load 1M triples < 60 s", "verdict": "pass" if ok_time else "short",
-                        "measured": f"{load['seconds']:.1f} s for {load['triples']:,} triples"})
-            out.append({"target": "load 1M triples < 2 GB peak RSS", "verdict": "pass" if ok_rss else "short",
-                        "measured": fmt_bytes(load["peak_rss_bytes"])})
+            out.append(
+                {
+                    "target": "load 1M triples < 60 s",
+                    "verdict": "pass" if ok_time else "short",
+                    "measured": f"{load['seconds']:.1f} s for {load['triples']:,} triples",
+                }
+            )
+            out.append(
+                {
+                    "target": "load 1M triples < 2 GB peak RSS",
+                    "verdict": "pass" if ok_rss else "short",
+                    "measured": fmt_bytes(load["peak_rss_bytes"]),
+                }
+            )
         else:
             failed = r["loads"][-1] if r.get("loads") else {}
             measured = f"did not finish ({failed.get('error', 'not run')[:60]}) after {failed.get('seconds', 0):.0f} s"
             out.append({"target": "load 1M triples < 60 s", "verdict": "short", "measured": measured})
-            out.append({"target": "load 1M triples < 2 GB peak RSS",
-                        "verdict": "short" if failed.get("peak_rss_bytes", 0) >= TARGET_LOAD_RSS else "not measured",
-                        "measured": f"{fmt_bytes(failed.get('peak_rss_bytes'))} when stopped"})
+            out.append(
+                {
+                    "target": "load 1M triples < 2 GB peak RSS",
+                    "verdict": "short" if failed.get("peak_rss_bytes", 0) >= TARGET_LOAD_RSS else "not measured",
+                    "measured": f"{fmt_bytes(failed.get('peak_rss_bytes'))} when stopped",
+                }
+            )
     else:
         out.append({"target": "load 1M triples", "verdict": "not measured", "measured": "no size >= 1M run"})
     for r in results:
         ratio = r.get("export", {}).get("turtle_speedup_vs_rdflib")
         if ratio is not None:
-            out.append({"target": f"Turtle export >= 5x rdflib ({r['target_triples']:,})",
-                        "verdict": "pass" if ratio >= TARGET_TURTLE_RATIO else "short", "measured": f"{ratio}x"})
+            out.append(
+                {
+                    "target": f"Turtle export >= 5x rdflib ({r['target_triples']:,})",
+                    "verdict": "pass" if ratio >= TARGET_TURTLE_RATIO else "short",
+                    "measured": f"{ratio}x",
+                }
+            )
     return out
 
 
@@ -585,43 +688,83 @@ def markdown(run: dict[str, Any]) -> str:
             for code, one in (("this", load), (f"baseline {r.get('baseline_revision', '')}".strip(), base)):
                 if not one:
                     continue
-                ratio = (f"{one['cpu_seconds'] / load['cpu_seconds']:.1f}×" if base and one is base else
-                         ("1×" if base else "–"))
-                load_rows.append([size, code, r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
-                                  f"{one['triples']:,}", fmt_seconds(one["seconds"]), fmt_seconds(one["cpu_seconds"]),
-                                  ratio, fmt_rate(one["triples"], one["seconds"]), fmt_bytes(one["peak_rss_bytes"]),
-                                  " → ".join(str(x) for x in one["load_average_1min"])])
+                ratio = (
+                    f"{one['cpu_seconds'] / load['cpu_seconds']:.1f}×"
+                    if base and one is base
+                    else ("1×" if base else "–")
+                )
+                load_rows.append(
+                    [
+                        size,
+                        code,
+                        r["corpus"]["articles"],
+                        f"{r['corpus']['bytes'] / 1e6:.1f} MB",
+                        f"{one['triples']:,}",
+                        fmt_seconds(one["seconds"]),
+                        fmt_seconds(one["cpu_seconds"]),
+                        ratio,
+                        fmt_rate(one["triples"], one["seconds"]),
+                        fmt_bytes(one["peak_rss_bytes"]),
+                        " → ".join(str(x) for x in one["load_average_1min"]),
+                    ]
+                )
         elif r.get("loads"):
             failed = r["loads"][-1]
-            load_rows.append([size, "this", r["corpus"]["articles"], f"{r['corpus']['bytes'] / 1e6:.1f} MB",
-                              f"{r['corpus']['estimated_triples']:,}", f"stopped after {failed['seconds']:.0f} s", "–", "–",
-                              "–", f"≥ {fmt_bytes(failed['peak_rss_bytes'])}", "–"])
+            load_rows.append(
+                [
+                    size,
+                    "this",
+                    r["corpus"]["articles"],
+                    f"{r['corpus']['bytes'] / 1e6:.1f} MB",
+                    f"{r['corpus']['estimated_triples']:,}",
+                    f"stopped after {failed['seconds']:.0f} s",
+                    "–",
+                    "–",
+                    "–",
+                    f"≥ {fmt_bytes(failed['peak_rss_bytes'])}",
+                    "–",
+                ]
+            )
         split = r.get("stage_split", {})
         if split.get("times"):
             times = split["times"]
             cells = [fmt_seconds(sum(times.get(label, 0.0) for label in labels)) for _, labels in SPLIT_COLUMNS]
-            split_rows.append([size, fmt_seconds(split["seconds"]), *cells, fmt_seconds(split.get("unaccounted_seconds")),
-                               fmt_bytes(split.get("peak_rss_bytes")), split.get("run_started", run["started"])])
+            split_rows.append(
+                [
+                    size,
+                    fmt_seconds(split["seconds"]),
+                    *cells,
+                    fmt_seconds(split.get("unaccounted_seconds")),
+                    fmt_bytes(split.get("peak_rss_bytes")),
+                    split.get("run_started", run["started"]),
+                ]
+            )
         export = r.get("export", {})
         ckg, lib = export.get("ckg", {}), export.get("rdflib", {})
         if "turtle_speedup_vs_rdflib" in export:
-            export_rows.append([
-                size, f"{ckg['turtle']['triples']:,}",
-                f"{fmt_seconds(ckg['turtle']['seconds'])} ({fmt_rate(ckg['turtle']['triples'], ckg['turtle']['seconds'])})",
-                f"{fmt_seconds(lib['turtle']['seconds'])} ({fmt_rate(lib['turtle']['triples'], lib['turtle']['seconds'])})",
-                f"**{export['turtle_speedup_vs_rdflib']}×**",
-                _baseline_cell(export, "turtle"),
-                f"{fmt_seconds(ckg['ntriples']['seconds'])} ({fmt_rate(ckg['ntriples']['triples'], ckg['ntriples']['seconds'])})",
-                f"{fmt_seconds(lib['ntriples']['seconds'])} ({fmt_rate(lib['ntriples']['triples'], lib['ntriples']['seconds'])})",
-                f"{export['ntriples_speedup_vs_rdflib']}×",
-                _baseline_cell(export, "ntriples"),
-                "yes" if lib.get("same_triples_in_both_turtle_files") else "NO",
-            ])
+            export_rows.append(
+                [
+                    size,
+                    f"{ckg['turtle']['triples']:,}",
+                    f"{fmt_seconds(ckg['turtle']['seconds'])} ({fmt_rate(ckg['turtle']['triples'], ckg['turtle']['seconds'])})",
+                    f"{fmt_seconds(lib['turtle']['seconds'])} ({fmt_rate(lib['turtle']['triples'], lib['turtle']['seconds'])})",
+                    f"**{export['turtle_speedup_vs_rdflib']}×**",
+                    _baseline_cell(export, "turtle"),
+                    f"{fmt_seconds(ckg['ntriples']['seconds'])} ({fmt_rate(ckg['ntriples']['triples'], ckg['ntriples']['seconds'])})",
+                    f"{fmt_seconds(lib['ntriples']['seconds'])} ({fmt_rate(lib['ntriples']['triples'], lib['ntriples']['seconds'])})",
+                    f"{export['ntriples_speedup_vs_rdflib']}×",
+                    _baseline_cell(export, "ntriples"),
+                    "yes" if lib.get("same_triples_in_both_turtle_files") else "NO",
+                ]
+            )
+
     def provenance(one: dict[str, Any]) -> str:
         git = one["machine"]["git"]
         sizes = ", ".join(f"{r['target_triples']:,}" for r in one["results"])
-        return (f"{sizes}: run {one['started']}, seed {one['seed']}, commit {str(git.get('commit'))[:10]}"
-                f"{' + local changes' if git.get('dirty') else ''}, source digest {git.get('source_digest')}")
+        return (
+            f"{sizes}: run {one['started']}, seed {one['seed']}, commit {str(git.get('commit'))[:10]}"
+            f"{' + local changes' if git.get('dirty') else ''}, source digest {git.get('source_digest')}"
+        )
 
     parts = [
         "Runs: " + "; ".join(provenance(one) for one in run.get("runs", [run])) + ".",
@@ -631,24 +774,70 @@ def markdown(run: dict[str, Any]) -> str:
         "peak RSS of that process; \"CPU ratio\": the baseline commit's CPU time over this version's, same run; "
         "load average before → after):",
         "",
-        markdown_table(["size", "code", "articles", "files", "triples", "wall", "CPU", "CPU ratio", "triples/s",
-                        "peak RSS", "load avg"], load_rows, "ll" + "r" * 9),
+        markdown_table(
+            [
+                "size",
+                "code",
+                "articles",
+                "files",
+                "triples",
+                "wall",
+                "CPU",
+                "CPU ratio",
+                "triples/s",
+                "peak RSS",
+                "load avg",
+            ],
+            load_rows,
+            "ll" + "r" * 9,
+        ),
     ]
     if split_rows:
-        parts += ["", "**Where the load's time goes** (same load, library stage functions timed in-process; "
-                  "\"rest\" = stage total minus the parts named):", "",
-                  markdown_table(["size", "total", *(name for name, _ in SPLIT_COLUMNS), "rest", "peak RSS", "run"],
-                                 split_rows, "l" + "r" * (len(SPLIT_COLUMNS) + 3) + "l")]
+        parts += [
+            "",
+            "**Where the load's time goes** (same load, library stage functions timed in-process; "
+            '"rest" = stage total minus the parts named):',
+            "",
+            markdown_table(
+                ["size", "total", *(name for name, _ in SPLIT_COLUMNS), "rest", "peak RSS", "run"],
+                split_rows,
+                "l" + "r" * (len(SPLIT_COLUMNS) + 3) + "l",
+            ),
+        ]
     if export_rows:
-        parts += ["", "**Export** of the stored graph (`Store.export`, what `ckg export` runs) against rdflib's serializer "
-                  "on the same triples (parsed into an rdflib `Graph` beforehand, parse not timed), same run:", "",
-                  markdown_table(["size", "triples", "Turtle ckg", "Turtle rdflib", "ratio", "baseline ckg: ratio",
-                                  "N-Triples ckg", "N-Triples rdflib", "ratio", "baseline ckg: ratio", "same triples"],
-                                 export_rows),
-                  "", "\"Baseline ckg\": `Store.export` of the baseline commit on the same store, same run; "
-                  "its files are checked byte for byte against this version's."]
-    parts += ["", markdown_table(["target", "verdict", "measured"],
-                                 [[v["target"], f"**{v['verdict']}**", v["measured"]] for v in run["verdicts"]], "lll")]
+        parts += [
+            "",
+            "**Export** of the stored graph (`Store.export`, what `ckg export` runs) against rdflib's serializer "
+            "on the same triples (parsed into an rdflib `Graph` beforehand, parse not timed), same run:",
+            "",
+            markdown_table(
+                [
+                    "size",
+                    "triples",
+                    "Turtle ckg",
+                    "Turtle rdflib",
+                    "ratio",
+                    "baseline ckg: ratio",
+                    "N-Triples ckg",
+                    "N-Triples rdflib",
+                    "ratio",
+                    "baseline ckg: ratio",
+                    "same triples",
+                ],
+                export_rows,
+            ),
+            "",
+            '"Baseline ckg": `Store.export` of the baseline commit on the same store, same run; '
+            "its files are checked byte for byte against this version's.",
+        ]
+    parts += [
+        "",
+        markdown_table(
+            ["target", "verdict", "measured"],
+            [[v["target"], f"**{v['verdict']}**", v["measured"]] for v in run["verdicts"]],
+            "lll",
+        ),
+    ]
     return "\n".join(parts)
 
 
@@ -659,21 +848,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="load repetitions for sizes up to 200k (median kept)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a child process is stopped")
     parser.add_argument("--stages", action="store_true", help="also run a stage-instrumented load")
-    parser.add_argument("--skip-shacl-from", type=int, default=None,
-                        help="in the stage-instrumented load, skip pySHACL from this size on")
+    parser.add_argument(
+        "--skip-shacl-from",
+        type=int,
+        default=None,
+        help="in the stage-instrumented load, skip pySHACL from this size on",
+    )
     parser.add_argument("--profile", action="store_true", help="also run the load under cProfile")
     parser.add_argument("--profile-max", type=int, default=None, help="profile only sizes up to this")
     parser.add_argument("--no-export", action="store_true")
-    parser.add_argument("--baseline", default=None, metavar="REVISION",
-                        help="also load (and export) with the library of this git revision, in the same run")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        metavar="REVISION",
+        help="also load (and export) with the library of this git revision, in the same run",
+    )
     parser.add_argument("--baseline-max", type=int, default=None, help="run the baseline only for sizes up to this")
-    parser.add_argument("--work", type=Path, default=None, help="folder for corpora and stores (default: a temp folder)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for corpora and stores (default: a temp folder)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep corpora and stores")
     parser.add_argument("--out", type=Path, default=OUT_DIR / "load_export.json")
     parser.add_argument("--doc", type=Path, default=DOC, help="Markdown file whose marked section gets the tables")
     parser.add_argument("--no-doc", action="store_true")
-    parser.add_argument("--render", nargs="+", type=Path, metavar="JSON",
-                        help="only rebuild the Markdown section from result files of earlier runs (sizes merged in order)")
+    parser.add_argument(
+        "--render",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="only rebuild the Markdown section from result files of earlier runs (sizes merged in order)",
+    )
     parser.add_argument("--stage-worker", nargs=2, type=Path, metavar=("CORPUS", "STORE"), help=argparse.SUPPRESS)
     parser.add_argument("--skip-shacl", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-worker", nargs=3, type=Path, help=argparse.SUPPRESS)
@@ -712,7 +916,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
     machine = machine_info()
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Machine: {describe_machine(machine)}", flush=True)
     temporary = None
     if args.work is None:
@@ -729,10 +933,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if temporary and not args.keep:
             shutil.rmtree(temporary, ignore_errors=True)
-    run = {"benchmark": "load_export", "started": started, "seed": args.seed, "machine": machine,
-           "targets": {"load_triples": TARGET_LOAD_TRIPLES, "load_seconds": TARGET_LOAD_SECONDS,
-                       "load_peak_rss_bytes": TARGET_LOAD_RSS, "turtle_speedup_vs_rdflib": TARGET_TURTLE_RATIO},
-           "results": results}
+    run = {
+        "benchmark": "load_export",
+        "started": started,
+        "seed": args.seed,
+        "machine": machine,
+        "targets": {
+            "load_triples": TARGET_LOAD_TRIPLES,
+            "load_seconds": TARGET_LOAD_SECONDS,
+            "load_peak_rss_bytes": TARGET_LOAD_RSS,
+            "turtle_speedup_vs_rdflib": TARGET_TURTLE_RATIO,
+        },
+        "results": results,
+    }
     run["load_average_at_end"] = list(os.getloadavg())
     run["verdicts"] = verdicts(results)
     write_json(args.out, run)

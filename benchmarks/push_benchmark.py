@@ -41,20 +41,18 @@ import os
 import shutil
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import neo4j  # noqa: E402
-from rdflib import Graph  # noqa: E402
-
-from common import (  # noqa: E402
+import neo4j
+from common import (
     DOC,
-    cpu_seconds,
     OUT_DIR,
+    cpu_seconds,
     describe_machine,
     fmt_rate,
     fmt_seconds,
@@ -65,10 +63,12 @@ from common import (  # noqa: E402
     start_managed_neo4j,
     write_json,
 )
-from ceasefire_kg import neo4j_server as n4j  # noqa: E402
-from ceasefire_kg.loaders.load import load_into_folder  # noqa: E402
-from ceasefire_kg.push import PushReport, database_counts, push  # noqa: E402
-from ceasefire_kg.store import Store  # noqa: E402
+from rdflib import Graph
+
+from ceasefire_kg import neo4j_server as n4j
+from ceasefire_kg.loaders.load import load_into_folder
+from ceasefire_kg.push import PushReport, database_counts, push
+from ceasefire_kg.store import Store
 
 BENCH_BOLT_PORT = 57687
 BENCH_HTTP_PORT = 57474
@@ -135,8 +135,9 @@ def store_facts(store_path: Path) -> dict[str, int]:
 def start_server(
     home: Path, heap: str, page_cache: str, bolt_port: int = BENCH_BOLT_PORT, http_port: int = BENCH_HTTP_PORT
 ) -> n4j.Neo4jSettings:
-    return start_managed_neo4j(home, BENCH_PASSWORD, bolt_port=bolt_port, http_port=http_port, heap=heap,
-                               page_cache=page_cache)
+    return start_managed_neo4j(
+        home, BENCH_PASSWORD, bolt_port=bolt_port, http_port=http_port, heap=heap, page_cache=page_cache
+    )
 
 
 def empty_database(driver: neo4j.Driver, database: str) -> None:
@@ -228,13 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", type=int, default=1_000_000, help="corpus size (default 1000000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--synthetic", action="store_true", help="vary the example articles instead of generate_corpus")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/ckg-push-benchmark"), help="folder for corpus and store")
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/ckg-push-benchmark"), help="folder for corpus and store"
+    )
     parser.add_argument("--home", type=Path, default=None, help="managed Neo4j home [default: WORK/neo4j]")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--page-cache", default="2g")
     parser.add_argument("--bolt-port", type=int, default=BENCH_BOLT_PORT, help="managed server's Bolt port")
     parser.add_argument("--http-port", type=int, default=BENCH_HTTP_PORT, help="managed server's HTTP port")
-    parser.add_argument("--uri", default=None, help="use this server instead (password in NEO4J_PASSWORD); it is emptied")
+    parser.add_argument(
+        "--uri", default=None, help="use this server instead (password in NEO4J_PASSWORD); it is emptied"
+    )
     parser.add_argument("--database", default="neo4j")
     parser.add_argument("--keep-server", action="store_true", help="leave the managed server running")
     parser.add_argument("--skip-rdflib-neo4j", action="store_true")
@@ -287,15 +292,21 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"  {theirs_s:.1f} s, {nodes} nodes, {rels} rels")
                 parse_s = rdflib_parse_only(data)
                 results["rdflib_neo4j"] = {
-                    "load_s": theirs_s, "triples_per_s": facts["triples"] / theirs_s,
-                    "rdflib_parse_only_s": parse_s, "nodes": nodes, "relationships": rels, **theirs_cpu.as_dict(),
+                    "load_s": theirs_s,
+                    "triples_per_s": facts["triples"] / theirs_s,
+                    "rdflib_parse_only_s": parse_s,
+                    "nodes": nodes,
+                    "relationships": rels,
+                    **theirs_cpu.as_dict(),
                 }
             empty_database(driver, args.database)
             log("ckg push: first push")
             loads["first_push"] = os.getloadavg()[0]
             with CpuMeter(server_pid) as first_cpu:
                 first, first_s = ckg_push(store_path, driver, args.database)
-            log(f"  {first_s:.1f} s, {first.transactions} transactions, {first.nodes} nodes, {first.relationships} rels")
+            log(
+                f"  {first_s:.1f} s, {first.transactions} transactions, {first.nodes} nodes, {first.relationships} rels"
+            )
             log("ckg push: no-change re-push")
             loads["no_change"] = os.getloadavg()[0]
             again, again_s = ckg_push(store_path, driver, args.database)
@@ -314,11 +325,16 @@ def main(argv: list[str] | None = None) -> int:
             assert len(one.added) == 1 and not one.changed and not one.removed, one
             log(f"  {one_s:.2f} s ({one.triples} triples)")
             results["ckg"] = {
-                "first_push_s": first_s, "first_push_triples_per_s": facts["triples"] / first_s,
-                "first_push_quads_per_s": facts["quads"] / first_s, "transactions": first.transactions,
-                "nodes": first.nodes, "relationships": first.relationships,
-                "no_change_push_s": again_s, "no_change_share": again_s / first_s,
-                "one_article_push_s": one_s, "one_article_triples": one.triples,
+                "first_push_s": first_s,
+                "first_push_triples_per_s": facts["triples"] / first_s,
+                "first_push_quads_per_s": facts["quads"] / first_s,
+                "transactions": first.transactions,
+                "nodes": first.nodes,
+                "relationships": first.relationships,
+                "no_change_push_s": again_s,
+                "no_change_share": again_s / first_s,
+                "one_article_push_s": one_s,
+                "one_article_triples": one.triples,
                 "first_push_cpu": first_cpu.as_dict(),
             }
             if "rdflib_neo4j" in results:
@@ -351,39 +367,64 @@ def _shown(verdict: str) -> str:
 def report(info: dict[str, Any], results: dict[str, Any], doc: bool) -> None:
     ours, theirs, facts = results["ckg"], results.get("rdflib_neo4j"), results["store"]
     rows = [
-        ["ckg push, first push", fmt_seconds(ours["first_push_s"]), fmt_rate(facts["triples"], ours["first_push_s"]),
-         f"{ours['nodes']:,} nodes, {ours['relationships']:,} rels, {ours['transactions']} transactions"
-         f"{_cpu_note(ours['first_push_cpu'])}"],
-        ["ckg push, no change", fmt_seconds(ours["no_change_push_s"]), "",
-         f"{ours['no_change_share']:.1%} of the first push"],
-        ["ckg push, one new article", fmt_seconds(ours["one_article_push_s"]), "",
-         f"{ours['one_article_triples']} triples into the full graph"],
+        [
+            "ckg push, first push",
+            fmt_seconds(ours["first_push_s"]),
+            fmt_rate(facts["triples"], ours["first_push_s"]),
+            f"{ours['nodes']:,} nodes, {ours['relationships']:,} rels, {ours['transactions']} transactions"
+            f"{_cpu_note(ours['first_push_cpu'])}",
+        ],
+        [
+            "ckg push, no change",
+            fmt_seconds(ours["no_change_push_s"]),
+            "",
+            f"{ours['no_change_share']:.1%} of the first push",
+        ],
+        [
+            "ckg push, one new article",
+            fmt_seconds(ours["one_article_push_s"]),
+            "",
+            f"{ours['one_article_triples']} triples into the full graph",
+        ],
     ]
     if theirs:
-        rows.append(["rdflib-neo4j 1.1, batched", fmt_seconds(theirs["load_s"]),
-                     fmt_rate(facts["triples"], theirs["load_s"]),
-                     f"{theirs['nodes']:,} nodes, {theirs['relationships']:,} rels; rdflib's parse alone "
-                     f"{fmt_seconds(theirs['rdflib_parse_only_s'])}{_cpu_note(theirs)}"])
+        rows.append(
+            [
+                "rdflib-neo4j 1.1, batched",
+                fmt_seconds(theirs["load_s"]),
+                fmt_rate(facts["triples"], theirs["load_s"]),
+                f"{theirs['nodes']:,} nodes, {theirs['relationships']:,} rels; rdflib's parse alone "
+                f"{fmt_seconds(theirs['rdflib_parse_only_s'])}{_cpu_note(theirs)}",
+            ]
+        )
     verdicts = goal_verdicts(results)
     goals = []
     if theirs:
         goals.append(["throughput >= 3x rdflib-neo4j", _shown(verdicts["throughput_3x"]), f"{results['ratio']:.2f}x"])
-    goals.append(["no-change re-push < 5% of the first", _shown(verdicts["no_change_under_5_percent"]),
-                  f"{ours['no_change_share']:.1%}"])
-    goals.append(["one new article < 1 s", _shown(verdicts["one_article_under_1s"]),
-                  fmt_seconds(ours["one_article_push_s"])])
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    goals.append(
+        [
+            "no-change re-push < 5% of the first",
+            _shown(verdicts["no_change_under_5_percent"]),
+            f"{ours['no_change_share']:.1%}",
+        ]
+    )
+    goals.append(
+        ["one new article < 1 s", _shown(verdicts["one_article_under_1s"]), fmt_seconds(ours["one_article_push_s"])]
+    )
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     loads = ", ".join(
         f"{run.replace('_', ' ')} {load:.1f}" for run, load in results["load_average_1min_at_start"].items()
     )
-    text = "\n\n".join([
-        f"Run {when}; {describe_machine(info)}; server {results['server']}. "
-        f"Load average (1 min) as each run started: {loads}.",
-        f"Store: {facts['graphs']:,} named graphs, {facts['quads']:,} quads, {facts['triples']:,} distinct triples"
-        f"{' (synthetic)' if results['synthetic'] else ''}.",
-        markdown_table(["run", "time", "triples/s", "notes"], rows, "lrrl"),
-        markdown_table(["goal", "verdict", "measured"], goals, "lll"),
-    ])
+    text = "\n\n".join(
+        [
+            f"Run {when}; {describe_machine(info)}; server {results['server']}. "
+            f"Load average (1 min) as each run started: {loads}.",
+            f"Store: {facts['graphs']:,} named graphs, {facts['quads']:,} quads, {facts['triples']:,} distinct triples"
+            f"{' (synthetic)' if results['synthetic'] else ''}.",
+            markdown_table(["run", "time", "triples/s", "notes"], rows, "lrrl"),
+            markdown_table(["goal", "verdict", "measured"], goals, "lll"),
+        ]
+    )
     print(text)
     write_json(OUT_DIR / "push.json", {"machine": info, "when": when, **results, "goals": verdicts})
     print(f"\nJSON: {OUT_DIR / 'push.json'}")

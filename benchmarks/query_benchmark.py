@@ -47,11 +47,12 @@ import neo4j
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import describe_machine, log, machine_info, start_managed_neo4j  # noqa: E402
-from ceasefire_kg import neo4j_server as n4j  # noqa: E402
-from ceasefire_kg import saved_queries as sq  # noqa: E402
-from ceasefire_kg.loaders.load import load_into_folder  # noqa: E402
-from ceasefire_kg.store import Store  # noqa: E402
+from common import describe_machine, log, machine_info, start_managed_neo4j
+
+from ceasefire_kg import neo4j_server as n4j
+from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.loaders.load import load_into_folder
+from ceasefire_kg.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 #: Password of the managed server's user neo4j (a throwaway server on 127.0.0.1).
@@ -109,8 +110,9 @@ def variants(store: Store) -> Iterator[tuple[sq.SavedQuery, str, dict[str, Any]]
     # Distinct (position, side) and (position, proposal) pairs: the union graph repeats re-declared facts.
     side = _most_frequent(store, "SELECT DISTINCT ?pos ?x WHERE { ?pos cf:holder/cf:represents ?x }")
     proposal = _most_frequent(store, "SELECT DISTINCT ?pos ?x WHERE { ?pos a cf:Position ; cf:onProposal ?x }")
-    fact = min(row["id"].value for row in store.query(
-        "SELECT ?id WHERE { ?f a cf:Position ; cf:factId ?id } LIMIT 1000"))
+    fact = min(
+        row["id"].value for row in store.query("SELECT ?id WHERE { ?f a cf:Position ; cf:factId ?id } LIMIT 1000")
+    )
     for query in sq.saved_queries():
         if query.name == "evidence":
             yield query, f"fact={fact}", query.bind({"fact": fact})
@@ -139,31 +141,39 @@ def verdict(p50: float | None, target: float) -> str:
     return "pass" if p50 < target else "short"
 
 
-def measure(
-    store: Store, driver: neo4j.Driver | None, database: str, args: argparse.Namespace
-) -> list[dict[str, Any]]:
+def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Time every variant on both backends; one dictionary per variant."""
     results: list[dict[str, Any]] = []
     for query, label, values in variants(store):
         if args.only and query.name not in args.only:
             continue
         row: dict[str, Any] = {"query": query.name, "parameters": label}
-        local, local_result = timed(lambda: sq.run_local(query, store, values), args.warmup, args.runs)
+        local, local_result = timed(
+            lambda query=query, values=values: sq.run_local(query, store, values), args.warmup, args.runs
+        )
         assert local_result is not None
         row.update(
-            store_p50=percentile(local, 0.5), store_p95=percentile(local, 0.95), rows=len(local_result.rows),
+            store_p50=percentile(local, 0.5),
+            store_p95=percentile(local, 0.95),
+            rows=len(local_result.rows),
             store_ms=local,
         )
         if driver is not None:
-            remote, remote_result = timed(lambda: sq.run_neo4j(query, driver, values, database), args.warmup, args.runs)
+            remote, remote_result = timed(
+                lambda query=query, values=values: sq.run_neo4j(query, driver, values, database), args.warmup, args.runs
+            )
             assert remote_result is not None
             row.update(
-                neo4j_p50=percentile(remote, 0.5), neo4j_p95=percentile(remote, 0.95), neo4j_ms=remote,
+                neo4j_p50=percentile(remote, 0.5),
+                neo4j_p95=percentile(remote, 0.95),
+                neo4j_ms=remote,
                 same_rows=remote_result.rows == local_result.rows,
             )
         results.append(row)
-        log(f"{query.name} ({label}): {row['rows']} rows, store p50 {row['store_p50']:.0f} ms"
-            + (f", Neo4j p50 {row['neo4j_p50']:.0f} ms" if "neo4j_p50" in row else ""))
+        log(
+            f"{query.name} ({label}): {row['rows']} rows, store p50 {row['store_p50']:.0f} ms"
+            + (f", Neo4j p50 {row['neo4j_p50']:.0f} ms" if "neo4j_p50" in row else "")
+        )
     return results
 
 
@@ -176,8 +186,14 @@ def table(results: list[dict[str, Any]], store_target: float, neo4j_target: floa
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for row in results:
         rows = str(row["rows"]) + ("" if row.get("same_rows", True) else " (Neo4j differs!)")
-        cells = [row["query"], row["parameters"], rows, f"{row['store_p50']:.0f}", f"{row['store_p95']:.0f}",
-                 verdict(row["store_p50"], store_target)]
+        cells = [
+            row["query"],
+            row["parameters"],
+            rows,
+            f"{row['store_p50']:.0f}",
+            f"{row['store_p95']:.0f}",
+            verdict(row["store_p50"], store_target),
+        ]
         if with_neo4j:
             cells += [f"{row['neo4j_p50']:.0f}", f"{row['neo4j_p95']:.0f}", verdict(row["neo4j_p50"], neo4j_target)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -215,8 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = None
     uri, password = args.uri, args.password or ""
     if args.neo4j_home:
-        settings = start_managed_neo4j(args.neo4j_home, MANAGED_PASSWORD, bolt_port=args.bolt_port,
-                                       http_port=args.http_port, heap=args.heap, page_cache=args.page_cache)
+        settings = start_managed_neo4j(
+            args.neo4j_home,
+            MANAGED_PASSWORD,
+            bolt_port=args.bolt_port,
+            http_port=args.http_port,
+            heap=args.heap,
+            page_cache=args.page_cache,
+        )
         uri, password = settings.bolt_uri, MANAGED_PASSWORD
     driver = neo4j.GraphDatabase.driver(uri, auth=(args.username, password)) if uri else None
     try:
@@ -235,22 +257,31 @@ def main(argv: list[str] | None = None) -> int:
         if settings is not None and not args.keep_server:
             n4j.stop(settings)
 
-    print(f"{triples} triples (distinct, in the union of the graphs); {args.runs} runs after {args.warmup} "
-          f"warm-up runs per query and backend; milliseconds, end to end through the library.\n")
+    print(
+        f"{triples} triples (distinct, in the union of the graphs); {args.runs} runs after {args.warmup} "
+        f"warm-up runs per query and backend; milliseconds, end to end through the library.\n"
+    )
     print(describe_machine(info) + "\n")
     print(table(results, args.store_target, args.neo4j_target))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "triples": triples,
-            "runs": args.runs,
-            "warmup": args.warmup,
-            "targets_ms": {"store": args.store_target, "neo4j": args.neo4j_target},
-            "measuring_s": elapsed,
-            "machine": info,
-            "load_average_at_end": list(os.getloadavg()),
-            "results": results,
-        }, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "triples": triples,
+                    "runs": args.runs,
+                    "warmup": args.warmup,
+                    "targets_ms": {"store": args.store_target, "neo4j": args.neo4j_target},
+                    "measuring_s": elapsed,
+                    "machine": info,
+                    "load_average_at_end": list(os.getloadavg()),
+                    "results": results,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DOC, OUT_DIR, describe_machine, machine_info, markdown_table, replace_marked_section, write_json  # noqa: E402
+from common import DOC, OUT_DIR, describe_machine, machine_info, markdown_table, replace_marked_section, write_json
 
 ID = "https://w3id.org/ceasefire-kg/id/"
 CF = "https://w3id.org/ceasefire-kg/ontology#"
@@ -71,11 +71,11 @@ def generate_nquads(facts: int) -> str:
         demand, actor, proposal = f"<{ID}demand/d{i}>", f"<{ID}actor/x{i % 40}>", f"<{ID}proposal/p{i % 25}>"
         lines += [
             f"{demand} <{RDF_TYPE}> <{CF}Demand> {graph} .",
-            f"{demand} <{LABEL}> \"demand number {i}\" {graph} .",
+            f'{demand} <{LABEL}> "demand number {i}" {graph} .',
             f"{demand} <{CF}demandedBy> {actor} {graph} .",
             f"{demand} <{CF}preconditionFor> {proposal} {graph} .",
             f"{demand} <{CF}evidence> <{ID}quote/q{i}> {graph} .",
-            f"<{ID}quote/q{i}> <http://www.w3.org/ns/oa#exact> \"a quote of some length for fact {i}\" {graph} .",
+            f'<{ID}quote/q{i}> <http://www.w3.org/ns/oa#exact> "a quote of some length for fact {i}" {graph} .',
         ]
     # One position per (actor, proposal) pair, each stated by one article, as in real data.
     for k in range(200):
@@ -118,7 +118,10 @@ def bench_oxigraph(data: str, folder: Path) -> dict[str, float]:
     del store
     reopen, store = timed(lambda: ox.Store(path))
     query, rows = timed(lambda: list(store.query(QUERY, use_default_graph_as_union=True)))
-    triples = lambda: [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)]
+
+    def triples() -> list[ox.Triple]:
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None)]
+
     export, _ = timed(lambda: ox.serialize(triples(), format=ox.RdfFormat.TURTLE))
     return {"load": load, "reopen": reopen, "query": query, "rows": len(rows), "export_turtle": export}
 
@@ -141,7 +144,10 @@ def bench_rdflib_oxigraph(data: str, folder: Path) -> dict[str, float]:
     reopen, dataset = timed(reopen_store)
     dataset.default_union = True  # query the union of the article graphs, as ckg does
     query, rows = timed(lambda: list(dataset.query(QUERY)))
-    union = lambda: dataset.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+
+    def union() -> Any:
+        return dataset.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+
     export, _ = timed(lambda: union().serialize(format="ox-turtle"))
     return {"load": load, "reopen": reopen, "query": query, "rows": len(rows), "export_turtle": export}
 
@@ -183,14 +189,16 @@ def render(results: dict[str, dict[str, Any]], facts: int, machine: dict[str, An
     rows.append(["peak RSS", *(f"{results[name]['peak_rss_mib']:.0f} MiB" for name in results)])
     extra = f", oxrdflib {version('oxrdflib')}" if "rdflib-oxigraph" in results else ""
     load_before = machine["load_average_at_start"][0]
-    return "\n".join([
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: `python benchmarks/store_choice.py --facts {facts}`; "
-        f"{facts * 6 + 800:,} quads in {max(-(-facts // 50), 200):,} article graphs, {base['rows']:,} query rows (same in every store); "
-        f"load average {load_before:.2f} before, {load_after:.2f} after.",
-        f"Machine: {describe_machine(machine)}{extra}.",
-        "",
-        markdown_table(["step", f"{BASELINE} (baseline)", *(f"{name} (speed-up)" for name in others)], rows),
-    ])
+    return "\n".join(
+        [
+            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `python benchmarks/store_choice.py --facts {facts}`; "
+            f"{facts * 6 + 800:,} quads in {max(-(-facts // 50), 200):,} article graphs, {base['rows']:,} query rows (same in every store); "
+            f"load average {load_before:.2f} before, {load_after:.2f} after.",
+            f"Machine: {describe_machine(machine)}{extra}.",
+            "",
+            markdown_table(["step", f"{BASELINE} (baseline)", *(f"{name} (speed-up)" for name in others)], rows),
+        ]
+    )
 
 
 def main() -> None:
@@ -213,9 +221,16 @@ def main() -> None:
     if skipped:
         table += f"\n\nNot measured (package not installed): {', '.join(skipped)}."
     print(table)
-    write_json(OUT_DIR / f"store_choice-{args.facts}.json",
-               {"facts": args.facts, "machine": machine, "load_average_after": load_after,
-                "results": results, "skipped": skipped})
+    write_json(
+        OUT_DIR / f"store_choice-{args.facts}.json",
+        {
+            "facts": args.facts,
+            "machine": machine,
+            "load_average_after": load_after,
+            "results": results,
+            "skipped": skipped,
+        },
+    )
     if args.doc:
         replace_marked_section(DOC, "store-choice", table)
 

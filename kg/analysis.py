@@ -55,10 +55,35 @@ PROPERTY_KEYS: dict[str, str] = {
     **{
         str(CF[name]): name
         for name in (
-            "factId", "represents", "memberOf", "proposedBy", "party", "mediator", "scope", "statusRecord",
-            "status", "asOf", "proposedOn", "declaredOn", "isConditional", "demandedBy", "demandedOf",
-            "preconditionFor", "text", "holder", "onProposal", "stance", "conditionedOn", "supersedes", "date",
-            "eventType", "initiator", "participant", "concerns", "evidence", "inArticle",
+            "factId",
+            "represents",
+            "memberOf",
+            "proposedBy",
+            "party",
+            "mediator",
+            "scope",
+            "statusRecord",
+            "status",
+            "asOf",
+            "proposedOn",
+            "declaredOn",
+            "isConditional",
+            "demandedBy",
+            "demandedOf",
+            "preconditionFor",
+            "text",
+            "holder",
+            "onProposal",
+            "stance",
+            "conditionedOn",
+            "supersedes",
+            "date",
+            "eventType",
+            "initiator",
+            "participant",
+            "concerns",
+            "evidence",
+            "inArticle",
         )
     },
 }
@@ -163,7 +188,9 @@ class NegotiationGraph:
         graph = nx.MultiDiGraph()
         nodes = sorted(set(literal_values) | set(types) | {e[0] for e in edges} | {e[1] for e in edges})
         for iri in nodes:
-            attributes: dict[str, Any] = {key: sorted(values, key=str) for key, values in literal_values.get(iri, {}).items()}
+            attributes: dict[str, Any] = {
+                key: sorted(values, key=str) for key, values in literal_values.get(iri, {}).items()
+            }
             attributes["types"] = frozenset(types.get(iri, ()))
             graph.add_node(iri, **attributes)
         for subject_iri, object_iri, key in sorted(edges):
@@ -174,7 +201,9 @@ class NegotiationGraph:
     def from_store(cls, store: Any, on_progress: Progress = _no_progress) -> NegotiationGraph:
         """Read the multigraph from the embedded store (a :class:`ceasefire_kg.store.Store`)."""
         predicates = " ".join(f"<{iri}>" for iri in sorted(PROPERTY_KEYS))
-        solutions = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        solutions = store.query(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
         # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
         return cls.from_triples((tuple(row) for row in solutions), on_progress)
 
@@ -353,8 +382,8 @@ class NegotiationGraph:
             if not CLOSED_STATUSES.intersection(self.objects(record, "status")):
                 continue
             reopened = any(
-                date is not None and closed_on is not None and date > closed_on for date in
-                (self.value(other, "asOf") for other in records)
+                date is not None and closed_on is not None and date > closed_on
+                for date in (self.value(other, "asOf") for other in records)
             )
             if not reopened:
                 closing = record
@@ -473,10 +502,17 @@ class Alignment:
         rows = []
         for a, b, data in self.network.edges(data=True):
             first, second = sorted((a, b), key=lambda n: (labels[n], n))
-            rows.append((
-                labels[first], labels[second], data["agreements"], data["disagreements"], data["weight"],
-                "same" if blocs[first] == blocs[second] else "different", self.shared[(min(a, b), max(a, b))],
-            ))
+            rows.append(
+                (
+                    labels[first],
+                    labels[second],
+                    data["agreements"],
+                    data["disagreements"],
+                    data["weight"],
+                    "same" if blocs[first] == blocs[second] else "different",
+                    self.shared[(min(a, b), max(a, b))],
+                )
+            )
         rows.sort(key=lambda row: (-row[4], row[0], row[1]))
         return Table(("side", "other_side", "agreements", "disagreements", "weight", "blocs", "proposals"), rows)
 
@@ -540,7 +576,9 @@ def alignment(
         on_progress: Told as proposals are compared.
     """
     proposals = (
-        [negotiation.resolve(proposal, str(CF.Proposal), "proposal")] if proposal else negotiation.nodes_of(str(CF.Proposal))
+        [negotiation.resolve(proposal, str(CF.Proposal), "proposal")]
+        if proposal
+        else negotiation.nodes_of(str(CF.Proposal))
     )
     stances = _side_stances(negotiation, as_of, proposals)
     network = nx.Graph()
@@ -548,7 +586,7 @@ def alignment(
     for number, (proposal_iri, by_side) in enumerate(sorted(stances.items()), start=1):
         on_progress("Comparing stances", number, len(stances))
         proposal_label = negotiation.label(proposal_iri)
-        for side, (stance_class, stance, source) in sorted(by_side.items()):
+        for side, (_stance_class, stance, source) in sorted(by_side.items()):
             network.add_node(side)
             rows.append((negotiation.label(side), proposal_label, negotiation.label(stance), source))
         for a, b in combinations(sorted(by_side), 2):
@@ -608,7 +646,9 @@ class Brokers:
     table: Table
 
 
-def brokers(negotiation: NegotiationGraph, as_of: dt.date | None = None, on_progress: Progress = _no_progress) -> Brokers:
+def brokers(
+    negotiation: NegotiationGraph, as_of: dt.date | None = None, on_progress: Progress = _no_progress
+) -> Brokers:
     """Actors who connect otherwise separate sides: betweenness on the interaction network.
 
     Two actors are in contact when they take part in the same call, meeting or
@@ -629,7 +669,11 @@ def brokers(negotiation: NegotiationGraph, as_of: dt.date | None = None, on_prog
             contacts[pair] += 1
             kinds[pair].add(kind)
 
-    events = [e for e in negotiation.nodes_of(str(CF.Event)) if INTERACTION_TYPES.intersection(negotiation.objects(e, "eventType"))]
+    events = [
+        e
+        for e in negotiation.nodes_of(str(CF.Event))
+        if INTERACTION_TYPES.intersection(negotiation.objects(e, "eventType"))
+    ]
     for number, event in enumerate(events, start=1):
         if number % 1000 == 0:
             on_progress("Collecting contacts", number, len(events))
@@ -659,8 +703,12 @@ def brokers(negotiation: NegotiationGraph, as_of: dt.date | None = None, on_prog
 
     network = nx.Graph()
     for actor in sorted({actor for pair in contacts for actor in pair}):
-        network.add_node(actor, label=negotiation.label(actor), factId=negotiation.fact_id(actor),
-                         side=negotiation.label(negotiation.side(actor)))
+        network.add_node(
+            actor,
+            label=negotiation.label(actor),
+            factId=negotiation.fact_id(actor),
+            side=negotiation.label(negotiation.side(actor)),
+        )
     for pair in sorted(contacts):
         network.add_edge(*pair, weight=contacts[pair], kinds="; ".join(sorted(kinds[pair])))
     scores = _third_party_betweenness(network, {actor: negotiation.side(actor) for actor in network.nodes}, on_progress)
@@ -668,10 +716,12 @@ def brokers(negotiation: NegotiationGraph, as_of: dt.date | None = None, on_prog
     for actor in network.nodes:
         score = round(scores[actor], 6)
         network.nodes[actor]["betweenness"] = score
-        neighbour_sides = sorted({negotiation.label(negotiation.side(n)) for n in network.neighbors(actor)}
-                                 - {network.nodes[actor]["side"]})
-        rows.append((network.nodes[actor]["label"], network.nodes[actor]["side"], score,
-                     network.degree(actor), neighbour_sides))
+        neighbour_sides = sorted(
+            {negotiation.label(negotiation.side(n)) for n in network.neighbors(actor)} - {network.nodes[actor]["side"]}
+        )
+        rows.append(
+            (network.nodes[actor]["label"], network.nodes[actor]["side"], score, network.degree(actor), neighbour_sides)
+        )
     rows.sort(key=lambda row: (-row[2], row[0]))
     return Brokers(network, Table(("actor", "side", "betweenness", "contacts", "connects"), rows))
 
@@ -743,7 +793,9 @@ class Explanation:
     def blocking_proposals(self, negotiation: NegotiationGraph, scope: str | None = None) -> list[str]:
         """The IRIs of the proposals it blocks (of ``scope`` or narrower, when given)."""
         return [
-            v.proposal for v in self.verdicts if v.blocking and (scope is None or negotiation.in_scope(v.proposal, scope))
+            v.proposal
+            for v in self.verdicts
+            if v.blocking and (scope is None or negotiation.in_scope(v.proposal, scope))
         ]
 
 
@@ -813,22 +865,27 @@ def explain(negotiation: NegotiationGraph, demand_reference: str, as_of: dt.date
         assert record is not None
         status_label = ", ".join(negotiation.label(s) for s in negotiation.objects(record, "status")) or "recorded"
         off = "off the table" if status.closing_record else "on the table"
-        links.append(Link(
-            "status",
-            f"{status_label} on {_sentence_date(negotiation.value(record, 'asOf'))} ({off} {when}); "
-            f"first recorded {_sentence_date(status.since)}",
-            None,
-            _record_evidence(negotiation, demand, record),
-        ))
+        links.append(
+            Link(
+                "status",
+                f"{status_label} on {_sentence_date(negotiation.value(record, 'asOf'))} ({off} {when}); "
+                f"first recorded {_sentence_date(status.since)}",
+                None,
+                _record_evidence(negotiation, demand, record),
+            )
+        )
 
     by_proposal: dict[str, list[_Route]] = defaultdict(list)
     for route in _routes(negotiation, demand, as_of):
         by_proposal[route.proposal].append(route)
     verdicts = [
-        _verdict(negotiation, demand, proposal, routes, status, as_of) for proposal, routes in sorted(by_proposal.items())
+        _verdict(negotiation, demand, proposal, routes, status, as_of)
+        for proposal, routes in sorted(by_proposal.items())
     ]
     verdicts.sort(key=lambda v: (v.proposal_label, v.proposal))
-    return Explanation(demand, negotiation.fact_id(demand), text, as_of, status.on_the_table, tuple(links), tuple(verdicts))
+    return Explanation(
+        demand, negotiation.fact_id(demand), text, as_of, status.on_the_table, tuple(links), tuple(verdicts)
+    )
 
 
 def _record_evidence(negotiation: NegotiationGraph, demand: str, record: str) -> Evidence | None:
@@ -850,20 +907,35 @@ def _verdict(
 ) -> ProposalVerdict:
     label = negotiation.label(proposal)
     scopes = tuple(negotiation.label(s) for s in negotiation.objects(proposal, "scope"))
-    links = [Link("proposal", f"{label} (scope: {', '.join(scopes) or 'none given'})",
-                  negotiation.fact_id(proposal), negotiation.first_evidence(proposal))]
+    links = [
+        Link(
+            "proposal",
+            f"{label} (scope: {', '.join(scopes) or 'none given'})",
+            negotiation.fact_id(proposal),
+            negotiation.first_evidence(proposal),
+        )
+    ]
     for route in routes:
         if route.position is None:
-            links.append(Link("precondition", f"{negotiation.label(route.maker)} made it a precondition for {label}",
-                              negotiation.fact_id(demand), negotiation.first_evidence(demand)))
+            links.append(
+                Link(
+                    "precondition",
+                    f"{negotiation.label(route.maker)} made it a precondition for {label}",
+                    negotiation.fact_id(demand),
+                    negotiation.first_evidence(demand),
+                )
+            )
         else:
             stance = ", ".join(negotiation.label(s) for s in negotiation.objects(route.position, "stance"))
-            links.append(Link(
-                "position",
-                f"{negotiation.label(route.maker)}'s current position ({stance}, as of "
-                f"{_sentence_date(negotiation.value(route.position, 'asOf'))}) is conditioned on it",
-                negotiation.fact_id(route.position), negotiation.first_evidence(route.position),
-            ))
+            links.append(
+                Link(
+                    "position",
+                    f"{negotiation.label(route.maker)}'s current position ({stance}, as of "
+                    f"{_sentence_date(negotiation.value(route.position, 'asOf'))}) is conditioned on it",
+                    negotiation.fact_id(route.position),
+                    negotiation.first_evidence(route.position),
+                )
+            )
     blocking_sides = []
     for side in sorted({route.side for route in routes}, key=lambda s: (negotiation.label(s), s)):
         side_label = negotiation.label(side)
@@ -872,17 +944,24 @@ def _verdict(
             blocking_sides.append(side_label)
             links.append(Link("side", f"{side_label} does not accept {label} unconditionally"))
         else:
-            links.append(Link(
-                "side", f"{side_label} accepts {label} unconditionally",
-                negotiation.fact_id(acceptance), negotiation.first_evidence(acceptance),
-            ))
+            links.append(
+                Link(
+                    "side",
+                    f"{side_label} accepts {label} unconditionally",
+                    negotiation.fact_id(acceptance),
+                    negotiation.first_evidence(acceptance),
+                )
+            )
     sides = sorted(set(blocking_sides))
     if not status.on_the_table:
         blocking, reason = False, "the demand is not on the table"
     elif not sides:
         blocking, reason = False, "every side that set it accepts the proposal unconditionally"
     else:
-        blocking, reason = True, f"{' and '.join(sides)} set it as a precondition and do{'es' if len(sides) == 1 else ''} not accept unconditionally"
+        blocking, reason = (
+            True,
+            f"{' and '.join(sides)} set it as a precondition and do{'es' if len(sides) == 1 else ''} not accept unconditionally",
+        )
     return ProposalVerdict(proposal, negotiation.fact_id(proposal), label, scopes, blocking, reason, tuple(links))
 
 
@@ -902,7 +981,10 @@ def format_explanation(explanation: Explanation) -> str:
     if not explanation.verdicts:
         lines += ["", "It is not a precondition for any proposal: it blocks nothing."]
     for verdict in explanation.verdicts:
-        lines += ["", f"{'BLOCKS' if verdict.blocking else 'does not block'} {verdict.proposal_label}: {verdict.reason}"]
+        lines += [
+            "",
+            f"{'BLOCKS' if verdict.blocking else 'does not block'} {verdict.proposal_label}: {verdict.reason}",
+        ]
         for link in verdict.links:
             add(link, "  ")
     return "\n".join(lines) + "\n"
@@ -998,8 +1080,11 @@ def gaps(
     for explanation, verdict in blocking_pairs(negotiation, as_of, scope, proposal, on_progress):
         demand = explanation.demand
         makers = {negotiation.side(m) for m in negotiation.objects(demand, "demandedBy")}
-        makers |= {negotiation.side(h) for p in negotiation.subjects(demand, "conditionedOn")
-                   for h in negotiation.objects(p, "holder")}
+        makers |= {
+            negotiation.side(h)
+            for p in negotiation.subjects(demand, "conditionedOn")
+            for h in negotiation.objects(p, "holder")
+        }
         targets = set(negotiation.objects(demand, "demandedOf"))
         target_sides = {negotiation.side(t) for t in targets} | targets
         for side in sorted(negotiation.current_positions(verdict.proposal, as_of)):
@@ -1012,20 +1097,31 @@ def gaps(
             addressed = bool(target_sides & ({side} | blocs))
             demand_quote = negotiation.first_evidence(demand)
             position_quote = negotiation.first_evidence(acceptance)
-            rows.append((
-                verdict.proposal_label,
-                explanation.text,
-                ", ".join(sorted(negotiation.label(s) for s in makers)),
-                negotiation.label(side),
-                negotiation.fact_id(acceptance),
-                addressed,
-                demand_quote.quote if demand_quote else None,
-                position_quote.quote if position_quote else None,
-                explanation.demand_id,
-            ))
+            rows.append(
+                (
+                    verdict.proposal_label,
+                    explanation.text,
+                    ", ".join(sorted(negotiation.label(s) for s in makers)),
+                    negotiation.label(side),
+                    negotiation.fact_id(acceptance),
+                    addressed,
+                    demand_quote.quote if demand_quote else None,
+                    position_quote.quote if position_quote else None,
+                    explanation.demand_id,
+                )
+            )
     rows.sort(key=lambda row: (row[0], row[1], row[3], row[4], row[8]))
     return Table(
-        ("proposal", "demand", "demanded_by", "accepting_side", "position", "addressed", "demand_quote",
-         "position_quote", "demand_id"),
+        (
+            "proposal",
+            "demand",
+            "demanded_by",
+            "accepting_side",
+            "position",
+            "addressed",
+            "demand_quote",
+            "position_quote",
+            "demand_id",
+        ),
         rows,
     )

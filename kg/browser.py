@@ -209,9 +209,7 @@ def external_target(uri: str, browser_url: str | None = None, database: str | No
     if browser_url is None:
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
         browser_url = f"http://{host}:{neo4j_server.DEFAULT_HTTP_PORT}/browser/"
-    return BrowserTarget(
-        link=browser_link(browser_url, uri, database), managed=False, running=None, autoload=False
-    )
+    return BrowserTarget(link=browser_link(browser_url, uri, database), managed=False, running=None, autoload=False)
 
 
 # --- the guide ------------------------------------------------------------------
@@ -379,7 +377,9 @@ def _query_slide(query: SavedQuery) -> str:
     parts.append(_cypher_block(query_body(query)))
     graph = graph_block(query)
     if graph is not None:
-        parts.append(f"See the same answer as a graph: each {id_column(query)[: -len(_ID_COLUMN_SUFFIX)]} with who and what it involves:")
+        parts.append(
+            f"See the same answer as a graph: each {id_column(query)[: -len(_ID_COLUMN_SUFFIX)]} with who and what it involves:"
+        )
         parts.append(_cypher_block(graph))
     return "\n\n".join(part for part in parts if part)
 
@@ -585,13 +585,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(200, asset.body, asset.content_type, send_body)
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's naming)
+    def do_GET(self) -> None:
         self._respond(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._respond(send_body=False)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         if not self._host_allowed():
             self._refuse_host(send_body=True)
             return
@@ -600,7 +600,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
 
 
@@ -617,10 +617,7 @@ def assets(port: int = DEFAULT_PORT, queries: Iterable[SavedQuery] | None = None
         queries: The saved queries for the guide; by default the shipped ones.
     """
     style_command, guide_command = browser_commands(port)
-    index = (
-        "ceasefire-kg assets for Neo4j Browser. In Browser, run:\n\n"
-        f"  {style_command}\n  {guide_command}\n"
-    )
+    index = f"ceasefire-kg assets for Neo4j Browser. In Browser, run:\n\n  {style_command}\n  {guide_command}\n"
     return {
         STYLE_PATH: Asset(stylesheet().encode("utf-8"), "text/plain; charset=utf-8"),
         GUIDE_PATH: Asset(guide(queries, port).encode("utf-8"), "text/markdown; charset=utf-8"),
@@ -655,7 +652,9 @@ class AssetServer:
                     "managed Neo4j loads the style and guide from the port given to "
                     "`ckg neo4j start --browser-port N`."
                 ) from error
-            raise BrowserAssetsError(f"Cannot listen on {BIND_HOST}:{port}: {error}. Choose another port with --port.") from error
+            raise BrowserAssetsError(
+                f"Cannot listen on {BIND_HOST}:{port}: {error}. Choose another port with --port."
+            ) from error
         self._server.assets = assets(self.port, queries)  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 

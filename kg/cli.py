@@ -17,9 +17,9 @@ import shlex
 import shutil
 import sys
 import webbrowser
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 import neo4j
@@ -27,12 +27,12 @@ import neo4j
 from ceasefire_kg import __version__, analysis, neo4j_server, saved_queries
 from ceasefire_kg import browser as browser_assets
 from ceasefire_kg.errors import (
-    clause,
     CkgError,
     GraphDatabaseError,
     QueryBackendUnavailable,
     QueryNeo4jUnreachable,
     QueryParameterError,
+    clause,
 )
 from ceasefire_kg.files import write_atomically
 from ceasefire_kg.loaders.load import load_into_folder, validate_against_folder
@@ -90,9 +90,7 @@ _text_dir_option = click.option(
     help="Folder of article texts named <article id>.txt, to check quotes against (repeatable).",
 )
 
-_fact_paths_argument = click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path)
-)
+_fact_paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
 def _progress(message: str) -> None:
@@ -219,32 +217,52 @@ def _neo4j_connection_options(*, backend_choice: bool = False) -> Callable[[Call
     """
     if backend_choice:
         uri = click.option(
-            "--uri", envvar="NEO4J_URI", show_envvar=True, default=None,
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            default=None,
             help="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
             "Without it, --backend auto uses the embedded store.",
         )
         database = click.option(
-            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=None,
+            "--database",
+            envvar="NEO4J_DATABASE",
+            show_envvar=True,
+            default=None,
             help="Neo4j database. [default: the server's default database]",
         )
     else:
         uri = click.option(
-            "--uri", envvar="NEO4J_URI", show_envvar=True,
-            default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}", show_default=True,
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}",
+            show_default=True,
             help="Bolt URI of the Neo4j server (neo4j://, neo4j+s:// for a cluster or Aura, bolt://).",
         )
         database = click.option(
-            "--database", envvar="NEO4J_DATABASE", show_envvar=True, default=neo4j_server.DEFAULT_DATABASE,
-            show_default=True, help="Neo4j database.",
+            "--database",
+            envvar="NEO4J_DATABASE",
+            show_envvar=True,
+            default=neo4j_server.DEFAULT_DATABASE,
+            show_default=True,
+            help="Neo4j database.",
         )
     options = [
         uri,
         click.option(
-            "--username", envvar="NEO4J_USERNAME", show_envvar=True, default=neo4j_server.USERNAME,
-            show_default=True, help="Neo4j user.",
+            "--username",
+            envvar="NEO4J_USERNAME",
+            show_envvar=True,
+            default=neo4j_server.USERNAME,
+            show_default=True,
+            help="Neo4j user.",
         ),
         click.option(
-            "--password", envvar="NEO4J_PASSWORD", show_envvar=True, default=None,
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            show_envvar=True,
+            default=None,
             help="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
         ),
         database,
@@ -345,7 +363,10 @@ def export(
             store.export(sys.stdout.buffer, format_name)
             return
         count = write_atomically(output, lambda stream: store.export(stream, format_name))
-    click.echo(f"Wrote {count} {'quads' if EXPORT_FORMATS[format_name].supports_datasets else 'triples'} to {output}.", err=True)
+    click.echo(
+        f"Wrote {count} {'quads' if EXPORT_FORMATS[format_name].supports_datasets else 'triples'} to {output}.",
+        err=True,
+    )
 
 
 # --- ckg browser: Neo4j Browser's style and guided tour ------------------------
@@ -388,9 +409,7 @@ def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: 
             err=True,
         )
     elif target.managed and not target.autoload:
-        configured = (
-            f"loads '{target.configured_command}'" if target.configured_command else "loads nothing"
-        )
+        configured = f"loads '{target.configured_command}'" if target.configured_command else "loads nothing"
         click.echo(
             f"Note: after connecting, the managed Neo4j {configured}. To have it load these by itself, "
             f"restart it: `ckg neo4j stop{home_option}`, then `ckg neo4j start{home_option} --browser-port {port}`.",
@@ -462,11 +481,11 @@ def browser_command(
         if open_page and not webbrowser.open(target.link):
             click.echo("Could not open a web browser here; open the URL above yourself.", err=True)
         if server is None:
-            click.echo(
-                "These commands work while `ckg browser` serves them: run it without --print-only.", err=True
-            )
+            click.echo("These commands work while `ckg browser` serves them: run it without --print-only.", err=True)
             return
-        click.echo(f"Serving the style and the guide on http://{browser_assets.BIND_HOST}:{port}/ until Ctrl-C.", err=True)
+        click.echo(
+            f"Serving the style and the guide on http://{browser_assets.BIND_HOST}:{port}/ until Ctrl-C.", err=True
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
@@ -514,7 +533,11 @@ def push(
     try:
         with Store.open_read_only(store_path) as store, _neo4j_driver(uri, username, password) as driver:
             report = push_to_neo4j(
-                store, driver, database, batch_triples=batch_size, rebuild=rebuild,
+                store,
+                driver,
+                database,
+                batch_triples=batch_size,
+                rebuild=rebuild,
                 on_progress=lambda done, total: progress("Pushing graphs", done, total),
             )
     finally:
@@ -705,7 +728,9 @@ def _analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every `ckg analyze` command shares: the date, the backend and its connection."""
     options = [
         click.option(
-            "--as-of", type=_FactOption("date"), default=None,
+            "--as-of",
+            type=_FactOption("date"),
+            default=None,
             help="Answer as of this date (YYYY-MM-DD).  [default: latest, everything known]",
         ),
         _backend_option,
@@ -767,7 +792,9 @@ _network_output_option = click.option(
 
 def _proposal_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
-        "--proposal", type=_FactOption("iri", "proposal"), default=None,
+        "--proposal",
+        type=_FactOption("iri", "proposal"),
+        default=None,
         help=f"{what} (an id such as us-30-day-ceasefire, or an IRI).",
     )
 
@@ -787,8 +814,15 @@ def analyze_group() -> None:
 @_table_format_option
 @_analysis_options
 @reports_errors
-def analyze_alignment(proposal: str | None, output: Path | None, output_format: str, as_of: dt.date | None,
-                      backend: str, store_path: Path, **connection: Any) -> None:
+def analyze_alignment(
+    proposal: str | None,
+    output: Path | None,
+    output_format: str,
+    as_of: dt.date | None,
+    backend: str,
+    store_path: Path,
+    **connection: Any,
+) -> None:
     """Which sides stand together: pairs of sides weighted by shared and opposed stances, and blocs.
 
     Two sides agree on a proposal when their current stances fall in the same
@@ -803,11 +837,20 @@ def analyze_alignment(proposal: str | None, output: Path | None, output_format: 
     if output is not None:
         _write_network(result.network, output, "alignment")
     if output_format == "json":
-        click.echo(json.dumps(
-            {name: table.records() for name, table in
-             (("stances", result.stances), ("pairs", result.pairs()), ("blocs", result.bloc_table()))},
-            ensure_ascii=False, indent=2,
-        ))
+        click.echo(
+            json.dumps(
+                {
+                    name: table.records()
+                    for name, table in (
+                        ("stances", result.stances),
+                        ("pairs", result.pairs()),
+                        ("blocs", result.bloc_table()),
+                    )
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if output_format == "csv":
         _echo_table(result.pairs(), output_format)
@@ -824,8 +867,9 @@ def analyze_alignment(proposal: str | None, output: Path | None, output_format: 
 @_table_format_option
 @_analysis_options
 @reports_errors
-def analyze_brokers(output: Path | None, output_format: str, as_of: dt.date | None,
-                    backend: str, store_path: Path, **connection: Any) -> None:
+def analyze_brokers(
+    output: Path | None, output_format: str, as_of: dt.date | None, backend: str, store_path: Path, **connection: Any
+) -> None:
     """Actors who connect otherwise separate sides: betweenness on the interaction network.
 
     Actors are in contact when they take part in the same call, meeting or
@@ -844,13 +888,19 @@ def analyze_brokers(output: Path | None, output_format: str, as_of: dt.date | No
 @analyze_group.command("explain")
 @click.argument("demand_id", type=_FactOption("fact-id"))
 @click.option(
-    "-f", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
     help="text for reading; json for programs.",
 )
 @_analysis_options
 @reports_errors
-def analyze_explain(demand_id: str, output_format: str, as_of: dt.date | None,
-                    backend: str, store_path: Path, **connection: Any) -> None:
+def analyze_explain(
+    demand_id: str, output_format: str, as_of: dt.date | None, backend: str, store_path: Path, **connection: Any
+) -> None:
     """Why a demand blocks: the chain of facts, each with its quote.
 
     DEMAND_ID is the demand's id (as in 'ckg query demands') or IRI. The chain
@@ -870,15 +920,24 @@ def analyze_explain(demand_id: str, output_format: str, as_of: dt.date | None,
 
 @analyze_group.command("gaps")
 @click.option(
-    "--scope", type=_FactOption("iri", "scope"), default=None,
+    "--scope",
+    type=_FactOption("iri", "scope"),
+    default=None,
     help="Only proposals of this scope or a narrower one (an id such as comprehensive).  [default: every proposal]",
 )
 @_proposal_option("Only this proposal")
 @_table_format_option
 @_analysis_options
 @reports_errors
-def analyze_gaps(scope: str | None, proposal: str | None, output_format: str, as_of: dt.date | None,
-                 backend: str, store_path: Path, **connection: Any) -> None:
+def analyze_gaps(
+    scope: str | None,
+    proposal: str | None,
+    output_format: str,
+    as_of: dt.date | None,
+    backend: str,
+    store_path: Path,
+    **connection: Any,
+) -> None:
     """Demands and positions that cannot both hold: the points to negotiate.
 
     Each row pairs a blocking demand with another side's current unconditional
@@ -904,10 +963,7 @@ def _neo4j_home_option(command: Callable[..., Any]) -> Callable[..., Any]:
         envvar="CKG_NEO4J_HOME",
         show_envvar=True,
         default=None,
-        help=(
-            "Folder for the server's jars, configuration, data and logs. "
-            f"[default: {neo4j_server.default_home()}]"
-        ),
+        help=(f"Folder for the server's jars, configuration, data and logs. [default: {neo4j_server.default_home()}]"),
     )(command)
 
 
@@ -1028,13 +1084,9 @@ def neo4j_start(
         heap=heap,
         page_cache=page_cache,
         maven_settings=maven_settings,
-        browser_post_connect_cmd=(
-            browser_assets.post_connect_command(browser_port) if browser_autoload else None
-        ),
+        browser_post_connect_cmd=(browser_assets.post_connect_command(browser_port) if browser_autoload else None),
     )
-    result = neo4j_server.start(
-        settings, password, timeout=timeout, on_progress=_progress
-    )
+    result = neo4j_server.start(settings, password, timeout=timeout, on_progress=_progress)
     state = result.status
     if result.already_running:
         click.echo(f"Neo4j was already running (pid {state.pid}).")
@@ -1098,9 +1150,7 @@ def neo4j_reset(home: Path | None, yes: bool) -> None:
     """Delete the server's data folder (every graph) and its stored password."""
     settings = _neo4j_settings(home)
     if not yes:
-        click.confirm(
-            f"Delete {settings.data_dir} and every graph in it?", abort=True, err=True
-        )
+        click.confirm(f"Delete {settings.data_dir} and every graph in it?", abort=True, err=True)
     removed = neo4j_server.reset(settings)
     if not removed:
         click.echo(f"Nothing to delete in {settings.home}.")

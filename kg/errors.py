@@ -97,7 +97,7 @@ class Problem:
         field: The field it concerns.
     """
 
-    __slots__ = ("file", "message", "hint", "line", "fact", "field")
+    __slots__ = ("fact", "field", "file", "hint", "line", "message")
 
     def __init__(
         self,
@@ -123,11 +123,7 @@ class Problem:
     def describe(self) -> str:
         """Render as ``file:line: fact, field: message. hint``."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        subject = ", ".join(
-            part
-            for part in (self.fact, f"field '{self.field}'" if self.field else None)
-            if part
-        )
+        subject = ", ".join(part for part in (self.fact, f"field '{self.field}'" if self.field else None) if part)
         text = f"{where}: {subject + ': ' if subject else ''}{self.message}"
         if self.hint:
             text += f" {self.hint}"

@@ -38,7 +38,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping as MappingABC
+from collections.abc import Iterable
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -247,7 +248,9 @@ class Mapping:
     def __post_init__(self) -> None:
         object.__setattr__(self, "classes_by_label", _reverse(self.labels.items(), "label"))
         object.__setattr__(
-            self, "properties_by_name", _reverse(((p.name, p) for p in self.properties.values()), "property", flip=False)
+            self,
+            "properties_by_name",
+            _reverse(((p.name, p) for p in self.properties.values()), "property", flip=False),
         )
         object.__setattr__(
             self,
@@ -331,7 +334,9 @@ class Mapping:
             SchemaDrift: If the type is not one ckg writes.
         """
         return _known(
-            self.relationships_by_type, rel_type, f"The relationship type :{rel_type}{where}",
+            self.relationships_by_type,
+            rel_type,
+            f"The relationship type :{rel_type}{where}",
             "remove those relationships",
         )
 
@@ -358,7 +363,8 @@ class Mapping:
             natives = [literal.value for literal in ordered]
         langs = [literal.language or "" for literal in ordered]
         types = [
-            "" if literal.language or literal.datatype.value == _implied(value, mapping.datatype)
+            ""
+            if literal.language or literal.datatype.value == _implied(value, mapping.datatype)
             else literal.datatype.value
             for literal, value in zip(ordered, natives)
         ]
@@ -383,7 +389,9 @@ class Mapping:
             props[mapping.name + TYPE_SUFFIX] = literal.datatype.value
         return props
 
-    def decode_literals(self, mapping: PropertyMapping, props: MappingABC[str, Any], where: str = "") -> list[ox.Literal]:
+    def decode_literals(
+        self, mapping: PropertyMapping, props: MappingABC[str, Any], where: str = ""
+    ) -> list[ox.Literal]:
         """The literals that :meth:`encode_literals` stored in a node's properties.
 
         Raises:
@@ -404,7 +412,9 @@ class Mapping:
             if lang:
                 literals.append(ox.Literal(lexical, language=lang))
             else:
-                literals.append(ox.Literal(lexical, datatype=ox.NamedNode(datatype or _implied(value, mapping.datatype))))
+                literals.append(
+                    ox.Literal(lexical, datatype=ox.NamedNode(datatype or _implied(value, mapping.datatype)))
+                )
         return literals
 
 
@@ -511,7 +521,9 @@ def mapping_from_ontology(turtle: bytes) -> Mapping:
         iri: PropertyMapping(iri, camel_case(local_name(iri)), datatype, multiple)
         for iri, (datatype, multiple) in _EXTERNAL_PROPERTIES.items()
     }
-    relationships = {iri: RelationshipMapping(iri, upper_snake_case(local_name(iri))) for iri in _EXTERNAL_RELATIONSHIPS}
+    relationships = {
+        iri: RelationshipMapping(iri, upper_snake_case(local_name(iri))) for iri in _EXTERNAL_RELATIONSHIPS
+    }
     for iri, kinds in sorted(types.items()):
         if not iri.startswith(CF_NS):
             continue

@@ -36,10 +36,7 @@ from ceasefire_kg.store import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)
 
-_NODES = (
-    f"MATCH (n:{quote_name(RESOURCE_LABEL)}) "
-    "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
-)
+_NODES = f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
 _RELATIONSHIPS = (
     f"MATCH (a:{quote_name(RESOURCE_LABEL)})-[r]->(b:{quote_name(RESOURCE_LABEL)}) "
     "RETURN a.uri AS s, type(r) AS t, b.uri AS o"
@@ -121,7 +118,9 @@ def export_neo4j(
         The number of triples written.
     """
     rdf_format = EXPORT_FORMATS[format_name]
-    triples = sorted(read_triples(driver, database, mapping), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    triples = sorted(
+        read_triples(driver, database, mapping), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
     items: list[Any] = (
         [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         if rdf_format.supports_datasets

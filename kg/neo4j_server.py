@@ -98,9 +98,7 @@ ProgressCallback = Callable[[str], None]
 _SIZE_RE = re.compile(r"^[0-9]+[A-Za-z]{0,3}$")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Maven's generic advice after every failure; the lines before it say what failed.
-_MAVEN_BOILERPLATE_RE = re.compile(
-    r"full stack trace|Re-run Maven|For more information|\[Help \d+\] http"
-)
+_MAVEN_BOILERPLATE_RE = re.compile(r"full stack trace|Re-run Maven|For more information|\[Help \d+\] http")
 
 
 def default_home() -> Path:
@@ -157,9 +155,7 @@ class Neo4jSettings:
         # their complaint ends up in the start error.
         for name, value in (("heap", self.heap), ("page cache", self.page_cache)):
             if not _SIZE_RE.match(value):
-                raise InvalidServerSetting(
-                    f"The {name} size {value!r} is not a size such as 512m or 2g."
-                )
+                raise InvalidServerSetting(f"The {name} size {value!r} is not a size such as 512m or 2g.")
         if self.browser_post_connect_cmd is not None and (
             "\n" in self.browser_post_connect_cmd or "\r" in self.browser_post_connect_cmd
         ):
@@ -401,9 +397,7 @@ def check_java() -> JavaRuntime:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise JavaNotFound(
-            f"Could not run {java} -version ({error}). " + _java_install_hint()
-        ) from error
+        raise JavaNotFound(f"Could not run {java} -version ({error}). " + _java_install_hint()) from error
     output = (completed.stderr or "") + (completed.stdout or "")
     parsed = parse_java_major(output)
     if completed.returncode != 0 or parsed is None:
@@ -987,9 +981,7 @@ def server_command(settings: Neo4jSettings, java: Path) -> list[str]:
     Returns:
         The argument list.
     """
-    classpath = os.pathsep.join(
-        f"{folder}/*" for folder in (settings.plugins_dir, settings.conf_dir, settings.lib_dir)
-    )
+    classpath = os.pathsep.join(f"{folder}/*" for folder in (settings.plugins_dir, settings.conf_dir, settings.lib_dir))
     return [
         str(java),
         "-cp",
@@ -1062,9 +1054,7 @@ def _probe_bolt(bolt_port: int, password: str) -> None:
     # Direct bolt:// rather than neo4j://: while the databases are still starting,
     # the routing driver logs an ERROR per failed routing-table fetch.
     uri = f"bolt://{HOST}:{bolt_port}"
-    with neo4j.GraphDatabase.driver(
-        uri, auth=(USERNAME, password), connection_timeout=5.0
-    ) as driver:
+    with neo4j.GraphDatabase.driver(uri, auth=(USERNAME, password), connection_timeout=5.0) as driver:
         driver.verify_connectivity()
         # A plain session run is not retried, unlike execute_query.
         with driver.session(database=DEFAULT_DATABASE) as session:
@@ -1122,9 +1112,7 @@ def _wait_until_ready(
                 # Not up yet (port closed, databases still starting): try again.
                 last_error = error
         if time.monotonic() >= deadline:
-            detail = (
-                "its Bolt port never opened" if last_error is None else f"last error: {last_error}"
-            )
+            detail = "its Bolt port never opened" if last_error is None else f"last error: {last_error}"
             raise ServerStartTimedOut(
                 f"Neo4j did not answer on bolt://{HOST}:{bolt_port} within "
                 f"{timeout:g} s ({detail}){'; it was stopped' if process else ''}. "
@@ -1233,10 +1221,7 @@ def start(
     (settings.run_dir / "neo4j.pid").unlink(missing_ok=True)
     command = server_command(settings, java.executable)
     logger.info("Starting %s", " ".join(command))
-    progress(
-        f"Starting Neo4j {settings.neo4j_version} and waiting for it to answer on "
-        f"{settings.bolt_uri}..."
-    )
+    progress(f"Starting Neo4j {settings.neo4j_version} and waiting for it to answer on {settings.bolt_uri}...")
     with open(settings.console_log, "wb") as console:
         process = subprocess.Popen(
             command,
@@ -1344,9 +1329,7 @@ def _maven_errors(lines: list[str]) -> str:
     errors = [
         line
         for line in lines
-        if line.startswith("[ERROR]")
-        and line[len("[ERROR]") :].strip()
-        and not _MAVEN_BOILERPLATE_RE.search(line)
+        if line.startswith("[ERROR]") and line[len("[ERROR]") :].strip() and not _MAVEN_BOILERPLATE_RE.search(line)
     ]
     return "\n".join((errors or [line for line in lines if line.strip()])[-LOG_TAIL_LINES:])
 

@@ -51,7 +51,6 @@ from neo4j.exceptions import (
 )
 
 from ceasefire_kg.errors import (
-    clause,
     ConcurrentPush,
     GraphDatabaseError,
     Neo4jAuthFailed,
@@ -60,6 +59,7 @@ from ceasefire_kg.errors import (
     Neo4jTooOld,
     Neo4jUnreachable,
     SchemaDrift,
+    clause,
 )
 from ceasefire_kg.mapping import (
     ARTICLES_PROPERTY,
@@ -487,7 +487,10 @@ def _write_transaction(tx: neo4j.ManagedTransaction, plan: _Transaction, stateme
     tx.run(statements.upsert_graphs, rows=plan.graphs).consume()
     tx.run(statements.delete_graphs, iris=plan.dropped_graphs).consume()
     tx.run(
-        statements.bump_meta, id=META_ID, revision=plan.revision + 1, token=plan.token,
+        statements.bump_meta,
+        id=META_ID,
+        revision=plan.revision + 1,
+        token=plan.token,
         mapping=statements.mapping.fingerprint,
     ).consume()
     return True
@@ -558,9 +561,11 @@ def ensure_schema(driver: neo4j.Driver, database: str, mapping: Mapping | None =
         constraints = list(session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"))
         indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
         uri_unique = [
-            r["name"] for r in constraints
+            r["name"]
+            for r in constraints
             if r["type"] in ("UNIQUENESS", "NODE_KEY", "NODE_PROPERTY_UNIQUENESS")
-            and r["labelsOrTypes"] == [RESOURCE_LABEL] and r["properties"] == [URI_PROPERTY]
+            and r["labelsOrTypes"] == [RESOURCE_LABEL]
+            and r["properties"] == [URI_PROPERTY]
         ]
         if any(r["name"] == URI_CONSTRAINT for r in constraints) and URI_CONSTRAINT not in uri_unique:
             raise Neo4jConflict(
@@ -623,9 +628,7 @@ def _wipe(session: neo4j.Session) -> None:
     ).consume()
     for label in (RESOURCE_LABEL, GRAPH_LABEL):
         while True:
-            summary = session.run(
-                f"MATCH (n:{quote_name(label)}) WITH n LIMIT 10000 DETACH DELETE n"
-            ).consume()
+            summary = session.run(f"MATCH (n:{quote_name(label)}) WITH n LIMIT 10000 DETACH DELETE n").consume()
             if summary.counters.nodes_deleted == 0:
                 break
     session.run(
@@ -733,10 +736,14 @@ class _Planner:
             if not old.node_equals(new):
                 old_labels = {labels[t] for t in old.types}
                 new_labels = {labels[t] for t in new.types}
-                plan.nodes.append({
-                    "uri": subject, "props": _node_props(self.mapping, subject, new, provenances),
-                    "add": sorted(new_labels - old_labels), "remove": sorted(old_labels - new_labels),
-                })
+                plan.nodes.append(
+                    {
+                        "uri": subject,
+                        "props": _node_props(self.mapping, subject, new, provenances),
+                        "add": sorted(new_labels - old_labels),
+                        "remove": sorted(old_labels - new_labels),
+                    }
+                )
                 if not new.graphs:
                     garbage.add(subject)
             for key in old.rels.keys() - new.rels.keys():
@@ -765,10 +772,14 @@ class _Planner:
             if change.new is None:
                 plan.dropped_graphs.append(change.iri)
             else:
-                plan.graphs.append({
-                    "iri": change.iri, "hash": change.new_hash, "content": change.new_content,
-                    "triples": len(change.new),
-                })
+                plan.graphs.append(
+                    {
+                        "iri": change.iri,
+                        "hash": change.new_hash,
+                        "content": change.new_content,
+                        "triples": len(change.new),
+                    }
+                )
         return plan
 
 
@@ -912,7 +923,9 @@ def push(
         remote = {} if rebuild else _remote_hashes(session)
 
     local = store.graph_hashes()
-    candidates = [iri for iri in sorted(set(local) | set(remote), key=_graph_order) if local.get(iri) != remote.get(iri)]
+    candidates = [
+        iri for iri in sorted(set(local) | set(remote), key=_graph_order) if local.get(iri) != remote.get(iri)
+    ]
     report.unchanged = len(local) - sum(1 for iri in candidates if iri in local)
     if not candidates and not rebuild:
         report.nodes, report.relationships = database_counts(driver, database)
@@ -920,14 +933,19 @@ def push(
         return report
     _check_terms(store, mapping, [iri for iri in candidates if iri in local])
 
-    with neo4j_errors(driver, database, "pushing"), open_session(driver, database) as session, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer, _no_cyclic_gc():
+    with (
+        neo4j_errors(driver, database, "pushing"),
+        open_session(driver, database) as session,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer,
+        _no_cyclic_gc(),
+    ):
         if rebuild:
             _wipe(session)
         ensure_schema(driver, database, mapping)
         session.run(
             f"MERGE (m:{quote_name(META_LABEL)} {{id: $id}}) ON CREATE SET m.revision = 0, m.mapping = $mapping",
-            id=META_ID, mapping=mapping.fingerprint,
+            id=META_ID,
+            mapping=mapping.fingerprint,
         ).consume()
         revision = _read_meta(session).revision
         old = _remote_contents(session, [iri for iri in candidates if iri in remote])

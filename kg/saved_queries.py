@@ -74,7 +74,6 @@ import neo4j.time
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import (
-    clause,
     QueryBackendUnavailable,
     QueryFailed,
     QueryNeo4jUnreachable,
@@ -82,8 +81,9 @@ from ceasefire_kg.errors import (
     QueryParameterError,
     SavedQueryFileError,
     UnknownSavedQuery,
+    clause,
 )
-from ceasefire_kg.namespaces import ETYPE, ISSUE, PREFIXES, SCOPE, STANCE, STATUS, ENTITY_KINDS, entity_iri
+from ceasefire_kg.namespaces import ENTITY_KINDS, ETYPE, ISSUE, PREFIXES, SCOPE, STANCE, STATUS, entity_iri
 from ceasefire_kg.store import Store
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,9 @@ _CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 _ABSOLUTE_IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
-_PREFIXED_NAME_RE = re.compile(r"(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[^\s<>\"{}|\\^`/:]*(?:/[^\s<>\"{}|\\^`]*)?)")
+_PREFIXED_NAME_RE = re.compile(
+    r"(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[^\s<>\"{}|\\^`/:]*(?:/[^\s<>\"{}|\\^`]*)?)"
+)
 _FIELD_RE = re.compile(r"(?P<key>[a-z]+)(?:\s+(?P<arg>\S+?))?\s*:\s*(?P<value>.*)")
 _PARAM_RE = re.compile(
     r"(?P<type>[a-z-]+)(?:\((?P<kind>[^()]*)\))?"
@@ -143,10 +145,24 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_DATE = ox.NamedNode(_XSD + "date")
 _XSD_INTEGER = ox.NamedNode(_XSD + "integer")
 _XSD_BOOLEAN = ox.NamedNode(_XSD + "boolean")
-_INTEGER_DATATYPES = {_XSD + name for name in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-)}
+_INTEGER_DATATYPES = {
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _FLOAT_DATATYPES = {_XSD + name for name in ("decimal", "double", "float")}
 
 # Neo4j status codes that mean "the query tried to write in a read transaction".
@@ -276,7 +292,9 @@ class Parameter:
                 return choice
         close = difflib.get_close_matches(lowered, self.choices, n=1, cutoff=0.5)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise QueryParameterError(f"{where} must be {'one of ' if len(self.choices) > 1 else ''}{or_list(self.choices)}, not '{text}'{hint}.")
+        raise QueryParameterError(
+            f"{where} must be {'one of ' if len(self.choices) > 1 else ''}{or_list(self.choices)}, not '{text}'{hint}."
+        )
 
     def _convert_fact_id(self, value: str, text: str, where: str) -> str:
         expanded = _expand_prefixed_name(value)
@@ -536,14 +554,22 @@ def load_query_file(path: Path) -> SavedQuery:
             "or the path of a .cypher file with a query header."
         )
     if not path.is_file():
-        raise UnknownSavedQuery(f"No query file at {path}. Check the path, or list the saved queries with 'ckg queries'.")
+        raise UnknownSavedQuery(
+            f"No query file at {path}. Check the path, or list the saved queries with 'ckg queries'."
+        )
     text = _read(path)
     if path.suffix == SPARQL_SUFFIX:
-        return parse_query(text, source=str(path), stem=path.stem, sparql=text, sparql_source=str(path), comment="#", has_cypher=False)
+        return parse_query(
+            text, source=str(path), stem=path.stem, sparql=text, sparql_source=str(path), comment="#", has_cypher=False
+        )
     sparql_path = path.with_suffix(SPARQL_SUFFIX)
     sparql = _read(sparql_path) if sparql_path.is_file() else None
     return parse_query(
-        text, source=str(path), stem=path.stem, sparql=sparql, sparql_source=str(sparql_path) if sparql is not None else None
+        text,
+        source=str(path),
+        stem=path.stem,
+        sparql=sparql,
+        sparql_source=str(sparql_path) if sparql is not None else None,
     )
 
 
@@ -597,14 +623,18 @@ def parse_query(
     columns_text = single("columns")
     columns: tuple[Column, ...] = ()
     if not columns_text:
-        problems.append("it has no '// columns: ...' line; list the result columns in order, such as '// columns: actor, date: date'")
+        problems.append(
+            "it has no '// columns: ...' line; list the result columns in order, such as '// columns: actor, date: date'"
+        )
     else:
         columns = _parse_columns(columns_text, problems)
     parsed = [_parse_parameter(arg, value, line, problems) for key, arg, value, line in fields if key == "param"]
     parameters = tuple(parameter for parameter in parsed if parameter is not None)
     examples = tuple(
         example
-        for example in (_parse_example(value, line, parameters, problems) for key, _, value, line in fields if key == "example")
+        for example in (
+            _parse_example(value, line, parameters, problems) for key, _, value, line in fields if key == "example"
+        )
         if example is not None
     )
     seen: set[str] = set()
@@ -617,7 +647,9 @@ def parse_query(
     cypher = text if has_cypher else None
     if cypher is not None:
         for used in sorted(_cypher_parameters(cypher) - declared):
-            problems.append(f"the Cypher uses ${used}, which the header does not declare; add '// param {used}: string = none'")
+            problems.append(
+                f"the Cypher uses ${used}, which the header does not declare; add '// param {used}: string = none'"
+            )
     if sparql is not None:
         for used in sorted(_sparql_parameters(sparql) - declared):
             problems.append(
@@ -626,7 +658,8 @@ def parse_query(
             )
     if problems:
         raise SavedQueryFileError(
-            f"The query file {source} has a bad header:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            f"The query file {source} has a bad header:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
             + "\nSee 'ckg queries blocking-demands' and queries/blocking-demands.cypher for the header format."
         )
     return SavedQuery(
@@ -653,7 +686,7 @@ def _header_fields(text: str, source: str, comment: str) -> list[tuple[str, str 
             continue
         if not line.startswith(comment):
             break
-        body = line[len(comment):]
+        body = line[len(comment) :]
         started = True
         if not body.strip():
             break
@@ -694,7 +727,9 @@ def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]
     if type_name not in PARAMETER_TYPES:
         close = difflib.get_close_matches(type_name, PARAMETER_TYPES, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(f"line {line}: parameter '{name}' has unknown type '{type_name}'{hint}; use one of {', '.join(PARAMETER_TYPES)}")
+        problems.append(
+            f"line {line}: parameter '{name}' has unknown type '{type_name}'{hint}; use one of {', '.join(PARAMETER_TYPES)}"
+        )
         return None
     choices: tuple[str, ...] = ()
     if type_name == "enum":
@@ -722,7 +757,12 @@ def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]
             problems.append(f"line {line}: parameter '{name}' has '=' but no default; write a default or 'none'")
             return None
     parameter = Parameter(
-        name=name, type=type_name, kind=kind, default=default, description=(match["description"] or "").strip(), choices=choices
+        name=name,
+        type=type_name,
+        kind=kind,
+        default=default,
+        description=(match["description"] or "").strip(),
+        choices=choices,
     )
     if default is not None:
         try:
@@ -742,7 +782,9 @@ def _parse_example(text: str, line: int, parameters: Sequence[Parameter], proble
         name, sep, value = pair.partition("=")
         parameter = next((p for p in parameters if p.name == name), None)
         if not sep or parameter is None:
-            problems.append(f"line {line}: write 'example: NAME=VALUE ... — what it shows' with declared parameters, not '{pair}'")
+            problems.append(
+                f"line {line}: write 'example: NAME=VALUE ... — what it shows' with declared parameters, not '{pair}'"
+            )
             return None
         try:
             parameter.convert(value)
@@ -897,11 +939,16 @@ def run_neo4j(
             "Check that the server runs ('ckg neo4j status'), then try again."
         ) from error
     except neo4j.exceptions.Neo4jError as error:
-        raise QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(error.message or str(error))}.") from error
+        raise QueryFailed(
+            f"Neo4j could not answer query '{query.name}': {clause(error.message or str(error))}."
+        ) from error
     except neo4j.exceptions.DriverError as error:
         raise QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(str(error))}.") from error
     _check_columns(query, keys, query.source, "RETURN")
-    rows = [tuple(_normalize(_from_cypher(value), column) for value, column in zip(record, query.columns)) for record in records]
+    rows = [
+        tuple(_normalize(_from_cypher(value), column) for value, column in zip(record, query.columns))
+        for record in records
+    ]
     return QueryResult(query, "neo4j", dict(parameters), rows)
 
 
@@ -980,7 +1027,9 @@ def _explain_client_error(query: SavedQuery, error: neo4j.exceptions.ClientError
             f"Query '{query.name}' ({query.source}) tried to write to Neo4j, and saved queries may only read: "
             f"{clause(message)}. Remove CREATE, MERGE, SET, DELETE, REMOVE and write procedures from it."
         )
-    if code.startswith("Neo.ClientError.Statement.SyntaxError") or code.startswith("Neo.ClientError.Statement.TypeError"):
+    if code.startswith("Neo.ClientError.Statement.SyntaxError") or code.startswith(
+        "Neo.ClientError.Statement.TypeError"
+    ):
         return SavedQueryFileError(f"The Cypher of query '{query.name}' ({query.source}) is not valid: {message}")
     if "DatabaseNotFound" in code:
         return QueryBackendUnavailable(
@@ -1141,8 +1190,8 @@ def _missing_reference(parameter: Parameter, value: str, lookup: _Lookup) -> Mis
     namespace = IRI_KINDS[parameter.kind]("")
     if not value.startswith(namespace):
         return MissingReference(parameter.name, value, parameter.kind)
-    known = [iri[len(namespace):] for iri in lookup.iris_in(namespace)]
-    given = value[len(namespace):]
+    known = [iri[len(namespace) :] for iri in lookup.iris_in(namespace)]
+    given = value[len(namespace) :]
     return MissingReference(parameter.name, given, parameter.kind, _closest(given, known))
 
 
@@ -1321,7 +1370,8 @@ def format_table(result: Rows, width: int = 120) -> str:
     # Wrap at spaces first (never narrower than a column's longest word, up to
     # 40 characters); past that, show one block of lines per row.
     longest_word = [
-        max([len(header), *(len(word) for row in cells for word in row[index].split())]) for index, header in enumerate(headers)
+        max([len(header), *(len(word) for row in cells for word in row[index].split())])
+        for index, header in enumerate(headers)
     ]
     available = width - 2 * (len(headers) - 1)
     widths = _fit_widths(natural, [min(size, 40) for size in longest_word], available)
@@ -1360,7 +1410,9 @@ def _table_lines(texts: Sequence[str], widths: Sequence[int]) -> list[str]:
     """One table row, its cells wrapped to their column widths, as lines."""
     cells = [_wrap(text, size) for text, size in zip(texts, widths)]
     return [
-        "  ".join((cell[number] if number < len(cell) else "").ljust(size) for cell, size in zip(cells, widths)).rstrip()
+        "  ".join(
+            (cell[number] if number < len(cell) else "").ljust(size) for cell, size in zip(cells, widths)
+        ).rstrip()
         for number in range(max(len(cell) for cell in cells))
     ]
 
@@ -1401,8 +1453,14 @@ def describe_query(query: SavedQuery) -> str:
     if query.examples:
         lines += ["", "Examples:"]
         for example in query.examples:
-            lines.append(f"  ckg query {query.name} {example.options}" + (f"  ({example.description})" if example.description else ""))
-    lines += ["", "Columns: " + ", ".join(f"{c.name}" + (f" ({c.type})" if c.type != "string" else "") for c in query.columns)]
+            lines.append(
+                f"  ckg query {query.name} {example.options}"
+                + (f"  ({example.description})" if example.description else "")
+            )
+    lines += [
+        "",
+        "Columns: " + ", ".join(f"{c.name}" + (f" ({c.type})" if c.type != "string" else "") for c in query.columns),
+    ]
     backends = [name for name, text in (("neo4j", query.cypher), ("local", query.sparql)) if text is not None]
     lines += [f"Backends: {', '.join(backends)}", f"Source: {query.source}"]
     return "\n".join(lines) + "\n"

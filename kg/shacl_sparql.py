@@ -37,8 +37,10 @@ _RDF_TYPE = str(RDF.type)
 
 #: Terms a shape may use; anything else in a shape is refused.
 _NODE_SHAPE_TERMS = {_RDF_TYPE, _SH + "targetClass", _SH + "property"}
-_PROPERTY_TERMS = {_SH + name for name in ("path", "minCount", "maxCount", "datatype", "class", "minInclusive",
-                                          "node", "hasValue", "message")}
+_PROPERTY_TERMS = {
+    _SH + name
+    for name in ("path", "minCount", "maxCount", "datatype", "class", "minInclusive", "node", "hasValue", "message")
+}
 
 
 class UnsupportedShape(CkgError):
@@ -108,8 +110,10 @@ class _Compiler:
     def refuse_unknown(self, node: URIRef | BNode, allowed: set[str], what: str) -> None:
         unknown = sorted(str(p) for p in set(self.shapes.predicates(node)) if str(p) not in allowed)
         if unknown:
-            raise UnsupportedShape(f"{what} {self.term(node)} uses {', '.join(unknown)}, which the shape checker "
-                                   "does not compile; extend kg/shacl_sparql.py or drop it from the shapes.")
+            raise UnsupportedShape(
+                f"{what} {self.term(node)} uses {', '.join(unknown)}, which the shape checker "
+                "does not compile; extend kg/shacl_sparql.py or drop it from the shapes."
+            )
 
     def compile(self) -> list[Check]:
         checks: list[Check] = []
@@ -132,7 +136,9 @@ class _Compiler:
         messages = [str(m) for m in _values(self.shapes, prop, "message")]
         message = messages[0] if messages else None
         if _values(self.shapes, prop, "hasValue"):
-            raise UnsupportedShape(f"sh:hasValue is compiled only inside a shape used through sh:node ({self.term(prop)}).")
+            raise UnsupportedShape(
+                f"sh:hasValue is compiled only inside a shape used through sh:node ({self.term(prop)})."
+            )
         focus = " ".join(f"<{t}>" for t in targets)
         # Each focus node once, also when it is an instance of several target classes.
         focus_nodes = f"{{ SELECT DISTINCT ?f WHERE {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }} }}"
@@ -143,43 +149,85 @@ class _Compiler:
             if count == 1:
                 query = f"SELECT ?f WHERE {{ {focus_nodes} FILTER NOT EXISTS {{ ?f <{path}> ?v }} }}"
             else:
-                query = (f"SELECT ?f WHERE {{ {focus_nodes} OPTIONAL {{ ?f <{path}> ?v }} }} "
-                         f"GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {count})")
-            checks.append(Check(query, path, _SH + "MinCountConstraintComponent", message, str(limit),
-                                path_text=self.term(paths[0])))
+                query = (
+                    f"SELECT ?f WHERE {{ {focus_nodes} OPTIONAL {{ ?f <{path}> ?v }} }} "
+                    f"GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {count})"
+                )
+            checks.append(
+                Check(
+                    query, path, _SH + "MinCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
+                )
+            )
         for limit in _values(self.shapes, prop, "maxCount"):
             query = f"SELECT ?f WHERE {{ {values} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(limit)})"  # type: ignore[arg-type]
-            checks.append(Check(query, path, _SH + "MaxCountConstraintComponent", message, str(limit),
-                                path_text=self.term(paths[0])))
+            checks.append(
+                Check(
+                    query, path, _SH + "MaxCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
+                )
+            )
         for datatype in _values(self.shapes, prop, "datatype"):
             # A literal of the right datatype whose text is not of that type fails too.
             well_formed = f" || !COALESCE(isLiteral(<{datatype}>(?v)), false)" if str(datatype) in _CASTS else ""
-            query = (f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
-                     f"FILTER(!isLiteral(?v) || datatype(?v) != <{datatype}>{well_formed}) }}")
-            checks.append(Check(query, path, _SH + "DatatypeConstraintComponent",
-                                 message or f"Value is not Literal with datatype {self.term(datatype)}", valued=True))
+            query = (
+                f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
+                f"FILTER(!isLiteral(?v) || datatype(?v) != <{datatype}>{well_formed}) }}"
+            )
+            checks.append(
+                Check(
+                    query,
+                    path,
+                    _SH + "DatatypeConstraintComponent",
+                    message or f"Value is not Literal with datatype {self.term(datatype)}",
+                    valued=True,
+                )
+            )
         for cls in _values(self.shapes, prop, "class"):
-            query = (f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
-                     f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }}")
-            checks.append(Check(query, path, _SH + "ClassConstraintComponent",
-                                 message or f"Value does not have class {self.term(cls)}", valued=True))
+            query = (
+                f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
+                f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }}"
+            )
+            checks.append(
+                Check(
+                    query,
+                    path,
+                    _SH + "ClassConstraintComponent",
+                    message or f"Value does not have class {self.term(cls)}",
+                    valued=True,
+                )
+            )
         for minimum in _values(self.shapes, prop, "minInclusive"):
             if not isinstance(minimum, Literal):
                 raise UnsupportedShape(f"sh:minInclusive needs a literal ({self.term(prop)}).")
-            bound = ox.Literal(str(minimum), datatype=ox.NamedNode(str(minimum.datatype))) if minimum.datatype \
+            bound = (
+                ox.Literal(str(minimum), datatype=ox.NamedNode(str(minimum.datatype)))
+                if minimum.datatype
                 else ox.Literal(str(minimum))
+            )
             # A value that cannot be compared fails too.
             query = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER(!COALESCE(?v >= {bound}, false)) }}"
-            checks.append(Check(query, path, _SH + "MinInclusiveConstraintComponent",
-                                 message or f"Value is not >= {self.term(minimum)}", valued=True))
+            checks.append(
+                Check(
+                    query,
+                    path,
+                    _SH + "MinInclusiveConstraintComponent",
+                    message or f"Value is not >= {self.term(minimum)}",
+                    valued=True,
+                )
+            )
         for node in _values(self.shapes, prop, "node"):
             details = self.node_details(node)  # type: ignore[arg-type]
             conforms = " && ".join(f"EXISTS {{ ?v <{d.path}> <{d.value}> }}" for d in details)
             query = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER(!({conforms})) }}"
-            checks.append(Check(query, path, _SH + "NodeConstraintComponent",
-                                 message or f"Value does not conform to Shape {self.term(node)}. "
-                                            "See details for more information.",
-                                 details=details, valued=True))
+            checks.append(
+                Check(
+                    query,
+                    path,
+                    _SH + "NodeConstraintComponent",
+                    message or f"Value does not conform to Shape {self.term(node)}. See details for more information.",
+                    details=details,
+                    valued=True,
+                )
+            )
         return checks
 
     def node_details(self, node: URIRef | BNode) -> tuple[_Detail, ...]:
@@ -188,9 +236,16 @@ class _Compiler:
         for prop in _values(self.shapes, node, "property"):
             self.refuse_unknown(prop, {_SH + "path", _SH + "hasValue", _SH + "message"}, "The property shape")  # type: ignore[arg-type]
             paths, wanted = _values(self.shapes, prop, "path"), _values(self.shapes, prop, "hasValue")  # type: ignore[arg-type]
-            if len(paths) != 1 or not isinstance(paths[0], URIRef) or len(wanted) != 1 or not isinstance(wanted[0], URIRef):
-                raise UnsupportedShape(f"A shape used through sh:node may only require one IRI value of one "
-                                       f"IRI property ({self.term(prop)}).")
+            if (
+                len(paths) != 1
+                or not isinstance(paths[0], URIRef)
+                or len(wanted) != 1
+                or not isinstance(wanted[0], URIRef)
+            ):
+                raise UnsupportedShape(
+                    f"A shape used through sh:node may only require one IRI value of one "
+                    f"IRI property ({self.term(prop)})."
+                )
             messages = [str(m) for m in _values(self.shapes, prop, "message")]  # type: ignore[arg-type]
             generic = f"->{self.term(paths[0])} does not contain a value in the set: {[self.term(wanted[0])]}"
             details.append(_Detail(str(paths[0]), str(wanted[0]), messages[0] if messages else None, generic))
@@ -255,8 +310,10 @@ def _with_subclasses(query: str, data: ox.Store, known: dict[str, str]) -> str:
     def closure(match: re.Match[str]) -> str:
         classes = match.group(1)
         if classes not in known:
-            rows = data.query(f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {classes} }} ?c rdfs:subClassOf* ?top }}",
-                              prefixes=_PREFIXES)
+            rows = data.query(
+                f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {classes} }} ?c rdfs:subClassOf* ?top }}",
+                prefixes=_PREFIXES,
+            )
             found = {f"<{row['c'].value}>" for row in rows if isinstance(row["c"], ox.NamedNode)}
             known[classes] = " ".join(sorted(found | set(classes.split())))
         return known[classes]

@@ -81,10 +81,7 @@ def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | Liter
 def ontology_triples() -> tuple[tuple[str, str, str], ...]:
     """The ontology and concept schemes shipped with the package, as N-Triples terms."""
     data = resources.files("ceasefire_kg.schema").joinpath("ontology.ttl").read_bytes()
-    return tuple(
-        (str(t.subject), str(t.predicate), str(t.object))
-        for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
-    )
+    return tuple((str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
 
 
 def content_hash(text: bytes) -> str:
@@ -219,8 +216,9 @@ class _IriCompactor:
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         # Longest namespace first, so that an IRI gets the most specific prefix.
-        self._namespaces = sorted(((namespace, prefix) for prefix, namespace in prefixes.items()),
-                                  key=lambda item: -len(item[0]))
+        self._namespaces = sorted(
+            ((namespace, prefix) for prefix, namespace in prefixes.items()), key=lambda item: -len(item[0])
+        )
         self._prefixes = set(prefixes)
         # The same IRIs recur thousands of times (predicates, types, graphs).
         self._known: dict[str, str] = {}
@@ -250,7 +248,7 @@ class _IriCompactor:
         for namespace, prefix in self._namespaces:
             # A rest starting with // would make the compact IRI read as an absolute one.
             if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         scheme, _, rest = iri.partition(":")
         if scheme in self._prefixes and not rest.startswith("//"):
             raise StoreError(
@@ -335,16 +333,15 @@ class Store:
             path.mkdir(parents=True, exist_ok=True)
             marker.write_text("ceasefire-kg embedded store (Oxigraph); do not edit by hand\n", encoding="utf-8")
         except OSError as error:
-            raise StoreError(f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder.") from error
+            raise StoreError(
+                f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder."
+            ) from error
 
     @staticmethod
     def _explain_open_error(path: Path, error: OSError) -> str:
         text = str(error)
         if "lock" in text.lower():
-            return (
-                f"The store at {path} is in use by another ckg process. "
-                "Wait for it to finish, then try again."
-            )
+            return f"The store at {path} is in use by another ckg process. Wait for it to finish, then try again."
         return f"Cannot open the store at {path}: {text}"
 
     # -- writing -------------------------------------------------------
@@ -381,7 +378,9 @@ class Store:
             temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.loading"
             temporary.mkdir()
         except OSError as error:
-            raise StoreError(f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder.") from error
+            raise StoreError(
+                f"Cannot create the store at {path}: {error.strerror}. Choose a writable folder."
+            ) from error
         done = False
         try:
             total = cls._bulk_write(temporary, graphs)
@@ -414,8 +413,10 @@ class Store:
         in_batch = 0
         try:
             # One graph at a time, so that only one graph's lines are held.
-            for iri, lines in itertools.chain([(str(SCHEMA_GRAPH), ontology_lines())],
-                                              ((str(iri), ntriples_lines(triples)) for iri, triples in graphs)):
+            for iri, lines in itertools.chain(
+                [(str(SCHEMA_GRAPH), ontology_lines())],
+                ((str(iri), ntriples_lines(triples)) for iri, triples in graphs),
+            ):
                 if not lines:
                     continue
                 if output is None or in_batch >= _BULK_BATCH:
@@ -427,7 +428,7 @@ class Store:
                 text = _text_of(lines)
                 hashes[iri] = content_hash(text)
                 union.update(hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines)
-                suffix = f" <{iri}> .\n".encode("utf-8")
+                suffix = f" <{iri}> .\n".encode()
                 output.write(text.replace(b" .\n", suffix))
                 in_batch += len(lines)
         finally:
@@ -454,8 +455,10 @@ class Store:
         drops: list[str] = []
         inserts: list[str] = []
         hashes: dict[str, str] = {}
-        for iri, lines in [(str(SCHEMA_GRAPH), ontology_lines()),
-                           *((str(iri), ntriples_lines(triples)) for iri, triples in graphs)]:
+        for iri, lines in [
+            (str(SCHEMA_GRAPH), ontology_lines()),
+            *((str(iri), ntriples_lines(triples)) for iri, triples in graphs),
+        ]:
             drops.append(f"DROP SILENT GRAPH <{iri}>")
             inserts.append(f"GRAPH <{iri}> {{\n" + "\n".join(lines) + "\n}")
             # An empty graph does not exist afterwards: it gets no hash.
@@ -482,8 +485,7 @@ class Store:
                 close = get_close_matches(article_id, sorted(stored), n=1)
                 hints.append(f"'{article_id}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
             raise StoreError(
-                f"No article {', '.join(hints)} in the store at {self.path}. "
-                "List stored articles with 'ckg articles'."
+                f"No article {', '.join(hints)} in the store at {self.path}. List stored articles with 'ckg articles'."
             )
         if ids:
             dropped = [str(article_graph_iri(a)) for a in ids]
@@ -517,7 +519,9 @@ class Store:
             temporary.write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")
             temporary.replace(target)
         except OSError as error:
-            raise StoreError(f"Cannot write {target}: {error.strerror}. Check that the store folder is writable.") from error
+            raise StoreError(
+                f"Cannot write {target}: {error.strerror}. Check that the store folder is writable."
+            ) from error
 
     def _update(self, update: str) -> None:
         try:
@@ -530,7 +534,7 @@ class Store:
     def article_ids(self) -> list[str]:
         """Ids of the stored articles, sorted."""
         return sorted(
-            graph.value[len(_ARTICLE_GRAPH_PREFIX):]
+            graph.value[len(_ARTICLE_GRAPH_PREFIX) :]
             for graph in self._db.named_graphs()
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(_ARTICLE_GRAPH_PREFIX)
         )
@@ -585,12 +589,14 @@ class Store:
             subject: Only quads with this subject IRI.
             graph: Only quads in this named graph.
         """
-        return iter(self._db.quads_for_pattern(
-            None if subject is None else ox.NamedNode(subject),
-            None,
-            None,
-            None if graph is None else ox.NamedNode(graph),
-        ))
+        return iter(
+            self._db.quads_for_pattern(
+                None if subject is None else ox.NamedNode(subject),
+                None,
+                None,
+                None if graph is None else ox.NamedNode(graph),
+            )
+        )
 
     def graph_ntriples(self, graph: str) -> bytes:
         """One named graph's triples as sorted N-Triples lines (UTF-8): its canonical text.
@@ -614,14 +620,13 @@ class Store:
         (and hashes) only graphs without a recorded hash: cheap for big stores.
         """
         recorded = self._read_hashes()
-        return {
-            graph: recorded.get(graph) or content_hash(self.graph_ntriples(graph))
-            for graph in self.named_graphs()
-        }
+        return {graph: recorded.get(graph) or content_hash(self.graph_ntriples(graph)) for graph in self.named_graphs()}
 
     def count_triples(self) -> int:
         """Number of distinct triples in the union of all graphs."""
-        rows = self._db.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        rows = self._db.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        )
         return int(next(iter(rows))["n"].value)
 
     def query(self, sparql: str, **bindings: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -654,7 +659,7 @@ class Store:
             text = self._sorted_lines(graph)
             if text and isinstance(graph, ox.NamedNode):
                 # " .\n" only ends lines: N-Triples escapes line breaks in literals.
-                text = text.replace(b" .\n", f" {graph} .\n".encode("utf-8"))
+                text = text.replace(b" .\n", f" {graph} .\n".encode())
             chunks.append(text)
         quads = b"".join(chunks)
         del chunks

@@ -73,9 +73,22 @@ DATE_FIELDS: dict[str, tuple[str, ...]] = {
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
 
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                              "\u00ab": '"', "\u00bb": '"'})
+_QUOTE_MARKS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -180,8 +193,10 @@ class ArticleFile:
     def all_ids_readable(self, section: str) -> bool:
         """Whether every entry of the section is a mapping with an id, so that what it declares is known."""
         entries = self.data.get(section, [])
-        return (section,) not in self.malformed and isinstance(entries, list) and all(
-            isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in entries
+        return (
+            (section,) not in self.malformed
+            and isinstance(entries, list)
+            and all(isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in entries)
         )
 
     def actor_names(self) -> dict[str, str]:
@@ -209,8 +224,9 @@ def _without(data: dict[str, Any], malformed: frozenset[JsonPath]) -> dict[str, 
         if isinstance(value, dict):
             return {key: part((*path, key), item) for key, item in value.items() if (*path, key) not in malformed}
         if isinstance(value, list):
-            return [None if (*path, index) in malformed else part((*path, index), item)
-                    for index, item in enumerate(value)]
+            return [
+                None if (*path, index) in malformed else part((*path, index), item) for index, item in enumerate(value)
+            ]
         return value
 
     return part((), data)
@@ -248,7 +264,7 @@ def _inline_refs(node: Any, defs: dict[str, Any], active: frozenset[str] = froze
     if isinstance(node, dict):
         ref = node.get("$ref")
         if len(node) == 1 and isinstance(ref, str) and ref.startswith(_DEFS_REF):
-            name = ref[len(_DEFS_REF):]
+            name = ref[len(_DEFS_REF) :]
             if name in defs and name not in active:
                 return _inline_refs(defs[name], defs, active | {name})
         return {key: value if key == "$defs" else _inline_refs(value, defs, active) for key, value in node.items()}
@@ -286,7 +302,13 @@ def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                problems.append(Problem(str(path), "the folder holds no .yaml or .yml files.", "Point at fact files or a folder of them."))
+                problems.append(
+                    Problem(
+                        str(path),
+                        "the folder holds no .yaml or .yml files.",
+                        "Point at fact files or a folder of them.",
+                    )
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -348,8 +370,15 @@ def _did_you_mean(value: object, choices: Iterable[str]) -> str:
 
 
 def _type_name(value: object) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
-            dict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _shorten(text: str, limit: int = 60) -> str:
@@ -357,8 +386,14 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_EXPECTED = {"string": "text", "integer": "a whole number", "boolean": "true or false",
-             "array": "a list", "object": "a mapping", "number": "a number"}
+_EXPECTED = {
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "number": "a number",
+}
 
 
 def _missing_fields(error: ValidationError) -> list[str]:
@@ -390,7 +425,6 @@ def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem
     path: JsonPath = tuple(error.absolute_path)
     fact = _fact_label(source, path)
     field_name = next((str(part) for part in reversed(path) if isinstance(part, str)), None)
-    line = source.line_of(path)
     validator, value, instance = error.validator, error.validator_value, error.instance
 
     def problem(message: str, hint: str, *, at: JsonPath = path, name: str | None = field_name) -> Problem:
@@ -399,22 +433,34 @@ def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem
     if validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         return [
-            problem(f"unknown field '{extra}'.",
-                    f"Allowed fields: {', '.join(allowed)}.{_did_you_mean(extra, allowed)}",
-                    at=(*path, extra), name=extra)
+            problem(
+                f"unknown field '{extra}'.",
+                f"Allowed fields: {', '.join(allowed)}.{_did_you_mean(extra, allowed)}",
+                at=(*path, extra),
+                name=extra,
+            )
             for extra in _unknown_fields(error)
         ]
     if validator == "required":
-        return [problem(f"missing required field '{name}'.", f"Add '{name}:' to this entry.", name=name)
-                for name in _missing_fields(error)]
+        return [
+            problem(f"missing required field '{name}'.", f"Add '{name}:' to this entry.", name=name)
+            for name in _missing_fields(error)
+        ]
     if validator == "enum":
         options = [str(option) for option in value]
-        return [problem(f"unknown value '{instance}'.",
-                        f"Use one of: {', '.join(options)}.{_did_you_mean(instance, options)}")]
+        return [
+            problem(
+                f"unknown value '{instance}'.", f"Use one of: {', '.join(options)}.{_did_you_mean(instance, options)}"
+            )
+        ]
     if validator == "type":
         expected = _EXPECTED.get(str(value), str(value))
-        return [problem(f"expected {expected}, got {_type_name(instance)} ({_shorten(repr(instance))}).",
-                        f"Write {expected} here.")]
+        return [
+            problem(
+                f"expected {expected}, got {_type_name(instance)} ({_shorten(repr(instance))}).",
+                f"Write {expected} here.",
+            )
+        ]
     if validator == "pattern":
         description = error.schema.get("description") or f"text matching {value}"
         return [problem(f"'{_shorten(str(instance))}' is not valid here.", f"Expected: {description}")]
@@ -422,8 +468,13 @@ def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem
         shorten = "Quote only the span that supports the fact." if field_name == "quote" else "Shorten it."
         return [problem(f"the text is {len(instance)} characters long, over the limit of {value}.", shorten)]
     if validator == "minLength":
-        return [problem(f"the text is {len(instance)} character{'s' if len(instance) != 1 else ''} long, "
-                        f"under the minimum of {value}.", "Write it out in full.")]
+        return [
+            problem(
+                f"the text is {len(instance)} character{'s' if len(instance) != 1 else ''} long, "
+                f"under the minimum of {value}.",
+                "Write it out in full.",
+            )
+        ]
     if validator in ("minimum", "maximum", "minItems"):
         return [problem(f"{error.message}.", "Correct the value.")]
     return [problem(f"{error.message}.", "See schema/article-facts.schema.json for the format.")]
@@ -440,8 +491,9 @@ class _Checker:
         #: Registry files already found unreadable or invalid (their problems are reported once).
         self.bad_registries: set[Path] = set()
 
-    def run(self, sources: list[SourceFile], known_positions: Callable[[], set[str]],
-            unreadable: Iterable[Path] = ()) -> CheckedCorpus:
+    def run(
+        self, sources: list[SourceFile], known_positions: Callable[[], set[str]], unreadable: Iterable[Path] = ()
+    ) -> CheckedCorpus:
         self.bad_registries.update(path.resolve() for path in unreadable)
         articles: list[ArticleFile] = []
         for source in sources:
@@ -472,8 +524,14 @@ class _Checker:
     def _structure_errors(self, source: SourceFile, definition: str | None) -> list[ValidationError] | None:
         """Report the file's JSON Schema errors; None when it is not even a mapping."""
         if not isinstance(source.data, dict):
-            self.problems.append(Problem(source.name, f"expected a mapping at the top level, got {_type_name(source.data)}.",
-                                         "Start the file with 'article:' (or 'registry:' for an actor registry).", line=1))
+            self.problems.append(
+                Problem(
+                    source.name,
+                    f"expected a mapping at the top level, got {_type_name(source.data)}.",
+                    "Start the file with 'article:' (or 'registry:' for an actor registry).",
+                    line=1,
+                )
+            )
             return None
         errors = sorted(_validator(definition).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
         for error in errors:
@@ -504,8 +562,15 @@ class _Checker:
         ids = {actor["id"] for actor in registry.actors}
         for index, actor in enumerate(registry.actors):
             for name in ("represents", "member_of"):
-                self._check_refs(source, ("actors", index, name), actor.get(name), ids, "actor",
-                                 "Declare that actor in this registry too.", own_id=actor["id"])
+                self._check_refs(
+                    source,
+                    ("actors", index, name),
+                    actor.get(name),
+                    ids,
+                    "actor",
+                    "Declare that actor in this registry too.",
+                    own_id=actor["id"],
+                )
         self.registries[key] = registry
         return registry
 
@@ -521,8 +586,13 @@ class _Checker:
                 continue  # Malformed, already reported.
             path = base / relative
             if not _is_file(path):
-                self._add(article.source, ("registries", index), f"registry file '{relative}' not found (looked for {path}).",
-                          "Give its path relative to this file.", field_name="registries")
+                self._add(
+                    article.source,
+                    ("registries", index),
+                    f"registry file '{relative}' not found (looked for {path}).",
+                    "Give its path relative to this file.",
+                    field_name="registries",
+                )
                 continue
             if path.resolve() in self.bad_registries:
                 continue  # Its problems are already reported.
@@ -548,9 +618,13 @@ class _Checker:
                 continue
             other = first.setdefault(article_id, article)
             if other is not article:
-                self._add(article.source, ("article", "id"),
-                          f"article id '{article_id}' is also used by {other.source.name}.",
-                          "Each article needs its own id.", field_name="id")
+                self._add(
+                    article.source,
+                    ("article", "id"),
+                    f"article id '{article_id}' is also used by {other.source.name}.",
+                    "Each article needs its own id.",
+                    field_name="id",
+                )
 
     def _check_article(self, article: ArticleFile, positions: set[str], registries_read: bool) -> None:
         """Check references, dates and quotes of the well-formed values of an article.
@@ -569,9 +643,13 @@ class _Checker:
         registry_actors = {actor["id"]: registry for registry in article.registries for actor in registry.actors}
         for index, actor in article.entries("actors"):
             if actor.get("id") in registry_actors:
-                self._add(source, ("actors", index, "id"),
-                          f"actor '{actor['id']}' is already declared in registry {registry_actors[actor['id']].source.name}.",
-                          "Remove it here, or give this actor another id.", field_name="id")
+                self._add(
+                    source,
+                    ("actors", index, "id"),
+                    f"actor '{actor['id']}' is already declared in registry {registry_actors[actor['id']].source.name}.",
+                    "Remove it here, or give this actor another id.",
+                    field_name="id",
+                )
         resolvable = {
             "actor": ids["actor"] | set(registry_actors),
             "scope": ids["scope"] | BUILTIN_SCOPES,
@@ -594,9 +672,15 @@ class _Checker:
             if not all_known[kind]:
                 continue
             for index, entry in article.entries(section):
-                self._check_refs(source, (section, index, field_name), entry.get(field_name), resolvable[kind], kind,
-                                 hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
-                                 own_id=entry.get("id") if SECTION_KINDS[section] == kind else None)
+                self._check_refs(
+                    source,
+                    (section, index, field_name),
+                    entry.get(field_name),
+                    resolvable[kind],
+                    kind,
+                    hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
+                    own_id=entry.get("id") if SECTION_KINDS[section] == kind else None,
+                )
         self._check_dates(article)
         self._check_quotes(article)
 
@@ -606,15 +690,28 @@ class _Checker:
         for index, fact_id in ids:
             if fact_id in seen:
                 first_line = source.line_of((section, seen[fact_id]))
-                self._add(source, (section, index, "id"),
-                          f"duplicate id '{fact_id}' in '{section}' (first declared on line {first_line}).",
-                          "Give each entry its own id, or merge the two.", field_name="id")
+                self._add(
+                    source,
+                    (section, index, "id"),
+                    f"duplicate id '{fact_id}' in '{section}' (first declared on line {first_line}).",
+                    "Give each entry its own id, or merge the two.",
+                    field_name="id",
+                )
             else:
                 seen[fact_id] = index
         return set(seen)
 
-    def _check_refs(self, source: SourceFile, path: JsonPath, value: str | list[str | None] | None, known: set[str],
-                    kind: str, hint: str, *, own_id: str | None = None) -> None:
+    def _check_refs(
+        self,
+        source: SourceFile,
+        path: JsonPath,
+        value: str | list[str | None] | None,
+        known: set[str],
+        kind: str,
+        hint: str,
+        *,
+        own_id: str | None = None,
+    ) -> None:
         """Report each id in ``value`` that names no known thing, or (``own_id``) the entry itself.
 
         None in a list stands for a malformed item, already reported.
@@ -628,11 +725,21 @@ class _Checker:
                 continue
             at = path if isinstance(value, str) else (*path, position)
             if target == own_id:
-                self._add(source, at, f"'{target}' is this {kind} itself.", f"Name another {kind}, or remove it.",
-                          field_name=str(path[-1]))
+                self._add(
+                    source,
+                    at,
+                    f"'{target}' is this {kind} itself.",
+                    f"Name another {kind}, or remove it.",
+                    field_name=str(path[-1]),
+                )
             elif target not in known:
-                self._add(source, at, f"unknown {kind} '{target}'.{_did_you_mean(target, others)}", hint,
-                          field_name=str(path[-1]))
+                self._add(
+                    source,
+                    at,
+                    f"unknown {kind} '{target}'.{_did_you_mean(target, others)}",
+                    hint,
+                    field_name=str(path[-1]),
+                )
 
     def _check_dates(self, article: ArticleFile) -> None:
         source = article.source
@@ -640,25 +747,41 @@ class _Checker:
         published = None if written is None else self._parse_date(source, ("article", "published"), written)
         for section, names in DATE_FIELDS.items():
             for index, entry in article.entries(section):
-                parsed = {name: self._parse_date(source, (section, index, name), entry[name])
-                          for name in names if name in entry}
+                parsed = {
+                    name: self._parse_date(source, (section, index, name), entry[name])
+                    for name in names
+                    if name in entry
+                }
                 as_of = parsed.get("as_of")
                 if as_of and published and as_of > published:
-                    self._add(source, (section, index, "as_of"),
-                              f"as_of {as_of} is after the article was published ({published}).",
-                              "An article can only report stances and demands up to its own date.", field_name="as_of")
+                    self._add(
+                        source,
+                        (section, index, "as_of"),
+                        f"as_of {as_of} is after the article was published ({published}).",
+                        "An article can only report stances and demands up to its own date.",
+                        field_name="as_of",
+                    )
                 start, end = parsed.get("effective_from"), parsed.get("ended_on")
                 if start and end and end < start:
-                    self._add(source, (section, index, "ended_on"),
-                              f"ended_on {end} is before effective_from {start}.", "Swap or correct the dates.",
-                              field_name="ended_on")
+                    self._add(
+                        source,
+                        (section, index, "ended_on"),
+                        f"ended_on {end} is before effective_from {start}.",
+                        "Swap or correct the dates.",
+                        field_name="ended_on",
+                    )
 
     def _parse_date(self, source: SourceFile, path: JsonPath, value: str) -> date | None:
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            self._add(source, path, f"'{value}' is not a real date ({error}).",
-                      "Write an existing calendar date as YYYY-MM-DD.", field_name=str(path[-1]))
+            self._add(
+                source,
+                path,
+                f"'{value}' is not a real date ({error}).",
+                "Write an existing calendar date as YYYY-MM-DD.",
+                field_name=str(path[-1]),
+            )
             return None
 
     def _check_quotes(self, article: ArticleFile) -> None:
@@ -668,14 +791,22 @@ class _Checker:
         try:
             text = text_path.read_bytes().decode("utf-8")
         except OSError as error:
-            self._add(article.source, ("article", "text"),
-                      f"cannot read the article text {text_path}: {error.strerror}.",
-                      "Check that the file is readable.", field_name="text")
+            self._add(
+                article.source,
+                ("article", "text"),
+                f"cannot read the article text {text_path}: {error.strerror}.",
+                "Check that the file is readable.",
+                field_name="text",
+            )
             return
         except UnicodeDecodeError as error:
-            self._add(article.source, ("article", "text"),
-                      f"the article text {text_path} is not valid UTF-8 (offset {error.start}).",
-                      "Save the text as UTF-8.", field_name="text")
+            self._add(
+                article.source,
+                ("article", "text"),
+                f"the article text {text_path} is not valid UTF-8 (offset {error.start}).",
+                "Save the text as UTF-8.",
+                field_name="text",
+            )
             return
         haystack = normalise_quote_text(text)
         article.text_path = text_path
@@ -688,11 +819,14 @@ class _Checker:
                 if needle in haystack:
                     article.quotes_checked += 1
                 else:
-                    self._add(article.source, (section, index, "quote"),
-                              f"quote not found in the article text {text_path}: "
-                              f"{_where_quote_differs(needle, haystack)}.",
-                              "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
-                              "words and punctuation may not).", field_name="quote")
+                    self._add(
+                        article.source,
+                        (section, index, "quote"),
+                        f"quote not found in the article text {text_path}: {_where_quote_differs(needle, haystack)}.",
+                        "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
+                        "words and punctuation may not).",
+                        field_name="quote",
+                    )
 
     def _find_text(self, article: ArticleFile) -> Path | None:
         if ("article", "text") in article.malformed:
@@ -702,8 +836,13 @@ class _Checker:
         if "text" in meta:
             path = base / meta["text"]
             if not _is_file(path):
-                self._add(article.source, ("article", "text"), f"text file '{meta['text']}' not found (looked for {path}).",
-                          "Give the article's full text path relative to this file, or remove 'text:'.", field_name="text")
+                self._add(
+                    article.source,
+                    ("article", "text"),
+                    f"text file '{meta['text']}' not found (looked for {path}).",
+                    "Give the article's full text path relative to this file, or remove 'text:'.",
+                    field_name="text",
+                )
                 return None
             return path
         if "id" not in meta:
@@ -714,6 +853,11 @@ class _Checker:
                 return candidate
         return None
 
-    def _add(self, source: SourceFile, path: JsonPath, message: str, hint: str, *, field_name: str | None = None) -> None:
-        self.problems.append(Problem(source.name, message, hint, line=source.line_of(path),
-                                     fact=_fact_label(source, path), field=field_name))
+    def _add(
+        self, source: SourceFile, path: JsonPath, message: str, hint: str, *, field_name: str | None = None
+    ) -> None:
+        self.problems.append(
+            Problem(
+                source.name, message, hint, line=source.line_of(path), fact=_fact_label(source, path), field=field_name
+            )
+        )

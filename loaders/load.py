@@ -82,6 +82,7 @@ def _without_cyclic_gc(function: _F) -> _F:
     1M-triple load that was about a quarter of the time. Reference counting
     still frees everything; cycles left meanwhile are collected afterwards.
     """
+
     @functools.wraps(function)
     def paused(*args: Any, **kwargs: Any) -> Any:
         enabled = gc.isenabled()
@@ -141,7 +142,7 @@ def validate_paths(
             str(article.text_path) if article.text_path else None,
             article.quotes_checked,
         )
-        for article, graph in zip(corpus.articles, graphs[len(corpus.registries):])
+        for article, graph in zip(corpus.articles, graphs[len(corpus.registries) :])
     ]
     report = LoadReport(
         summaries,
@@ -250,9 +251,7 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         replaced = [graph.iri for graph in graphs]
         about = store.triples_about(new_subjects, exclude_graphs=replaced)
         data.write(ntriples_bytes(about), len(about))
-        referenced = {
-            o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type
-        }
+        referenced = {o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type}
         referenced.update(o for _, p, o in about if isinstance(o, URIRef) and p != RDF.type)
         referenced -= new_subjects
         types = [t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type]
@@ -275,8 +274,9 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
     return problems
 
 
-def _shape_problem(violation: ShapeViolation, file: str, line: int | None, fact: str | None,
-                   field_name: str | None) -> Problem:
+def _shape_problem(
+    violation: ShapeViolation, file: str, line: int | None, fact: str | None, field_name: str | None
+) -> Problem:
     if violation.too_many_values:
         if field_name:
             message = f"has more than one value for '{field_name}' across the files and the store."
@@ -284,8 +284,10 @@ def _shape_problem(violation: ShapeViolation, file: str, line: int | None, fact:
             # A property no single field gives, such as a label made of several fields.
             prop = violation.path.split("#")[-1].split("/")[-1] if violation.path else "property"
             message = f"has more than one {prop} across the files and the store."
-        hint = ("The same id names the same thing everywhere: keep the value identical in every file, "
-                "or give this fact its own id.")
+        hint = (
+            "The same id names the same thing everywhere: keep the value identical in every file, "
+            "or give this fact its own id."
+        )
     else:
         message, hint = f"{violation.message}.", "Check this fact against schema/shapes.ttl."
     return Problem(file, message, hint, line=line, fact=fact, field=field_name)

@@ -205,9 +205,7 @@ def registry_graph(registry: RegistryFile) -> NamedGraph:
 
 def article_graph(article: ArticleFile) -> NamedGraph:
     """Build the graph of everything one article asserts."""
-    return NamedGraph(
-        article_graph_iri(article.article_id), article.source.name, _ArticleBuilder(article).build()
-    )
+    return NamedGraph(article_graph_iri(article.article_id), article.source.name, _ArticleBuilder(article).build())
 
 
 class _Builder:
@@ -332,8 +330,10 @@ class _ArticleBuilder(_Builder):
         # A position without as_of holds as of the article's date.
         position = {"as_of": self.meta["published"], **position}
         proposal = self.proposal_names.get(position["proposal"], position["proposal"])
-        label = (f"{self._actor_name(position['actor'])} {position['stance'].replace('-', ' ')} {proposal} "
-                 f"({position['as_of']})")
+        label = (
+            f"{self._actor_name(position['actor'])} {position['stance'].replace('-', ' ')} {proposal} "
+            f"({position['as_of']})"
+        )
         self._fact("position", position, (CF.Position,), label)
 
     def _claim(self, claim: dict[str, Any]) -> None:

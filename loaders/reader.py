@@ -260,7 +260,9 @@ def _to_source(path: Path, root: Node | None) -> SourceFile:
     name = str(path)
     if root is None:
         raise _ReadError(
-            Problem(name, "the file is empty.", "Write the article's facts, starting with an 'article:' section.", line=1)
+            Problem(
+                name, "the file is empty.", "Write the article's facts, starting with an 'article:' section.", line=1
+            )
         )
     source = SourceFile(path=path, data=None)
     converter = _Converter(source)
@@ -323,9 +325,15 @@ class _Converter:
         except (yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
             # Only an explicit tag (!!int abc) gets here: plain values resolve to a tag that fits.
             tag = node.tag.replace(_YAML_TAG, "!!")
-            self.pending.append((path, f"the value '{node.value}' cannot be read as {tag}.",
-                                 f"Remove the tag '{tag}' or correct the value.", node.start_mark.line + 1,
-                                 field_name))
+            self.pending.append(
+                (
+                    path,
+                    f"the value '{node.value}' cannot be read as {tag}.",
+                    f"Remove the tag '{tag}' or correct the value.",
+                    node.start_mark.line + 1,
+                    field_name,
+                )
+            )
             return None
 
     def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
@@ -340,15 +348,21 @@ class _Converter:
             if not isinstance(key, str):
                 if isinstance(key_node, ScalarNode):
                     message = f"the key '{key_node.value}' is read as {_yaml_type(key)}, not text."
-                    hint = f"Quote the key (\"{key_node.value}\":) or correct it."
+                    hint = f'Quote the key ("{key_node.value}":) or correct it.'
                 else:
                     message, hint = f"a key must be text, not {_yaml_type(key)}.", "Write a plain field name."
                 self.pending.append((path, message, hint, line, None))
                 continue
             if key in result:
-                self.pending.append(((*path, key), f"the key '{key}' appears twice in the same mapping "
-                                     f"(first on line {first_line[key]}).",
-                                     "Keep one of them; YAML would silently keep only the last one.", line, key))
+                self.pending.append(
+                    (
+                        (*path, key),
+                        f"the key '{key}' appears twice in the same mapping (first on line {first_line[key]}).",
+                        "Keep one of them; YAML would silently keep only the last one.",
+                        line,
+                        key,
+                    )
+                )
                 continue
             first_line[key] = line
             result[key] = self.convert(value_node, (*path, key))
@@ -359,12 +373,26 @@ class _Converter:
     def _refuse_tag(self, node: Node, path: JsonPath, field_name: str | None) -> None:
         line = node.start_mark.line + 1
         if node.tag == _YAML_TAG + "merge":
-            self.pending.append((path, "YAML merge keys ('<<') are not allowed in fact files.",
-                                 "Write each field out in full.", line, None))
+            self.pending.append(
+                (
+                    path,
+                    "YAML merge keys ('<<') are not allowed in fact files.",
+                    "Write each field out in full.",
+                    line,
+                    None,
+                )
+            )
             return
         tag = node.tag.replace(_YAML_TAG, "!!")
-        self.pending.append((path, f"the YAML tag '{tag}' is not allowed in fact files.",
-                             "Remove the tag and write a plain value.", line, field_name))
+        self.pending.append(
+            (
+                path,
+                f"the YAML tag '{tag}' is not allowed in fact files.",
+                "Remove the tag and write a plain value.",
+                line,
+                field_name,
+            )
+        )
 
 
 def _yaml_type(value: object) -> str:

@@ -18,7 +18,6 @@ except under ``CI=true``, where they fail: CI must never pass by skipping.
 from __future__ import annotations
 
 import contextlib
-
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,9 +97,7 @@ def _report(config: pytest.Config, message: str) -> None:
         reporter.write_line(f"[neo4j] {message}")
 
 
-def start_managed_neo4j(
-    settings: n4j.Neo4jSettings, password: str | None, config: pytest.Config
-) -> n4j.StartResult:
+def start_managed_neo4j(settings: n4j.Neo4jSettings, password: str | None, config: pytest.Config) -> n4j.StartResult:
     """Start the managed test server (a no-op when it runs), or skip/fail the test.
 
     Args:
@@ -159,9 +156,7 @@ def neo4j_server(request: pytest.FixtureRequest) -> Neo4jConnection:
         database=os.environ.get("NEO4J_DATABASE", "neo4j"),
     )
     try:
-        with neo4j.GraphDatabase.driver(
-            connection.uri, auth=(connection.username, connection.password)
-        ) as driver:
+        with neo4j.GraphDatabase.driver(connection.uri, auth=(connection.username, connection.password)) as driver:
             driver.verify_connectivity()
     except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
         neo4j_unavailable(f"cannot connect to NEO4J_URI={uri}: {error}")
@@ -197,17 +192,13 @@ def driver_to_empty_database(neo4j_server: Neo4jConnection, pytestconfig: pytest
     if neo4j_server.settings is not None and not n4j.status(neo4j_server.settings).running:
         # A test stopped the managed server (the server's own tests do): restart it.
         start_managed_neo4j(neo4j_server.settings, neo4j_server.password, pytestconfig)
-    with neo4j.GraphDatabase.driver(
-        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)
-    ) as driver:
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)) as driver:
         clean_database(driver, neo4j_server.database)
         yield driver
 
 
 @pytest.fixture
-def neo4j_driver(
-    neo4j_server: Neo4jConnection, pytestconfig: pytest.Config
-) -> Iterator[neo4j.Driver]:
+def neo4j_driver(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config) -> Iterator[neo4j.Driver]:
     """A driver to the test server, whose database (see ``neo4j_database``) is empty."""
     # A driver per test: cheap, and never holds connections to a restarted server.
     with driver_to_empty_database(neo4j_server, pytestconfig) as driver:

@@ -11,7 +11,6 @@ from ceasefire_kg.loaders.load import load_into_folder
 from tests.paths import REPO
 
 
-
 def benchmark_module(name: str) -> ModuleType:
     """``benchmarks/<name>.py``, imported once (benchmarks/ is a folder of scripts, not a package)."""
     module_name = f"ckg_benchmarks_{name}"

@@ -24,8 +24,9 @@ from ceasefire_kg.store import Store
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "articles"
 _ARTICLE_GRAPHS = str(GRAPH) + "article/"
-_RENAMED = tuple(f"{ID}{kind}/" for kind in
-                 ("article", "proposal", "demand", "position", "claim", "event", "quote", "status-record"))
+_RENAMED = tuple(
+    f"{ID}{kind}/" for kind in ("article", "proposal", "demand", "position", "claim", "event", "quote", "status-record")
+)
 _XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -72,7 +73,8 @@ def varied_graphs(
                 (
                     _iri(quad.subject, copy),
                     URIRef(quad.predicate.value),
-                    _iri(quad.object, copy) if isinstance(quad.object, ox.NamedNode)
+                    _iri(quad.object, copy)
+                    if isinstance(quad.object, ox.NamedNode)
                     else _literal(quad.predicate.value, quad.object, copy),
                 )
                 for quad in quads

@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
 
@@ -52,8 +52,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
     """Run ckg with no Neo4j settings from the environment unless given."""
     base: dict[str, str | None] = {
-        "NEO4J_URI": None, "NEO4J_USERNAME": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None,
-        "CKG_STORE": None, "COLUMNS": "400",
+        "NEO4J_URI": None,
+        "NEO4J_USERNAME": None,
+        "NEO4J_PASSWORD": None,
+        "NEO4J_DATABASE": None,
+        "CKG_STORE": None,
+        "COLUMNS": "400",
     }
     return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
 
@@ -137,14 +141,19 @@ def test_the_network_file_opens_in_networkx_with_the_counts_reported(
 def test_alignment_table_and_json(examples_store: Path) -> None:
     table = invoke("analyze", "alignment", "--store", str(examples_store))
     assert table.exit_code == 0, table.output
-    assert "Blocs\n\nbloc  members\n----  ----------------------\n1     Ukraine; United States\n2     Russia\n" in table.stdout
+    assert (
+        "Blocs\n\nbloc  members\n----  ----------------------\n1     Ukraine; United States\n2     Russia\n"
+        in table.stdout
+    )
     assert table.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n"
     as_json = json.loads(invoke("analyze", "alignment", "--store", str(examples_store), "-f", "json").stdout)
     assert as_json["blocs"] == [
         {"bloc": 1, "members": ["Ukraine", "United States"]},
         {"bloc": 2, "members": ["Russia"]},
     ]
-    assert {"side": "United States", "proposal": US_PLAN, "stance": "supports", "from": "proposer"} in as_json["stances"]
+    assert {"side": "United States", "proposal": US_PLAN, "stance": "supports", "from": "proposer"} in as_json[
+        "stances"
+    ]
 
 
 def test_a_network_file_needs_a_known_suffix(examples_store: Path, tmp_path: Path) -> None:
@@ -216,8 +225,9 @@ def test_explain_says_why_a_withdrawn_demand_no_longer_blocks(examples: analysis
 
 
 def test_explain_as_json(examples_store: Path) -> None:
-    result = invoke("analyze", "explain", "demand:putin-demands-ukraine-stop-rearming", "-f", "json",
-                    "--store", str(examples_store))
+    result = invoke(
+        "analyze", "explain", "demand:putin-demands-ukraine-stop-rearming", "-f", "json", "--store", str(examples_store)
+    )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["demand_id"] == "putin-demands-ukraine-stop-rearming" and record["on_the_table"]
@@ -319,7 +329,10 @@ def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
     result = invoke("analyze", "gaps", "--proposal", "us-30-day-ceasefire", "-f", "csv", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "proposal,demand,demanded_by,accepting_side,position,addressed,demand_quote,position_quote,demand_id"
+    assert (
+        lines[0]
+        == "proposal,demand,demanded_by,accepting_side,position,addressed,demand_quote,position_quote,demand_id"
+    )
     assert len(lines) == 3 and lines[1].startswith(f"{US_PLAN},Ukraine must stop rearming.,Russia,Ukraine,")
 
 
@@ -338,10 +351,15 @@ def test_results_are_the_same_run_after_run(generated: Path) -> None:
         with Store.open_read_only(generated) as store:
             negotiation = analysis.NegotiationGraph.from_store(store)
         alignment = analysis.alignment(negotiation)
-        outputs.append((
-            alignment.blocs, alignment.pairs().rows, analysis.brokers(negotiation).table.rows,
-            analysis.gaps(negotiation).rows, nx.to_dict_of_dicts(alignment.network),
-        ))
+        outputs.append(
+            (
+                alignment.blocs,
+                alignment.pairs().rows,
+                analysis.brokers(negotiation).table.rows,
+                analysis.gaps(negotiation).rows,
+                nx.to_dict_of_dicts(alignment.network),
+            )
+        )
     assert outputs[0] == outputs[1]
     assert outputs[0][0] and outputs[0][2]
 

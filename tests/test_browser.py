@@ -188,13 +188,19 @@ def test_external_target_derives_browser_from_the_uri() -> None:
 
 
 def test_external_target_refuses_a_uri_without_host() -> None:
-    with pytest.raises(BrowserAssetsError, match=r"'localhost:7687' is not a Bolt URI such as neo4j://localhost:7687\. Give"):
+    with pytest.raises(
+        BrowserAssetsError, match=r"'localhost:7687' is not a Bolt URI such as neo4j://localhost:7687\. Give"
+    ):
         browser.external_target("localhost:7687")
 
 
 def test_managed_target_reads_the_running_servers_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = n4j.Neo4jSettings(home=tmp_path / "home", bolt_port=17001, http_port=17002,
-                                 browser_post_connect_cmd=browser.post_connect_command(7475))
+    settings = n4j.Neo4jSettings(
+        home=tmp_path / "home",
+        bolt_port=17001,
+        http_port=17002,
+        browser_post_connect_cmd=browser.post_connect_command(7475),
+    )
     stopped = browser.managed_target(settings)
     assert stopped.running is False and not stopped.autoload
     assert stopped.link == browser.browser_link("http://127.0.0.1:17002/browser/", "neo4j://127.0.0.1:17001")
@@ -212,9 +218,15 @@ def fake_running(monkeypatch: pytest.MonkeyPatch, settings: n4j.Neo4jSettings) -
     n4j.write_config(settings)
 
     def status(given: n4j.Neo4jSettings) -> n4j.ServerStatus:
-        return n4j.ServerStatus(running=True, pid=4242, home=given.home, data_dir=given.data_dir,
-                                bolt_port=settings.bolt_port, http_port=settings.http_port,
-                                accepting_connections=True)
+        return n4j.ServerStatus(
+            running=True,
+            pid=4242,
+            home=given.home,
+            data_dir=given.data_dir,
+            bolt_port=settings.bolt_port,
+            http_port=settings.http_port,
+            accepting_connections=True,
+        )
 
     monkeypatch.setattr(n4j, "status", status)
 
@@ -270,7 +282,9 @@ def test_blocking_demands_offer_the_date_before_the_april_article() -> None:
     )
     slide = next(s for s in browser.guide_slides(browser.guide()) if s.startswith(f"## {query.title}\n"))
     assert browser.guide_blocks(slide) == [
-        browser.param_block(query), browser.param_block(query, example), browser.query_body(query),
+        browser.param_block(query),
+        browser.param_block(query, example),
+        browser.query_body(query),
         browser.graph_block(query),
     ]
     assert "\n\nOr, as of 19 March 2025, before the April article:\n\n```cypher\n:param scope" in slide
@@ -328,8 +342,14 @@ def test_param_block_for_typed_defaults_and_none_for_no_parameters() -> None:
 
 @pytest.mark.parametrize(
     ("value", "literal"),
-    [(None, "null"), (True, "true"), (False, "false"), (7, "7"), (dt.date(2025, 4, 8), "date('2025-04-08')"),
-     ("a'b\\c", "'a\\'b\\\\c'")],
+    [
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (7, "7"),
+        (dt.date(2025, 4, 8), "date('2025-04-08')"),
+        ("a'b\\c", "'a\\'b\\\\c'"),
+    ],
 )
 def test_cypher_literal(value: object, literal: str) -> None:
     assert browser.cypher_literal(value) == literal
@@ -398,9 +418,12 @@ def test_server_answers_preflights(asset_server: browser.AssetServer) -> None:
     status, headers, _ = fetch(
         f"http://127.0.0.1:{asset_server.port}/guide.md",
         method="OPTIONS",
-        headers={"Origin": "https://browser.neo4j.io", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "pragma,cache-control",
-                 "Access-Control-Request-Private-Network": "true"},
+        headers={
+            "Origin": "https://browser.neo4j.io",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "pragma,cache-control",
+            "Access-Control-Request-Private-Network": "true",
+        },
     )
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "*"
@@ -421,7 +444,11 @@ def test_server_refuses_other_host_names(asset_server: browser.AssetServer, host
         assert (status, body) == (403, expected), method
         assert headers["Content-Type"] == "text/plain; charset=utf-8"
         assert headers["Access-Control-Allow-Origin"] == "*"
-    for allowed in (f"localhost:{asset_server.port}", f"LOCALHOST:{asset_server.port}", f"127.0.0.1:{asset_server.port}"):
+    for allowed in (
+        f"localhost:{asset_server.port}",
+        f"LOCALHOST:{asset_server.port}",
+        f"127.0.0.1:{asset_server.port}",
+    ):
         assert fetch(url, headers={"Host": allowed})[0] == 200
 
 
@@ -488,7 +515,9 @@ def test_print_only_when_the_managed_server_loads_them_itself(tmp_path: Path, mo
     assert "Note:" not in result.stderr
 
 
-def test_print_only_when_the_managed_server_loads_something_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_only_when_the_managed_server_loads_something_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = n4j.Neo4jSettings(home=tmp_path / "home")
     fake_running(monkeypatch, settings)
     result = ckg("browser", "--print-only", "--home", str(settings.home), "--port", "7600")
@@ -522,7 +551,10 @@ def test_ckg_browser_serves_until_interrupted(tmp_path: Path) -> None:
     ckg_script = Path(sys.executable).with_name("ckg")
     process = subprocess.Popen(
         [str(ckg_script), "browser", "--port", str(port), "--uri", "neo4j://localhost:7687"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
     )
     try:
         # Generous: on a busy machine starting Python and importing ckg alone can take seconds.
@@ -541,9 +573,7 @@ def test_ckg_browser_serves_until_interrupted(tmp_path: Path) -> None:
         stdout, stderr = process.communicate(timeout=90)
     assert process.returncode == 0, stderr
     assert f"  :guide http://localhost:{port}/guide.md\n" in stdout
-    assert stderr == (
-        f"Serving the style and the guide on http://127.0.0.1:{port}/ until Ctrl-C.\nStopped.\n"
-    )
+    assert stderr == (f"Serving the style and the guide on http://127.0.0.1:{port}/ until Ctrl-C.\nStopped.\n")
 
 
 def test_neo4j_start_configures_the_post_connect_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -551,8 +581,14 @@ def test_neo4j_start_configures_the_post_connect_command(tmp_path: Path, monkeyp
 
     def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
         seen.append(settings)
-        state = n4j.ServerStatus(running=True, pid=4242, home=settings.home, data_dir=settings.data_dir,
-                                 bolt_port=settings.bolt_port, http_port=settings.http_port)
+        state = n4j.ServerStatus(
+            running=True,
+            pid=4242,
+            home=settings.home,
+            data_dir=settings.data_dir,
+            bolt_port=settings.bolt_port,
+            http_port=settings.http_port,
+        )
         return n4j.StartResult(status=state, already_running=False)
 
     monkeypatch.setattr(n4j, "start", fake_start)

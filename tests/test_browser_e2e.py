@@ -243,12 +243,14 @@ def test_browser_shows_the_blocking_demands_styled(
     query = find_query("blocking-demands")
     (example,) = query.examples  # the guide's second :param block: as of 19 March
     assert dict(example.values) == {"as_of": THREE_DEMANDS_AS_OF.isoformat()}
-    expected = run_neo4j(query, examples.driver, query.bind({"as_of": THREE_DEMANDS_AS_OF.isoformat()}),
-                         connection.database).records()
+    expected = run_neo4j(
+        query, examples.driver, query.bind({"as_of": THREE_DEMANDS_AS_OF.isoformat()}), connection.database
+    ).records()
     demands = sorted(row["demand"] for row in expected)
     assert len(demands) == 3, demands
-    current = sorted(row["demand"] for row in run_neo4j(query, examples.driver, query.bind({}),
-                                                         connection.database).records())
+    current = sorted(
+        row["demand"] for row in run_neo4j(query, examples.driver, query.bind({}), connection.database).records()
+    )
     assert current and set(current) < set(demands)
     demand_colour = dict(parse_grass(browser.stylesheet()))["node.Demand"]["color"]
 
@@ -263,7 +265,9 @@ def test_browser_shows_the_blocking_demands_styled(
         slide_blocks = go_to_slide(page, query.title)
         texts = [text.strip() for text in slide_blocks.all_text_contents()]
         assert texts == [
-            browser.param_block(query), browser.param_block(query, example), browser.query_body(query),
+            browser.param_block(query),
+            browser.param_block(query, example),
+            browser.query_body(query),
             browser.graph_block(query),
         ]
         param_icon, example_icon, table_icon, graph_icon = (
@@ -327,7 +331,9 @@ def test_pasted_commands_style_the_graph_and_open_the_guide(
         actors_block = go_to_slide(page, "The actors").first
         actors_block.locator("i.fa-play-circle-o").click()
         graph = page.locator('[data-testid="frame"]').filter(has=page.locator("svg g.node")).first
-        russia = graph.locator("svg g.node", has=page.locator("text.caption", has_text=re.compile(r"^\s*Russia$"))).first
+        russia = graph.locator(
+            "svg g.node", has=page.locator("text.caption", has_text=re.compile(r"^\s*Russia$"))
+        ).first
         russia.wait_for()
         assert node_captions(graph)[russia.get_attribute("aria-label")] == "Russia"
         assert russia.locator("circle.b-outline").get_attribute("fill") == rules["node.State"]["color"]

@@ -161,7 +161,7 @@ VALUES = [
     [_lit("5", XSD + "integer"), _lit("5")],
     [_lit("2025-03-19", XSD + "date"), _lit("text", lang="en"), _lit("7", XSD + "integer")],
     [_lit("x", "https://example.org/custom-type")],
-    [_lit('"}) MATCH (n) DETACH DELETE n // `$rows` \\ \n\t \u0000 \U0001F600')],
+    [_lit('"}) MATCH (n) DETACH DELETE n // `$rows` \\ \n\t \u0000 \U0001f600')],
 ]
 
 
@@ -224,8 +224,10 @@ def test_values_not_shaped_as_ckg_writes_them_are_drift() -> None:
 
 def test_the_fingerprint_changes_with_the_table() -> None:
     mapping = default_mapping()
-    other = Mapping(dict(mapping.labels), dict(mapping.properties), {
-        **mapping.relationships, "x:y": RelationshipMapping("x:y", "XY")
-    })
+    other = Mapping(
+        dict(mapping.labels),
+        dict(mapping.properties),
+        {**mapping.relationships, "x:y": RelationshipMapping("x:y", "XY")},
+    )
     assert mapping.fingerprint != other.fingerprint
     assert mapping.fingerprint == default_mapping().fingerprint

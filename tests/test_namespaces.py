@@ -20,8 +20,11 @@ def _terms(namespace: type) -> set[URIRef]:
 def _declared(namespace: type) -> set[URIRef]:
     """Terms the ontology declares (as subjects) in the namespace."""
     prefix = str(namespace._NS)
-    return {s for s in ontology_graph().subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)
-            and str(s) != prefix}
+    return {
+        s
+        for s in ontology_graph().subjects()
+        if isinstance(s, URIRef) and str(s).startswith(prefix) and str(s) != prefix
+    }
 
 
 @pytest.mark.parametrize("namespace", DEFINED, ids=lambda ns: ns.__name__)

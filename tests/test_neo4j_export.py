@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import neo4j
+import pyoxigraph as ox
 import pytest
 from neo4j.time import Date
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -149,8 +149,12 @@ def test_types_language_tags_and_odd_values_keep_their_native_type_and_survive(
     ],
 )
 def test_data_ckg_did_not_write_is_reported_as_drift(
-    examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str,
-    meddling: str, named: str,
+    examples_template: Path,
+    tmp_path: Path,
+    neo4j_driver: neo4j.Driver,
+    neo4j_database: str,
+    meddling: str,
+    named: str,
 ) -> None:
     path = copy_store(examples_template, tmp_path / "store")
     _push(path, neo4j_driver, neo4j_database)

@@ -159,10 +159,8 @@ def test_config_carries_the_post_connect_command(tmp_path: Path) -> None:
 
 def test_config_refuses_a_key_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     original = n4j.config_entries
-    monkeypatch.setattr(
-        n4j, "config_entries", lambda s: [*original(s), ("server.https.enabled", "true")]
-    )
-    with pytest.raises(InvalidServerSetting, match="server.https.enabled twice"):
+    monkeypatch.setattr(n4j, "config_entries", lambda s: [*original(s), ("server.https.enabled", "true")])
+    with pytest.raises(InvalidServerSetting, match=r"server\.https\.enabled twice"):
         n4j.render_config(n4j.Neo4jSettings(home=tmp_path))
 
 
@@ -193,13 +191,10 @@ def test_start_refuses_a_malformed_heap(tmp_path: Path) -> None:
 
 
 def test_start_refuses_equal_ports(tmp_path: Path) -> None:
-    result = ckg_neo4j(
-        "start", "--home", str(tmp_path), "--bolt-port", "17001", "--http-port", "17001"
-    )
+    result = ckg_neo4j("start", "--home", str(tmp_path), "--bolt-port", "17001", "--http-port", "17001")
     assert_fails_with(
         result,
-        "Error: The Bolt and HTTP ports must differ; both are 17001. "
-        "Choose another with --bolt-port / --http-port.\n",
+        "Error: The Bolt and HTTP ports must differ; both are 17001. Choose another with --bolt-port / --http-port.\n",
     )
 
 
@@ -229,10 +224,7 @@ def test_status_when_not_running_shows_the_configured_ports(tmp_path: Path) -> N
     status = ckg_neo4j("status", "--home", str(home))
     assert status.exit_code == 0, status.output
     assert status.stdout == (
-        f"Neo4j is not running (home {home}).\n"
-        "Bolt port:   17687\n"
-        "HTTP port:   17474\n"
-        f"Data folder: {home}/data\n"
+        f"Neo4j is not running (home {home}).\nBolt port:   17687\nHTTP port:   17474\nData folder: {home}/data\n"
     )
 
 
@@ -240,10 +232,17 @@ def test_start_names_the_whole_ckg_browser_command(tmp_path: Path, monkeypatch: 
     # A home and a browser port of one's own: the hint must serve the port this server loads from.
     def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
         # Nothing is written: the default home below is the user's own.
-        monkeypatch.setattr(n4j, "read_config", lambda given: {"browser.post_connect_cmd": settings.browser_post_connect_cmd})
+        monkeypatch.setattr(
+            n4j, "read_config", lambda given: {"browser.post_connect_cmd": settings.browser_post_connect_cmd}
+        )
         state = n4j.ServerStatus(
-            running=True, pid=4242, home=settings.home, data_dir=settings.data_dir,
-            bolt_port=settings.bolt_port, http_port=settings.http_port, accepting_connections=True,
+            running=True,
+            pid=4242,
+            home=settings.home,
+            data_dir=settings.data_dir,
+            bolt_port=settings.bolt_port,
+            http_port=settings.http_port,
+            accepting_connections=True,
         )
         monkeypatch.setattr(n4j, "status", lambda given: state)
         return n4j.StartResult(status=state, already_running=False, password="pw")
@@ -253,8 +252,7 @@ def test_start_names_the_whole_ckg_browser_command(tmp_path: Path, monkeypatch: 
     result = ckg_neo4j("start", "--home", str(home), "--browser-port", "47475")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "For a styled graph and a guided tour in Neo4j Browser, run "
-        f"`ckg browser --port 47475 --home '{home}'`.\n"
+        f"For a styled graph and a guided tour in Neo4j Browser, run `ckg browser --port 47475 --home '{home}'`.\n"
     )
     default = ckg_neo4j("start", "--home", str(n4j.default_home()))
     assert default.exit_code == 0, default.output
@@ -275,13 +273,9 @@ def test_reset_deletes_data_and_password(tmp_path: Path) -> None:
     assert again.stdout == f"Nothing to delete in {home}.\n"
 
 
-def test_start_shows_a_generated_password_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_shows_a_generated_password_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI's rendering only; the real first start is the session fixture's.
-    def fake_start(
-        settings: n4j.Neo4jSettings, password: str | None, **_: object
-    ) -> n4j.StartResult:
+    def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
         state = n4j.ServerStatus(
             running=True,
             pid=4242,
@@ -290,9 +284,7 @@ def test_start_shows_a_generated_password_once(
             bolt_port=settings.bolt_port,
             http_port=settings.http_port,
         )
-        return n4j.StartResult(
-            status=state, already_running=False, password="Gen3rated-pw", password_generated=True
-        )
+        return n4j.StartResult(status=state, already_running=False, password="Gen3rated-pw", password_generated=True)
 
     monkeypatch.setattr(n4j, "start", fake_start)
     home = tmp_path / "home"
@@ -323,9 +315,7 @@ def test_start_without_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     )
 
 
-def test_start_with_java_home_pointing_nowhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_with_java_home_pointing_nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     java_home = tmp_path / "no-jdk"
     monkeypatch.setenv("JAVA_HOME", str(java_home))
     result = ckg_neo4j("start", "--home", str(tmp_path / "home"), *port_args())
@@ -355,9 +345,7 @@ def test_start_with_too_old_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
 
 
-def test_start_without_maven_and_without_jars(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_without_maven_and_without_jars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JAVA_HOME", str(real_java_home()))
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     home = tmp_path / "home"
@@ -472,9 +460,7 @@ def test_start_when_the_http_port_is_taken(tmp_path: Path, listening_port: int) 
     )
 
 
-def test_start_times_out_and_leaves_nothing_running(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_times_out_and_leaves_nothing_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A "java" that is new enough, and whose "server" never opens a port.
     java = tmp_path / "jdk" / "bin" / "java"
     java.parent.mkdir(parents=True)
@@ -493,9 +479,7 @@ def test_start_times_out_and_leaves_nothing_running(
     settings.lib_dir.mkdir(parents=True)
     (settings.lib_dir / "neo4j.jar").write_bytes(b"")
     settings.lib_marker.write_text(
-        json.dumps(
-            {"neo4j": n4j.NEO4J_VERSION, "browser": n4j.BROWSER_VERSION, "jars": ["neo4j.jar"]}
-        )
+        json.dumps({"neo4j": n4j.NEO4J_VERSION, "browser": n4j.BROWSER_VERSION, "jars": ["neo4j.jar"]})
     )
     bolt_port = free_port()
     result = ckg_neo4j(
@@ -626,9 +610,7 @@ def test_server_died_during_start(managed_neo4j_server: Neo4jConnection, tmp_pat
         "Error: Neo4j exited while starting (exit code 1). Last lines of "
         f"{home}/logs/console.log:\n"
     )
-    assert "\nError occurred during initialization of VM\nToo small maximum heap\n" in (
-        result.stderr
-    )
+    assert "\nError occurred during initialization of VM\nToo small maximum heap\n" in (result.stderr)
     assert result.stderr.endswith("\nFix the cause shown above and run `ckg neo4j start` again.\n")
     assert server_processes(home) == []
     assert not (home / "run" / n4j.PID_FILE_NAME).exists()
@@ -637,19 +619,13 @@ def test_server_died_during_start(managed_neo4j_server: Neo4jConnection, tmp_pat
 @pytest.mark.neo4j
 def test_neo4j_driver_fixture_part_1_leaves_data(neo4j_driver: neo4j.Driver) -> None:
     neo4j_driver.execute_query("CREATE (:Party {name: 'A'})-[:SIGNED]->(:Accord)")
-    neo4j_driver.execute_query(
-        "CREATE CONSTRAINT party_name IF NOT EXISTS FOR (p:Party) REQUIRE p.name IS UNIQUE"
-    )
+    neo4j_driver.execute_query("CREATE CONSTRAINT party_name IF NOT EXISTS FOR (p:Party) REQUIRE p.name IS UNIQUE")
     neo4j_driver.execute_query("CREATE INDEX accord_date IF NOT EXISTS FOR (a:Accord) ON (a.date)")
 
 
 @pytest.mark.neo4j
-def test_neo4j_driver_fixture_part_2_finds_an_empty_database(
-    neo4j_driver: neo4j.Driver, neo4j_database: str
-) -> None:
-    records, _, _ = neo4j_driver.execute_query(
-        "MATCH (n) RETURN count(n) AS nodes", database_=neo4j_database
-    )
+def test_neo4j_driver_fixture_part_2_finds_an_empty_database(neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
+    records, _, _ = neo4j_driver.execute_query("MATCH (n) RETURN count(n) AS nodes", database_=neo4j_database)
     assert records[0]["nodes"] == 0
     constraints, _, _ = neo4j_driver.execute_query("SHOW CONSTRAINTS", database_=neo4j_database)
     assert constraints == []

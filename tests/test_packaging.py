@@ -41,16 +41,28 @@ def test_an_installed_wheel_validates_files_from_another_directory(wheel: Path, 
     environment = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(environment)
     python = environment / "bin" / "python"
-    target_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
+    target_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(target_site, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     ckg = environment / "bin" / "ckg"
-    found = subprocess.run([str(python), "-c", "import ceasefire_kg; print(ceasefire_kg.__file__)"],
-                           cwd=workdir, capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [str(python), "-c", "import ceasefire_kg; print(ceasefire_kg.__file__)"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert str(environment) in found.stdout, "the package was imported from the checkout, not the wheel"
     assert subprocess.run([str(ckg), "--help"], cwd=workdir, capture_output=True, check=True).returncode == 0
     result = subprocess.run([str(ckg), "validate", str(EXAMPLES)], cwd=workdir, capture_output=True, text=True)

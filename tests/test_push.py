@@ -104,16 +104,16 @@ def test_push_writes_the_documented_shape(examples: Path, neo4j_driver: neo4j.Dr
     assert report.transactions >= 1 and report.nodes > 200 and report.relationships > 500
 
     putin = _single(
-        neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n, labels(n) AS labels",
+        neo4j_driver,
+        neo4j_database,
+        "MATCH (n:Resource {uri: $uri}) RETURN n, labels(n) AS labels",
         uri=str(entity_iri("actor", "putin")),
     )
     assert {"Resource", "Actor", "Person"} <= set(putin["labels"])
     assert putin["n"]["name"] == putin["n"]["label"] == "Vladimir Putin"
     assert putin["n"]["factId"] == "putin"
 
-    article = _single(
-        neo4j_driver, neo4j_database, "MATCH (a:Article {factId: $id}) RETURN a", id=FOLLOW_UP
-    )["a"]
+    article = _single(neo4j_driver, neo4j_database, "MATCH (a:Article {factId: $id}) RETURN a", id=FOLLOW_UP)["a"]
     assert article["issued"] == Date(2025, 4, 9)
     assert article["url"].startswith("https://")
     assert article["articles"] == [FOLLOW_UP]
@@ -126,13 +126,15 @@ def test_push_writes_the_documented_shape(examples: Path, neo4j_driver: neo4j.Dr
     assert sorted(proposal["articles"]) == [SEED, FOLLOW_UP]
 
     demand = _single(
-        neo4j_driver, neo4j_database,
+        neo4j_driver,
+        neo4j_database,
         "MATCH (d:Demand)-[r:PRECONDITION_FOR]->(p:Proposal) MATCH (d)-[:DEMANDED_BY]->(a:Actor) "
         "RETURN d, r, a LIMIT 1",
     )
     assert demand["r"]["articles"] and demand["r"]["graphs"]
     concept = _single(
-        neo4j_driver, neo4j_database,
+        neo4j_driver,
+        neo4j_database,
         "MATCH (c:Concept {uri: 'https://w3id.org/ceasefire-kg/scope/comprehensive'}) RETURN c",
     )["c"]
     assert concept["prefLabel"] == "comprehensive ceasefire" and concept["prefLabel__lang"] == "en"
@@ -199,9 +201,7 @@ def test_add_change_and_retract_send_only_those_articles_and_equal_a_clean_push(
     _assert_like_a_clean_push(examples, driver, database)
     gone = _single(driver, database, "MATCH (a:Article {factId: $id}) RETURN count(a) AS n", id=FOLLOW_UP)
     assert gone["n"] == 0
-    kept = _single(
-        driver, database, "MATCH (p:Proposal {factId: 'us-30-day-ceasefire'}) RETURN p.articles AS articles"
-    )
+    kept = _single(driver, database, "MATCH (p:Proposal {factId: 'us-30-day-ceasefire'}) RETURN p.articles AS articles")
     assert kept["articles"] == [SEED]
     for query in (
         "MATCH (n:Resource) WHERE $id IN n.articles RETURN count(n) AS n",
@@ -230,7 +230,9 @@ def test_value_with_cypher_and_quote_characters_is_stored_literally(
     putin = entity_iri("actor", "putin")
     with Store.open(examples) as store:
         graph = article_graph_iri("injection-test")
-        store.replace_graphs([(graph, [(putin, CF.text, Literal(nasty)), (putin, RDFS.comment, Literal(nasty, lang="en"))])])
+        store.replace_graphs(
+            [(graph, [(putin, CF.text, Literal(nasty)), (putin, RDFS.comment, Literal(nasty, lang="en"))])]
+        )
     _push(examples, neo4j_driver, neo4j_database)
     node = _single(neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(putin))["n"]
     assert node["text"] == nasty and node["comment"] == nasty and node["comment__lang"] == "en"
@@ -249,11 +251,7 @@ def _assert_atomic(path: Path, driver: neo4j.Driver, database: str) -> set[str]:
     with Store.open_read_only(path) as store:
         hashes = store.graph_hashes()
         assert all(hashes[iri] == digest for iri, digest in pushed.items())
-        expected = {
-            f"{q.subject} {q.predicate} {q.object} ."
-            for iri in pushed
-            for q in store.quads(graph=iri)
-        }
+        expected = {f"{q.subject} {q.predicate} {q.object} ." for iri in pushed for q in store.quads(graph=iri)}
     actual = set(neo4j_ntriples(driver, database).decode("utf-8").splitlines())
     assert actual == expected
     return set(pushed)
@@ -271,8 +269,11 @@ def _crash_then_repush(
 
 
 def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
-    many_articles_template: Path, tmp_path: Path, neo4j_server: Neo4jConnection,
-    neo4j_driver: neo4j.Driver, neo4j_database: str,
+    many_articles_template: Path,
+    tmp_path: Path,
+    neo4j_server: Neo4jConnection,
+    neo4j_driver: neo4j.Driver,
+    neo4j_database: str,
 ) -> None:
     path = copy_store(many_articles_template, tmp_path / "many")
     address = urlsplit(neo4j_server.uri)
@@ -285,12 +286,14 @@ def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
 
     # bolt:// straight through the proxy: a routing table would send the driver around it.
     with neo4j.GraphDatabase.driver(
-        f"bolt://127.0.0.1:{proxy.port}", auth=(neo4j_server.username, neo4j_server.password),
-        max_transaction_retry_time=1.0, connection_timeout=5.0,
+        f"bolt://127.0.0.1:{proxy.port}",
+        auth=(neo4j_server.username, neo4j_server.password),
+        max_transaction_retry_time=1.0,
+        connection_timeout=5.0,
     ) as cut_driver:
         try:
             _push(path, cut_driver, neo4j_database, batch_triples=3000, on_progress=arm)
-        except Exception as error:  # noqa: BLE001 - asserted below
+        except Exception as error:
             crashed = error
     proxy.cut()
     with Store.open_read_only(path) as store:
@@ -299,8 +302,12 @@ def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
 
 
 def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
-    many_articles_template: Path, tmp_path: Path, neo4j_server: Neo4jConnection,
-    neo4j_driver: neo4j.Driver, neo4j_database: str, pytestconfig: pytest.Config,
+    many_articles_template: Path,
+    tmp_path: Path,
+    neo4j_server: Neo4jConnection,
+    neo4j_driver: neo4j.Driver,
+    neo4j_database: str,
+    pytestconfig: pytest.Config,
 ) -> None:
     settings = neo4j_server.settings
     if settings is None:
@@ -323,12 +330,14 @@ def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
 
     try:
         with neo4j.GraphDatabase.driver(
-            neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password),
-            max_transaction_retry_time=1.0, connection_timeout=5.0,
+            neo4j_server.uri,
+            auth=(neo4j_server.username, neo4j_server.password),
+            max_transaction_retry_time=1.0,
+            connection_timeout=5.0,
         ) as crash_driver:
             try:
                 _push(path, crash_driver, neo4j_database, batch_triples=3000, on_progress=kill)
-            except Exception as error:  # noqa: BLE001 - asserted below
+            except Exception as error:
                 crashed = error
     finally:
         deadline = time.monotonic() + 30
@@ -353,7 +362,7 @@ def test_unreachable_server_wrong_password_and_missing_database_are_explained(
         with pytest.raises(Neo4jAuthFailed, match="--password"):
             _push(examples, driver, neo4j_database)
     with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)) as driver:
-        with pytest.raises(Neo4jDatabaseMissing, match="no database 'no-such-db'.*--database"):
+        with pytest.raises(Neo4jDatabaseMissing, match=r"no database 'no-such-db'.*--database"):
             _push(examples, driver, "no-such-db")
 
 
@@ -376,7 +385,7 @@ def test_foreign_rdf_in_the_database_is_not_overwritten(
 ) -> None:
     with neo4j_driver.session(database=neo4j_database) as session:
         session.run("CREATE (:Resource {uri: 'http://example.org/imported-by-n10s'})").consume()
-    with pytest.raises(Neo4jConflict, match="imported-by-n10s.*empty database"):
+    with pytest.raises(Neo4jConflict, match=r"imported-by-n10s.*empty database"):
         _push(examples, neo4j_driver, neo4j_database)
     assert counts(neo4j_driver, neo4j_database) == (1, 0)
 
@@ -403,9 +412,16 @@ def test_a_term_outside_the_mapping_is_drift_and_nothing_is_written(
     examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     with Store.open(examples) as store:
-        store.replace_graphs([(article_graph_iri("drifting"), [
-            (entity_iri("actor", "putin"), URIRef("https://example.org/vocab#nickname"), Literal("VVP")),
-        ])])
+        store.replace_graphs(
+            [
+                (
+                    article_graph_iri("drifting"),
+                    [
+                        (entity_iri("actor", "putin"), URIRef("https://example.org/vocab#nickname"), Literal("VVP")),
+                    ],
+                )
+            ]
+        )
     with pytest.raises(SchemaDrift, match=r"<https://example\.org/vocab#nickname>"):
         _push(examples, neo4j_driver, neo4j_database)
     assert _single(neo4j_driver, neo4j_database, "MATCH (n:Resource) RETURN count(n) AS n")["n"] == 0
@@ -473,7 +489,7 @@ def test_the_stores_recorded_hashes_are_only_a_shortcut(
     before = snapshot(neo4j_driver, neo4j_database)
     (examples / "graph-hashes.json").unlink()  # a store written before hashes were recorded
     assert not _push(examples, neo4j_driver, neo4j_database).transactions
-    (examples / "graph-hashes.json").write_text('{"hashes": {"%s": "stale"}}' % article_graph_iri(SEED))
+    (examples / "graph-hashes.json").write_text(f'{{"hashes": {{"{article_graph_iri(SEED)}": "stale"}}}}')
     report = _push(examples, neo4j_driver, neo4j_database)
     assert (report.added, report.changed, report.transactions, report.unchanged) == ([], [], 0, 4)
     assert snapshot(neo4j_driver, neo4j_database) == before

@@ -145,7 +145,9 @@ def test_every_saved_query_has_both_versions_and_a_complete_header() -> None:
 
 
 def test_saved_cypher_never_writes() -> None:
-    writes = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|\bIN\s+TRANSACTIONS\b", re.IGNORECASE)
+    writes = re.compile(
+        r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|LOAD\s+CSV|FOREACH)\b|\bIN\s+TRANSACTIONS\b", re.IGNORECASE
+    )
     for query in sq.saved_queries():
         code = "\n".join(line for line in (query.cypher or "").splitlines() if not line.lstrip().startswith("//"))
         assert not writes.search(code), f"{query.name} has a write clause"
@@ -180,7 +182,11 @@ def test_header_format_is_parsed() -> None:
         ("fact", "fact-id", "none", ""),
     ]
     assert [(c.name, c.type) for c in query.columns] == [
-        ("a", "string"), ("b", "list"), ("c", "date"), ("d", "integer"), ("e", "boolean"),
+        ("a", "string"),
+        ("b", "list"),
+        ("c", "date"),
+        ("d", "integer"),
+        ("e", "boolean"),
     ]
     assert query.parameter("top").required
     assert query.parameters[0].signature == "who: iri(actor) = putin"
@@ -282,7 +288,7 @@ def test_set_parameters_become_escaped_terms_in_the_sparql() -> None:
     sparql = (
         "# param:who() in a comment\n"
         "SELECT * WHERE { BIND(param:who() AS ?w) BIND(param:text ( ) AS ?t) BIND(param:unset() AS ?u)\n"
-        "  BIND(\"param:who()\" AS ?s) BIND(<https://example.org/param:who()> AS ?i) FILTER(?d <= param:day()) }"
+        '  BIND("param:who()" AS ?s) BIND(<https://example.org/param:who()> AS ?i) FILTER(?d <= param:day()) }'
     )
     terms = {
         "who": sq.ox.NamedNode("https://w3id.org/ceasefire-kg/id/actor/putin"),
@@ -293,9 +299,9 @@ def test_set_parameters_become_escaped_terms_in_the_sparql() -> None:
     assert sq.substitute_parameters(sparql, terms) == (
         "# param:who() in a comment\n"
         "SELECT * WHERE { BIND(<https://w3id.org/ceasefire-kg/id/actor/putin> AS ?w) "
-        "BIND(\"say \\\"no\\\" \\\\ }\\n# not a comment\" AS ?t) BIND(param:unset() AS ?u)\n"
-        "  BIND(\"param:who()\" AS ?s) BIND(<https://example.org/param:who()> AS ?i) "
-        "FILTER(?d <= \"2025-03-19\"^^<http://www.w3.org/2001/XMLSchema#date>) }"
+        'BIND("say \\"no\\" \\\\ }\\n# not a comment" AS ?t) BIND(param:unset() AS ?u)\n'
+        '  BIND("param:who()" AS ?s) BIND(<https://example.org/param:who()> AS ?i) '
+        'FILTER(?d <= "2025-03-19"^^<http://www.w3.org/2001/XMLSchema#date>) }'
     )
 
 
@@ -328,8 +334,7 @@ def test_an_example_line_is_parsed_and_described() -> None:
     assert example.values == (("as_of", "2025-03-19"),)
     assert example.description == "as of 19 March 2025, before the April article"
     assert (
-        "Examples:\n  ckg query blocking-demands -p as_of=2025-03-19  "
-        "(as of 19 March 2025, before the April article)\n"
+        "Examples:\n  ckg query blocking-demands -p as_of=2025-03-19  (as of 19 March 2025, before the April article)\n"
     ) in sq.describe_query(query)
 
 
@@ -434,20 +439,49 @@ def test_a_missing_query_file_is_reported(tmp_path: Path) -> None:
 def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_store: Path) -> None:
     result = run(seed_store, "blocking-demands")
     assert result.columns == (
-        "demand", "demanded_by", "side", "demanded_of", "proposal", "since", "quote", "article", "demand_id",
+        "demand",
+        "demanded_by",
+        "side",
+        "demanded_of",
+        "proposal",
+        "since",
+        "quote",
+        "article",
+        "demand_id",
     )
     assert result.rows == [
         (
-            "Ukraine must halt mandatory military mobilization.", "Vladimir Putin", "Russia", ["Ukraine"], US_PLAN,
-            "2025-03-19", "and halt mandatory military mobilization", SEED_ARTICLE, "putin-demands-halt-to-mobilization",
+            "Ukraine must halt mandatory military mobilization.",
+            "Vladimir Putin",
+            "Russia",
+            ["Ukraine"],
+            US_PLAN,
+            "2025-03-19",
+            "and halt mandatory military mobilization",
+            SEED_ARTICLE,
+            "putin-demands-halt-to-mobilization",
         ),
         (
-            "Ukraine must stop rearming.", "Vladimir Putin", "Russia", ["Ukraine"], US_PLAN, "2025-03-19",
-            "that Ukraine stop rearming", SEED_ARTICLE, "putin-demands-ukraine-stop-rearming",
+            "Ukraine must stop rearming.",
+            "Vladimir Putin",
+            "Russia",
+            ["Ukraine"],
+            US_PLAN,
+            "2025-03-19",
+            "that Ukraine stop rearming",
+            SEED_ARTICLE,
+            "putin-demands-ukraine-stop-rearming",
         ),
         (
-            "Western aid to Ukraine must cease.", "Vladimir Putin", "Russia", ["Western backers of Ukraine"], US_PLAN,
-            "2025-03-19", "demanding that Western aid to Ukraine cease", SEED_ARTICLE, "putin-demands-end-of-western-aid",
+            "Western aid to Ukraine must cease.",
+            "Vladimir Putin",
+            "Russia",
+            ["Western backers of Ukraine"],
+            US_PLAN,
+            "2025-03-19",
+            "demanding that Western aid to Ukraine cease",
+            SEED_ARTICLE,
+            "putin-demands-end-of-western-aid",
         ),
     ]
 
@@ -495,23 +529,46 @@ def test_positions_now_and_as_of_the_seed(examples_store: Path) -> None:
     names = ("actor", "held_by", "proposal", "stance", "conditions", "since", "position_id")
     assert pick(run(examples_store, "positions"), *names) == [
         ("Russia", "Russia", ENERGY_TRUCE, "supports", [], "2025-03-19", "russia-supports-energy-truce"),
-        ("Russia", "Vladimir Putin", US_PLAN, "conditionally-accepts", THREE_DEMANDS[1:], "2025-04-08",
-         "putin-conditionally-accepts-30-day-ceasefire"),
-        ("Ukraine", "Volodymyr Zelensky", "Deal granting the U.S. preferential access to Ukraine's mineral resources",
-         "accepts", [], "2025-03-19", "zelensky-accepts-minerals-deal"),
+        (
+            "Russia",
+            "Vladimir Putin",
+            US_PLAN,
+            "conditionally-accepts",
+            THREE_DEMANDS[1:],
+            "2025-04-08",
+            "putin-conditionally-accepts-30-day-ceasefire",
+        ),
+        (
+            "Ukraine",
+            "Volodymyr Zelensky",
+            "Deal granting the U.S. preferential access to Ukraine's mineral resources",
+            "accepts",
+            [],
+            "2025-03-19",
+            "zelensky-accepts-minerals-deal",
+        ),
         ("Ukraine", "Ukraine", ENERGY_TRUCE, "supports", [], "2025-03-19", "ukraine-supports-energy-truce"),
-        ("Ukraine", "Volodymyr Zelensky", US_PLAN, "accepts", [], "2025-04-09",
-         "zelensky-reaffirms-acceptance-of-30-day-ceasefire"),
+        (
+            "Ukraine",
+            "Volodymyr Zelensky",
+            US_PLAN,
+            "accepts",
+            [],
+            "2025-04-09",
+            "zelensky-reaffirms-acceptance-of-30-day-ceasefire",
+        ),
     ]
     seed = run(examples_store, "positions", as_of="2025-03-19", actor="russia", proposal="us-30-day-ceasefire")
     assert pick(seed, *names) == [
         ("Russia", "Vladimir Putin", US_PLAN, "rejects", THREE_DEMANDS, "2025-03-19", "putin-rejects-full-ceasefire"),
     ]
-    assert pick(seed, "quote", "article") == [(
-        "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
-        "rearming, and halt mandatory military mobilization.",
-        SEED_ARTICLE,
-    )]
+    assert pick(seed, "quote", "article") == [
+        (
+            "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
+            "rearming, and halt mandatory military mobilization.",
+            SEED_ARTICLE,
+        )
+    ]
     # A person's own positions, by the person's id.
     assert column(run(examples_store, "positions", actor="putin"), "position_id") == [
         "putin-conditionally-accepts-30-day-ceasefire"
@@ -522,8 +579,13 @@ def test_position_history_of_russia(examples_store: Path) -> None:
     result = run(examples_store, "position-history", actor="russia")
     assert pick(result, "since", "held_by", "stance", "superseded_by", "position_id") == [
         ("2025-03-19", "Russia", "supports", [], "russia-supports-energy-truce"),
-        ("2025-03-19", "Vladimir Putin", "rejects", ["putin-conditionally-accepts-30-day-ceasefire"],
-         "putin-rejects-full-ceasefire"),
+        (
+            "2025-03-19",
+            "Vladimir Putin",
+            "rejects",
+            ["putin-conditionally-accepts-30-day-ceasefire"],
+            "putin-rejects-full-ceasefire",
+        ),
         ("2025-04-08", "Vladimir Putin", "conditionally-accepts", [], "putin-conditionally-accepts-30-day-ceasefire"),
     ]
     assert len(run(examples_store, "position-history", proposal="us-30-day-ceasefire").rows) == 4
@@ -532,10 +594,20 @@ def test_position_history_of_russia(examples_store: Path) -> None:
 def test_scope_disputes_show_the_energy_only_reading_against_the_wider_one(examples_store: Path) -> None:
     result = run(examples_store, "scope-disputes")
     assert pick(result, "proposal", "actor", "scopes", "reading", "proposal_scope") == [
-        (ENERGY_TRUCE, "Russia", ["energy-infrastructure"], "The truce only pertains to energy infrastructure.",
-         ["energy-infrastructure"]),
-        (ENERGY_TRUCE, "United States", ["critical-infrastructure", "energy-infrastructure"],
-         "The truce covers other critical infrastructure as well as energy infrastructure.", ["energy-infrastructure"]),
+        (
+            ENERGY_TRUCE,
+            "Russia",
+            ["energy-infrastructure"],
+            "The truce only pertains to energy infrastructure.",
+            ["energy-infrastructure"],
+        ),
+        (
+            ENERGY_TRUCE,
+            "United States",
+            ["critical-infrastructure", "energy-infrastructure"],
+            "The truce covers other critical infrastructure as well as energy infrastructure.",
+            ["energy-infrastructure"],
+        ),
     ]
     assert column(result, "quote") == [
         "with Moscow insisting it only pertains to energy infrastructure",
@@ -557,12 +629,34 @@ def test_violations_flag_the_mutual_accusations(examples_store: Path) -> None:
     assert pick(result, "accuser", "stated_by", "accused", "event", "claimed_on", "mutual", "denied_by") == [
         ("Russia", "Russia", "Ukraine", "Attack on an oil depot in southern Russia", "2025-03-19", True, []),
         ("Ukraine", "Ukraine", "Russia", "Overnight Russian missile and drone strikes", "2025-03-19", True, []),
-        ("Ukraine", "Ukraine", "Russia", "Russian missile strikes on railway energy infrastructure", "2025-03-19", True, []),
+        (
+            "Ukraine",
+            "Ukraine",
+            "Russia",
+            "Russian missile strikes on railway energy infrastructure",
+            "2025-03-19",
+            True,
+            [],
+        ),
         ("Russia", "Russia", "Ukraine", None, "2025-04-08", True, []),
-        ("Russia", "Ministry of Defence of the Russian Federation", "Ukraine",
-         "Drone attack on an electrical substation in the Belgorod region", "2025-04-09", True, ["Ukraine"]),
-        ("Ukraine", "Ukraine", "Russia", "Russian missile strike on a thermal power plant in the Kharkiv region",
-         "2025-04-09", True, []),
+        (
+            "Russia",
+            "Ministry of Defence of the Russian Federation",
+            "Ukraine",
+            "Drone attack on an electrical substation in the Belgorod region",
+            "2025-04-09",
+            True,
+            ["Ukraine"],
+        ),
+        (
+            "Ukraine",
+            "Ukraine",
+            "Russia",
+            "Russian missile strike on a thermal power plant in the Kharkiv region",
+            "2025-04-09",
+            True,
+            [],
+        ),
     ]
     assert set(column(result, "proposal")) == {ENERGY_TRUCE}
     assert column(result, "event_date")[-1] == "2025-04-07"
@@ -591,7 +685,9 @@ def test_demands_with_their_status(examples_store: Path) -> None:
     assert column(seed, "status") == ["open", "open", "open"]
     assert column(seed, "precondition_for") == [[US_PLAN]] * 3
     assert column(seed, "issue") == ["mobilization", "rearmament", "western-military-aid"]
-    assert column(run(examples_store, "demands", status="withdrawn"), "demand_id") == ["putin-demands-halt-to-mobilization"]
+    assert column(run(examples_store, "demands", status="withdrawn"), "demand_id") == [
+        "putin-demands-halt-to-mobilization"
+    ]
     assert run(examples_store, "demands", actor="ukraine").rows == []
 
 
@@ -599,13 +695,34 @@ def test_agreements_say_who_agreed_to_what_with_whom(examples_store: Path) -> No
     names = ("party", "proposal_id", "kind", "status", "stance", "held_by", "counterparts")
     assert pick(run(examples_store, "agreements"), *names) == [
         ("Russia", "energy-infrastructure-truce", "truce", "collapsed", "supports", "Russia", ["Ukraine"]),
-        ("Russia", "us-30-day-ceasefire", "ceasefire", "proposed", "conditionally-accepts", "Vladimir Putin",
-         ["Ukraine", "United States"]),
-        ("Ukraine", "us-ukraine-minerals-deal", "agreement", "agreed", "accepts", "Volodymyr Zelensky",
-         ["United States"]),
+        (
+            "Russia",
+            "us-30-day-ceasefire",
+            "ceasefire",
+            "proposed",
+            "conditionally-accepts",
+            "Vladimir Putin",
+            ["Ukraine", "United States"],
+        ),
+        (
+            "Ukraine",
+            "us-ukraine-minerals-deal",
+            "agreement",
+            "agreed",
+            "accepts",
+            "Volodymyr Zelensky",
+            ["United States"],
+        ),
         ("Ukraine", "energy-infrastructure-truce", "truce", "collapsed", "supports", "Ukraine", ["Russia"]),
-        ("Ukraine", "us-30-day-ceasefire", "ceasefire", "proposed", "accepts", "Volodymyr Zelensky",
-         ["Russia", "United States"]),
+        (
+            "Ukraine",
+            "us-30-day-ceasefire",
+            "ceasefire",
+            "proposed",
+            "accepts",
+            "Volodymyr Zelensky",
+            ["Russia", "United States"],
+        ),
         ("United States", "us-ukraine-minerals-deal", "agreement", "agreed", None, None, ["Ukraine"]),
     ]
     seed = run(examples_store, "agreements", as_of="2025-03-19")
@@ -617,8 +734,15 @@ def test_confidence_measures_count_prisoners(examples_store: Path) -> None:
     names = ("event_id", "date", "reported", "status", "participants", "mediators", "prisoners")
     assert pick(run(examples_store, "confidence-measures"), *names) == [
         ("prisoner-exchange-march-2025", None, "2025-03-19", "held", ["Russia", "Ukraine"], [], 372),
-        ("prisoner-exchange-april-2025", "2025-04-05", "2025-04-09", "held", ["Russia", "Ukraine"],
-         ["United Arab Emirates"], 246),
+        (
+            "prisoner-exchange-april-2025",
+            "2025-04-05",
+            "2025-04-09",
+            "held",
+            ["Russia", "Ukraine"],
+            ["United Arab Emirates"],
+            246,
+        ),
     ]
     assert column(run(examples_store, "confidence-measures", as_of="2025-03-19"), "prisoners") == [372]
     assert column(run(examples_store, "confidence-measures", actor="united-arab-emirates"), "prisoners") == [246]
@@ -673,17 +797,27 @@ def test_timeline_of_russia_on_the_30_day_ceasefire(examples_store: Path) -> Non
     dates = column(run(examples_store, "timeline"), "date")
     assert dates == sorted(dates)
     assert set(column(run(examples_store, "timeline", since="2025-04-01", until="2025-04-08"), "date")) == {
-        "2025-04-05", "2025-04-07", "2025-04-08",
+        "2025-04-05",
+        "2025-04-07",
+        "2025-04-08",
     }
 
 
 def test_evidence_lists_every_source_and_quote(examples_store: Path) -> None:
     expected = [
-        ("2025-03-19", "Daily Times Online", SEED_ARTICLE,
-         "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
-         "rearming, and halt mandatory military mobilization."),
-        ("2025-04-09", "Example Wire", LATER_ARTICLE,
-         "Moscow, which last month refused a full ceasefire and set three conditions for any halt in the fighting"),
+        (
+            "2025-03-19",
+            "Daily Times Online",
+            SEED_ARTICLE,
+            "Putin refused to agree to a full ceasefire, demanding that Western aid to Ukraine cease, that Ukraine stop "
+            "rearming, and halt mandatory military mobilization.",
+        ),
+        (
+            "2025-04-09",
+            "Example Wire",
+            LATER_ARTICLE,
+            "Moscow, which last month refused a full ceasefire and set three conditions for any halt in the fighting",
+        ),
     ]
     for fact in (
         "putin-rejects-full-ceasefire",
@@ -733,20 +867,22 @@ def test_every_query_runs_with_its_defaults_and_orders_its_rows(
 def test_json_csv_and_table_output(examples_store: Path) -> None:
     result = run(examples_store, "demands", status="withdrawn")
     records = json.loads(sq.format_json(result))
-    assert records == [{
-        "actor": "Russia",
-        "demanded_by": "Vladimir Putin",
-        "demand": "Ukraine must halt mandatory military mobilization.",
-        "demanded_of": ["Ukraine"],
-        "issue": "mobilization",
-        "precondition_for": [US_PLAN],
-        "status": "withdrawn",
-        "status_since": "2025-04-08",
-        "since": "2025-03-19",
-        "quote": "and halt mandatory military mobilization",
-        "article": SEED_ARTICLE,
-        "demand_id": "putin-demands-halt-to-mobilization",
-    }]
+    assert records == [
+        {
+            "actor": "Russia",
+            "demanded_by": "Vladimir Putin",
+            "demand": "Ukraine must halt mandatory military mobilization.",
+            "demanded_of": ["Ukraine"],
+            "issue": "mobilization",
+            "precondition_for": [US_PLAN],
+            "status": "withdrawn",
+            "status_since": "2025-04-08",
+            "since": "2025-03-19",
+            "quote": "and halt mandatory military mobilization",
+            "article": SEED_ARTICLE,
+            "demand_id": "putin-demands-halt-to-mobilization",
+        }
+    ]
     assert sq.format_csv(result) == (
         "actor,demanded_by,demand,demanded_of,issue,precondition_for,status,status_since,since,quote,article,demand_id\n"
         "Russia,Vladimir Putin,Ukraine must halt mandatory military mobilization.,Ukraine,mobilization,"
@@ -759,14 +895,26 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
     lines = table.splitlines()
     assert all(len(line) <= 200 for line in lines)
     assert lines[0].split() == [
-        "demand", "demanded_by", "side", "demanded_of", "proposal", "since", "quote", "article", "demand_id",
+        "demand",
+        "demanded_by",
+        "side",
+        "demanded_of",
+        "proposal",
+        "since",
+        "quote",
+        "article",
+        "demand_id",
     ]
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("Ukraine must stop") and "  Vladimir Putin  Russia  Ukraine  " in lines[2]
     # Too narrow for nine columns: one block per row.
     narrow = sq.format_table(run(examples_store, "blocking-demands"), width=80).splitlines()
     assert all(len(line) <= 80 for line in narrow)
-    assert narrow[:3] == ["demand:      Ukraine must stop rearming.", "demanded_by: Vladimir Putin", "side:        Russia"]
+    assert narrow[:3] == [
+        "demand:      Ukraine must stop rearming.",
+        "demanded_by: Vladimir Putin",
+        "side:        Russia",
+    ]
     assert narrow[9] == ""
 
 
@@ -838,8 +986,12 @@ def test_columns_that_disagree_with_the_header_are_reported(tmp_path: Path, exam
 def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
     """Run ckg with no Neo4j settings from the environment unless given."""
     base: dict[str, str | None] = {
-        "NEO4J_URI": None, "NEO4J_USERNAME": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None,
-        "CKG_STORE": None, "COLUMNS": "400",
+        "NEO4J_URI": None,
+        "NEO4J_USERNAME": None,
+        "NEO4J_PASSWORD": None,
+        "NEO4J_DATABASE": None,
+        "CKG_STORE": None,
+        "COLUMNS": "400",
     }
     return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
 
@@ -863,7 +1015,9 @@ def test_cli_answers_on_the_store_and_says_so(examples_store: Path) -> None:
     assert result.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n3 rows.\n"
     for demand in THREE_DEMANDS:
         assert demand in result.stdout
-    as_json = invoke("query", "blocking-demands", "--format", "json", "--backend", "local", "--store", str(examples_store))
+    as_json = invoke(
+        "query", "blocking-demands", "--format", "json", "--backend", "local", "--store", str(examples_store)
+    )
     assert [row["demand"] for row in json.loads(as_json.stdout)] == THREE_DEMANDS[1:]
     assert as_json.stderr == f"Backend: the embedded store at {examples_store}.\n2 rows.\n"
     as_csv = invoke("query", "scope-disputes", "-f", "csv", env={"CKG_STORE": str(examples_store)})
@@ -933,14 +1087,19 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
         "Start the server ('ckg neo4j start') or check --uri (NEO4J_URI); use --backend local for the embedded store.\n"
     )
     # auto falls back to the embedded store, and says why in a few words.
-    fallback = invoke("query", "positions", "--store", str(examples_store), env={"NEO4J_URI": DEAD_URI, "NEO4J_PASSWORD": "x"})
+    fallback = invoke(
+        "query", "positions", "--store", str(examples_store), env={"NEO4J_URI": DEAD_URI, "NEO4J_PASSWORD": "x"}
+    )
     assert fallback.exit_code == 0, fallback.output
     assert fallback.stderr == (
         f"Neo4j at {DEAD_URI} does not answer; answering from the embedded store at {examples_store}.\n5 rows.\n"
     )
     # Without a password: the advice, as one sentence ending in one period.
     no_password = invoke(
-        "query", "positions", "--store", str(examples_store),
+        "query",
+        "positions",
+        "--store",
+        str(examples_store),
         env={"NEO4J_URI": DEAD_URI, "CKG_NEO4J_HOME": str(tmp_path / "no-home")},
     )
     assert no_password.exit_code == 0, no_password.output
@@ -951,7 +1110,12 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
     )
     # A URI that is not a Bolt URI is named before any missing password.
     not_bolt = invoke(
-        "query", "positions", "--backend", "neo4j", "--uri", "notauri",
+        "query",
+        "positions",
+        "--backend",
+        "neo4j",
+        "--uri",
+        "notauri",
         env={"CKG_NEO4J_HOME": str(tmp_path / "no-home")},
     )
     assert not_bolt.exit_code == 1
@@ -1062,10 +1226,13 @@ def _parameter_sets(store_path: Path, *, defaults_only: bool = False) -> Iterato
     with Store.open_read_only(store_path) as store:
         articles = store.article_ids()
         sides = sorted({row["s"].value for row in store.query("SELECT ?s WHERE { ?p cf:holder/cf:represents ?s }")})
-        people = sorted({row["h"].value for row in store.query("SELECT ?h WHERE { ?p cf:holder ?h . ?h cf:represents ?s }")})
+        people = sorted(
+            {row["h"].value for row in store.query("SELECT ?h WHERE { ?p cf:holder ?h . ?h cf:represents ?s }")}
+        )
         proposals = sorted({row["p"].value for row in store.query("SELECT ?p WHERE { ?x cf:onProposal ?p }")})
-        facts = sorted({row["id"].value for row in store.query(
-            "SELECT ?id WHERE { ?f cf:evidence ?q ; cf:factId ?id }")})
+        facts = sorted(
+            {row["id"].value for row in store.query("SELECT ?id WHERE { ?f cf:evidence ?q ; cf:factId ?id }")}
+        )
     dates = sorted({article[:10] for article in articles})
     middle = dates[len(dates) // 2]
     samples = {
@@ -1182,8 +1349,12 @@ def test_cli_on_neo4j(
         "Warning: No actor with the id or IRI 'rusia' exists in the Neo4j database (-p actor). Did you mean 'russia'?\n"
     )
     nothing = invoke("query", "evidence", "-p", "fact=nope", "--store", str(tmp_path / "no-store"), env=env)
-    assert nothing.stderr.endswith("0 rows.\nWarning: No fact with the id or IRI 'nope' exists in the Neo4j database (-p fact).\n")
-    wrong = invoke("query", "violations", "--store", str(examples_store), env={**env, "NEO4J_PASSWORD": "wrong-password"})
+    assert nothing.stderr.endswith(
+        "0 rows.\nWarning: No fact with the id or IRI 'nope' exists in the Neo4j database (-p fact).\n"
+    )
+    wrong = invoke(
+        "query", "violations", "--store", str(examples_store), env={**env, "NEO4J_PASSWORD": "wrong-password"}
+    )
     assert wrong.exit_code == 0, wrong.output
     assert wrong.stderr == (
         f"Neo4j at {neo4j_server.uri} refused the user name or password; answering from the embedded store "

@@ -17,7 +17,6 @@ from ceasefire_kg.namespaces import CF, entity_iri
 from ceasefire_kg.shacl import SH, ShapeViolation, ontology_graph, shape_violations, shapes_graph
 from ceasefire_kg.shacl_sparql import UnsupportedShape, compile_shapes
 from ceasefire_kg.store import Store
-
 from tests.corpus import corpus_generator
 from tests.paths import EXAMPLES
 
@@ -42,7 +41,9 @@ def pyshacl_violations(data: Graph) -> list[ShapeViolation]:
         if value is not None:
             text += f" (value: {value})"
         violations.append(
-            ShapeViolation(URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text, str(component or ""))
+            ShapeViolation(
+                URIRef(str(focus)), URIRef(str(path)) if path is not None else None, text, str(component or "")
+            )
         )
     return sorted(violations, key=lambda v: (str(v.focus), str(v.path), v.message))
 
@@ -55,25 +56,28 @@ def data_graph(triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> Graph:
     return data
 
 
-def injected_errors(triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+def injected_errors(
+    triples: list[tuple[URIRef, URIRef, URIRef | Literal]],
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
     """Triples breaking every kind of constraint the shapes use, on resources of the data."""
+
     def first(cls: URIRef) -> URIRef:
         return next(s for s, p, o in triples if p == RDF.type and o == cls)
 
     position, proposal, event, demand = first(CF.Position), first(CF.Proposal), first(CF.Event), first(CF.Demand)
     article = first(CF.Article)
     return [
-        (proposal, RDFS.label, Literal("Renamed in another file")),           # maxCount with a message
-        (position, CF.holder, proposal),                                      # class
-        (event, CF.prisoners, Literal(-3, datatype=XSD.integer)),             # minInclusive
-        (event, CF.fatalities, Literal("many")),                              # minInclusive (incomparable) + datatype
-        (event, CF.date, Literal("2024-01-01")),                              # datatype + generic maxCount
-        (event, CF.date, Literal("2024-13-45", datatype=XSD.date)),           # ill-formed date
-        (position, CF.stance, CF.Proposal),                                   # node (blank shape) + its detail
-        (proposal, CF.scope, SKOS.Concept),                                   # node (named shape, message in detail)
-        (demand, CF.issue, Literal("an issue")),                              # class and node on a literal
-        (entity_iri("demand", "orphan"), RDF.type, CF.Demand),                # minCount, generic and with messages
-        (article, DCTERMS.title, Literal("Another title", lang="en")),        # datatype (language) + maxCount
+        (proposal, RDFS.label, Literal("Renamed in another file")),  # maxCount with a message
+        (position, CF.holder, proposal),  # class
+        (event, CF.prisoners, Literal(-3, datatype=XSD.integer)),  # minInclusive
+        (event, CF.fatalities, Literal("many")),  # minInclusive (incomparable) + datatype
+        (event, CF.date, Literal("2024-01-01")),  # datatype + generic maxCount
+        (event, CF.date, Literal("2024-13-45", datatype=XSD.date)),  # ill-formed date
+        (position, CF.stance, CF.Proposal),  # node (blank shape) + its detail
+        (proposal, CF.scope, SKOS.Concept),  # node (named shape, message in detail)
+        (demand, CF.issue, Literal("an issue")),  # class and node on a literal
+        (entity_iri("demand", "orphan"), RDF.type, CF.Demand),  # minCount, generic and with messages
+        (article, DCTERMS.title, Literal("Another title", lang="en")),  # datatype (language) + maxCount
         (article, URIRef("https://schema.org/url"), Literal("not in the shapes' namespace")),  # no constraint
     ]
 
@@ -95,8 +99,12 @@ def test_errors_injected_into_the_examples_are_reported_alike() -> None:
     found = assert_same(data_graph(triples + injected_errors(triples)))
     components = {v.component.rsplit("#", 1)[1] for v in found}
     assert components == {
-        "MaxCountConstraintComponent", "MinCountConstraintComponent", "ClassConstraintComponent",
-        "DatatypeConstraintComponent", "MinInclusiveConstraintComponent", "NodeConstraintComponent",
+        "MaxCountConstraintComponent",
+        "MinCountConstraintComponent",
+        "ClassConstraintComponent",
+        "DatatypeConstraintComponent",
+        "MinInclusiveConstraintComponent",
+        "NodeConstraintComponent",
         "HasValueConstraintComponent",
     }
     assert len(found) >= 25
@@ -118,8 +126,10 @@ def test_a_load_reports_a_shape_problem_against_the_store(tmp_path: Path) -> Non
     load_into_folder(store_path, [examples])
     later = examples / "2025-04-09-kremlin-conditional-ceasefire.yaml"
     text = later.read_text(encoding="utf-8")
-    later.write_text(text.replace("id: putin-conditionally-accepts-30-day-ceasefire",
-                                  "id: zelensky-accepts-30-day-ceasefire"), encoding="utf-8")
+    later.write_text(
+        text.replace("id: putin-conditionally-accepts-30-day-ceasefire", "id: zelensky-accepts-30-day-ceasefire"),
+        encoding="utf-8",
+    )
     with Store.open(store_path) as store, pytest.raises(InputError) as raised:
         load_paths(store, [later])
     # The YAML field the analyst wrote, not the property it becomes (cf:holder).
@@ -131,12 +141,15 @@ def test_a_load_reports_a_shape_problem_against_the_store(tmp_path: Path) -> Non
 
 
 def test_shapes_using_other_shacl_features_are_refused() -> None:
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix ex: <https://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ;
             sh:property [ sh:path ex:p ; sh:pattern "^a" ] .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(UnsupportedShape, match="shacl#pattern"):
         compile_shapes(shapes)
 
@@ -161,8 +174,10 @@ def test_the_shape_data_handed_over_in_many_batches_gives_the_same_problems(
     shutil.copytree(EXAMPLES, examples)
     article = examples / "2025-04-09-kremlin-conditional-ceasefire.yaml"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("id: putin-conditionally-accepts-30-day-ceasefire",
-                                    "id: zelensky-accepts-30-day-ceasefire"), encoding="utf-8")
+    article.write_text(
+        text.replace("id: putin-conditionally-accepts-30-day-ceasefire", "id: zelensky-accepts-30-day-ceasefire"),
+        encoding="utf-8",
+    )
 
     def problems() -> list[str]:
         with pytest.raises(InputError) as raised:

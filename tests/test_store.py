@@ -12,15 +12,14 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import StoreError
 from ceasefire_kg.loaders.load import load_into_folder, load_paths
 from ceasefire_kg.namespaces import PREFIXES
 from ceasefire_kg.store import EXPORT_FORMATS, Store, content_hash, ntriples_lines
-
 from tests.paths import EXAMPLES
 
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}
@@ -75,9 +74,12 @@ def test_export_is_stable_across_processes(store_path: Path, format_name: str) -
         "import sys; from pathlib import Path; from ceasefire_kg.store import Store\n"
         "with Store.open_read_only(Path(sys.argv[1])) as s: s.export(sys.stdout.buffer, sys.argv[2])"
     )
-    outputs = {subprocess.run([sys.executable, "-c", script, str(store_path), format_name],
-                              capture_output=True, check=True).stdout
-               for _ in range(2)}
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(store_path), format_name], capture_output=True, check=True
+        ).stdout
+        for _ in range(2)
+    }
     assert outputs == {_export(store_path, format_name)}
 
 
@@ -95,7 +97,9 @@ def test_jsonld_export_declares_the_prefixes_and_uses_them(store_path: Path) -> 
     demand = nodes["demand:putin-demands-end-of-western-aid"]
     assert demand["rdf:type"] == [{"@id": "cf:Demand"}]
     assert demand["cf:demandedBy"] == [{"@id": "actor:putin"}]
-    assert {"@type": "xsd:date", "@value": "2025-03-19"} in nodes["article:2025-03-19-trump-zelensky-call"]["dcterms:issued"]
+    assert {"@type": "xsd:date", "@value": "2025-03-19"} in nodes["article:2025-03-19-trump-zelensky-call"][
+        "dcterms:issued"
+    ]
     # Outside the @context, no IRI of a declared namespace is written in full.
     body = json.dumps(document["@graph"])
     assert not [namespace for namespace in PREFIXES.values() if f'"{namespace}' in body]
@@ -153,7 +157,10 @@ def test_export_into_a_missing_folder_fails_cleanly(store_path: Path, tmp_path: 
     target = tmp_path / "missing" / "graph.ttl"
     result = CliRunner().invoke(cli, ["export", "--store", str(store_path), "-o", str(target)])
     assert result.exit_code == 1
-    assert f"Error: Cannot write {target}: No such file or directory. Check that {target.parent} exists and is writable." in result.output
+    assert (
+        f"Error: Cannot write {target}: No such file or directory. Check that {target.parent} exists and is writable."
+        in result.output
+    )
 
 
 def test_exporting_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
@@ -175,11 +182,15 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 
 def test_a_store_in_use_by_another_process_is_reported(store_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from ceasefire_kg.store import Store\n"
-         "with Store.open(Path(sys.argv[1])):\n    print('open', flush=True); time.sleep(30)",
-         str(store_path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from ceasefire_kg.store import Store\n"
+            "with Store.open(Path(sys.argv[1])):\n    print('open', flush=True); time.sleep(30)",
+            str(store_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
@@ -197,7 +208,13 @@ def test_a_store_in_use_by_another_process_is_reported(store_path: Path) -> None
 
 # -- writing: a new store is bulk-loaded; graph hashes come from the written lines ------------
 
-TRICKY_TEXTS = ["tab\there", "line\nbreak\r\n", 'quote " and \\ backslash', "bell \x07 del \x7f \x08\x0c", "ünïcode — “curly” \u2028"]
+TRICKY_TEXTS = [
+    "tab\there",
+    "line\nbreak\r\n",
+    'quote " and \\ backslash',
+    "bell \x07 del \x7f \x08\x0c",
+    "ünïcode — “curly” \u2028",
+]
 
 
 def _tricky_graphs() -> list[tuple[URIRef, list[tuple[URIRef, URIRef, Literal]]]]:
@@ -286,7 +303,9 @@ def _export_by_terms(path: Path, format_name: str) -> bytes:
     """The export as it was first written: sort term tuples in Python, serialize each triple or quad."""
     with Store.open_read_only(path) as store:
         if EXPORT_FORMATS[format_name].supports_datasets:
-            items = sorted(store.quads(), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+            items = sorted(
+                store.quads(), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+            )
         else:
             unique = {(q.subject, q.predicate, q.object) for q in store.quads()}
             items = [ox.Triple(*t) for t in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
@@ -297,9 +316,7 @@ def _export_by_terms(path: Path, format_name: str) -> bytes:
 
 
 @pytest.mark.parametrize("format_name", ["turtle", "ntriples", "nquads", "trig"])
-def test_the_export_is_byte_identical_to_sorting_the_terms(
-    store_path: Path, tmp_path: Path, format_name: str
-) -> None:
+def test_the_export_is_byte_identical_to_sorting_the_terms(store_path: Path, tmp_path: Path, format_name: str) -> None:
     from tests.corpus import corpus_generator
 
     tricky = tmp_path / "tricky"

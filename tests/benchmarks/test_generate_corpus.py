@@ -30,7 +30,7 @@ def test_small_corpus_validates_with_the_library(small_corpus) -> None:
     assert len(small_corpus.registry_paths) == len(small_corpus.negotiations)
     assert all(path.is_file() for path in small_corpus.text_paths)
 
-    _, graphs, report = validate_paths([small_corpus.root])
+    _, _graphs, report = validate_paths([small_corpus.root])
 
     assert len(report.articles) == small_corpus.articles
     assert len(report.registries) == len(small_corpus.negotiations)
@@ -41,8 +41,17 @@ def test_small_corpus_validates_with_the_library(small_corpus) -> None:
 
 def test_corpus_has_the_features_benchmarks_rely_on(small_corpus) -> None:
     text = "\n".join(path.read_text("utf-8") for path in small_corpus.article_paths)
-    for feature in ("supersedes:", "precondition_for:", "type: violation-accusation", "type: scope-interpretation",
-                    "status: planned", "type: prisoner-exchange", "prisoners:", "scopes:", "as_of:"):
+    for feature in (
+        "supersedes:",
+        "precondition_for:",
+        "type: violation-accusation",
+        "type: scope-interpretation",
+        "status: planned",
+        "type: prisoner-exchange",
+        "prisoners:",
+        "scopes:",
+        "as_of:",
+    ):
         assert feature in text, feature
     published = [path.name[:10] for path in small_corpus.article_paths]
     assert published == sorted(published)
@@ -61,7 +70,7 @@ def test_regenerating_into_the_same_folder_replaces_the_corpus(tmp_path: Path) -
     gen.generate_corpus(tmp_path, target_triples=20_000, seed=1)
     smaller = gen.generate_corpus(tmp_path, target_triples=SMALL, seed=1)
 
-    assert {p for p in tmp_path.rglob("*.yaml")} == set(smaller.paths)
+    assert set(tmp_path.rglob("*.yaml")) == set(smaller.paths)
 
 
 def test_refuses_a_folder_that_holds_something_else(tmp_path: Path) -> None:
@@ -93,8 +102,11 @@ def test_one_new_article_loads_into_the_stored_corpus(tmp_path: Path) -> None:
     assert other.article_id != article.article_id
     assert article.published > corpus.article_paths[-1].name[:10]
     # It supersedes a position that only the store knows.
-    superseded = [line.split(":", 1)[1].strip() for line in article.yaml_path.read_text("utf-8").splitlines()
-                  if line.strip().startswith("supersedes:")]
+    superseded = [
+        line.split(":", 1)[1].strip()
+        for line in article.yaml_path.read_text("utf-8").splitlines()
+        if line.strip().startswith("supersedes:")
+    ]
     own = article.yaml_path.read_text("utf-8")
     assert any(f"- id: {position}\n" not in own for position in superseded)
     report = validate_against_folder(store, [article.yaml_path])

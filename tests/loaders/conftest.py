@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ceasefire_kg.cli import cli
-
 from tests.paths import EXAMPLES
 
 #: The stored article of the ``ckg_store`` fixture (it has its own text).

@@ -20,7 +20,6 @@ import pytest
 from click.testing import Result
 
 from ceasefire_kg.loaders.reader import MAX_FILE_BYTES
-
 from tests.loaders.conftest import ARTICLE, STORED_ARTICLE, article_with, export_nquads, run_ckg
 
 HINT_ACTOR = "Declare it under 'actors:' or in a registry listed under 'registries:'."
@@ -166,7 +165,7 @@ BROKEN_ARTICLES = [
         id="duplicate-id",
     ),
     pytest.param(
-        article_with("    as_of: \"2025-03-19\"\n", "    as_of: \"2025-03-19\"\n    as_of: \"2025-03-18\"\n"),
+        article_with('    as_of: "2025-03-19"\n', '    as_of: "2025-03-19"\n    as_of: "2025-03-18"\n'),
         [
             "bad.yaml:23: demand 'test-demand', field 'as_of': the key 'as_of' appears twice in the same mapping "
             "(first on line 22). Keep one of them; YAML would silently keep only the last one."
@@ -484,7 +483,9 @@ def test_a_value_two_files_give_differently_is_named_by_its_yaml_field(
 ) -> None:
     (fact_dir / "test-article.yaml").write_text(ARTICLE, encoding="utf-8")
     other = article_with("id: test-article", "id: other-article")
-    (fact_dir / "other.yaml").write_text(article_with("duration_days: 30", "duration_days: 31", other), encoding="utf-8")
+    (fact_dir / "other.yaml").write_text(
+        article_with("duration_days: 30", "duration_days: 31", other), encoding="utf-8"
+    )
     assert_refused(
         load("test-article.yaml", "other.yaml", store=ckg_store),
         [

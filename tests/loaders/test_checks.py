@@ -9,7 +9,6 @@ import pytest
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.checks import CheckedCorpus, check_paths, find_fact_files, normalise_quote_text
-
 from tests.loaders.conftest import ARTICLE, ARTICLE_TEXT, article_with
 from tests.paths import CORPUS, EXAMPLES, SEED_ARTICLE, seed_text_dir
 
@@ -30,8 +29,13 @@ def described(problems: list[Problem]) -> list[str]:
 def quoted_facts(corpus: CheckedCorpus, article_id: str) -> int:
     """How many facts of an article carry a quote."""
     article = next(article for article in corpus.articles if article.article_id == article_id)
-    return sum(1 for section in article.data.values() if isinstance(section, list)
-               for entry in section if isinstance(entry, dict) and "quote" in entry)
+    return sum(
+        1
+        for section in article.data.values()
+        if isinstance(section, list)
+        for entry in section
+        if isinstance(entry, dict) and "quote" in entry
+    )
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -120,7 +124,7 @@ def test_quotes_match_a_text_with_curly_quotes_and_line_breaks(fact_dir: Path) -
     text = "He said: \u201cWe will\n  not   stop\u201d.\r\nThen Ukraine\u2019s envoy left.\n"
     (fact_dir / "test-article.txt").write_text(text, encoding="utf-8")
     article = article_with('quote: "proposed a 30-day ceasefire"', "quote: 'said: \"We will not stop\".'")
-    article = article_with('quote: "Ukraine must stop rearming"', "quote: \"Then Ukraine's envoy left.\"", article)
+    article = article_with('quote: "Ukraine must stop rearming"', 'quote: "Then Ukraine\'s envoy left."', article)
     article = article_with(
         """quote: 'Putin said he "would accept" it, but Ukraine must stop rearming'""",
         "quote: |\n      We will\n      not stop",
@@ -160,7 +164,7 @@ def test_an_article_text_that_is_not_utf8_is_reported(fact_dir: Path) -> None:
 
 
 def test_a_quote_that_matches_nothing_says_so(fact_dir: Path) -> None:
-    write(fact_dir, "test-article.yaml", article_with("quote: \"proposed a 30-day ceasefire\"", "quote: Moscow agreed"))
+    write(fact_dir, "test-article.yaml", article_with('quote: "proposed a 30-day ceasefire"', "quote: Moscow agreed"))
     (problem,) = problems_of(Path("test-article.yaml"))
     assert (problem.line, problem.fact, problem.field) == (15, "proposal 'test-ceasefire'", "quote")
     assert problem.message == (
@@ -172,7 +176,7 @@ def test_a_long_quote_that_differs_late_shows_where(fact_dir: Path) -> None:
     text = "The delegations met in Riyadh for three days of technical talks on a ceasefire at sea.\n"
     (fact_dir / "test-article.txt").write_text(ARTICLE_TEXT + text, encoding="utf-8")
     quote = "The delegations met in Riyadh for three days of technical talks on a truce at sea."
-    write(fact_dir, "test-article.yaml", article_with("quote: \"proposed a 30-day ceasefire\"", f"quote: {quote}"))
+    write(fact_dir, "test-article.yaml", article_with('quote: "proposed a 30-day ceasefire"', f"quote: {quote}"))
     (problem,) = problems_of(Path("test-article.yaml"))
     assert problem.message == (
         "quote not found in the article text test-article.txt: "
@@ -186,9 +190,7 @@ def test_a_long_quote_that_differs_late_shows_where(fact_dir: Path) -> None:
 def _superseding(old_position: str) -> str:
     article = article_with("id: test-article", "id: later-article")
     article = article_with('published: "2025-03-20"', 'published: "2025-03-21"', article)
-    return article_with(
-        "  - id: test-position\n", f"  - id: later-position\n    supersedes: {old_position}\n", article
-    )
+    return article_with("  - id: test-position\n", f"  - id: later-position\n    supersedes: {old_position}\n", article)
 
 
 def test_supersedes_may_name_a_position_of_another_file_of_the_same_run(fact_dir: Path) -> None:
@@ -372,9 +374,12 @@ def test_a_malformed_entry_does_not_hide_problems_in_the_rest_of_the_file(fact_d
     assert len(problems) == 2
     assert problems[0] == (
         f"{fact_dir / 'two.yaml'}:18: demand 'test-demand', field 'by': unknown actor 'putn'. Did you mean 'putin'? "
-        "Declare it under 'actors:' or in a registry listed under 'registries:'.")
-    assert problems[1].startswith(f"{fact_dir / 'two.yaml'}:28: position 'test-position', field 'stance': "
-                                  "unknown value 'conditionaly-accepts'. Use one of:")
+        "Declare it under 'actors:' or in a registry listed under 'registries:'."
+    )
+    assert problems[1].startswith(
+        f"{fact_dir / 'two.yaml'}:28: position 'test-position', field 'stance': "
+        "unknown value 'conditionaly-accepts'. Use one of:"
+    )
 
 
 def test_no_broken_copy_of_the_test_article_crashes_the_checks(fact_dir: Path) -> None:
@@ -430,8 +435,11 @@ def _errors(validator: object, document: object) -> list[tuple[object, ...]]:
     errors = validator.iter_errors(document)  # type: ignore[attr-defined]
     return sorted(
         (
-            tuple(map(str, error.absolute_path)), error.message, error.validator,
-            str(error.schema.get("description")), tuple(error.schema.get("properties", {})),
+            tuple(map(str, error.absolute_path)),
+            error.message,
+            error.validator,
+            str(error.schema.get("description")),
+            tuple(error.schema.get("properties", {})),
         )
         for error in errors
     )

@@ -16,7 +16,6 @@ from ceasefire_kg.loaders.load import load_paths
 from ceasefire_kg.namespaces import CF, SCOPE, STANCE, STATUS, entity_iri
 from ceasefire_kg.shacl import ontology_graph, shape_violations
 from ceasefire_kg.store import Store
-
 from tests.paths import EXAMPLES, SEED_ARTICLE, seed_text_dir
 
 LATER_ARTICLE = "2025-04-09-kremlin-conditional-ceasefire"
@@ -61,7 +60,7 @@ def test_an_edited_file_replaces_its_article_without_leftovers(tmp_path: Path, e
         later.write_text(edited, encoding="utf-8")
         load_paths(store, [later])
         after = _union(store)
-    exchange = [s for s in after.subjects(CF.prisoners, Literal(250))]
+    exchange = list(after.subjects(CF.prisoners, Literal(250)))
     assert len(exchange) == 1
     assert set(after.objects(exchange[0], CF.prisoners)) == {Literal(250)}
     assert len(after) == len(before)
@@ -122,7 +121,9 @@ def test_a_shape_violation_is_reported_with_file_line_and_fact(tmp_path: Path, e
         before = _export(store)
         later = examples / f"{LATER_ARTICLE}.yaml"
         text = later.read_text(encoding="utf-8")
-        clash = text.replace("id: putin-conditionally-accepts-30-day-ceasefire", "id: zelensky-accepts-30-day-ceasefire")
+        clash = text.replace(
+            "id: putin-conditionally-accepts-30-day-ceasefire", "id: zelensky-accepts-30-day-ceasefire"
+        )
         assert clash != text
         later.write_text(clash, encoding="utf-8")
         with pytest.raises(InputError) as raised:
@@ -149,12 +150,12 @@ def test_seed_article_states_the_negotiation_facts(tmp_path: Path, examples: Pat
     assert {graph.value(d, CF.demandedBy) for d in demands} == {putin}
     assert (putin, CF.represents, russia) in graph
     assert {str(graph.value(d, CF.issue)).rsplit("/", 1)[1] for d in demands} == {
-        "western-military-aid", "rearmament", "mobilization"}
-    assert (ceasefire, CF.scope, SCOPE.comprehensive) in graph
-    stances = {
-        (graph.value(p, CF.holder), graph.value(p, CF.stance))
-        for p in graph.subjects(CF.onProposal, ceasefire)
+        "western-military-aid",
+        "rearmament",
+        "mobilization",
     }
+    assert (ceasefire, CF.scope, SCOPE.comprehensive) in graph
+    stances = {(graph.value(p, CF.holder), graph.value(p, CF.stance)) for p in graph.subjects(CF.onProposal, ceasefire)}
     assert (entity_iri("actor", "zelensky"), STANCE.accepts) in stances
     assert (putin, STANCE.rejects) in stances
     truce = entity_iri("proposal", "energy-infrastructure-truce")

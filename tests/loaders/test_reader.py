@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from ceasefire_kg.errors import Problem
 from ceasefire_kg.loaders import reader
 from ceasefire_kg.loaders.reader import SECTION_KINDS, SourceFile, fact_label, read_source, read_sources
-
 from tests.loaders.conftest import ARTICLE
-from tests.paths import EXAMPLES, in_ci
+from tests.paths import in_ci
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "pure-python"])

@@ -31,7 +31,7 @@ BAD_TEXTS = [
     "a: 1\na: 2\n",
     "a: !!python/name:os.system\n",
     "<<: {a: 1}\n",
-    "a: \"unterminated\n",
+    'a: "unterminated\n',
     "a: [1, 2\n",
     "a: \x07bell\n",
     "? [1, 2]\n: x\n",
