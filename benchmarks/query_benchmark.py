@@ -2,7 +2,7 @@
 
 Each query runs ``--warmup`` times unmeasured (Neo4j plans a query on first
 use, once per combination of parameter types), then ``--runs`` times measured,
-end to end through the library (``run_local`` / ``run_neo4j``: parameters,
+end to end through the library (``LocalBackend.run`` / ``Neo4jBackend.run``: parameters,
 transaction, rows converted). Variants per query: its defaults; for a query
 that takes an actor, the side that holds the most positions; for a query that
 takes a proposal, the proposal with the most positions; ``evidence`` gets the
@@ -51,6 +51,7 @@ from common import describe_machine, log, machine_info, start_managed_neo4j
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.backends import LocalBackend, Neo4jBackend
 from ceasefire_kg.loaders.load import load_into_folder
 from ceasefire_kg.store import Store
 
@@ -149,7 +150,7 @@ def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argp
             continue
         row: dict[str, Any] = {"query": query.name, "parameters": label}
         local, local_result = timed(
-            lambda query=query, values=values: sq.run_local(query, store, values), args.warmup, args.runs
+            lambda query=query, values=values: LocalBackend(store).run(query, values), args.warmup, args.runs
         )
         assert local_result is not None
         row.update(
@@ -160,7 +161,9 @@ def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argp
         )
         if driver is not None:
             remote, remote_result = timed(
-                lambda query=query, values=values: sq.run_neo4j(query, driver, values, database), args.warmup, args.runs
+                lambda query=query, values=values: Neo4jBackend(driver, database).run(query, values),
+                args.warmup,
+                args.runs,
             )
             assert remote_result is not None
             row.update(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import IO, Any
@@ -35,6 +35,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ceasefire_kg.backends.base import Backend
 from ceasefire_kg.errors import AnalysisError, UnknownFact
 from ceasefire_kg.namespaces import CF, ETYPE, OA, STANCE, STATUS
 
@@ -198,30 +199,14 @@ class NegotiationGraph:
         return cls(graph)
 
     @classmethod
-    def from_store(cls, store: Any, on_progress: Progress = _no_progress) -> NegotiationGraph:
-        """Read the multigraph from the embedded store (a :class:`ceasefire_kg.store.Store`)."""
-        predicates = " ".join(f"<{iri}>" for iri in sorted(PROPERTY_KEYS))
-        solutions = store.query(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
-        # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
-        return cls.from_triples((tuple(row) for row in solutions), on_progress)
-
-    @classmethod
-    def from_neo4j(cls, driver: Any, database: str | None, on_progress: Progress = _no_progress) -> NegotiationGraph:
-        """Read the multigraph back from the graph ``ckg push`` wrote to Neo4j.
+    def read(cls, backend: Backend, on_progress: Progress = _no_progress) -> NegotiationGraph:
+        """Read the multigraph from a back end (the embedded store, or the graph ``ckg push`` wrote to Neo4j).
 
         Raises:
-            GraphDatabaseError: The server cannot be used (see
-                :func:`ceasefire_kg.neo4j_export.read_triples`).
+            GraphDatabaseError: Neo4j cannot be used.
         """
-        # Imported here: the embedded-store path needs no Neo4j modules.
-        from ceasefire_kg.neo4j_export import read_triples
-
-        on_progress("Reading the graph from Neo4j", 0, None)
-        # None reaches the driver as "the server's default database", as for the saved queries.
-        triples = read_triples(driver, database)  # type: ignore[arg-type]
-        return cls.from_triples(triples, on_progress, total=len(triples))
+        triples = backend.triples(PROPERTY_KEYS, on_progress)
+        return cls.from_triples(triples, on_progress, total=len(triples) if isinstance(triples, Sized) else None)
 
     # -- reading ----------------------------------------------------------------
 

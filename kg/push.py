@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 import time
 import uuid
 import zlib
@@ -42,22 +41,12 @@ from typing import Any
 import neo4j
 import pyoxigraph as ox
 from neo4j.exceptions import (
-    AuthError,
     ClientError,
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
 )
 
 from ceasefire_kg.errors import (
     ConcurrentPush,
-    GraphDatabaseError,
-    Neo4jAuthFailed,
     Neo4jConflict,
-    Neo4jDatabaseMissing,
-    Neo4jTooOld,
-    Neo4jUnreachable,
     SchemaDrift,
     clause,
 )
@@ -77,12 +66,11 @@ from ceasefire_kg.mapping import (
     quote_name,
 )
 from ceasefire_kg.namespaces import GRAPH
+from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
 from ceasefire_kg.store import Store, content_hash
 
 logger = logging.getLogger(__name__)
 
-#: The oldest Neo4j that push writes to: its statements name labels and types dynamically.
-MINIMUM_SERVER_VERSION = (5, 26)
 #: Triples (old plus new content) per write transaction; whole graphs only.
 DEFAULT_BATCH_TRIPLES = 50_000
 GRAPH_LABEL = "CkgGraph"
@@ -156,109 +144,6 @@ class PushReport:
                 f"{self.unchanged} graphs were up to date."
             )
         return f"{head}\nNeo4j now holds {self.nodes} nodes and {self.relationships} relationships from ckg."
-
-
-# --- errors --------------------------------------------------------------------
-
-
-def describe_target(driver: neo4j.Driver, database: str) -> str:
-    """``database 'x' at host:port`` for messages."""
-    addresses = getattr(driver, "initial_addresses", None)
-    if not addresses:  # a bolt:// driver names its one address on its pool
-        address = getattr(getattr(driver, "_pool", None), "address", None)
-        addresses = [address] if address else []
-    text = ", ".join(str(address) for address in addresses) or "the configured URI"
-    return f"database '{database}' at {text}"
-
-
-@contextmanager
-def neo4j_errors(driver: neo4j.Driver, database: str, doing: str) -> Iterator[None]:
-    """Turn the driver's exceptions into ckg errors that say what to do.
-
-    Args:
-        driver: The driver in use (for the address in messages).
-        database: The database in use.
-        doing: What was being done, for messages (``"pushing"``).
-    """
-    where = describe_target(driver, database)
-    try:
-        yield
-    except AuthError as error:
-        raise Neo4jAuthFailed(
-            f"Neo4j refused the user name or password while {doing} ({where}): {clause(error.message or str(error))}. "
-            "Give the right ones with --username/--password (NEO4J_USERNAME/NEO4J_PASSWORD); "
-            "the managed server's password is in its home folder (see `ckg neo4j start`)."
-        ) from error
-    except ClientError as error:
-        code = error.code or ""
-        if code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise Neo4jDatabaseMissing(
-                f"There is no {where}. Create it (`CREATE DATABASE {database}`, Enterprise or Aura) "
-                "or choose an existing one with --database / NEO4J_DATABASE (Community has only 'neo4j')."
-            ) from error
-        if code.startswith("Neo.ClientError.Security."):
-            raise Neo4jAuthFailed(
-                f"Neo4j did not allow {doing} in {where}: {clause(error.message or str(error))}. Use a user with write "
-                "access to that database (--username / NEO4J_USERNAME)."
-            ) from error
-        if code.startswith("Neo.ClientError.Schema."):
-            raise Neo4jConflict(
-                f"The schema of {where} conflicts with ckg's while {doing}: {clause(error.message or str(error))}. "
-                "A constraint or index that is not ckg's rejects its data; drop it, or push into "
-                "another database (--database / NEO4J_DATABASE)."
-            ) from error
-        raise GraphDatabaseError(
-            f"Neo4j rejected a request while {doing} ({where}): {code}: {clause(error.message or str(error))}."
-        ) from error
-    except (ServiceUnavailable, SessionExpired) as error:
-        reason = clause(" ".join(str(error).split()))
-        raise Neo4jUnreachable(
-            f"Cannot reach Neo4j ({where}) while {doing}: {reason}. Start it with `ckg neo4j start`, "
-            "or set the right URI with --uri / NEO4J_URI. Nothing half-written stays behind: "
-            "run the command again once Neo4j answers."
-        ) from error
-    except Neo4jError as error:
-        raise GraphDatabaseError(
-            f"Neo4j failed while {doing} ({where}): {error.code}: {clause(error.message or str(error))}. Run the command again; "
-            "each transaction is all or nothing."
-        ) from error
-    except DriverError as error:
-        raise GraphDatabaseError(f"The Neo4j driver failed while {doing} ({where}): {error}") from error
-
-
-def open_session(driver: neo4j.Driver, database: str, *, read: bool = False) -> neo4j.Session:
-    """A session on the database, without the server's notifications (ckg's queries expect missing labels)."""
-    return driver.session(
-        database=database,
-        default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
-        notifications_min_severity="OFF",
-    )
-
-
-def check_database(driver: neo4j.Driver, database: str) -> None:
-    """Make sure the server answers, accepts the credentials, has the database and is recent enough.
-
-    Raises:
-        Neo4jUnreachable, Neo4jAuthFailed, Neo4jDatabaseMissing: As the case may be.
-        Neo4jTooOld: The server is older than :data:`MINIMUM_SERVER_VERSION`.
-    """
-    with neo4j_errors(driver, database, "connecting"):
-        driver.verify_connectivity()
-        with open_session(driver, database, read=True) as session:
-            agent = session.run("RETURN 1").consume().server.agent
-    version = server_version(agent)
-    if version is not None and version < MINIMUM_SERVER_VERSION:
-        wanted = ".".join(map(str, MINIMUM_SERVER_VERSION))
-        raise Neo4jTooOld(
-            f"The {describe_target(driver, database)} runs {agent}; ckg push needs Neo4j {wanted} or later "
-            "(Aura is). Upgrade the server, or use the managed one (`ckg neo4j start`)."
-        )
-
-
-def server_version(agent: str) -> tuple[int, int] | None:
-    """(major, minor) from a server agent such as ``Neo4j/5.26.30``; None if it says no version."""
-    match = re.fullmatch(r"Neo4j/(\d+)\.(\d+)(?:\D.*)?", agent or "")
-    return (int(match[1]), int(match[2])) if match else None
 
 
 # --- local graphs ----------------------------------------------------------------

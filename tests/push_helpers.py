@@ -12,7 +12,7 @@ from typing import Any
 import neo4j
 from rdflib import Graph
 
-from ceasefire_kg.neo4j_export import export_neo4j
+from ceasefire_kg.neo4j_read import export_neo4j
 from ceasefire_kg.store import Store
 
 Snapshot = tuple[list[Any], list[Any]]

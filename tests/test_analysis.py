@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from ceasefire_kg import analysis
 from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.backends import LocalBackend, Neo4jBackend
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import UnknownFact
 from ceasefire_kg.namespaces import SCOPE, entity_iri
@@ -40,7 +41,7 @@ def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def examples(examples_store: Path) -> analysis.NegotiationGraph:
     with Store.open_read_only(examples_store) as store:
-        return analysis.NegotiationGraph.from_store(store)
+        return analysis.NegotiationGraph.read(LocalBackend(store))
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +274,7 @@ def _saved_query_pairs(store_path: Path, as_of: dt.date | None, scope: str) -> s
     query = sq.find_query("blocking-demands")
     given = {"scope": scope, **({"as_of": as_of.isoformat()} if as_of else {})}
     with Store.open_read_only(store_path) as store:
-        result = sq.run_local(query, store, query.bind(given))
+        result = LocalBackend(store).run(query, query.bind(given))
     return {(row["demand_id"], row["proposal"]) for row in result.records()}
 
 
@@ -301,7 +302,7 @@ def test_explain_agrees_with_blocking_demands_on_the_examples(
 
 def test_explain_agrees_with_blocking_demands_on_generated_data(generated: Path) -> None:
     with Store.open_read_only(generated) as store:
-        negotiation = analysis.NegotiationGraph.from_store(store)
+        negotiation = analysis.NegotiationGraph.read(LocalBackend(store))
     compared = 0
     for scope in ("comprehensive", "partial", "maritime"):
         for as_of in _dates(negotiation):
@@ -349,7 +350,7 @@ def test_results_are_the_same_run_after_run(generated: Path) -> None:
     outputs = []
     for _ in range(2):
         with Store.open_read_only(generated) as store:
-            negotiation = analysis.NegotiationGraph.from_store(store)
+            negotiation = analysis.NegotiationGraph.read(LocalBackend(store))
         alignment = analysis.alignment(negotiation)
         outputs.append(
             (
@@ -370,8 +371,8 @@ def test_neo4j_gives_the_same_answers(
 ) -> None:
     with Store.open_read_only(generated) as store:
         push(store, neo4j_driver, neo4j_database)
-        local = analysis.NegotiationGraph.from_store(store)
-    remote = analysis.NegotiationGraph.from_neo4j(neo4j_driver, neo4j_database)
+        local = analysis.NegotiationGraph.read(LocalBackend(store))
+    remote = analysis.NegotiationGraph.read(Neo4jBackend(neo4j_driver, neo4j_database))
     assert nx.utils.graphs_equal(local.graph, remote.graph)
     env = {
         "NEO4J_URI": neo4j_server.uri,  # type: ignore[attr-defined]

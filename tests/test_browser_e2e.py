@@ -32,9 +32,10 @@ except ImportError:  # pragma: no cover (the test extra installs it; the fixture
     expect = sync_playwright = PlaywrightTimeout = None
 
 from ceasefire_kg import browser
+from ceasefire_kg.backends import Neo4jBackend
 from ceasefire_kg.loaders.load import load_paths
 from ceasefire_kg.push import push
-from ceasefire_kg.saved_queries import find_query, run_neo4j, saved_queries
+from ceasefire_kg.saved_queries import find_query, saved_queries
 from ceasefire_kg.store import Store
 from tests.conftest import TEST_BROWSER_PORT, Neo4jConnection, driver_to_empty_database
 from tests.paths import EXAMPLES, REPO, in_ci
@@ -243,14 +244,11 @@ def test_browser_shows_the_blocking_demands_styled(
     query = find_query("blocking-demands")
     (example,) = query.examples  # the guide's second :param block: as of 19 March
     assert dict(example.values) == {"as_of": THREE_DEMANDS_AS_OF.isoformat()}
-    expected = run_neo4j(
-        query, examples.driver, query.bind({"as_of": THREE_DEMANDS_AS_OF.isoformat()}), connection.database
-    ).records()
+    on_neo4j = Neo4jBackend(examples.driver, connection.database)
+    expected = on_neo4j.run(query, query.bind({"as_of": THREE_DEMANDS_AS_OF.isoformat()})).records()
     demands = sorted(row["demand"] for row in expected)
     assert len(demands) == 3, demands
-    current = sorted(
-        row["demand"] for row in run_neo4j(query, examples.driver, query.bind({}), connection.database).records()
-    )
+    current = sorted(row["demand"] for row in on_neo4j.run(query, query.bind({})).records())
     assert current and set(current) < set(demands)
     demand_colour = dict(parse_grass(browser.stylesheet()))["node.Demand"]["color"]
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.namespaces import CF, PREFIXES, article_graph_iri, entity_iri
-from ceasefire_kg.neo4j_export import export_neo4j, read_triples
+from ceasefire_kg.neo4j_read import export_neo4j, read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.push_helpers import copy_store, neo4j_ntriples, rdf_graph, store_ntriples

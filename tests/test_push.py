@@ -28,7 +28,8 @@ from ceasefire_kg.errors import (
     SchemaDrift,
 )
 from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
-from ceasefire_kg.push import MINIMUM_SERVER_VERSION, PushReport, push, server_version
+from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
+from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, start_managed_neo4j
 from tests.push_helpers import (

@@ -31,7 +31,7 @@ from ceasefire_kg.mapping import (
     default_mapping,
     quote_name,
 )
-from ceasefire_kg.push import check_database, neo4j_errors, open_session
+from ceasefire_kg.neo4j_client import check_database, neo4j_errors, open_session
 from ceasefire_kg.store import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,61 @@
+"""What every back end offers: answer a saved query, look ids up, give the triples the analyses read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from ceasefire_kg.saved_queries.definitions import QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.references import MissingReference
+
+#: Called with (what is being done, items done, items in all or None when unknown).
+Progress = Callable[[str, int, "int | None"], None]
+
+
+def no_progress(stage: str, done: int, total: int | None) -> None:
+    """A :data:`Progress` that reports nothing."""
+
+
+class Backend(Protocol):
+    """A place that holds the graph and answers questions about it.
+
+    Two implementations: :class:`ceasefire_kg.backends.local.LocalBackend`
+    (the embedded store, SPARQL) and :class:`ceasefire_kg.backends.neo4j.Neo4jBackend`
+    (the graph ``ckg push`` wrote, Cypher). Both give the same rows for the
+    same data; the golden-answer tests hold them to it.
+
+    Attributes:
+        name: ``local`` or ``neo4j``, as in :attr:`QueryResult.backend`.
+        description: Where the answers come from, for messages
+            (``the embedded store at .ckg``, ``Neo4j at neo4j://... (database neo4j)``).
+    """
+
+    name: str
+    description: str
+
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
+        """Answer a saved query with values from :meth:`SavedQuery.bind`."""
+        ...
+
+    def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:
+        """The parameters among ``values`` that name an IRI or fact id this back end does not hold."""
+        ...
+
+    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
+        """The distinct (subject, predicate, object) triples of these predicates, as pyoxigraph terms."""
+        ...
+
+
+def has_sparql(query: SavedQuery) -> bool:
+    """Whether the embedded store can answer ``query``."""
+    return query.sparql is not None
+
+
+def has_cypher(query: SavedQuery) -> bool:
+    """Whether Neo4j can answer ``query``."""
+    return query.cypher is not None
+
+
+Term = ox.NamedNode | ox.Literal

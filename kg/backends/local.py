@@ -1,0 +1,117 @@
+"""The embedded back end: saved queries in SPARQL, on the Oxigraph store, no server needed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ceasefire_kg.backends.base import Progress, no_progress
+from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
+from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.references import MissingReference, missing_references
+from ceasefire_kg.saved_queries.terms import check_columns, constant, from_rdf, normalize, substitute_parameters, to_rdf
+from ceasefire_kg.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class LocalBackend:
+    """Answers from an open embedded store.
+
+    Args:
+        store: The store (open it with :meth:`Store.open_read_only` or :meth:`Store.open`).
+    """
+
+    name = "local"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.description = f"the embedded store at {store.path}"
+
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
+        """Run a saved query's SPARQL version.
+
+        Args:
+            query: The query.
+            parameters: Values from :meth:`SavedQuery.bind`.
+
+        Raises:
+            QueryBackendUnavailable: If the query has no SPARQL version.
+            SavedQueryFileError: If the SPARQL is not valid or returns other columns than the header says.
+            QueryFailed: If the store fails while answering.
+        """
+        if query.sparql is None:
+            raise QueryBackendUnavailable(
+                f"Query '{query.name}' has no version for the embedded store: put the SPARQL version in "
+                f"{Path(query.source).with_suffix(SPARQL_SUFFIX)}, or run it on Neo4j with --backend neo4j "
+                "(and --uri or NEO4J_URI)."
+            )
+        terms = {parameter.name: to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
+        # Unset parameters stay function calls that return nothing ("no restriction").
+        functions = {ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()}
+        sparql = substitute_parameters(query.sparql, terms)
+        where = query.sparql_source or query.source
+        logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
+        try:
+            solutions = self.store.query(sparql, custom_functions=functions)
+        except SyntaxError as error:
+            raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
+        except (OSError, RuntimeError, ValueError) as error:
+            raise QueryFailed(f"The embedded store could not answer query '{query.name}': {error}") from error
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) must be a SELECT query.")
+        names = [variable.value for variable in solutions.variables]
+        check_columns(query, names, where, "SELECT")
+        try:
+            rows = [
+                tuple(normalize(from_rdf(solution[name]), column) for name, column in zip(names, query.columns))
+                for solution in solutions
+            ]
+        except (OSError, RuntimeError, ValueError) as error:
+            raise QueryFailed(f"The embedded store could not answer query '{query.name}': {error}") from error
+        return QueryResult(query, self.name, dict(parameters), rows)
+
+    def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:
+        """The parameters among ``values`` that name an IRI or fact id the store does not hold."""
+        return missing_references(query, values, self)
+
+    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
+        """The distinct triples of these predicates over every named graph, as (s, p, o) tuples."""
+        values = " ".join(f"<{iri}>" for iri in sorted(predicates))
+        solutions = self._select(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
+        return (tuple(row) for row in solutions)
+
+    # -- lookups for missing_references -------------------------------------------------
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        solutions = self.store.query(sparql)
+        assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
+        return solutions
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(self.store.query(sparql))
+
+    def has_iri(self, iri: str) -> bool:
+        """Whether the store holds a triple about or pointing at this IRI."""
+        term = ox.NamedNode(iri)
+        return self._ask(f"ASK {{ {{ {term} ?p ?o }} UNION {{ ?s ?p {term} }} }}")
+
+    def has_fact_id(self, fact_id: str) -> bool:
+        """Whether a fact has this id."""
+        return self._ask(f"ASK {{ ?fact cf:factId {ox.Literal(fact_id)} }}")
+
+    def iris_in(self, namespace: str) -> list[str]:
+        """The IRIs of typed resources in a namespace."""
+        sparql = f"SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), {ox.Literal(namespace)})) }}"
+        return [row["s"].value for row in self._select(sparql)]
+
+    def fact_ids(self) -> list[str]:
+        """Every fact id."""
+        return [row["id"].value for row in self._select("SELECT DISTINCT ?id WHERE { ?fact cf:factId ?id }")]

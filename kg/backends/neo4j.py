@@ -1,0 +1,144 @@
+"""The Neo4j back end: saved queries in Cypher, on the graph ``ckg push`` wrote."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import neo4j.exceptions
+
+from ceasefire_kg.backends.base import Progress, no_progress
+from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, QueryNotReadOnly, SavedQueryFileError, clause
+from ceasefire_kg.neo4j_client import neo4j_errors, open_session
+from ceasefire_kg.saved_queries.definitions import CYPHER_SUFFIX, QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.references import MissingReference, missing_references
+from ceasefire_kg.saved_queries.terms import check_columns, from_cypher, normalize, to_cypher
+
+logger = logging.getLogger(__name__)
+
+_WRITE_IN_READ_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
+
+
+class Neo4jBackend:
+    """Answers from a Neo4j database, over a driver the caller owns.
+
+    Args:
+        driver: A driver to the server (built by :func:`ceasefire_kg.neo4j_client.connect`).
+        database: The database; None for the server's default.
+        uri: The server's URI, for messages.
+    """
+
+    name = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, database: str | None = None, uri: str | None = None) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        where = f"database {database}" if database else "default database"
+        self.description = f"Neo4j at {uri} ({where})" if uri else f"Neo4j ({where})"
+
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
+        """Run a saved query's Cypher version in a read transaction.
+
+        Args:
+            query: The query.
+            parameters: Values from :meth:`SavedQuery.bind`.
+
+        Raises:
+            QueryBackendUnavailable: If the query has no Cypher version.
+            QueryNotReadOnly: If the query tried to write.
+            SavedQueryFileError: If the Cypher is not valid or returns other columns than the header says.
+            GraphDatabaseError: If Neo4j cannot be reached or fails otherwise.
+        """
+        cypher = query.cypher
+        if cypher is None:
+            raise QueryBackendUnavailable(
+                f"Query '{query.name}' has no Cypher version for Neo4j: put it in "
+                f"{Path(query.source).with_suffix(CYPHER_SUFFIX)}, or run it on the embedded store with --backend local."
+            )
+        values = {
+            parameter.name: to_cypher(parameters.get(parameter.name), parameter) for parameter in query.parameters
+        }
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, values)
+            return list(result.keys()), [list(record.values()) for record in result]
+
+        logger.debug("Running %s on Neo4j (database %s) with %s", query.name, self.database, values)
+        with neo4j_errors(self.driver, self.database, f"running query '{query.name}'"):
+            try:
+                # Notifications (such as "this label does not exist" on an empty database) are not errors.
+                with open_session(self.driver, self.database, read=True) as session:
+                    keys, records = session.execute_read(work)
+            except neo4j.exceptions.ClientError as error:
+                specific = _query_error(query, error)
+                if specific is None:
+                    raise
+                raise specific from error
+        check_columns(query, keys, query.source, "RETURN")
+        rows = [
+            tuple(normalize(from_cypher(value), column) for value, column in zip(record, query.columns))
+            for record in records
+        ]
+        return QueryResult(query, self.name, dict(parameters), rows)
+
+    def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:
+        """The parameters among ``values`` that name an IRI or fact id the database does not hold."""
+        return missing_references(query, values, self)
+
+    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
+        """The distinct triples of these predicates, rebuilt from the property graph.
+
+        Raises:
+            GraphDatabaseError: The server cannot be used.
+        """
+        # Imported here: only reading the whole graph back needs the mapping.
+        from ceasefire_kg.neo4j_read import read_triples
+
+        on_progress("Reading the graph from Neo4j", 0, None)
+        wanted = set(predicates)
+        return [triple for triple in read_triples(self.driver, self.database) if triple.predicate.value in wanted]
+
+    # -- lookups for missing_references -------------------------------------------------
+
+    def _values(self, cypher: str, **parameters: Any) -> list[Any]:
+        with neo4j_errors(self.driver, self.database, "looking ids up"):
+            records, _, _ = self.driver.execute_query(
+                cypher, parameters, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
+        return [record[0] for record in records]
+
+    def has_iri(self, iri: str) -> bool:
+        """Whether a node has this IRI (an index lookup: ``:Resource(uri)`` is unique)."""
+        return bool(self._values("RETURN EXISTS { MATCH (:Resource {uri: $iri}) }", iri=iri)[0])
+
+    def has_fact_id(self, fact_id: str) -> bool:
+        """Whether a node has this fact id."""
+        return bool(self._values("RETURN EXISTS { MATCH (n:Resource) WHERE n.factId = $id }", id=fact_id)[0])
+
+    def iris_in(self, namespace: str) -> list[str]:
+        """The IRIs of nodes in a namespace."""
+        return self._values("MATCH (n:Resource) WHERE n.uri STARTS WITH $namespace RETURN n.uri", namespace=namespace)
+
+    def fact_ids(self) -> list[str]:
+        """Every fact id."""
+        return self._values("MATCH (n:Resource) WHERE n.factId IS NOT NULL RETURN DISTINCT n.factId")
+
+
+def _query_error(query: SavedQuery, error: neo4j.exceptions.ClientError) -> Exception | None:
+    """The error a query's own mistake makes (writing, bad Cypher); None when the server is to blame."""
+    code = error.code or ""
+    message = error.message or str(error)
+    if code in _WRITE_IN_READ_CODES or ("write" in message.lower() and "read" in message.lower()):
+        return QueryNotReadOnly(
+            f"Query '{query.name}' ({query.source}) tried to write to Neo4j, and saved queries may only read: "
+            f"{clause(message)}. Remove CREATE, MERGE, SET, DELETE, REMOVE and write procedures from it."
+        )
+    if code.startswith(("Neo.ClientError.Statement.SyntaxError", "Neo.ClientError.Statement.TypeError")):
+        return SavedQueryFileError(f"The Cypher of query '{query.name}' ({query.source}) is not valid: {message}")
+    if code.startswith("Neo.ClientError.Statement.") and "DatabaseNotFound" not in code:
+        return QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(message)}.")
+    return None
