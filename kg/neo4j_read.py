@@ -49,7 +49,7 @@ def _read(tx: neo4j.ManagedTransaction) -> tuple[list[Any], list[Any]]:
     return nodes, relationships
 
 
-def read_triples(driver: neo4j.Driver, database: str, mapping: Mapping | None = None) -> set[ox.Triple]:
+def read_triples(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> set[ox.Triple]:
     """Rebuild the RDF triples from the property graph in a Neo4j database.
 
     Args:
@@ -96,7 +96,7 @@ def read_triples(driver: neo4j.Driver, database: str, mapping: Mapping | None = 
 
 def export_neo4j(
     driver: neo4j.Driver,
-    database: str,
+    database: str | None,
     output: IO[bytes],
     format_name: str,
     mapping: Mapping | None = None,

@@ -47,6 +47,8 @@ class LoadReport:
     registries: list[str]
     triples: int
     stored: bool
+    #: After a load: the number of triples the store holds (None for a validation).
+    store_triples: int | None = None
 
     def describe(self) -> str:
         """A short human summary, one line per article."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ceasefire_kg.errors import (
+    QueryFailed,
     QueryParameterError,
 )
 from ceasefire_kg.namespaces import ENTITY_KINDS, ETYPE, ISSUE, PREFIXES, SCOPE, STANCE, STATUS, entity_iri
@@ -356,3 +357,17 @@ class QueryResult:
     def records(self) -> list[dict[str, Any]]:
         """The rows as dictionaries keyed by column, in column order."""
         return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame, one column per result column (``list`` columns hold lists).
+
+        Raises:
+            QueryFailed: pandas is not installed (``pip install pandas``).
+        """
+        try:
+            import pandas  # an optional extra: only this method needs it
+        except ImportError as error:
+            raise QueryFailed(
+                "QueryResult.to_dataframe() needs pandas: install it with 'pip install pandas'."
+            ) from error
+        return pandas.DataFrame.from_records(self.rows, columns=list(self.columns))
