@@ -209,6 +209,32 @@ def test_config_file_is_a_plain_file(tmp_path: Path) -> None:
     assert [path.name for path in settings.conf_dir.iterdir()] == ["neo4j.conf"]
 
 
+def test_settings_for_an_explicit_home_ignore_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CKG_NEO4J_HOME", str(tmp_path / "from-environment"))
+    settings = n4j.Neo4jSettings.for_home(tmp_path / "given", bolt_port=17001, http_port=17002)
+    assert settings == n4j.Neo4jSettings(home=tmp_path / "given", bolt_port=17001, http_port=17002)
+
+
+def test_settings_for_no_home_use_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CKG_NEO4J_HOME", str(tmp_path / "from-environment"))
+    assert n4j.Neo4jSettings.for_home(None).home == tmp_path / "from-environment"
+    assert n4j.Neo4jSettings.for_home(heap="1g") == n4j.Neo4jSettings(home=tmp_path / "from-environment", heap="1g")
+
+
+@pytest.mark.parametrize("environment", [None, ""])
+def test_settings_for_no_home_fall_back_to_the_default(
+    environment: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if environment is not None:
+        monkeypatch.setenv("CKG_NEO4J_HOME", environment)
+    assert n4j.Neo4jSettings.for_home(None).home == n4j.default_home()
+
+
+def test_settings_for_a_home_check_the_overrides(tmp_path: Path) -> None:
+    with pytest.raises(InvalidServerSetting, match="must differ"):
+        n4j.Neo4jSettings.for_home(tmp_path, bolt_port=17001, http_port=17001)
+
+
 def test_start_refuses_a_short_password(tmp_path: Path) -> None:
     result = ckg_neo4j("start", "--home", str(tmp_path), "--password", "short")
     assert_fails_with(

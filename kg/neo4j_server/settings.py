@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -26,6 +28,8 @@ DEFAULT_PAGE_CACHE = "256m"
 DEFAULT_START_TIMEOUT = 120.0
 DEFAULT_STOP_TIMEOUT = 60.0
 
+#: The environment variable naming the home folder when none is given.
+HOME_ENV = "CKG_NEO4J_HOME"
 PID_FILE_NAME = "ckg-neo4j.pid"
 LIB_MARKER_NAME = ".ckg-lib.json"
 
@@ -91,6 +95,27 @@ class Neo4jSettings:
             "\n" in self.browser_post_connect_cmd or "\r" in self.browser_post_connect_cmd
         ):
             raise InvalidServerSetting("browser_post_connect_cmd must be a single line.")
+
+    @classmethod
+    def for_home(cls, home: Path | None = None, **overrides: Any) -> Neo4jSettings:
+        """Settings for a home folder given by the user, else by CKG_NEO4J_HOME, else the default.
+
+        Args:
+            home: The home folder asked for (e.g. with ``--home``); None to use
+                the ``CKG_NEO4J_HOME`` environment variable, or, when that is
+                unset or empty, :func:`default_home`.
+            **overrides: Other fields of the settings (ports, heap, ...).
+
+        Returns:
+            The settings.
+
+        Raises:
+            InvalidServerSetting: An override is out of range or malformed.
+        """
+        if home is None:
+            from_environment = os.environ.get(HOME_ENV)
+            home = Path(from_environment) if from_environment else default_home()
+        return cls(home=home, **overrides)
 
     # Folders and files -------------------------------------------------------
 
