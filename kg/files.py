@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TypeVar
@@ -12,13 +12,39 @@ from ceasefire_kg.errors import CkgError
 
 T = TypeVar("T")
 
+#: Permissions of a file only its owner may read, e.g. one holding a password.
+PRIVATE_FILE_MODE = 0o600
+#: Permissions ``open()`` asks for when it creates a file (the umask then removes some).
+PUBLIC_FILE_MODE = 0o666
 
-def write_atomically(path: Path, write: Callable[[IO[bytes]], T]) -> T:
+_EXCLUSIVE_CREATE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
+
+
+def _create_temporary(path: Path, folder: Path, mode: int) -> tuple[int, Path]:
+    # A fresh random name per attempt; O_EXCL guarantees the file is ours and new,
+    # so it has exactly ``mode`` (less the umask) from its first byte on.
+    while True:
+        temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(temporary, _EXCLUSIVE_CREATE_FLAGS, mode), temporary
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise CkgError(
+                f"Cannot write {path}: {error.strerror}. Check that {folder} exists and is writable."
+            ) from error
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], T], *, mode: int = PRIVATE_FILE_MODE) -> T:
     """Write a file so that readers see either the old content or the complete new one.
 
     Args:
         path: Destination file.
         write: Called with a binary stream to write the content to.
+        mode: Permissions of the new file, reduced by the umask as ``open()``
+            does; private to the owner unless given.
 
     Returns:
         Whatever ``write`` returned.
@@ -27,15 +53,27 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], T]) -> T:
         CkgError: If the folder is missing or not writable.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise CkgError(f"Cannot write {path}: {error.strerror}. Check that {folder} exists and is writable.") from error
+    handle, temporary = _create_temporary(path, folder, mode)
     try:
         with os.fdopen(handle, "wb") as stream:
             result = write(stream)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return result
+
+
+def write_text_atomically(path: Path, text: str, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Write UTF-8 text with :func:`write_atomically`.
+
+    Args:
+        path: Destination file.
+        text: The whole content.
+        mode: Permissions of the new file, as for :func:`write_atomically`.
+
+    Raises:
+        CkgError: If the folder is missing or not writable.
+    """
+    encoded = text.encode("utf-8")
+    write_atomically(path, lambda stream: stream.write(encoded), mode=mode)

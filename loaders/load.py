@@ -19,12 +19,11 @@ from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_path
 from ceasefire_kg.loaders.rdf import NamedGraph, Triple, corpus_graphs, yaml_field
 from ceasefire_kg.loaders.reader import JsonPath, SourceFile
 from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
+from ceasefire_kg.progress import ProgressCallback as Progress
 from ceasefire_kg.shacl import ShapeViolation, ntriples_violations
 from ceasefire_kg.store import Store, ntriples_bytes, ontology_lines
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[str], None]
 
 
 @dataclass

@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import InvalidServerSetting, MavenResolveFailed
+from ceasefire_kg.neo4j_server import configuration
 from tests.conftest import Neo4jConnection, neo4j_unavailable
 
 VERSION = n4j.NEO4J_VERSION
@@ -158,8 +159,8 @@ def test_config_carries_the_post_connect_command(tmp_path: Path) -> None:
 
 
 def test_config_refuses_a_key_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = n4j.config_entries
-    monkeypatch.setattr(n4j, "config_entries", lambda s: [*original(s), ("server.https.enabled", "true")])
+    original = configuration.config_entries
+    monkeypatch.setattr(configuration, "config_entries", lambda s: [*original(s), ("server.https.enabled", "true")])
     with pytest.raises(InvalidServerSetting, match=r"server\.https\.enabled twice"):
         n4j.render_config(n4j.Neo4jSettings(home=tmp_path))
 
@@ -169,11 +170,69 @@ def test_settings_refuse_a_multi_line_post_connect_command(tmp_path: Path) -> No
         n4j.Neo4jSettings(home=tmp_path, browser_post_connect_cmd="play a\nserver.x=1")
 
 
-def test_password_file_is_private(tmp_path: Path) -> None:
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """A umask that takes no permission away, so that only the code decides them."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_password_file_is_private(tmp_path: Path, permissive_umask: None) -> None:
     settings = n4j.Neo4jSettings(home=tmp_path / "home")
     n4j.store_password(settings, "s3cret-password")
     assert stat.S_IMODE(settings.password_file.stat().st_mode) == 0o600
     assert n4j.stored_password(settings) == "s3cret-password"
+    # Replaced whole, still private, and no temporary file left beside it.
+    n4j.store_password(settings, "an0ther-password")
+    assert stat.S_IMODE(settings.password_file.stat().st_mode) == 0o600
+    assert settings.password_file.read_text(encoding="utf-8") == "an0ther-password\n"
+    assert sorted(path.name for path in settings.home.iterdir()) == ["password"]
+
+
+def test_config_file_is_a_plain_file(tmp_path: Path) -> None:
+    # Nothing secret in neo4j.conf: it gets what any new file gets (0666 less the umask).
+    settings = n4j.Neo4jSettings(home=tmp_path / "home")
+    previous = os.umask(0o022)
+    try:
+        written = n4j.write_config(settings)
+        assert stat.S_IMODE(written.stat().st_mode) == 0o644
+        os.umask(0o002)
+        n4j.write_config(settings)
+        assert stat.S_IMODE(written.stat().st_mode) == 0o664
+    finally:
+        os.umask(previous)
+    assert written == settings.conf_file
+    assert written.read_text(encoding="utf-8") == n4j.render_config(settings)
+    assert [path.name for path in settings.conf_dir.iterdir()] == ["neo4j.conf"]
+
+
+def test_settings_for_an_explicit_home_ignore_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CKG_NEO4J_HOME", str(tmp_path / "from-environment"))
+    settings = n4j.Neo4jSettings.for_home(tmp_path / "given", bolt_port=17001, http_port=17002)
+    assert settings == n4j.Neo4jSettings(home=tmp_path / "given", bolt_port=17001, http_port=17002)
+
+
+def test_settings_for_no_home_use_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CKG_NEO4J_HOME", str(tmp_path / "from-environment"))
+    assert n4j.Neo4jSettings.for_home(None).home == tmp_path / "from-environment"
+    assert n4j.Neo4jSettings.for_home(heap="1g") == n4j.Neo4jSettings(home=tmp_path / "from-environment", heap="1g")
+
+
+@pytest.mark.parametrize("environment", [None, ""])
+def test_settings_for_no_home_fall_back_to_the_default(
+    environment: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if environment is not None:
+        monkeypatch.setenv("CKG_NEO4J_HOME", environment)
+    assert n4j.Neo4jSettings.for_home(None).home == n4j.default_home()
+
+
+def test_settings_for_a_home_check_the_overrides(tmp_path: Path) -> None:
+    with pytest.raises(InvalidServerSetting, match="must differ"):
+        n4j.Neo4jSettings.for_home(tmp_path, bolt_port=17001, http_port=17001)
 
 
 def test_start_refuses_a_short_password(tmp_path: Path) -> None:
