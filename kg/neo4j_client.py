@@ -10,13 +10,11 @@ options (NEO4J_* variables).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import neo4j
 from neo4j.exceptions import (
@@ -93,8 +91,7 @@ def connect(connection: Connection, unusable: type[CkgError] = GraphDatabaseErro
         raise unusable(f"Cannot use the Neo4j URI {uri!r}: {clause(str(error))}. {URI_HINT}") from error
     password = connection.password
     if password is None:
-        home = os.environ.get("CKG_NEO4J_HOME")
-        settings = neo4j_server.Neo4jSettings(home=Path(home)) if home else neo4j_server.Neo4jSettings()
+        settings = neo4j_server.Neo4jSettings.for_home()
         password = neo4j_server.stored_password(settings)
         if password is None:
             raise unusable(

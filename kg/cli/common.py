@@ -317,21 +317,23 @@ def proposal_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., A
 # --- ckg neo4j: a managed local Neo4j server ----------------------------------
 
 
-def neo4j_home_option(command: Callable[..., Any]) -> Callable[..., Any]:
+def neo4j_home_option(
+    help_text: str = "Folder for the server's jars, configuration, data and logs.",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The managed server's --home (CKG_NEO4J_HOME); read into settings by :func:`neo4j_settings`."""
     return click.option(
         "--home",
         type=click.Path(file_okay=False, path_type=Path),
-        envvar="CKG_NEO4J_HOME",
+        envvar=neo4j_server.HOME_ENV,
         show_envvar=True,
         default=None,
-        help=(f"Folder for the server's jars, configuration, data and logs. [default: {neo4j_server.default_home()}]"),
-    )(command)
+        help=f"{help_text} [default: {neo4j_server.default_home()}]",
+    )
 
 
 def neo4j_settings(home: Path | None, **overrides: Any) -> neo4j_server.Neo4jSettings:
-    if home is not None:
-        overrides["home"] = home
-    return neo4j_server.Neo4jSettings(**overrides)
+    """The managed server's settings for --home (else CKG_NEO4J_HOME, else the default home)."""
+    return neo4j_server.Neo4jSettings.for_home(home, **overrides)
 
 
 def echo_status(state: neo4j_server.ServerStatus) -> None:

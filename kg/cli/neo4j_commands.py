@@ -100,14 +100,7 @@ def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: 
     default=None,
     help="Database to open in Browser. [default: the server's default]",
 )
-@click.option(
-    "--home",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="CKG_NEO4J_HOME",
-    show_envvar=True,
-    default=None,
-    help="Home folder of the managed server (as for `ckg neo4j`).",
-)
+@neo4j_home_option("Home folder of the managed server (as for `ckg neo4j`).")
 @click.option("--open", "open_page", is_flag=True, help="Open the Browser URL in your web browser.")
 @click.option("--print-only", is_flag=True, help="Print the URL and the commands, and exit without serving.")
 @reports_errors
@@ -135,7 +128,7 @@ def browser_command(
     if uri:
         target = browser_assets.external_target(uri, browser_url, database)
     else:
-        settings = neo4j_server.Neo4jSettings() if home is None else neo4j_server.Neo4jSettings(home=home)
+        settings = neo4j_settings(home)
         target = browser_assets.managed_target(settings, port, database)
     server = None if print_only else browser_assets.AssetServer(port)
     try:
@@ -214,7 +207,7 @@ def neo4j_group() -> None:
 
 
 @neo4j_group.command("start")
-@neo4j_home_option
+@neo4j_home_option()
 @click.option(
     "--bolt-port",
     type=click.IntRange(1, 65535),
@@ -326,7 +319,7 @@ def neo4j_start(
     if browser_autoload and browser_assets.managed_target(settings, browser_port).autoload:
         # The whole command, so that it serves the port this server loads from.
         port_option = "" if browser_port == browser_assets.DEFAULT_PORT else f" --port {browser_port}"
-        own_home = None if settings.home == neo4j_server.Neo4jSettings().home else settings.home
+        own_home = None if settings.home == neo4j_server.default_home() else settings.home
         click.echo(
             "For a styled graph and a guided tour in Neo4j Browser, run "
             f"`ckg browser{port_option}{_home_option(own_home)}`.",
@@ -335,7 +328,7 @@ def neo4j_start(
 
 
 @neo4j_group.command("stop")
-@neo4j_home_option
+@neo4j_home_option()
 @reports_errors
 def neo4j_stop(home: Path | None) -> None:
     """Stop the server (no-op if it is not running)."""
@@ -348,7 +341,7 @@ def neo4j_stop(home: Path | None) -> None:
 
 
 @neo4j_group.command("status")
-@neo4j_home_option
+@neo4j_home_option()
 @reports_errors
 def neo4j_status(home: Path | None) -> None:
     """Tell whether the server runs, and where."""
@@ -368,7 +361,7 @@ def neo4j_status(home: Path | None) -> None:
 
 
 @neo4j_group.command("reset")
-@neo4j_home_option
+@neo4j_home_option()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @reports_errors
 def neo4j_reset(home: Path | None, yes: bool) -> None:
