@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 #: The oldest Neo4j that ckg writes to: push's statements name labels and types dynamically.
 MINIMUM_SERVER_VERSION = (5, 26)
+#: Seconds to wait for a server to connect and answer the Bolt handshake. The driver's own 60 s made a
+#: URI that points at some other TCP service hang for a minute before its message.
+CONNECT_TIMEOUT_SECONDS = 15.0
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 URI_HINT = "Use neo4j://HOST:PORT, neo4j+s://HOST (cluster, Aura) or bolt://HOST:PORT (--uri / NEO4J_URI)."
 
@@ -102,7 +105,12 @@ def connect(connection: Connection, unusable: type[CkgError] = GraphDatabaseErro
         # The driver logs failed attempts itself; ckg's error message says it all (-vv shows them).
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(connection.username, password))
+        driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=(connection.username, password),
+            connection_timeout=CONNECT_TIMEOUT_SECONDS,
+            connection_acquisition_timeout=CONNECT_TIMEOUT_SECONDS,
+        )
     except (ValueError, neo4j.exceptions.ConfigurationError) as error:
         raise unusable(f"Cannot use the Neo4j URI {uri!r}: {clause(str(error))}. {URI_HINT}") from error
     with driver:

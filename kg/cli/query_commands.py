@@ -52,6 +52,11 @@ def queries_command(name: str | None) -> None:
     metavar="NAME=VALUE",
     help="A parameter of the query (repeatable); see 'ckg queries NAME'.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let your own .rq file use SPARQL SERVICE, which sends requests to the addresses it names.",
+)
 @table_format_option
 @backend_option
 @store_option
@@ -60,6 +65,7 @@ def queries_command(name: str | None) -> None:
 def query_command(
     name: str,
     params: tuple[str, ...],
+    allow_service: bool,
     output_format: str,
     backend: str,
     store_path: Path,
@@ -71,7 +77,7 @@ def query_command(
     .cypher file; a .rq file of the same name beside it answers on the
     embedded store. Which backend answered is said on stderr.
     """
-    query = saved_queries.find_query(name)
+    query = saved_queries.find_query(name, allow_service=allow_service)
     given = saved_queries.parse_assignments(params)
     values = query.bind(given)
     # Only ids the user typed can be typos; the defaults are the query's own.

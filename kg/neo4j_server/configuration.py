@@ -233,6 +233,8 @@ def set_initial_password(settings: Neo4jSettings, java: Path, password: str) -> 
             text=True,
             timeout=120,
             check=False,
+            # It writes the password hash (data/dbms/auth.ini): for this user only.
+            umask=0o077,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise Neo4jServerError(f"Could not set the initial Neo4j password: {error}.") from error

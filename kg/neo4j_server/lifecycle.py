@@ -208,6 +208,9 @@ def start(
         settings.run_dir,
     ):
         folder.mkdir(parents=True, exist_ok=True)
+    # The data folder holds the password hash (dbms/auth.ini) and every graph: for this user only,
+    # also when an earlier version of ckg created it readable by all.
+    settings.data_dir.chmod(0o700)
     write_config(settings)
 
     was_initialised = is_initialised(settings)
@@ -250,6 +253,8 @@ def start(
             # Its own session: Ctrl-C in the terminal or the end of this process
             # does not reach the server, and stop can signal the whole group.
             start_new_session=True,
+            # What the server creates (stores, transaction logs, auth.ini) is for this user only.
+            umask=0o077,
         )
     settings.pid_file.write_text(f"{process.pid}\n")
     started_at = time.monotonic()

@@ -10,10 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ceasefire_kg.errors import (
-    QueryFailed,
-    QueryParameterError,
-)
+import pyoxigraph as ox
+
+from ceasefire_kg.errors import QueryFailed, QueryParameterError, clause
 from ceasefire_kg.namespaces import ENTITY_KINDS, ETYPE, ISSUE, PREFIXES, SCOPE, STANCE, STATUS, entity_iri
 
 logger = logging.getLogger(__name__)
@@ -161,11 +160,11 @@ class Parameter:
     def _convert_iri(self, value: str, text: str, where: str) -> str:
         expanded = _expand_prefixed_name(value)
         if expanded is not None:
-            return expanded
+            return _checked_iri(expanded, text, where)
         if self.kind is not None and _SLUG_RE.fullmatch(value):
             return IRI_KINDS[self.kind](value)
         if _ABSOLUTE_IRI_RE.fullmatch(value) and ("://" in value or value.startswith("urn:")):
-            return value
+            return _checked_iri(value, text, where)
         example = f"an id such as {_example_id(self.kind)}, " if self.kind else ""
         raise QueryParameterError(
             f"{where} must be {example}a prefixed name such as {_example_prefixed(self.kind)} "
@@ -185,15 +184,27 @@ class Parameter:
     def _convert_fact_id(self, value: str, text: str, where: str) -> str:
         expanded = _expand_prefixed_name(value)
         if expanded is not None:
-            return expanded
+            return _checked_iri(expanded, text, where)
         if _SLUG_RE.fullmatch(value):
             return value
         if _ABSOLUTE_IRI_RE.fullmatch(value) and ("://" in value or value.startswith("urn:")):
-            return value
+            return _checked_iri(value, text, where)
         raise QueryParameterError(
             f"{where} must be a fact id such as putin-rejects-full-ceasefire, a prefixed name such as "
             f"position:putin-rejects-full-ceasefire or a full IRI, not '{text}'."
         )
+
+
+def _checked_iri(iri: str, text: str, where: str) -> str:
+    """``iri`` if it is a valid IRI (RFC 3987, as the store reads it); else the error that says why."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise QueryParameterError(
+            f"{where} is not a valid IRI: '{text}' ({clause(str(error))}). Give an id such as russia, "
+            "or an IRI with %-escapes of two hex digits and a numeric port, if any."
+        ) from error
+    return iri
 
 
 def _expand_prefixed_name(value: str) -> str | None:

@@ -90,6 +90,8 @@ _CYPHER_PARAM_RE = re.compile(r"\$(?:`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*))")
 _SPARQL_PARAM_RE = re.compile(r"\bparam:([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _CYPHER_STRIP_RE = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.DOTALL)
 _SPARQL_STRIP_RE = re.compile(r"#[^\n]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<[^>\s]*>")
+# SERVICE as a SPARQL keyword (comments, strings and IRIs are stripped before the search).
+_SERVICE_RE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _HEADER_FIELDS = ("name", "title", "description", "param", "example", "columns")
 
 
@@ -134,7 +136,7 @@ def looks_like_path(name_or_path: str) -> bool:
     return name_or_path.endswith((CYPHER_SUFFIX, SPARQL_SUFFIX)) or "/" in name_or_path or "\\" in name_or_path
 
 
-def find_query(name_or_path: str) -> SavedQuery:
+def find_query(name_or_path: str, *, allow_service: bool = False) -> SavedQuery:
     """A shipped saved query by name, or a user's query file by path.
 
     A user's file is a ``.cypher`` file with the header (and optionally a
@@ -143,13 +145,14 @@ def find_query(name_or_path: str) -> SavedQuery:
 
     Args:
         name_or_path: A saved query's name, or a path to a ``.cypher`` or ``.rq`` file.
+        allow_service: Let a user's SPARQL use ``SERVICE`` (see :func:`load_query_file`).
 
     Raises:
         UnknownSavedQuery: If there is no such saved query or file.
         SavedQueryFileError: If the file is malformed.
     """
     if looks_like_path(name_or_path):
-        return load_query_file(Path(name_or_path))
+        return load_query_file(Path(name_or_path), allow_service=allow_service)
     names = saved_query_names()
     if name_or_path not in names:
         close = difflib.get_close_matches(name_or_path, names, n=1, cutoff=0.5)
@@ -161,13 +164,30 @@ def find_query(name_or_path: str) -> SavedQuery:
     return next(query for query in saved_queries() if query.name == name_or_path)
 
 
-def load_query_file(path: Path) -> SavedQuery:
+def load_query_file(path: Path, *, allow_service: bool = False) -> SavedQuery:
     """Read a user's query file: a ``.cypher`` file (with an optional ``.rq`` beside it) or a ``.rq`` file.
+
+    Args:
+        path: The file.
+        allow_service: Let its SPARQL use ``SERVICE``. Refused by default: a
+            federated query makes the machine running ckg send requests to any
+            address the file names, which a query file from someone else should not do.
 
     Raises:
         UnknownSavedQuery: If the file does not exist or has another suffix.
-        SavedQueryFileError: If it cannot be read or its header is malformed.
+        SavedQueryFileError: If it cannot be read, its header is malformed, or its SPARQL uses SERVICE.
     """
+    query = _load_query_file(path)
+    if not allow_service and query.sparql is not None and _SERVICE_RE.search(_SPARQL_STRIP_RE.sub(" ", query.sparql)):
+        raise SavedQueryFileError(
+            f"The SPARQL of query '{query.name}' ({query.sparql_source or path}) uses SERVICE, which would make ckg "
+            "send requests to the address it names. Remove the SERVICE clause, or pass --allow-service if you "
+            "trust the file."
+        )
+    return query
+
+
+def _load_query_file(path: Path) -> SavedQuery:
     if path.suffix not in (CYPHER_SUFFIX, SPARQL_SUFFIX):
         raise UnknownSavedQuery(
             f"{path} is neither a .cypher nor a .rq file. Give a saved query's name (see 'ckg queries') "
