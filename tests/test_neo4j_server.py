@@ -602,6 +602,9 @@ def test_status_browser_and_password(managed_neo4j_server: Neo4jConnection) -> N
     # The generated password is kept, for the owner's eyes only.
     assert n4j.stored_password(settings) == managed_neo4j_server.password
     assert stat.S_IMODE(settings.password_file.stat().st_mode) == 0o600
+    # So are the server's password hash and graphs: other local users cannot enter its data folder.
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) == 0o700
+    assert (settings.data_dir / "dbms" / "auth.ini").exists()
 
 
 @pytest.mark.neo4j
