@@ -212,7 +212,7 @@ class KnowledgeGraph:
                 database,
                 batch_triples=batch_triples,
                 rebuild=rebuild,
-                **({"on_progress": on_progress} if on_progress else {}),
+                on_progress=on_progress,
             )
 
 

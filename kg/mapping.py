@@ -453,11 +453,11 @@ def _native(literal: ox.Literal) -> Any:
             return value
     elif datatype in _FLOAT_DATATYPES:
         try:
-            number = float(value)
+            real = float(value)
         except ValueError:
             return value
-        if repr(number) == value:
-            return number
+        if repr(real) == value:
+            return real
     return value
 
 

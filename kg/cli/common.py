@@ -246,7 +246,7 @@ class FactOption(click.ParamType):
 
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every `ckg analyze` command shares: the date, the backend and its connection."""
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option(
             "--as-of",
             type=FactOption("date"),

@@ -19,7 +19,7 @@ from ceasefire_kg.cli.common import (
     store_option,
     table_format_option,
 )
-from ceasefire_kg.cli.tables import format_result
+from ceasefire_kg.cli.tables import describe_query, format_result
 from ceasefire_kg.neo4j_client import Connection
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 def queries_command(name: str | None) -> None:
     """List the saved queries with their titles and parameters; with NAME, describe one."""
     if name is not None:
-        click.echo(saved_queries.describe_query(saved_queries.find_query(name)), nl=False)
+        click.echo(describe_query(saved_queries.find_query(name)), nl=False)
         return
     queries = saved_queries.saved_queries()
     width = max(len(query.name) for query in queries) + 2

@@ -35,9 +35,14 @@ _LATEST_WORDS = {"latest"}
 _TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 _FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
+
 #: Namespaces a bare id may be expanded in, for ``iri(KIND)`` parameters.
+def _entity_iris(kind: str) -> Callable[[str], str]:
+    return lambda slug: str(entity_iri(kind, slug))
+
+
 IRI_KINDS: dict[str, Callable[[str], str]] = {
-    **{kind: (lambda slug, kind=kind: str(entity_iri(kind, slug))) for kind in ENTITY_KINDS},
+    **{kind: _entity_iris(kind) for kind in ENTITY_KINDS},
     "scope": lambda slug: f"{SCOPE._NS}{slug}",
     "issue": lambda slug: f"{ISSUE}{slug}",
     "stance": lambda slug: f"{STANCE._NS}{slug}",

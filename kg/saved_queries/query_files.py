@@ -439,7 +439,7 @@ def _parse_example(text: str, line: int, parameters: Sequence[Parameter], proble
 
 
 def _parse_columns(text: str, problems: list[str]) -> tuple[Column, ...]:
-    columns = []
+    columns: list[Column] = []
     for item in (part.strip() for part in text.split(",")):
         name, _, type_name = (piece.strip() for piece in item.partition(":"))
         type_name = type_name or "string"
