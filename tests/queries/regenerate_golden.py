@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     changed = {path: text for path, text in planned.items() if not path.is_file() or path.read_text("utf-8") != text}
     stale = sorted(existing - planned.keys())
     if not changed and not stale:
-        print(f"The golden files are up to date ({len(planned)} files).")
+        print(f"The golden files are up to date ({len(planned)} checked).")
         return 0
     for path, text in sorted(changed.items()):
         old = path.read_text("utf-8") if path.is_file() else ""
