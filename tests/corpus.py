@@ -1,14 +1,21 @@
-"""Stores the tests share: the examples, and generated corpora from benchmarks/generate_corpus.py."""
+"""Stores the tests share: the examples, the saved queries' data sets, and generated corpora.
+
+Generated corpora come from benchmarks/generate_corpus.py, which is loaded here
+and nowhere else (:func:`corpus_generator`).
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from ceasefire_kg.loaders.load import load_into_folder
-from tests.paths import REPO
+from tests.paths import EXAMPLES, QUERY_ARTICLES, REPO, SEED_ARTICLE
 
 
 def benchmark_module(name: str) -> ModuleType:
@@ -38,3 +45,50 @@ def generated_store(folder: Path, target_triples: int, seed: int) -> Path:
     """Generate a corpus under ``folder`` and load it into ``folder/store``."""
     corpus_generator().generate_corpus(folder / "corpus", target_triples=target_triples, seed=seed)
     return load_store(folder / "store", [folder / "corpus"])
+
+
+# --- the saved queries' data sets ----------------------------------------------------
+
+
+def examples_store(folder: Path) -> Path:
+    """Both example articles, loaded into ``folder/store``; return the store."""
+    return load_store(folder / "store", [EXAMPLES])
+
+
+def seed_store(folder: Path) -> Path:
+    """The seed article alone (with the actor registry), loaded into ``folder/store``; return the store."""
+    for name in (f"{SEED_ARTICLE}.yaml", "actors.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    return load_store(folder / "store", [folder / f"{SEED_ARTICLE}.yaml"])
+
+
+def edge_store(folder: Path) -> Path:
+    """The edge cases of tests/queries/articles, loaded into ``folder/store``; return the store."""
+    return load_store(folder / "store", [QUERY_ARTICLES])
+
+
+def queries_generated_store(folder: Path) -> Path:
+    """The small generated corpus the saved queries are checked on: several negotiations, changing positions."""
+    return generated_store(folder, target_triples=8_000, seed=5)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """A data set the saved queries' golden answers are kept for.
+
+    Attributes:
+        name: Its name, as in tests/queries/golden/<name>/.
+        articles: The files it holds.
+        build: Loads them into a store inside an empty folder; returns the store.
+    """
+
+    name: str
+    articles: tuple[Path, ...]
+    build: Callable[[Path], Path]
+
+
+QUERY_DATA_SETS: tuple[DataSet, ...] = (
+    DataSet("examples", tuple(sorted(EXAMPLES.glob("*.yaml"))), examples_store),
+    DataSet("seed", (EXAMPLES / f"{SEED_ARTICLE}.yaml", EXAMPLES / "actors.yaml"), seed_store),
+    DataSet("edge", tuple(sorted(QUERY_ARTICLES.glob("*.yaml"))), edge_store),
+)

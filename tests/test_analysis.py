@@ -10,16 +10,15 @@ from pathlib import Path
 import neo4j
 import networkx as nx
 import pytest
-from click.testing import CliRunner, Result
 
 from ceasefire_kg import analysis
 from ceasefire_kg import saved_queries as sq
 from ceasefire_kg.backends import LocalBackend, Neo4jBackend
-from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import UnknownFact
 from ceasefire_kg.namespaces import SCOPE, entity_iri
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
+from tests.cli_helpers import run_ckg
 from tests.corpus import generated_store, load_store
 from tests.paths import EXAMPLES
 
@@ -48,19 +47,6 @@ def examples(examples_store: Path) -> analysis.NegotiationGraph:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Several negotiations with changing positions and demand statuses."""
     return generated_store(tmp_path_factory.mktemp("generated"), target_triples=12_000, seed=11)
-
-
-def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    """Run ckg with no Neo4j settings from the environment unless given."""
-    base: dict[str, str | None] = {
-        "NEO4J_URI": None,
-        "NEO4J_USERNAME": None,
-        "NEO4J_PASSWORD": None,
-        "NEO4J_DATABASE": None,
-        "CKG_STORE": None,
-        "COLUMNS": "400",
-    }
-    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
 
 
 # --- the multigraph ------------------------------------------------------------------
@@ -129,7 +115,7 @@ def test_the_network_file_opens_in_networkx_with_the_counts_reported(
     examples_store: Path, tmp_path: Path, suffix: str
 ) -> None:
     output = tmp_path / f"alignment.{suffix}"
-    result = invoke("analyze", "alignment", "--store", str(examples_store), "-o", str(output))
+    result = run_ckg("analyze", "alignment", "--store", str(examples_store), "-o", str(output))
     assert result.exit_code == 0, result.output
     reported = re.search(r"Wrote the alignment network \((\d+) nodes, (\d+) edges\) to ", result.stderr)
     assert reported is not None, result.stderr
@@ -140,14 +126,14 @@ def test_the_network_file_opens_in_networkx_with_the_counts_reported(
 
 
 def test_alignment_table_and_json(examples_store: Path) -> None:
-    table = invoke("analyze", "alignment", "--store", str(examples_store))
+    table = run_ckg("analyze", "alignment", "--store", str(examples_store))
     assert table.exit_code == 0, table.output
     assert (
         "Blocs\n\nbloc  members\n----  ----------------------\n1     Ukraine; United States\n2     Russia\n"
         in table.stdout
     )
     assert table.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n"
-    as_json = json.loads(invoke("analyze", "alignment", "--store", str(examples_store), "-f", "json").stdout)
+    as_json = json.loads(run_ckg("analyze", "alignment", "--store", str(examples_store), "-f", "json").stdout)
     assert as_json["blocs"] == [
         {"bloc": 1, "members": ["Ukraine", "United States"]},
         {"bloc": 2, "members": ["Russia"]},
@@ -158,7 +144,7 @@ def test_alignment_table_and_json(examples_store: Path) -> None:
 
 
 def test_a_network_file_needs_a_known_suffix(examples_store: Path, tmp_path: Path) -> None:
-    result = invoke("analyze", "alignment", "--store", str(examples_store), "-o", str(tmp_path / "net.txt"))
+    result = run_ckg("analyze", "alignment", "--store", str(examples_store), "-o", str(tmp_path / "net.txt"))
     assert result.exit_code == 2
     assert result.stderr.endswith(
         f"Error: Invalid value for '-o' / '--output': {tmp_path / 'net.txt'} should end in .graphml or .gexf: "
@@ -185,7 +171,7 @@ def test_trump_brokers_between_putin_and_zelensky(examples: analysis.Negotiation
 
 def test_brokers_network_file_keeps_the_scores(examples_store: Path, tmp_path: Path) -> None:
     output = tmp_path / "contacts.gexf"
-    result = invoke("analyze", "brokers", "--store", str(examples_store), "-o", str(output), "-f", "json")
+    result = run_ckg("analyze", "brokers", "--store", str(examples_store), "-o", str(output), "-f", "json")
     assert result.exit_code == 0, result.output
     network = nx.read_gexf(output)
     assert f"({network.number_of_nodes()} nodes, {network.number_of_edges()} edges)" in result.stderr
@@ -203,7 +189,7 @@ def test_brokers_before_any_contact_are_none(examples: analysis.NegotiationGraph
 
 @pytest.mark.parametrize("demand_id", sorted(THREE_DEMANDS))
 def test_explain_prints_each_demands_chain_with_quotes(examples_store: Path, demand_id: str) -> None:
-    result = invoke("analyze", "explain", demand_id, "--as-of", "2025-03-19", "--store", str(examples_store))
+    result = run_ckg("analyze", "explain", demand_id, "--as-of", "2025-03-19", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith(f"Demand {demand_id}, as of 2025-03-19\n\n")
@@ -226,7 +212,7 @@ def test_explain_says_why_a_withdrawn_demand_no_longer_blocks(examples: analysis
 
 
 def test_explain_as_json(examples_store: Path) -> None:
-    result = invoke(
+    result = run_ckg(
         "analyze", "explain", "demand:putin-demands-ukraine-stop-rearming", "-f", "json", "--store", str(examples_store)
     )
     assert result.exit_code == 0, result.output
@@ -239,7 +225,7 @@ def test_explain_as_json(examples_store: Path) -> None:
 
 
 def test_explain_of_an_unknown_demand_fails_with_a_hint(examples_store: Path) -> None:
-    result = invoke("analyze", "explain", "no-such-demand", "--store", str(examples_store))
+    result = run_ckg("analyze", "explain", "no-such-demand", "--store", str(examples_store))
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "Error: No demand with the id or IRI 'no-such-demand' in the graph. Known demands: "
@@ -249,7 +235,7 @@ def test_explain_of_an_unknown_demand_fails_with_a_hint(examples_store: Path) ->
 
 
 def test_a_bad_date_is_refused_before_reading(examples_store: Path) -> None:
-    result = invoke("analyze", "gaps", "--as-of", "19/03/2025", "--store", str(examples_store))
+    result = run_ckg("analyze", "gaps", "--as-of", "19/03/2025", "--store", str(examples_store))
     assert result.exit_code == 2
     assert result.stderr.endswith(
         "Error: Invalid value for '--as-of': must be a date written YYYY-MM-DD (such as 2025-03-19), "
@@ -258,7 +244,7 @@ def test_a_bad_date_is_refused_before_reading(examples_store: Path) -> None:
 
 
 def test_a_missing_store_is_reported(tmp_path: Path) -> None:
-    result = invoke("analyze", "brokers", "--store", str(tmp_path / "none"))
+    result = run_ckg("analyze", "brokers", "--store", str(tmp_path / "none"))
     assert result.exit_code == 1
     assert result.stderr.endswith(
         f"Error: No ceasefire-kg store at {tmp_path / 'none'}. Load article files first with 'ckg load PATH', "
@@ -327,7 +313,9 @@ def test_gaps_pair_russias_conditions_with_ukraines_acceptance(examples: analysi
 
 
 def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
-    result = invoke("analyze", "gaps", "--proposal", "us-30-day-ceasefire", "-f", "csv", "--store", str(examples_store))
+    result = run_ckg(
+        "analyze", "gaps", "--proposal", "us-30-day-ceasefire", "-f", "csv", "--store", str(examples_store)
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert (
@@ -341,7 +329,7 @@ def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
 
 
 def test_a_large_graph_shows_progress(generated: Path) -> None:
-    result = invoke("analyze", "gaps", "--store", str(generated))
+    result = run_ckg("analyze", "gaps", "--store", str(generated))
     assert result.exit_code == 0, result.output
     assert re.search(r"^Reading the graph: \d{1,3}(,\d{3})+$", result.stderr, re.MULTILINE), result.stderr
 
@@ -381,8 +369,8 @@ def test_neo4j_gives_the_same_answers(
         "NEO4J_DATABASE": neo4j_database,
     }
     for command in (["alignment", "-f", "json"], ["brokers", "-f", "json"], ["gaps", "-f", "json"]):
-        on_neo4j = invoke("analyze", *command, "--store", str(tmp_path / "no-store"), env=env)
+        on_neo4j = run_ckg("analyze", *command, "--store", str(tmp_path / "no-store"), env=env)
         assert on_neo4j.exit_code == 0, on_neo4j.output
         assert on_neo4j.stderr.startswith(f"Backend: Neo4j at {neo4j_server.uri}")  # type: ignore[attr-defined]
-        on_store = invoke("analyze", *command, "--backend", "local", "--store", str(generated))
+        on_store = run_ckg("analyze", *command, "--backend", "local", "--store", str(generated))
         assert on_neo4j.stdout == on_store.stdout, command

@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib.namespace import RDFS
 
 from ceasefire_kg import browser
 from ceasefire_kg import neo4j_server as n4j
-from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import BrowserAssetPortInUse, BrowserAssetsError
 from ceasefire_kg.mapping import BOOKKEEPING_LABELS, CAPTION_PROPERTY, RESOURCE_LABEL, default_mapping
 from ceasefire_kg.saved_queries import parse_query, saved_queries
+from tests.cli_helpers import run_ckg
 from tests.paths import REPO
 
 COLOUR = re.compile(r"#[0-9A-F]{6}")
@@ -469,12 +468,8 @@ def test_server_refuses_a_taken_port() -> None:
 # --- ckg browser and ckg neo4j start ----------------------------------------------
 
 
-def ckg(*args: str) -> object:
-    return CliRunner().invoke(cli, list(args))
-
-
 def test_print_only_for_a_neo4j_of_ones_own() -> None:
-    result = ckg("browser", "--print-only", "--uri", "neo4j://db.example:7687")
+    result = run_ckg("browser", "--print-only", "--uri", "neo4j://db.example:7687")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Neo4j Browser: http://db.example:7474/browser/?dbms=neo4j%3A%2F%2Fdb.example%3A7687"
@@ -488,7 +483,7 @@ def test_print_only_for_a_neo4j_of_ones_own() -> None:
 
 def test_print_only_when_the_managed_server_is_not_running(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    result = ckg("browser", "--print-only", "--home", str(home), "--port", "7600")
+    result = run_ckg("browser", "--print-only", "--home", str(home), "--port", "7600")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Neo4j Browser: http://127.0.0.1:7474/browser/?dbms=neo4j%3A%2F%2F127.0.0.1%3A7687&preselectAuthMethod=NATIVE",
@@ -506,7 +501,7 @@ def test_print_only_when_the_managed_server_is_not_running(tmp_path: Path) -> No
 def test_print_only_when_the_managed_server_loads_them_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = n4j.Neo4jSettings(home=tmp_path / "home", browser_post_connect_cmd=browser.post_connect_command())
     fake_running(monkeypatch, settings)
-    result = ckg("browser", "--print-only", "--home", str(settings.home))
+    result = run_ckg("browser", "--print-only", "--home", str(settings.home))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2:4] == [
         "After you connect, Browser applies the style and opens the guide by itself.",
@@ -520,7 +515,7 @@ def test_print_only_when_the_managed_server_loads_something_else(
 ) -> None:
     settings = n4j.Neo4jSettings(home=tmp_path / "home")
     fake_running(monkeypatch, settings)
-    result = ckg("browser", "--print-only", "--home", str(settings.home), "--port", "7600")
+    result = run_ckg("browser", "--print-only", "--home", str(settings.home), "--port", "7600")
     assert result.exit_code == 0, result.output
     assert "In Neo4j Browser, run these two commands" in result.stdout
     assert result.stderr.splitlines()[0] == (
@@ -530,7 +525,7 @@ def test_print_only_when_the_managed_server_loads_something_else(
 
 
 def test_browser_url_needs_a_uri() -> None:
-    result = ckg("browser", "--print-only", "--browser-url", "http://x:7474/browser/")
+    result = run_ckg("browser", "--print-only", "--browser-url", "http://x:7474/browser/")
     assert result.exit_code == 2
     assert "--browser-url is for a Neo4j of your own: give its --uri too." in result.stderr
 
@@ -540,7 +535,7 @@ def test_ckg_browser_fails_cleanly_on_a_taken_port() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = ckg("browser", "--port", str(port), "--uri", "neo4j://localhost:7687")
+        result = run_ckg("browser", "--port", str(port), "--uri", "neo4j://localhost:7687")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: Port {port} on 127.0.0.1 is already in use")
@@ -595,9 +590,9 @@ def test_neo4j_start_configures_the_post_connect_command(tmp_path: Path, monkeyp
     for name in ("CKG_NEO4J_BOLT_PORT", "CKG_NEO4J_HTTP_PORT", "NEO4J_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     home = str(tmp_path / "home")
-    assert ckg("neo4j", "start", "--home", home).exit_code == 0
-    assert ckg("neo4j", "start", "--home", home, "--browser-port", "7600").exit_code == 0
-    assert ckg("neo4j", "start", "--home", home, "--no-browser-autoload").exit_code == 0
+    assert run_ckg("neo4j", "start", "--home", home).exit_code == 0
+    assert run_ckg("neo4j", "start", "--home", home, "--browser-port", "7600").exit_code == 0
+    assert run_ckg("neo4j", "start", "--home", home, "--no-browser-autoload").exit_code == 0
     assert [settings.browser_post_connect_cmd for settings in seen] == [
         "style http://localhost:7475/style.grass; guide http://localhost:7475/guide.md",
         "style http://localhost:7600/style.grass; guide http://localhost:7600/guide.md",

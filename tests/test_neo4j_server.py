@@ -432,6 +432,7 @@ def offline_maven_settings(tmp_path: Path) -> Path:
     return settings
 
 
+@pytest.mark.slow
 def test_start_when_maven_cannot_resolve(tmp_path: Path, offline_maven_settings: Path) -> None:
     home = tmp_path / "home"
     result = ckg_neo4j(
@@ -460,6 +461,7 @@ def test_start_when_maven_cannot_resolve(tmp_path: Path, offline_maven_settings:
     assert not n4j.lib_is_complete(n4j.Neo4jSettings(home=home))
 
 
+@pytest.mark.slow
 def test_install_reports_an_unknown_version(tmp_path: Path) -> None:
     if shutil.which("mvn") is None:
         neo4j_unavailable("no `mvn` on PATH")

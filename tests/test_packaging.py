@@ -26,6 +26,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_the_schema_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for data_file in ("ontology.ttl", "shapes.ttl", "article-facts.schema.json"):
@@ -34,6 +35,7 @@ def test_the_wheel_holds_the_schema_files(wheel: Path) -> None:
     assert "ceasefire_kg/cli.py" in names
 
 
+@pytest.mark.slow
 def test_an_installed_wheel_validates_files_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     # The dependencies come from this environment (a .pth line adds its
     # site-packages without running its .pth files, so the checkout's editable

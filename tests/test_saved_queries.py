@@ -1,30 +1,24 @@
-"""Saved queries: headers, parameters, answers on the examples, both backends alike, and the CLI.
+"""Saved queries: headers, parameters, answers on the examples, and the CLI.
 
 Stores (built once per session): the two example articles, the seed article
 alone, the edge cases in ``tests/queries/articles`` and a small generated
-corpus. Every saved query runs on each; the tests marked ``neo4j`` push the
-store with ``ckg push``'s library function and check that Neo4j returns
-exactly the same rows, in the same order.
+corpus. The answers asserted here by hand are also kept, for every query and
+parameter set, as golden rows that both backends are checked against: see
+tests/queries/test_query_answers.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import neo4j
 import pytest
-from click.testing import CliRunner, Result
 
 from ceasefire_kg import saved_queries as sq
-from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import (
     QueryBackendUnavailable,
     QueryNotReadOnly,
@@ -32,11 +26,11 @@ from ceasefire_kg.errors import (
     SavedQueryFileError,
     UnknownSavedQuery,
 )
-from ceasefire_kg.loaders.load import load_into_folder
 from ceasefire_kg.store import Store
-from tests.paths import EXAMPLES, REPO, SEED_ARTICLE
+from tests import corpus
+from tests.cli_helpers import run_ckg
+from tests.paths import SEED_ARTICLE
 
-QUERY_ARTICLES = Path(__file__).parent / "queries" / "articles"
 LATER_ARTICLE = "2025-04-09-kremlin-conditional-ceasefire"
 QUERY_NAMES = [
     "agreements",
@@ -67,49 +61,28 @@ DEAD_URI = "bolt://127.0.0.1:9"
 # --- stores ------------------------------------------------------------------------
 
 
-def _load(folder: Path, paths: list[Path]) -> Path:
-    load_into_folder(folder, paths)
-    return folder
-
-
 @pytest.fixture(scope="session")
 def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both example articles."""
-    return _load(tmp_path_factory.mktemp("examples") / "store", [EXAMPLES])
+    return corpus.examples_store(tmp_path_factory.mktemp("examples"))
 
 
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed article alone (with the actor registry)."""
-    folder = tmp_path_factory.mktemp("seed")
-    for name in (f"{SEED_ARTICLE}.yaml", "actors.yaml"):
-        shutil.copy(EXAMPLES / name, folder / name)
-    return _load(folder / "store", [folder / f"{SEED_ARTICLE}.yaml"])
+    return corpus.seed_store(tmp_path_factory.mktemp("seed"))
 
 
 @pytest.fixture(scope="session")
 def edge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The edge cases of tests/queries/articles."""
-    return _load(tmp_path_factory.mktemp("edge") / "store", [QUERY_ARTICLES])
-
-
-def _corpus_generator() -> Any:
-    name = "ckg_benchmarks_generate_corpus_for_queries"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "generate_corpus.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return corpus.edge_store(tmp_path_factory.mktemp("edge"))
 
 
 @pytest.fixture(scope="session")
 def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small corpus from benchmarks/generate_corpus.py (several negotiations, changing positions)."""
-    folder = tmp_path_factory.mktemp("generated")
-    _corpus_generator().generate_corpus(folder / "corpus", target_triples=8_000, seed=5)
-    return _load(folder / "store", [folder / "corpus"])
+    return corpus.queries_generated_store(tmp_path_factory.mktemp("generated"))
 
 
 def run(store_path: Path, name: str, **given: str) -> sq.QueryResult:
@@ -983,44 +956,31 @@ def test_columns_that_disagree_with_the_header_are_reported(tmp_path: Path, exam
 # --- the CLI -------------------------------------------------------------------------
 
 
-def invoke(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    """Run ckg with no Neo4j settings from the environment unless given."""
-    base: dict[str, str | None] = {
-        "NEO4J_URI": None,
-        "NEO4J_USERNAME": None,
-        "NEO4J_PASSWORD": None,
-        "NEO4J_DATABASE": None,
-        "CKG_STORE": None,
-        "COLUMNS": "400",
-    }
-    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
-
-
 def test_cli_lists_the_queries() -> None:
-    result = invoke("queries")
+    result = run_ckg("queries")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     for query in sq.saved_queries():
         assert any(line.startswith(query.name + " ") and line.endswith(query.title) for line in lines)
     assert "                       -p as_of: date = latest" in lines
-    detail = invoke("queries", "evidence")
+    detail = run_ckg("queries", "evidence")
     assert detail.exit_code == 0
     assert detail.stdout.startswith("evidence: Every source and quote behind a fact\n")
     assert "  -p fact: fact-id, required\n" in detail.stdout
 
 
 def test_cli_answers_on_the_store_and_says_so(examples_store: Path) -> None:
-    result = invoke("query", "blocking-demands", "-p", "as_of=2025-03-19", "--store", str(examples_store))
+    result = run_ckg("query", "blocking-demands", "-p", "as_of=2025-03-19", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Backend: the embedded store at {examples_store} (NEO4J_URI is not set).\n3 rows.\n"
     for demand in THREE_DEMANDS:
         assert demand in result.stdout
-    as_json = invoke(
+    as_json = run_ckg(
         "query", "blocking-demands", "--format", "json", "--backend", "local", "--store", str(examples_store)
     )
     assert [row["demand"] for row in json.loads(as_json.stdout)] == THREE_DEMANDS[1:]
     assert as_json.stderr == f"Backend: the embedded store at {examples_store}.\n2 rows.\n"
-    as_csv = invoke("query", "scope-disputes", "-f", "csv", env={"CKG_STORE": str(examples_store)})
+    as_csv = run_ckg("query", "scope-disputes", "-f", "csv", env={"CKG_STORE": str(examples_store)})
     assert as_csv.stdout.splitlines()[1].startswith(f"{ENERGY_TRUCE},Russia,Russia,energy-infrastructure,")
 
 
@@ -1063,7 +1023,7 @@ def test_cli_answers_on_the_store_and_says_so(examples_store: Path) -> None:
     ],
 )
 def test_cli_bad_input_exits_1_with_a_clear_message(args: list[str], message: str) -> None:
-    result = invoke(*args)
+    result = run_ckg(*args)
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == message
@@ -1071,7 +1031,7 @@ def test_cli_bad_input_exits_1_with_a_clear_message(args: list[str], message: st
 
 def test_cli_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
     # No "Backend: the embedded store at ..." first: a store that does not open answers nothing.
-    result = invoke("query", "positions", "--store", str(tmp_path / "none"))
+    result = run_ckg("query", "positions", "--store", str(tmp_path / "none"))
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: No ceasefire-kg store at {tmp_path / 'none'}. Load article files first with 'ckg load PATH', "
@@ -1080,14 +1040,14 @@ def test_cli_without_a_store_says_how_to_make_one(tmp_path: Path) -> None:
 
 
 def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
-    refused = invoke("query", "positions", "--backend", "neo4j", "--uri", DEAD_URI, "--password", "x")
+    refused = run_ckg("query", "positions", "--backend", "neo4j", "--uri", DEAD_URI, "--password", "x")
     assert refused.exit_code == 1
     assert refused.stderr.startswith(f"Error: Cannot reach Neo4j at {DEAD_URI}: ")
     assert refused.stderr.endswith(
         "Start the server ('ckg neo4j start') or check --uri (NEO4J_URI); use --backend local for the embedded store.\n"
     )
     # auto falls back to the embedded store, and says why in a few words.
-    fallback = invoke(
+    fallback = run_ckg(
         "query", "positions", "--store", str(examples_store), env={"NEO4J_URI": DEAD_URI, "NEO4J_PASSWORD": "x"}
     )
     assert fallback.exit_code == 0, fallback.output
@@ -1095,7 +1055,7 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
         f"Neo4j at {DEAD_URI} does not answer; answering from the embedded store at {examples_store}.\n5 rows.\n"
     )
     # Without a password: the advice, as one sentence ending in one period.
-    no_password = invoke(
+    no_password = run_ckg(
         "query",
         "positions",
         "--store",
@@ -1109,7 +1069,7 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
         f"at {examples_store}.\n5 rows.\n"
     )
     # A URI that is not a Bolt URI is named before any missing password.
-    not_bolt = invoke(
+    not_bolt = run_ckg(
         "query",
         "positions",
         "--backend",
@@ -1120,7 +1080,7 @@ def test_cli_neo4j_unreachable(tmp_path: Path, examples_store: Path) -> None:
     )
     assert not_bolt.exit_code == 1
     assert not_bolt.stderr.startswith("Error: 'notauri' is not a Bolt URI")
-    assert len(json.loads(invoke("query", "positions", "-f", "json", "--store", str(examples_store)).stdout)) == 5
+    assert len(json.loads(run_ckg("query", "positions", "-f", "json", "--store", str(examples_store)).stdout)) == 5
 
 
 class _RefusingDriver:
@@ -1147,14 +1107,14 @@ def test_cli_wrong_password_says_so_in_a_few_words(examples_store: Path, monkeyp
     uri = "neo4j://127.0.0.1:7687"
     env = {"NEO4J_URI": uri, "NEO4J_PASSWORD": "wrong-password"}
     # auto: a short note, without the driver's words, and the store answers.
-    fallback = invoke("query", "positions", "--store", str(examples_store), env=env)
+    fallback = run_ckg("query", "positions", "--store", str(examples_store), env=env)
     assert fallback.exit_code == 0, fallback.output
     assert fallback.stderr == (
         f"Neo4j at {uri} refused the user name or password; answering from the embedded store at {examples_store}.\n"
         "5 rows.\n"
     )
     # neo4j: the error, its sentences ending in one period each.
-    refused = invoke("query", "positions", "--backend", "neo4j", env=env)
+    refused = run_ckg("query", "positions", "--backend", "neo4j", env=env)
     assert refused.exit_code == 1
     assert refused.stdout == ""
     assert refused.stderr == (
@@ -1188,26 +1148,26 @@ def test_cli_wrong_password_says_so_in_a_few_words(examples_store: Path, monkeyp
     ],
 )
 def test_cli_warns_when_a_parameter_names_nothing(examples_store: Path, args: list[str], warning: str) -> None:
-    result = invoke("query", *args, "--backend", "local", "--store", str(examples_store))
+    result = run_ckg("query", *args, "--backend", "local", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Backend: the embedded store at {examples_store}.\n0 rows.\n{warning}"
 
 
 def test_cli_does_not_warn_about_ids_that_exist(examples_store: Path) -> None:
     # Ukraine exists and demands nothing: an empty answer, and nothing to warn about.
-    result = invoke("query", "demands", "-p", "actor=ukraine", "--backend", "local", "--store", str(examples_store))
+    result = run_ckg("query", "demands", "-p", "actor=ukraine", "--backend", "local", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Backend: the embedded store at {examples_store}.\n0 rows.\n"
 
 
 def test_cli_runs_a_users_file(tmp_path: Path, examples_store: Path) -> None:
     path = _write_user_query(tmp_path)
-    result = invoke("query", str(path), "-p", "text=Zel", "-f", "csv", "--store", str(examples_store))
+    result = run_ckg("query", str(path), "-p", "text=Zel", "-f", "csv", "--store", str(examples_store))
     assert result.exit_code == 0, result.output
     assert result.stdout == "actor,id\nVolodymyr Zelensky,zelensky\n"
 
 
-# --- the same rows on Neo4j --------------------------------------------------------------
+# --- on Neo4j --------------------------------------------------------------
 
 
 def _push(store_path: Path, driver: neo4j.Driver, database: str) -> None:
@@ -1215,97 +1175,6 @@ def _push(store_path: Path, driver: neo4j.Driver, database: str) -> None:
 
     with Store.open_read_only(store_path) as store:
         push(store, driver, database)
-
-
-def _parameter_sets(store_path: Path, *, defaults_only: bool = False) -> Iterator[tuple[str, dict[str, str]]]:
-    """Each query with its defaults, and with a date, a side, a person, a proposal or a fact from the store.
-
-    Neo4j plans a query anew for each combination of parameter types (a date
-    or null), so each combination is tried about once.
-    """
-    with Store.open_read_only(store_path) as store:
-        articles = store.article_ids()
-        sides = sorted({row["s"].value for row in store.query("SELECT ?s WHERE { ?p cf:holder/cf:represents ?s }")})
-        people = sorted(
-            {row["h"].value for row in store.query("SELECT ?h WHERE { ?p cf:holder ?h . ?h cf:represents ?s }")}
-        )
-        proposals = sorted({row["p"].value for row in store.query("SELECT ?p WHERE { ?x cf:onProposal ?p }")})
-        facts = sorted(
-            {row["id"].value for row in store.query("SELECT ?id WHERE { ?f cf:evidence ?q ; cf:factId ?id }")}
-        )
-    dates = sorted({article[:10] for article in articles})
-    middle = dates[len(dates) // 2]
-    samples = {
-        "as_of": middle,
-        "actor": sides[0],
-        "proposal": proposals[0],
-        "since": middle,
-        "until": middle,
-        "scope": "partial",
-    }
-    for query in sq.saved_queries():
-        if query.name == "evidence":
-            for fact in facts[:: max(1, len(facts) // 3)]:
-                yield query.name, {"fact": fact}
-            continue
-        yield query.name, {}
-        if defaults_only:
-            continue
-        for parameter in query.parameters:
-            if parameter.choices:
-                yield query.name, {parameter.name: parameter.choices[0]}
-            elif parameter.name in samples:
-                yield query.name, {parameter.name: samples[parameter.name]}
-        if query.parameter("as_of") and query.parameter("actor"):
-            yield query.name, {"as_of": dates[0], "actor": people[0]}
-
-
-def _same_rows_on_both(store_path: Path, driver: neo4j.Driver, database: str, *, defaults_only: bool = False) -> int:
-    _push(store_path, driver, database)
-    checked = 0
-    with Store.open_read_only(store_path) as store:
-        for name, given in _parameter_sets(store_path, defaults_only=defaults_only):
-            query = sq.find_query(name)
-            values = query.bind(given)
-            local = sq.run_local(query, store, values)
-            remote = sq.run_neo4j(query, driver, values, database)
-            assert remote.rows == local.rows, f"{name} {given}: Neo4j and the store disagree"
-            checked += 1
-    return checked
-
-
-@pytest.mark.neo4j
-def test_neo4j_gives_the_same_rows_on_the_examples(
-    examples_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
-) -> None:
-    assert _same_rows_on_both(examples_store, neo4j_driver, neo4j_database) > 35
-    acceptance = sq.find_query("blocking-demands")
-    for given, expected in (({"as_of": "2025-03-19"}, THREE_DEMANDS), ({}, THREE_DEMANDS[1:])):
-        rows = sq.run_neo4j(acceptance, neo4j_driver, acceptance.bind(given), neo4j_database)
-        assert column(rows, "demand") == expected
-
-
-@pytest.mark.neo4j
-def test_neo4j_gives_the_same_rows_on_the_seed_article(
-    seed_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
-) -> None:
-    _same_rows_on_both(seed_store, neo4j_driver, neo4j_database, defaults_only=True)
-    query = sq.find_query("blocking-demands")
-    assert column(sq.run_neo4j(query, neo4j_driver, query.bind({}), neo4j_database), "demand") == THREE_DEMANDS
-
-
-@pytest.mark.neo4j
-def test_neo4j_gives_the_same_rows_on_the_edge_cases(
-    edge_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
-) -> None:
-    _same_rows_on_both(edge_store, neo4j_driver, neo4j_database)
-
-
-@pytest.mark.neo4j
-def test_neo4j_gives_the_same_rows_on_generated_data(
-    generated_store: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
-) -> None:
-    assert _same_rows_on_both(generated_store, neo4j_driver, neo4j_database) > 35
 
 
 @pytest.mark.neo4j
@@ -1336,23 +1205,23 @@ def test_cli_on_neo4j(
         "NEO4J_PASSWORD": neo4j_server.password,
         "NEO4J_DATABASE": neo4j_server.database,
     }
-    result = invoke("query", "violations", "-f", "json", "--store", str(tmp_path / "no-store"), env=env)
+    result = run_ckg("query", "violations", "-f", "json", "--store", str(tmp_path / "no-store"), env=env)
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n6 rows.\n"
     assert all(row["mutual"] for row in json.loads(result.stdout))
-    local = invoke("query", "violations", "-f", "json", "--backend", "local", "--store", str(examples_store), env=env)
+    local = run_ckg("query", "violations", "-f", "json", "--backend", "local", "--store", str(examples_store), env=env)
     assert local.stdout == result.stdout
-    typo = invoke("query", "positions", "-p", "actor=rusia", "--store", str(tmp_path / "no-store"), env=env)
+    typo = run_ckg("query", "positions", "-p", "actor=rusia", "--store", str(tmp_path / "no-store"), env=env)
     assert typo.exit_code == 0, typo.output
     assert typo.stderr == (
         f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n0 rows.\n"
         "Warning: No actor with the id or IRI 'rusia' exists in the Neo4j database (-p actor). Did you mean 'russia'?\n"
     )
-    nothing = invoke("query", "evidence", "-p", "fact=nope", "--store", str(tmp_path / "no-store"), env=env)
+    nothing = run_ckg("query", "evidence", "-p", "fact=nope", "--store", str(tmp_path / "no-store"), env=env)
     assert nothing.stderr.endswith(
         "0 rows.\nWarning: No fact with the id or IRI 'nope' exists in the Neo4j database (-p fact).\n"
     )
-    wrong = invoke(
+    wrong = run_ckg(
         "query", "violations", "--store", str(examples_store), env={**env, "NEO4J_PASSWORD": "wrong-password"}
     )
     assert wrong.exit_code == 0, wrong.output
@@ -1362,7 +1231,7 @@ def test_cli_on_neo4j(
     )
     path = tmp_path / "sneaky.cypher"
     path.write_text("// title: Tries to write\n// columns: n: integer\nCREATE (x:Sneaky) RETURN 1 AS n\n")
-    refused = invoke("query", str(path), env=env)
+    refused = run_ckg("query", str(path), env=env)
     assert refused.exit_code == 1
     assert refused.stderr.startswith(
         f"Backend: Neo4j at {neo4j_server.uri} (database {neo4j_server.database}).\n"

@@ -16,9 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from ceasefire_kg.cli import cli
+from tests.cli_helpers import run_ckg
 from tests.paths import EXAMPLES
 
 #: The stored article of the ``ckg_store`` fixture (it has its own text).
@@ -70,11 +69,6 @@ def article_with(old: str, new: str, text: str = ARTICLE) -> str:
     count = text.count(old)
     assert count == 1, f"the test article holds {old!r} {count} times, not once"
     return text.replace(old, new)
-
-
-def run_ckg(*args: str | Path) -> Result:
-    """Run the ``ckg`` command line in-process; never raises."""
-    return CliRunner().invoke(cli, [str(arg) for arg in args])
 
 
 def export_nquads(store: Path) -> bytes:

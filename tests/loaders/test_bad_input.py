@@ -20,7 +20,8 @@ import pytest
 from click.testing import Result
 
 from ceasefire_kg.loaders.reader import MAX_FILE_BYTES
-from tests.loaders.conftest import ARTICLE, STORED_ARTICLE, article_with, export_nquads, run_ckg
+from tests.cli_helpers import run_ckg
+from tests.loaders.conftest import ARTICLE, STORED_ARTICLE, article_with, export_nquads
 
 HINT_ACTOR = "Declare it under 'actors:' or in a registry listed under 'registries:'."
 HINT_QUOTE = (

@@ -445,6 +445,7 @@ def _errors(validator: object, document: object) -> list[tuple[object, ...]]:
     )
 
 
+@pytest.mark.slow
 def test_the_inlined_schema_reports_the_same_errors_as_the_schema_with_refs() -> None:
     import yaml
     from jsonschema import Draft202012Validator
