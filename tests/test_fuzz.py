@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from ceasefire_kg.cli import cli
 from ceasefire_kg.loaders.load import load_into_folder
 from ceasefire_kg.saved_queries import saved_queries
 from ceasefire_kg.store import Store
+from tests.cli_helpers import run_ckg
 from tests.paths import EXAMPLES
 
 SEED = 20251203
@@ -187,7 +187,6 @@ def pristine_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _fuzz_fact_files(cases: int, pristine_store: Path, work: Path) -> None:
     rng = random.Random(SEED)
-    runner = CliRunner()
     before = _store_digest(pristine_store)
     for case in range(cases):
         corpus = work / f"case-{case}"
@@ -195,13 +194,13 @@ def _fuzz_fact_files(cases: int, pristine_store: Path, work: Path) -> None:
         what = f"case {case} (seed {SEED}): {how}"
         store = work / f"store-{case}"
         shutil.copytree(pristine_store, store)
-        result = runner.invoke(cli, ["load", "--store", str(store), str(corpus)])
+        result = run_ckg("load", "--store", store, corpus)
         _no_traceback(result, f"load, {what}")
         if result.exit_code != 0:
             assert _store_digest(store) == before, f"a refused load changed the store: {what}"
         # Into a new store: the first load takes another path (a bulk write beside the folder).
         fresh = work / f"fresh-{case}"
-        result = runner.invoke(cli, ["load", "--store", str(fresh), str(corpus)])
+        result = run_ckg("load", "--store", fresh, corpus)
         _no_traceback(result, f"first load, {what}")
         if result.exit_code != 0:
             assert not fresh.exists(), f"a refused first load left {fresh}: {what}"
@@ -254,7 +253,6 @@ NASTY_PARAMETERS = [
 
 def _fuzz_parameters(cases: int, store: Path) -> None:
     rng = random.Random(SEED)
-    runner = CliRunner()
     queries = saved_queries()
     for case in range(cases):
         query = rng.choice(queries)
@@ -265,7 +263,7 @@ def _fuzz_parameters(cases: int, store: Path) -> None:
         if rng.random() < 0.1:
             options += ["-p", f"{rng.choice(['nope', '', '=', 'as_of'])}={rng.choice(NASTY_PARAMETERS)}"]
         args = ["query", query.name, "--store", str(store), "--backend", "local", "-f", rng.choice(["table", "json"])]
-        result = runner.invoke(cli, args + options, env={"NEO4J_URI": None, "COLUMNS": "100"})
+        result = run_ckg(*args, *options, env={"COLUMNS": "100"})
         _no_traceback(result, f"case {case}: ckg {' '.join(args + options)!r}")
 
 
@@ -309,9 +307,7 @@ def test_mutated_neo4j_uris_never_crash(pristine_store: Path, tmp_path: Path, ur
         "push": ["push"],
         "export": ["export", "--from", "neo4j", "-o", str(tmp_path / "out.ttl")],
     }[command]
-    result = CliRunner().invoke(
-        cli, [*args, "--store", str(pristine_store)], env={"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret"}
-    )
+    result = run_ckg(*args, "--store", pristine_store, env={"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret"})
     _no_traceback(result, f"ckg {command} with NEO4J_URI={uri!r}")
     assert result.exit_code != 0
     assert not (tmp_path / "out.ttl").exists()

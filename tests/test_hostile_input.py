@@ -13,16 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from ceasefire_kg.cli import cli
 from ceasefire_kg.loaders.load import load_into_folder
+from tests.cli_helpers import run_ckg
 from tests.paths import EXAMPLES
-
-
-def run_ckg(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    base: dict[str, str | None] = {"NEO4J_URI": None, "NEO4J_PASSWORD": None, "NEO4J_DATABASE": None, "CKG_STORE": None}
-    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
 
 
 def assert_refused(result: Result, message: str) -> None:

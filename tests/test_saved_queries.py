@@ -19,6 +19,8 @@ import neo4j
 import pytest
 
 from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.backends import LocalBackend, Neo4jBackend
+from ceasefire_kg.cli import tables
 from ceasefire_kg.errors import (
     QueryBackendUnavailable,
     QueryNotReadOnly,
@@ -89,7 +91,7 @@ def run(store_path: Path, name: str, **given: str) -> sq.QueryResult:
     """Run a saved query on the embedded store."""
     query = sq.find_query(name)
     with Store.open_read_only(store_path) as store:
-        return sq.run_local(query, store, query.bind(given))
+        return LocalBackend(store).run(query, query.bind(given))
 
 
 def column(result: sq.QueryResult, name: str) -> list[Any]:
@@ -282,7 +284,7 @@ def test_a_string_parameter_cannot_change_the_query(tmp_path: Path, examples_sto
     # A text written to break out of its string literal is compared as a whole, and matches nothing.
     query = sq.find_query(str(_write_user_query(tmp_path)))
     with Store.open_read_only(examples_store) as store:
-        rows = sq.run_local(query, store, query.bind({"text": 'Zel")) } UNION { BIND("x'}))
+        rows = LocalBackend(store).run(query, query.bind({"text": 'Zel")) } UNION { BIND("x'}))
     assert rows.rows == []
 
 
@@ -308,7 +310,7 @@ def test_an_example_line_is_parsed_and_described() -> None:
     assert example.description == "as of 19 March 2025, before the April article"
     assert (
         "Examples:\n  ckg query blocking-demands -p as_of=2025-03-19  (as of 19 March 2025, before the April article)\n"
-    ) in sq.describe_query(query)
+    ) in tables.describe_query(query)
 
 
 # --- parameters ---------------------------------------------------------------------
@@ -839,7 +841,7 @@ def test_every_query_runs_with_its_defaults_and_orders_its_rows(
 
 def test_json_csv_and_table_output(examples_store: Path) -> None:
     result = run(examples_store, "demands", status="withdrawn")
-    records = json.loads(sq.format_json(result))
+    records = json.loads(tables.format_json(result))
     assert records == [
         {
             "actor": "Russia",
@@ -856,15 +858,15 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
             "demand_id": "putin-demands-halt-to-mobilization",
         }
     ]
-    assert sq.format_csv(result) == (
+    assert tables.format_csv(result) == (
         "actor,demanded_by,demand,demanded_of,issue,precondition_for,status,status_since,since,quote,article,demand_id\n"
         "Russia,Vladimir Putin,Ukraine must halt mandatory military mobilization.,Ukraine,mobilization,"
         f"{US_PLAN},withdrawn,2025-04-08,2025-03-19,and halt mandatory military mobilization,{SEED_ARTICLE},"
         "putin-demands-halt-to-mobilization\n"
     )
     violations = run(examples_store, "violations", as_of="2025-03-19")
-    assert sq.format_csv(violations).splitlines()[1].split(",")[7] == "true"
-    table = sq.format_table(run(examples_store, "blocking-demands"), width=200)
+    assert tables.format_csv(violations).splitlines()[1].split(",")[7] == "true"
+    table = tables.format_table(run(examples_store, "blocking-demands"), width=200)
     lines = table.splitlines()
     assert all(len(line) <= 200 for line in lines)
     assert lines[0].split() == [
@@ -881,7 +883,7 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("Ukraine must stop") and "  Vladimir Putin  Russia  Ukraine  " in lines[2]
     # Too narrow for nine columns: one block per row.
-    narrow = sq.format_table(run(examples_store, "blocking-demands"), width=80).splitlines()
+    narrow = tables.format_table(run(examples_store, "blocking-demands"), width=80).splitlines()
     assert all(len(line) <= 80 for line in narrow)
     assert narrow[:3] == [
         "demand:      Ukraine must stop rearming.",
@@ -893,10 +895,10 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
 
 def test_an_empty_table_is_its_header(examples_store: Path) -> None:
     result = run(examples_store, "blocking-demands", as_of="2024-01-01")
-    assert sq.format_table(result, width=200).splitlines()[1:] == [
+    assert tables.format_table(result, width=200).splitlines()[1:] == [
         "------  -----------  ----  -----------  --------  -----  -----  -------  ---------"
     ]
-    assert sq.format_json(result) == "[]\n"
+    assert tables.format_json(result) == "[]\n"
 
 
 # --- user query files ------------------------------------------------------------------
@@ -928,13 +930,13 @@ def test_a_users_query_file_runs_on_the_store(tmp_path: Path, examples_store: Pa
     query = sq.find_query(str(_write_user_query(tmp_path)))
     assert query.name == "actors-named"
     with Store.open_read_only(examples_store) as store:
-        assert sq.run_local(query, store, query.bind({"text": "Vla"})).rows == [("Vladimir Putin", "putin")]
+        assert LocalBackend(store).run(query, query.bind({"text": "Vla"})).rows == [("Vladimir Putin", "putin")]
 
 
 def test_a_users_cypher_without_sparql_cannot_run_on_the_store(tmp_path: Path, examples_store: Path) -> None:
     query = sq.find_query(str(_write_user_query(tmp_path, with_sparql=False)))
     with Store.open_read_only(examples_store) as store, pytest.raises(QueryBackendUnavailable) as caught:
-        sq.run_local(query, store, query.bind({}))
+        LocalBackend(store).run(query, query.bind({}))
     assert str(caught.value) == (
         f"Query 'actors-named' has no version for the embedded store: put the SPARQL version in "
         f"{tmp_path / 'actors-named.rq'}, or run it on Neo4j with --backend neo4j (and --uri or NEO4J_URI)."
@@ -946,7 +948,7 @@ def test_columns_that_disagree_with_the_header_are_reported(tmp_path: Path, exam
     (tmp_path / "actors-named.rq").write_text("SELECT ?id ?actor WHERE { ?x cf:factId ?id ; rdfs:label ?actor }")
     query = sq.find_query(str(path))
     with Store.open_read_only(examples_store) as store, pytest.raises(SavedQueryFileError) as caught:
-        sq.run_local(query, store, query.bind({}))
+        LocalBackend(store).run(query, query.bind({}))
     assert str(caught.value) == (
         f"Query 'actors-named' ({tmp_path / 'actors-named.rq'}) returns the columns id, actor, but its header "
         "declares actor, id. Make the SELECT and the '// columns:' line agree, in the same order."
@@ -1185,7 +1187,7 @@ def test_a_query_that_writes_fails_and_writes_nothing(
     path.write_text("// title: Tries to write\n// columns: n: integer\nCREATE (x:Sneaky) RETURN 1 AS n\n")
     query = sq.find_query(str(path))
     with pytest.raises(QueryNotReadOnly) as caught:
-        sq.run_neo4j(query, neo4j_driver, {}, neo4j_database)
+        Neo4jBackend(neo4j_driver, neo4j_database).run(query, {})
     assert str(caught.value).startswith(
         f"Query 'sneaky' ({path}) tried to write to Neo4j, and saved queries may only read: "
     )

@@ -35,6 +35,7 @@ import neo4j
 import pyoxigraph as ox
 
 from ceasefire_kg import saved_queries as sq
+from ceasefire_kg.backends import LocalBackend, Neo4jBackend
 from ceasefire_kg.namespaces import ID
 from ceasefire_kg.store import Store
 from tests.corpus import QUERY_DATA_SETS, DataSet
@@ -108,7 +109,7 @@ def answer_locally(store_path: Path, query_name: str, params: Mapping[str, str])
     """
     query = sq.find_query(query_name)
     with Store.open_read_only(store_path) as store:
-        result = sq.run_local(query, store, query.bind(params))
+        result = LocalBackend(store).run(query, query.bind(params))
     return [list(row) for row in result.rows]
 
 
@@ -125,7 +126,7 @@ def answer_on_neo4j(driver: neo4j.Driver, database: str, query_name: str, params
         The rows in the query's order, each a list in column order.
     """
     query = sq.find_query(query_name)
-    result = sq.run_neo4j(query, driver, query.bind(params), database)
+    result = Neo4jBackend(driver, database).run(query, query.bind(params))
     return [list(row) for row in result.rows]
 
 
