@@ -294,7 +294,7 @@ NASTY_URIS = [
     "bolt://127.0.0.1:1/db?x=1",
     "bolt://127.0.0.1:1?routing=%zz",
     "neo4j://127.0.0.1:1?policy=" + "x" * 500,
-    "bolt://\x00",
+    "bolt://%00",
     "bolt://é.invalid:1",
 ]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
+import pyoxigraph as ox
 import pytest
 
 from ceasefire_kg import saved_queries as sq
@@ -266,10 +267,10 @@ def test_set_parameters_become_escaped_terms_in_the_sparql() -> None:
         '  BIND("param:who()" AS ?s) BIND(<https://example.org/param:who()> AS ?i) FILTER(?d <= param:day()) }'
     )
     terms = {
-        "who": sq.ox.NamedNode("https://w3id.org/ceasefire-kg/id/actor/putin"),
-        "text": sq.ox.Literal('say "no" \\ }\n# not a comment'),
+        "who": ox.NamedNode("https://w3id.org/ceasefire-kg/id/actor/putin"),
+        "text": ox.Literal('say "no" \\ }\n# not a comment'),
         "unset": None,
-        "day": sq.ox.Literal("2025-03-19", datatype=sq.ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        "day": ox.Literal("2025-03-19", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
     }
     assert sq.substitute_parameters(sparql, terms) == (
         "# param:who() in a comment\n"
