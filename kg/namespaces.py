@@ -4,10 +4,14 @@ The vocabulary namespaces are :class:`rdflib.namespace.DefinedNamespace`
 subclasses with ``_fail = True``, so a misspelt term raises at import or call
 time instead of minting a new IRI silently. ``tests/test_namespaces.py`` checks
 them against ``schema/ontology.ttl`` in both directions.
+
+The data written to the store, from the loader on, is made of pyoxigraph terms;
+:func:`iri` is where an IRI of this module becomes one.
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
@@ -208,6 +212,43 @@ PREFIXES: dict[str, str] = {
     "sem": str(SEM),
     "time": str(TIME),
 }
+
+
+def iri(value: str) -> ox.NamedNode:
+    """The pyoxigraph term of an IRI: a vocabulary term such as ``CF.Actor``, or one the functions below build.
+
+    Raises:
+        ValueError: If ``value`` is not a valid IRI.
+    """
+    return ox.NamedNode(value)
+
+
+class Nodes:
+    """The terms of a namespace as pyoxigraph terms, each made once: ``Nodes(CF).Actor``, ``Nodes(STANCE)["rejects"]``.
+
+    A term is looked up in the namespace on first use, so a misspelt term of a
+    :class:`DefinedNamespace` still raises; later uses cost an attribute lookup.
+
+    Args:
+        namespace: A namespace of this module or of :mod:`rdflib.namespace`.
+    """
+
+    def __init__(self, namespace: type[DefinedNamespace] | Namespace) -> None:
+        self._namespace = namespace
+        self._items: dict[str, ox.NamedNode] = {}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        node = iri(getattr(self._namespace, name))
+        setattr(self, name, node)  # found as an attribute from now on, without this method
+        return node
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        node = self._items.get(name)
+        if node is None:
+            node = self._items[name] = iri(self._namespace[name])
+        return node
 
 
 def entity_iri(kind: str, slug: str) -> URIRef:

@@ -1,21 +1,26 @@
 """Check graphs against the SHACL shapes shipped in ``schema/shapes.ttl``.
 
 The shapes are compiled to SPARQL (:mod:`ceasefire_kg.shacl_sparql`) and run
-by Oxigraph on an in-memory copy of the data.
+by Oxigraph on an in-memory copy of the data. The data is pyoxigraph terms (or
+N-Triples text), as the loader makes it; the shapes and the ontology, schema
+rather than data, are also read as rdflib graphs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 
+from ceasefire_kg.namespaces import iri
 from ceasefire_kg.shacl_sparql import Check, Result, compile_shapes, run_checks
+from ceasefire_kg.store import TermTriple, ntriples_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +29,13 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 @dataclass(frozen=True)
 class ShapeViolation:
-    """One SHACL result: which node, which property, what is wrong."""
+    """One SHACL result: which node, which property, what is wrong.
 
-    focus: URIRef
-    path: URIRef | None
+    The focus node is a literal for what a literal value lacks (``sh:node`` details).
+    """
+
+    focus: ox.NamedNode | ox.Literal
+    path: ox.NamedNode | None
     message: str
     component: str = ""
 
@@ -59,14 +67,14 @@ def _compiled() -> list[Check]:
     return compile_shapes(shapes_graph())
 
 
-def shape_violations(data: Graph) -> list[ShapeViolation]:
-    """Validate ``data`` against the shapes and return every violation found.
+def shape_violations(data: Iterable[TermTriple]) -> list[ShapeViolation]:
+    """Validate triples against the shapes and return every violation found.
 
     Args:
         data: The graph to check; it should include the ontology so that
             class and concept-scheme constraints can be evaluated.
     """
-    return ntriples_violations(data.serialize(format="nt", encoding="utf-8"))
+    return ntriples_violations(ntriples_bytes(data))
 
 
 def ntriples_violations(data: bytes | str | IO[bytes] | list[IO[bytes]]) -> list[ShapeViolation]:
@@ -89,5 +97,5 @@ def _violations(results: list[Result]) -> list[ShapeViolation]:
         text = result.message
         if result.value is not None:
             text += f" (value: {result.value.value})"
-        violations.append(ShapeViolation(URIRef(result.focus), URIRef(result.path), text, result.component))
-    return sorted(violations, key=lambda v: (str(v.focus), str(v.path), v.message))
+        violations.append(ShapeViolation(result.focus, iri(result.path), text, result.component))
+    return sorted(violations, key=lambda v: (v.focus.value, v.path.value if v.path else "", v.message))

@@ -49,9 +49,12 @@ class UnsupportedShape(CkgError):
 
 @dataclass(frozen=True)
 class Result:
-    """One violation: the focus node, the property, the component, the message, the value if any."""
+    """One violation: the focus node, the property, the component, the message, the value if any.
 
-    focus: str
+    The focus node is a literal for what a literal value lacks (``sh:node`` details).
+    """
+
+    focus: ox.NamedNode | ox.Literal
     path: str
     component: str
     message: str
@@ -344,7 +347,7 @@ def run_checks(checks: Iterable[Check], data: ox.Store) -> list[Result]:
             if message is None:
                 word = "Less" if check.component.endswith("MinCountConstraintComponent") else "More"
                 message = f"{word} than {check.count} values on {_focus_text(focus)}->{check.path_text}"
-            results.append(Result(focus.value, check.path, check.component, message, value))
+            results.append(Result(focus, check.path, check.component, message, value))
             if check.details and isinstance(value, (ox.NamedNode, ox.Literal)):
                 results.extend(_detail_results(check, value, data))
     return results
@@ -358,5 +361,5 @@ def _detail_results(check: Check, value: ox.NamedNode | ox.Literal, data: ox.Sto
         ):
             continue
         message = detail.message or f"Node {_focus_text(value)}{detail.generic}"
-        results.append(Result(value.value, detail.path, _SH + "HasValueConstraintComponent", message))
+        results.append(Result(value, detail.path, _SH + "HasValueConstraintComponent", message))
     return results

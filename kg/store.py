@@ -18,10 +18,9 @@ import itertools
 import json
 import logging
 import os
-import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -29,11 +28,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import StoreError
-from ceasefire_kg.namespaces import GRAPH, PREFIXES, SCHEMA_GRAPH, article_graph_iri
+from ceasefire_kg.namespaces import GRAPH, PREFIXES, SCHEMA_GRAPH, article_graph_iri, iri
+from ceasefire_kg.rdf_output import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)
 
@@ -42,46 +41,23 @@ DEFAULT_STORE = Path(".ckg")
 _MARKER = "ckg-store"
 _DATABASE = "oxigraph"
 _ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = iri(RDF.type)
 #: Content hash of each named graph, recorded by every write (see Store.graph_hashes).
 _HASHES = "graph-hashes.json"
 #: Most quads handed to Oxigraph's bulk loader at once (its memory grows with the batch).
 _BULK_BATCH = 250_000
 
-#: Export formats by the name users type.
-EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
-Triple = tuple[URIRef, URIRef, Any]
-
-
-def _n3(term: URIRef | Literal) -> str:
-    return term.n3()
-
-
-def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            # rdflib writes plain strings without a datatype; keep them equal.
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise StoreError(f"unexpected blank node {term} in the store")
+#: A triple to store: an ox.Triple, or its three terms as a tuple. The loader
+#: holds tuples: they share their term objects, where an ox.Triple holds copies
+#: of the terms' text (twice the memory of a loaded corpus).
+TermTriple = ox.Triple | tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
 
 @cache
-def ontology_triples() -> tuple[tuple[str, str, str], ...]:
-    """The ontology and concept schemes shipped with the package, as N-Triples terms."""
+def ontology_triples() -> tuple[ox.Triple, ...]:
+    """The ontology and concept schemes shipped with the package."""
     data = resources.files("ceasefire_kg.schema").joinpath("ontology.ttl").read_bytes()
-    return tuple((str(t.subject), str(t.predicate), str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
+    return tuple(quad.triple for quad in ox.parse(data, format=ox.RdfFormat.TURTLE))
 
 
 def content_hash(text: bytes) -> str:
@@ -89,173 +65,38 @@ def content_hash(text: bytes) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-# How Oxigraph writes a literal's lexical form in N-Triples; the lines built
-# here must be byte-identical to its own, since graph hashes computed from them
-# stand in for hashes of what the store gives back (tests check this).
-_ESCAPES: dict[int, str] = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
-
-
-def ntriples_term(term: URIRef | Literal) -> str:
-    """One rdflib term written as Oxigraph writes it in N-Triples.
-
-    Raises:
-        StoreError: For a blank node or another term the store does not hold.
-    """
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        value = str(term)
-        if _NEEDS_ESCAPE.search(value):
-            value = value.translate(_ESCAPES)
-        if term.language:
-            return f'"{value}"@{term.language}'
-        datatype = term.datatype
-        if datatype is None or str(datatype) == _XSD_STRING:
-            return f'"{value}"'
-        return f'"{value}"^^<{datatype}>'
-    raise StoreError(f"cannot store the term {term!r}: only IRIs and literals are stored")
-
-
-def ntriples_lines(triples: Iterable[Triple]) -> list[str]:
-    """A graph's triples as its canonical N-Triples lines: sorted, each once, without line ends.
-
-    Sorting the strings gives the byte order of their UTF-8 encoding, that of
-    :meth:`Store.graph_ntriples`.
-    """
-    term = ntriples_term
-    return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
-
-
-def ntriples_bytes(triples: Iterable[Triple]) -> bytes:
-    """Triples as N-Triples text in the store's own spelling, in their order, duplicates kept.
+def ntriples_bytes(triples: Iterable[TermTriple]) -> bytes:
+    """Triples as N-Triples text, written by Oxigraph, in their order, duplicates kept.
 
     For handing a graph to Oxigraph when neither order nor the hash matter.
     """
-    term = ntriples_term
-    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode("utf-8")
+    as_triples = (triple if isinstance(triple, ox.Triple) else ox.Triple(*triple) for triple in triples)
+    return ox.serialize(as_triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def lines_hash(lines: list[str]) -> str:
+def ntriples_lines(triples: Iterable[TermTriple]) -> list[bytes]:
+    """A graph's triples as its canonical N-Triples lines: sorted, each once, without line ends.
+
+    The lines are Oxigraph's own, so they are those :meth:`Store.graph_ntriples`
+    gives back once the graph is stored, and hash alike.
+    """
+    # N-Triples escapes line breaks inside literals: a line break ends a triple.
+    return sorted(set(ntriples_bytes(triples).splitlines()))
+
+
+def lines_hash(lines: Sequence[bytes]) -> str:
     """The :func:`content_hash` of a graph given as :func:`ntriples_lines`."""
     return content_hash(_text_of(lines))
 
 
-def _text_of(lines: list[str] | tuple[str, ...]) -> bytes:
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+def _text_of(lines: Sequence[bytes]) -> bytes:
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 @cache
-def ontology_lines() -> tuple[str, ...]:
+def ontology_lines() -> tuple[bytes, ...]:
     """The ontology graph as its canonical N-Triples lines (see :func:`ntriples_lines`)."""
-    return tuple(sorted({f"{s} {p} {o} ." for s, p, o in ontology_triples()}))
-
-
-def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], output: IO[bytes], rdf_format: ox.RdfFormat) -> None:
-    """Write triples or quads, in their order, with the project's prefixes where the format has them.
-
-    Turtle and TriG declare :data:`PREFIXES` and use them; JSON-LD gets them as
-    its ``@context`` (see :func:`write_jsonld`); N-Triples and N-Quads have none.
-    Same items in the same order: same bytes.
-
-    Args:
-        items: Triples, or quads for the dataset formats.
-        output: Binary stream to write to.
-        rdf_format: One of the values of :data:`EXPORT_FORMATS`.
-
-    Raises:
-        StoreError: If an IRI cannot be written in JSON-LD (see :func:`write_jsonld`).
-    """
-    if rdf_format == ox.RdfFormat.JSON_LD:
-        write_jsonld(items, output)  # type: ignore[arg-type]
-        return
-    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
-
-
-def write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes], prefixes: dict[str, str] = PREFIXES) -> None:
-    """Write quads as JSON-LD whose ``@context`` declares the prefixes, and whose IRIs use them.
-
-    Oxigraph writes the JSON-LD (named graphs as ``{"@id": graph, "@graph":
-    [nodes]}``), but with every IRI in full: it ignores prefixes for this format
-    (pyoxigraph 0.5.13). Its document is kept as it is, except that each IRI in
-    a property name, an ``@id`` or an ``@type`` is written ``prefix:rest`` with
-    the longest matching namespace, and it is wrapped as ``{"@context":
-    prefixes, "@graph": [...]}``. A JSON-LD processor expands these compact
-    IRIs back, every namespace ending with ``/`` or ``#``. Nothing is
-    reordered: the same quads in the same order give the same bytes.
-
-    Args:
-        quads: The quads, those of each graph together (as sorted by graph).
-        output: Binary stream to write to.
-        prefixes: Prefix to namespace IRI.
-
-    Raises:
-        StoreError: If an IRI that no namespace shortens would read as a compact
-            IRI (its scheme is one of the prefixes), so would change meaning.
-    """
-    compactor = _IriCompactor(prefixes)
-    output.write(b'{"@context":' + _json(prefixes) + b',"@graph":[')
-    separator = b""
-    # One graph at a time, so that only one graph's JSON objects are held.
-    for _, graph_quads in itertools.groupby(quads, key=lambda quad: quad.graph_name):
-        for item in json.loads(ox.serialize(graph_quads, format=ox.RdfFormat.JSON_LD)):
-            output.write(separator + _json(compactor.node(item)))
-            separator = b","
-    output.write(b"]}")
-
-
-def _json(value: Any) -> bytes:
-    # Oxigraph's own spacing (none) and raw UTF-8.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-class _IriCompactor:
-    """Rewrites the IRIs of expanded JSON-LD objects as compact IRIs, remembering each answer."""
-
-    def __init__(self, prefixes: dict[str, str]) -> None:
-        # Longest namespace first, so that an IRI gets the most specific prefix.
-        self._namespaces = sorted(
-            ((namespace, prefix) for prefix, namespace in prefixes.items()), key=lambda item: -len(item[0])
-        )
-        self._prefixes = set(prefixes)
-        # The same IRIs recur thousands of times (predicates, types, graphs).
-        self._known: dict[str, str] = {}
-
-    def node(self, item: dict[str, Any]) -> dict[str, Any]:
-        """A graph, node or value object with its IRIs compacted."""
-        result: dict[str, Any] = {}
-        for key, value in item.items():
-            if key in ("@id", "@type"):
-                result[key] = self.iri(value)
-            elif key == "@graph":
-                result[key] = [self.node(child) for child in value]
-            elif key.startswith("@"):
-                result[key] = value
-            else:
-                result[self.iri(key)] = [self.node(child) for child in value]
-        return result
-
-    def iri(self, iri: str) -> str:
-        """``iri`` as a compact IRI, or unchanged when no namespace fits (blank nodes too)."""
-        known = self._known.get(iri)
-        if known is None:
-            known = self._known[iri] = self._compact(iri)
-        return known
-
-    def _compact(self, iri: str) -> str:
-        for namespace, prefix in self._namespaces:
-            # A rest starting with // would make the compact IRI read as an absolute one.
-            if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        scheme, _, rest = iri.partition(":")
-        if scheme in self._prefixes and not rest.startswith("//"):
-            raise StoreError(
-                f"Cannot write <{iri}> in JSON-LD: with the prefix '{scheme}:' declared it would read as another IRI. "
-                "Export as nquads or trig instead."
-            )
-        return iri
+    return tuple(ntriples_lines(ontology_triples()))
 
 
 class Store:
@@ -347,7 +188,7 @@ class Store:
     # -- writing -------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> int:
+    def create(cls, path: Path, graphs: Iterable[tuple[ox.NamedNode, Iterable[TermTriple]]]) -> int:
         """Create a new store holding named graphs (and the ontology graph), all or nothing.
 
         The store is bulk-loaded in a temporary folder beside ``path`` and
@@ -397,7 +238,7 @@ class Store:
         return total
 
     @staticmethod
-    def _bulk_write(folder: Path, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> int:
+    def _bulk_write(folder: Path, graphs: Iterable[tuple[ox.NamedNode, Iterable[TermTriple]]]) -> int:
         (folder / _MARKER).write_text("ceasefire-kg embedded store (Oxigraph); do not edit by hand\n", encoding="utf-8")
         # The N-Quads go through files so that neither they nor a transaction
         # are held in memory; the lines are hashed on the way. Oxigraph's bulk
@@ -413,9 +254,9 @@ class Store:
         in_batch = 0
         try:
             # One graph at a time, so that only one graph's lines are held.
-            for iri, lines in itertools.chain(
+            for graph, lines in itertools.chain(
                 [(str(SCHEMA_GRAPH), ontology_lines())],
-                ((str(iri), ntriples_lines(triples)) for iri, triples in graphs),
+                ((graph.value, ntriples_lines(triples)) for graph, triples in graphs),
             ):
                 if not lines:
                     continue
@@ -426,9 +267,9 @@ class Store:
                     output = batches[-1].open("wb")
                     in_batch = 0
                 text = _text_of(lines)
-                hashes[iri] = content_hash(text)
-                union.update(hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines)
-                suffix = f" <{iri}> .\n".encode()
+                hashes[graph] = content_hash(text)
+                union.update(hashlib.blake2b(line, digest_size=16).digest() for line in lines)
+                suffix = f" <{graph}> .\n".encode()
                 output.write(text.replace(b" .\n", suffix))
                 in_batch += len(lines)
         finally:
@@ -443,7 +284,7 @@ class Store:
         (folder / _HASHES).write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")
         return len(union)
 
-    def replace_graphs(self, graphs: Iterable[tuple[URIRef, list[Triple]]]) -> None:
+    def replace_graphs(self, graphs: Iterable[tuple[ox.NamedNode, Iterable[TermTriple]]]) -> None:
         """Replace named graphs (and the ontology graph) in one transaction.
 
         Each graph's previous content is removed and the new triples inserted;
@@ -455,14 +296,15 @@ class Store:
         drops: list[str] = []
         inserts: list[str] = []
         hashes: dict[str, str] = {}
-        for iri, lines in [
+        for graph, lines in [
             (str(SCHEMA_GRAPH), ontology_lines()),
-            *((str(iri), ntriples_lines(triples)) for iri, triples in graphs),
+            *((graph.value, ntriples_lines(triples)) for graph, triples in graphs),
         ]:
-            drops.append(f"DROP SILENT GRAPH <{iri}>")
-            inserts.append(f"GRAPH <{iri}> {{\n" + "\n".join(lines) + "\n}")
+            drops.append(f"DROP SILENT GRAPH <{graph}>")
+            # N-Triples lines are SPARQL triples as they stand.
+            inserts.append(f"GRAPH <{graph}> {{\n" + b"\n".join(lines).decode("utf-8") + "\n}")
             # An empty graph does not exist afterwards: it gets no hash.
-            hashes[iri] = lines_hash(lines) if lines else ""
+            hashes[graph] = lines_hash(lines) if lines else ""
         update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
         self._forget_hashes(list(hashes))
         self._update(update)
@@ -490,7 +332,7 @@ class Store:
         if ids:
             dropped = [str(article_graph_iri(a)) for a in ids]
             self._forget_hashes(dropped)
-            self._update(" ;\n".join(f"DROP GRAPH {_n3(article_graph_iri(a))}" for a in ids))
+            self._update(" ;\n".join(f"DROP GRAPH <{graph}>" for graph in dropped))
 
     def _forget_hashes(self, graphs: list[str]) -> None:
         # Before a write: a crash between here and _record_hashes leaves no
@@ -544,17 +386,19 @@ class Store:
         rows = self._db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {row["g"].value: int(row["n"].value) for row in rows}
 
-    def typed_resources(self, type_iri: URIRef, exclude_graphs: Iterable[URIRef] = ()) -> list[tuple[str, str]]:
+    def typed_resources(
+        self, type_iri: ox.NamedNode, exclude_graphs: Iterable[ox.NamedNode] = ()
+    ) -> list[tuple[str, str]]:
         """``(resource IRI, type IRI)`` of every stored resource of a class, outside some graphs.
 
         Args:
-            type_iri: Return resources of this class (or of every class when ``RDF.type``).
+            type_iri: Return resources of this class (or of every class when ``rdf:type``).
             exclude_graphs: Graphs to ignore (those a load is about to replace).
         """
-        excluded = {str(iri) for iri in exclude_graphs}
-        type_node = None if type_iri == RDF.type else ox.NamedNode(str(type_iri))
+        excluded = {graph.value for graph in exclude_graphs}
+        type_node = None if type_iri == _RDF_TYPE else type_iri
         found: set[tuple[str, str]] = set()
-        for quad in self._db.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), type_node, None):
+        for quad in self._db.quads_for_pattern(None, _RDF_TYPE, type_node, None):
             graph = quad.graph_name
             if isinstance(graph, ox.NamedNode) and graph.value in excluded:
                 continue
@@ -562,20 +406,21 @@ class Store:
                 found.add((quad.subject.value, quad.object.value))
         return sorted(found)
 
-    def triples_about(self, subjects: Iterable[URIRef], exclude_graphs: Iterable[URIRef] = ()) -> set[Triple]:
+    def triples_about(
+        self, subjects: Iterable[ox.NamedNode | ox.BlankNode | ox.Triple], exclude_graphs: Iterable[ox.NamedNode] = ()
+    ) -> set[ox.Triple]:
         """Stored triples whose subject is one of ``subjects``, outside some graphs.
 
         Args:
             subjects: Resources to describe.
             exclude_graphs: Graphs to ignore (those a load is about to replace).
         """
-        excluded = {str(iri) for iri in exclude_graphs}
-        found: set[Triple] = set()
+        excluded = set(exclude_graphs)
+        found: set[ox.Triple] = set()
         for subject in subjects:
-            for quad in self._db.quads_for_pattern(ox.NamedNode(str(subject)), None, None, None):
-                if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in excluded:
-                    continue
-                found.add((subject, URIRef(quad.predicate.value), _to_rdflib(quad.object)))
+            for quad in self._db.quads_for_pattern(subject, None, None, None):
+                if quad.graph_name not in excluded:
+                    found.add(quad.triple)
         return found
 
     def named_graphs(self) -> list[str]:

@@ -1,35 +1,34 @@
 """Check article-fact files: structure (JSON Schema), references, ids, dates, quotes.
 
 Every check runs over every file of a load and all problems are reported
-together, each with its file, line, fact and field, and how to fix it.
+together, each with its file, line, fact and field, and how to fix it. The
+JSON Schema part is :mod:`ceasefire_kg.loaders.schema_check`, the quotes part
+:mod:`ceasefire_kg.loaders.quotes`; this module runs them with the checks of
+references, ids and dates.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.quotes import check_quotes
 from ceasefire_kg.loaders.reader import (
     MAX_FILE_BYTES,
     SECTION_KINDS,
     JsonPath,
     SourceFile,
-    fact_label,
+    is_file,
     read_sources,
 )
+from ceasefire_kg.loaders.schema_check import did_you_mean, malformed_paths, structure_errors
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
@@ -72,53 +71,6 @@ DATE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
-
-_QUOTE_MARKS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise_quote_text(text: str) -> str:
-    """Fold quote-mark styles and runs of whitespace, for matching quotes to texts."""
-    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
-
-
-def _matched_start(quote: str, text: str) -> int:
-    """Length of the longest start of ``quote`` that occurs somewhere in ``text``."""
-    low, high = 0, len(quote)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if quote[:middle] in text:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _where_quote_differs(quote: str, text: str) -> str:
-    """Say how far a quote that is not in ``text`` matches it (both normalised), for messages."""
-    matched = _matched_start(quote, text)
-    if " " not in quote[:matched]:
-        return f"not even its first word ('{quote.split(' ', 1)[0][:40]}') is there"
-    head = quote[:matched]
-    tail = head if len(head) <= 40 else "…" + head[-39:]
-    rest = quote[matched:]
-    rest = rest if len(rest) <= 40 else rest[:39] + "…"
-    return f"the text has '{tail}' but then differs at '{rest}'"
 
 
 @dataclass
@@ -245,48 +197,6 @@ class CheckedCorpus:
         return sum(len(article.facts(section)) for article in self.articles for section in SECTION_KINDS)
 
 
-@cache
-def _root_schema() -> dict[str, Any]:
-    text = resources.files("ceasefire_kg.schema").joinpath("article-facts.schema.json").read_text("utf-8")
-    return json.loads(text)
-
-
-_DEFS_REF = "#/$defs/"
-
-
-def _inline_refs(node: Any, defs: dict[str, Any], active: frozenset[str] = frozenset()) -> Any:
-    """A copy of a schema with each ``{"$ref": "#/$defs/NAME"}`` replaced by that definition.
-
-    jsonschema resolves a ``$ref`` again at every use, which was a large part of
-    the checks' time; the inlined schema accepts and rejects the same values with
-    the same errors. A definition that refers to itself stays a ``$ref``.
-    """
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if len(node) == 1 and isinstance(ref, str) and ref.startswith(_DEFS_REF):
-            name = ref[len(_DEFS_REF) :]
-            if name in defs and name not in active:
-                return _inline_refs(defs[name], defs, active | {name})
-        return {key: value if key == "$defs" else _inline_refs(value, defs, active) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_inline_refs(value, defs, active) for value in node]
-    return node
-
-
-def _schema_for(definition: str | None, *, inline: bool = True) -> dict[str, Any]:
-    root = _root_schema()
-    if definition is None:
-        return _inline_refs(root, root["$defs"]) if inline else root
-    reference = {"$ref": f"{_DEFS_REF}{definition}"}
-    # $defs stay beside the definition for any self-referring one left as a $ref.
-    return {**(_inline_refs(reference, root["$defs"]) if inline else reference), "$defs": root["$defs"]}
-
-
-@cache
-def _validator(definition: str | None) -> Draft202012Validator:
-    return Draft202012Validator(_schema_for(definition))
-
-
 def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into the YAML files to read, in a stable order.
 
@@ -352,134 +262,6 @@ def check_paths(
     return corpus
 
 
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` is a file; False, not an error, for a path the system cannot even look up (too long)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _fact_label(source: SourceFile, path: JsonPath) -> str | None:
-    return fact_label(source.data, path)
-
-
-def _did_you_mean(value: object, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f" Did you mean '{matches[0]}'?" if matches else ""
-
-
-def _type_name(value: object) -> str:
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-        type(None): "empty",
-    }.get(type(value), type(value).__name__)
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    """Cut a value shown in a message, so that one long value does not flood the report."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_EXPECTED = {
-    "string": "text",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping",
-    "number": "a number",
-}
-
-
-def _missing_fields(error: ValidationError) -> list[str]:
-    """The fields a ``required`` error says are missing."""
-    return [name for name in error.validator_value if name not in error.instance]
-
-
-def _unknown_fields(error: ValidationError) -> list[str]:
-    """The fields an ``additionalProperties`` error says are not allowed."""
-    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
-
-
-def _malformed_paths(error: ValidationError) -> list[JsonPath]:
-    """Where a JSON Schema error leaves values that the other checks must not use.
-
-    A missing or unknown field is a fault of that field only: the entry around
-    it, and its other fields, are still checked.
-    """
-    path: JsonPath = tuple(error.absolute_path)
-    if error.validator == "required":
-        return [(*path, name) for name in _missing_fields(error)]
-    if error.validator == "additionalProperties":
-        return [(*path, name) for name in _unknown_fields(error)]
-    return [path]
-
-
-def _schema_problems(source: SourceFile, error: ValidationError) -> list[Problem]:
-    """Translate one JSON Schema error into messages a user can act on."""
-    path: JsonPath = tuple(error.absolute_path)
-    fact = _fact_label(source, path)
-    field_name = next((str(part) for part in reversed(path) if isinstance(part, str)), None)
-    validator, value, instance = error.validator, error.validator_value, error.instance
-
-    def problem(message: str, hint: str, *, at: JsonPath = path, name: str | None = field_name) -> Problem:
-        return Problem(source.name, message, hint, line=source.line_of(at), fact=fact, field=name)
-
-    if validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        return [
-            problem(
-                f"unknown field '{extra}'.",
-                f"Allowed fields: {', '.join(allowed)}.{_did_you_mean(extra, allowed)}",
-                at=(*path, extra),
-                name=extra,
-            )
-            for extra in _unknown_fields(error)
-        ]
-    if validator == "required":
-        return [
-            problem(f"missing required field '{name}'.", f"Add '{name}:' to this entry.", name=name)
-            for name in _missing_fields(error)
-        ]
-    if validator == "enum":
-        options = [str(option) for option in value]
-        return [
-            problem(
-                f"unknown value '{instance}'.", f"Use one of: {', '.join(options)}.{_did_you_mean(instance, options)}"
-            )
-        ]
-    if validator == "type":
-        expected = _EXPECTED.get(str(value), str(value))
-        return [
-            problem(
-                f"expected {expected}, got {_type_name(instance)} ({_shorten(repr(instance))}).",
-                f"Write {expected} here.",
-            )
-        ]
-    if validator == "pattern":
-        description = error.schema.get("description") or f"text matching {value}"
-        return [problem(f"'{_shorten(str(instance))}' is not valid here.", f"Expected: {description}")]
-    if validator == "maxLength":
-        shorten = "Quote only the span that supports the fact." if field_name == "quote" else "Shorten it."
-        return [problem(f"the text is {len(instance)} characters long, over the limit of {value}.", shorten)]
-    if validator == "minLength":
-        return [
-            problem(
-                f"the text is {len(instance)} character{'s' if len(instance) != 1 else ''} long, "
-                f"under the minimum of {value}.",
-                "Write it out in full.",
-            )
-        ]
-    if validator in ("minimum", "maximum", "minItems"):
-        return [problem(f"{error.message}.", "Correct the value.")]
-    return [problem(f"{error.message}.", "See schema/article-facts.schema.json for the format.")]
-
-
 class _Checker:
     """One run of checks over a set of sources; appends to ``problems``."""
 
@@ -523,20 +305,7 @@ class _Checker:
 
     def _structure_errors(self, source: SourceFile, definition: str | None) -> list[ValidationError] | None:
         """Report the file's JSON Schema errors; None when it is not even a mapping."""
-        if not isinstance(source.data, dict):
-            self.problems.append(
-                Problem(
-                    source.name,
-                    f"expected a mapping at the top level, got {_type_name(source.data)}.",
-                    "Start the file with 'article:' (or 'registry:' for an actor registry).",
-                    line=1,
-                )
-            )
-            return None
-        errors = sorted(_validator(definition).iter_errors(source.data), key=lambda e: list(map(str, e.absolute_path)))
-        for error in errors:
-            self.problems.extend(_schema_problems(source, error))
-        return errors
+        return structure_errors(source, definition, self.problems)
 
     def _article(self, source: SourceFile) -> ArticleFile | None:
         """An article file with its values that fail the JSON Schema marked; None if it is not a mapping.
@@ -548,7 +317,7 @@ class _Checker:
         errors = self._structure_errors(source, None)
         if errors is None:
             return None
-        return ArticleFile(source, malformed=frozenset(path for error in errors for path in _malformed_paths(error)))
+        return ArticleFile(source, malformed=frozenset(path for error in errors for path in malformed_paths(error)))
 
     def _registry(self, source: SourceFile) -> RegistryFile | None:
         key = source.path.resolve()
@@ -585,7 +354,7 @@ class _Checker:
             if relative is None:
                 continue  # Malformed, already reported.
             path = base / relative
-            if not _is_file(path):
+            if not is_file(path):
                 self._add(
                     article.source,
                     ("registries", index),
@@ -684,6 +453,9 @@ class _Checker:
         self._check_dates(article)
         self._check_quotes(article)
 
+    def _check_quotes(self, article: ArticleFile) -> None:
+        self.problems.extend(check_quotes(article, self.text_dirs))
+
     def _check_unique(self, source: SourceFile, section: str, ids: Iterable[tuple[int, str]]) -> set[str]:
         """Report each id declared twice in a section; ``ids`` are ``(index of the entry, its id)``."""
         seen: dict[str, int] = {}
@@ -736,7 +508,7 @@ class _Checker:
                 self._add(
                     source,
                     at,
-                    f"unknown {kind} '{target}'.{_did_you_mean(target, others)}",
+                    f"unknown {kind} '{target}'.{did_you_mean(target, others)}",
                     hint,
                     field_name=str(path[-1]),
                 )
@@ -784,80 +556,7 @@ class _Checker:
             )
             return None
 
-    def _check_quotes(self, article: ArticleFile) -> None:
-        text_path = self._find_text(article)
-        if text_path is None:
-            return
-        try:
-            text = text_path.read_bytes().decode("utf-8")
-        except OSError as error:
-            self._add(
-                article.source,
-                ("article", "text"),
-                f"cannot read the article text {text_path}: {error.strerror}.",
-                "Check that the file is readable.",
-                field_name="text",
-            )
-            return
-        except UnicodeDecodeError as error:
-            self._add(
-                article.source,
-                ("article", "text"),
-                f"the article text {text_path} is not valid UTF-8 (offset {error.start}).",
-                "Save the text as UTF-8.",
-                field_name="text",
-            )
-            return
-        haystack = normalise_quote_text(text)
-        article.text_path = text_path
-        for section in SECTION_KINDS:
-            for index, entry in article.entries(section):
-                quote = entry.get("quote")
-                if quote is None:
-                    continue
-                needle = normalise_quote_text(quote)
-                if needle in haystack:
-                    article.quotes_checked += 1
-                else:
-                    self._add(
-                        article.source,
-                        (section, index, "quote"),
-                        f"quote not found in the article text {text_path}: {_where_quote_differs(needle, haystack)}.",
-                        "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
-                        "words and punctuation may not).",
-                        field_name="quote",
-                    )
-
-    def _find_text(self, article: ArticleFile) -> Path | None:
-        if ("article", "text") in article.malformed:
-            return None  # Already reported; a text found by the article's id could be another one.
-        meta = article.meta
-        base = article.source.path.parent
-        if "text" in meta:
-            path = base / meta["text"]
-            if not _is_file(path):
-                self._add(
-                    article.source,
-                    ("article", "text"),
-                    f"text file '{meta['text']}' not found (looked for {path}).",
-                    "Give the article's full text path relative to this file, or remove 'text:'.",
-                    field_name="text",
-                )
-                return None
-            return path
-        if "id" not in meta:
-            return None
-        for folder in (base, *self.text_dirs):
-            candidate = folder / f"{meta['id']}.txt"
-            if _is_file(candidate):
-                return candidate
-        return None
-
     def _add(
         self, source: SourceFile, path: JsonPath, message: str, hint: str, *, field_name: str | None = None
     ) -> None:
-        self.problems.append(
-            Problem(
-                source.name, message, hint, line=source.line_of(path), fact=_fact_label(source, path), field=field_name
-            )
-        )
+        self.problems.append(source.problem(path, message, hint, field_name=field_name))

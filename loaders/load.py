@@ -11,19 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
 
-from rdflib import URIRef
+import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
-from ceasefire_kg.loaders.rdf import NamedGraph, Triple, corpus_graphs, yaml_field
+from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs, yaml_field
 from ceasefire_kg.loaders.reader import JsonPath, SourceFile
-from ceasefire_kg.namespaces import CF, entity_iri, quote_iri, status_record_iri
+from ceasefire_kg.namespaces import CF, entity_iri, iri, quote_iri, status_record_iri
 from ceasefire_kg.progress import ProgressCallback as Progress
 from ceasefire_kg.shacl import ShapeViolation, ntriples_violations
-from ceasefire_kg.store import Store, ntriples_bytes, ontology_lines
+from ceasefire_kg.store import Store, TermTriple, ntriples_bytes, ontology_triples
 
 logger = logging.getLogger(__name__)
+
+_RDF_TYPE = iri(RDF.type)
 
 
 @dataclass
@@ -125,7 +127,7 @@ def validate_paths(
     def stored_positions() -> set[str]:
         if store is None:
             return set()
-        return {iri.rsplit("/", 1)[1] for iri, _ in store.typed_resources(CF.Position)}
+        return {resource.rsplit("/", 1)[1] for resource, _ in store.typed_resources(iri(CF.Position))}
 
     corpus = check_paths(paths, text_dirs=text_dirs, known_positions=stored_positions)
     on_progress("Building RDF")
@@ -222,7 +224,7 @@ def validate_against_folder(
     return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[2]
 
 
-def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[URIRef, list[Triple]]]:
+def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[ox.NamedNode, list[TermTriple]]]:
     """Yield each graph's IRI and triples, removing it from ``graphs`` so that it can be freed once used."""
     graphs.reverse()
     while graphs:
@@ -237,9 +239,9 @@ def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progre
 
 
 def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Store | None) -> list[Problem]:
-    new_subjects: set[URIRef] = set()
+    new_subjects: set[ox.NamedNode | ox.BlankNode | ox.Triple] = set()
     data = _Batches()
-    data.write("".join(line + "\n" for line in ontology_lines()).encode("utf-8"), len(ontology_lines()))
+    data.write(ntriples_bytes(ontology_triples()), len(ontology_triples()))
     for graph in graphs:
         data.write(ntriples_bytes(graph.triples), len(graph.triples))
         new_subjects.update(triple[0] for triple in graph.triples)
@@ -252,24 +254,26 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         replaced = [graph.iri for graph in graphs]
         about = store.triples_about(new_subjects, exclude_graphs=replaced)
         data.write(ntriples_bytes(about), len(about))
-        referenced = {o for graph in graphs for _, p, o in graph.triples if isinstance(o, URIRef) and p != RDF.type}
-        referenced.update(o for _, p, o in about if isinstance(o, URIRef) and p != RDF.type)
+        referenced = {
+            o for graph in graphs for _, p, o in graph.triples if isinstance(o, ox.NamedNode) and p != _RDF_TYPE
+        }
+        referenced.update(o for _, p, o in about if isinstance(o, ox.NamedNode) and p != _RDF_TYPE)
         referenced -= new_subjects
-        types = [t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == RDF.type]
+        types = [t for t in store.triples_about(referenced, exclude_graphs=replaced) if t[1] == _RDF_TYPE]
         data.write(ntriples_bytes(types), len(types))
     with data:
         violations = ntriples_violations(data.files())
     locate = _locator(corpus)
     problems = []
     for violation in violations:
-        if violation.focus not in new_subjects:
+        if not isinstance(violation.focus, ox.NamedNode) or violation.focus not in new_subjects:
             continue
         where = locate.get(violation.focus)
         if where is None:
             problems.append(_shape_problem(violation, graphs[0].source, None, None, None))
             continue
         # Analysts write YAML fields, not RDF properties: name the field, on its own line.
-        field_name = yaml_field(where.kind, str(violation.path)) if where.kind and violation.path else None
+        field_name = yaml_field(where.kind, violation.path.value) if where.kind and violation.path else None
         line = where.source.line_of((*where.path, field_name) if field_name else where.path)
         problems.append(_shape_problem(violation, where.source.name, line, where.fact, field_name))
     return problems
@@ -283,7 +287,7 @@ def _shape_problem(
             message = f"has more than one value for '{field_name}' across the files and the store."
         else:
             # A property no single field gives, such as a label made of several fields.
-            prop = violation.path.split("#")[-1].split("/")[-1] if violation.path else "property"
+            prop = violation.path.value.split("#")[-1].split("/")[-1] if violation.path else "property"
             message = f"has more than one {prop} across the files and the store."
         hint = (
             "The same id names the same thing everywhere: keep the value identical in every file, "
@@ -337,17 +341,17 @@ class _Written(NamedTuple):
     kind: str | None  # the kind of fact it is; None for its quote and status record
 
 
-def _locator(corpus: CheckedCorpus) -> dict[URIRef, _Written]:
+def _locator(corpus: CheckedCorpus) -> dict[ox.NamedNode, _Written]:
     """Where each resource a load creates was written."""
-    located: dict[URIRef, _Written] = {}
+    located: dict[ox.NamedNode, _Written] = {}
     for registry in corpus.registries:
         for index, actor in enumerate(registry.actors):
-            located[entity_iri("actor", actor["id"])] = _Written(
+            located[iri(entity_iri("actor", actor["id"]))] = _Written(
                 registry.source, ("actors", index), f"actor '{actor['id']}'", "actor"
             )
     for article in corpus.articles:
         source = article.source
-        located[entity_iri("article", article.article_id)] = _Written(
+        located[iri(entity_iri("article", article.article_id))] = _Written(
             source, ("article",), f"article '{article.article_id}'", "article"
         )
         for section, kind in SECTION_KINDS.items():
@@ -355,8 +359,8 @@ def _locator(corpus: CheckedCorpus) -> dict[URIRef, _Written]:
                 continue
             for index, entry in enumerate(article.facts(section)):
                 fact = f"{kind} '{entry['id']}'"
-                located[entity_iri(kind, entry["id"])] = _Written(source, (section, index), fact, kind)
+                located[iri(entity_iri(kind, entry["id"]))] = _Written(source, (section, index), fact, kind)
                 part = _Written(source, (section, index), fact, None)
-                located[quote_iri(article.article_id, kind, entry["id"])] = part
-                located[status_record_iri(article.article_id, kind, entry["id"])] = part
+                located[iri(quote_iri(article.article_id, kind, entry["id"]))] = part
+                located[iri(status_record_iri(article.article_id, kind, entry["id"]))] = part
     return located

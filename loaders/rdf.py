@@ -4,6 +4,9 @@ IRIs are derived from the readable ids only, so the same files always give the
 same triples, and the same id in two articles names the same resource: the
 union of the article graphs merges what they say, and dropping one article's
 graph removes exactly what only that article asserted.
+
+The triples are made of pyoxigraph terms, as the store holds them: their
+N-Triples text, and so the graph hashes, is what Oxigraph writes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile
@@ -23,53 +26,71 @@ from ceasefire_kg.namespaces import (
     SCHEMA,
     STANCE,
     STATUS,
+    Nodes,
     article_graph_iri,
     entity_iri,
+    iri,
     issue_iri,
     quote_iri,
     registry_graph_iri,
     scope_iri,
     status_record_iri,
 )
+from ceasefire_kg.store import TermTriple
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Term = ox.NamedNode | ox.Literal
 
-ACTOR_CLASSES = {"person": CF.Person, "state": CF.State, "organization": CF.Organization, "alliance": CF.Alliance}
-PROPOSAL_CLASSES = {"ceasefire": CF.Ceasefire, "truce": CF.Truce, "agreement": CF.Agreement}
+_CF, _RDF, _RDFS, _SKOS, _PROV, _OA = Nodes(CF), Nodes(RDF), Nodes(RDFS), Nodes(SKOS), Nodes(PROV), Nodes(OA)
+_DCTERMS, _SCHEMA = Nodes(DCTERMS), Nodes(SCHEMA)
+_STANCE, _STATUS, _ETYPE = Nodes(STANCE), Nodes(STATUS), Nodes(ETYPE)
+_DATE, _INTEGER, _ANY_URI = iri(XSD.date), iri(XSD.integer), iri(XSD.anyURI)
+
+ACTOR_CLASSES = {"person": _CF.Person, "state": _CF.State, "organization": _CF.Organization, "alliance": _CF.Alliance}
+PROPOSAL_CLASSES = {"ceasefire": _CF.Ceasefire, "truce": _CF.Truce, "agreement": _CF.Agreement}
 CLAIM_CLASSES = {
-    "violation-accusation": CF.ViolationAccusation,
-    "scope-interpretation": CF.ScopeInterpretation,
-    "forecast": CF.Forecast,
-    "denial": CF.Denial,
-    "statement": CF.Statement,
+    "violation-accusation": _CF.ViolationAccusation,
+    "scope-interpretation": _CF.ScopeInterpretation,
+    "forecast": _CF.Forecast,
+    "denial": _CF.Denial,
+    "statement": _CF.Statement,
 }
 
 
-Term = URIRef | Literal
+def _date(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=_DATE)
 
 
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.date)
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value)
 
 
-def _text(value: str) -> Literal:
-    return Literal(value)
+def _integer(value: int) -> ox.Literal:
+    # str(): the lexical form rdflib wrote, also for a whole float such as 3.0, which JSON Schema calls an integer.
+    return ox.Literal(str(value), datatype=_INTEGER)
 
 
-def _integer(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+def _boolean(value: bool) -> ox.Literal:
+    return ox.Literal(value)
 
 
-def _boolean(value: bool) -> Literal:
-    return Literal(value)
+def _is_written(form: str) -> ox.Literal:
+    return ox.Literal(form == "written")
 
 
-def _is_written(form: str) -> Literal:
-    return Literal(form == "written")
+def _url(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=_ANY_URI)
 
 
-def _ref(kind: str) -> Callable[[str], URIRef]:
-    return lambda ref: entity_iri(kind, ref)
+def _ref(kind: str) -> Callable[[str], ox.NamedNode]:
+    return lambda ref: iri(entity_iri(kind, ref))
+
+
+def _scope_node(slug: str) -> ox.NamedNode:
+    return iri(scope_iri(slug))
+
+
+def _issue_node(slug: str) -> ox.NamedNode:
+    return iri(issue_iri(slug))
 
 
 #: How the YAML fields of each kind of fact become properties of its resource:
@@ -77,85 +98,85 @@ def _ref(kind: str) -> Callable[[str], URIRef]:
 #: The builders below write these triples from it; messages about a property
 #: name the field it came from through :func:`yaml_field`. Labels made of
 #: several fields, types, statuses and quotes are written by the builders.
-FIELD_PREDICATES: dict[str, tuple[tuple[str, URIRef, Callable[[Any], Term]], ...]] = {
+FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]], ...]] = {
     "article": (
-        ("title", RDFS.label, _text),
-        ("title", DCTERMS.title, _text),
-        ("outlet", CF.outlet, _text),
-        ("published", DCTERMS.issued, _date),
-        ("url", SCHEMA.url, lambda url: Literal(url, datatype=XSD.anyURI)),
-        ("language", DCTERMS.language, _text),
+        ("title", _RDFS.label, _text),
+        ("title", _DCTERMS.title, _text),
+        ("outlet", _CF.outlet, _text),
+        ("published", _DCTERMS.issued, _date),
+        ("url", _SCHEMA.url, _url),
+        ("language", _DCTERMS.language, _text),
     ),
     "actor": (
-        ("name", RDFS.label, _text),
-        ("aliases", SKOS.altLabel, _text),
-        ("role", CF.role, _text),
-        ("represents", CF.represents, _ref("actor")),
-        ("member_of", CF.memberOf, _ref("actor")),
+        ("name", _RDFS.label, _text),
+        ("aliases", _SKOS.altLabel, _text),
+        ("role", _CF.role, _text),
+        ("represents", _CF.represents, _ref("actor")),
+        ("member_of", _CF.memberOf, _ref("actor")),
     ),
     "scope": (
-        ("label", SKOS.prefLabel, _text),
-        ("broader", SKOS.broader, scope_iri),
-        ("definition", SKOS.definition, _text),
+        ("label", _SKOS.prefLabel, _text),
+        ("broader", _SKOS.broader, _scope_node),
+        ("definition", _SKOS.definition, _text),
     ),
     "proposal": (
-        ("name", RDFS.label, _text),
-        ("proposed_by", CF.proposedBy, _ref("actor")),
-        ("parties", CF.party, _ref("actor")),
-        ("mediators", CF.mediator, _ref("actor")),
-        ("scope", CF.scope, scope_iri),
-        ("proposed_on", CF.proposedOn, _date),
-        ("declared_on", CF.declaredOn, _date),
-        ("effective_from", CF.effectiveFrom, _date),
-        ("ended_on", CF.endedOn, _date),
-        ("duration_days", CF.durationDays, _integer),
-        ("conditional", CF.isConditional, _boolean),
-        ("form", CF.isWritten, _is_written),
+        ("name", _RDFS.label, _text),
+        ("proposed_by", _CF.proposedBy, _ref("actor")),
+        ("parties", _CF.party, _ref("actor")),
+        ("mediators", _CF.mediator, _ref("actor")),
+        ("scope", _CF.scope, _scope_node),
+        ("proposed_on", _CF.proposedOn, _date),
+        ("declared_on", _CF.declaredOn, _date),
+        ("effective_from", _CF.effectiveFrom, _date),
+        ("ended_on", _CF.endedOn, _date),
+        ("duration_days", _CF.durationDays, _integer),
+        ("conditional", _CF.isConditional, _boolean),
+        ("form", _CF.isWritten, _is_written),
     ),
     "demand": (
-        ("text", RDFS.label, _text),
-        ("text", CF.text, _text),
-        ("by", CF.demandedBy, _ref("actor")),
-        ("of", CF.demandedOf, _ref("actor")),
-        ("precondition_for", CF.preconditionFor, _ref("proposal")),
-        ("issue", CF.issue, issue_iri),
+        ("text", _RDFS.label, _text),
+        ("text", _CF.text, _text),
+        ("by", _CF.demandedBy, _ref("actor")),
+        ("of", _CF.demandedOf, _ref("actor")),
+        ("precondition_for", _CF.preconditionFor, _ref("proposal")),
+        ("issue", _CF.issue, _issue_node),
     ),
     "position": (
-        ("actor", CF.holder, _ref("actor")),
-        ("proposal", CF.onProposal, _ref("proposal")),
-        ("stance", CF.stance, lambda stance: STANCE[stance]),
-        ("as_of", CF.asOf, _date),
-        ("conditions", CF.conditionedOn, _ref("demand")),
-        ("supersedes", CF.supersedes, _ref("position")),
+        ("actor", _CF.holder, _ref("actor")),
+        ("proposal", _CF.onProposal, _ref("proposal")),
+        ("stance", _CF.stance, lambda stance: _STANCE[stance]),
+        ("as_of", _CF.asOf, _date),
+        ("conditions", _CF.conditionedOn, _ref("demand")),
+        ("supersedes", _CF.supersedes, _ref("position")),
     ),
     "claim": (
-        ("by", CF.claimant, _ref("actor")),
-        ("date", CF.date, _date),
-        ("text", CF.text, _text),
-        ("accused", CF.accused, _ref("actor")),
-        ("proposal", CF.aboutProposal, _ref("proposal")),
-        ("events", CF.allegedEvent, _ref("event")),
-        ("scopes", CF.claimedScope, scope_iri),
-        ("denies", CF.denies, _ref("claim")),
+        ("by", _CF.claimant, _ref("actor")),
+        ("date", _CF.date, _date),
+        ("text", _CF.text, _text),
+        ("accused", _CF.accused, _ref("actor")),
+        ("proposal", _CF.aboutProposal, _ref("proposal")),
+        ("events", _CF.allegedEvent, _ref("event")),
+        ("scopes", _CF.claimedScope, _scope_node),
+        ("denies", _CF.denies, _ref("claim")),
     ),
     "event": (
-        ("type", CF.eventType, lambda event_type: ETYPE[event_type]),
-        ("date", CF.date, _date),
-        ("place", CF.place, _text),
-        ("venue", CF.venue, _text),
-        ("description", DCTERMS.description, _text),
-        ("by", CF.initiator, _ref("actor")),
-        ("participants", CF.participant, _ref("actor")),
-        ("targets", CF.target, _ref("actor")),
-        ("mediators", CF.mediator, _ref("actor")),
-        ("concerns", CF.concerns, _ref("proposal")),
-        ("prisoners", CF.prisoners, _integer),
-        ("fatalities", CF.fatalities, _integer),
+        ("type", _CF.eventType, lambda event_type: _ETYPE[event_type]),
+        ("date", _CF.date, _date),
+        ("place", _CF.place, _text),
+        ("venue", _CF.venue, _text),
+        ("description", _DCTERMS.description, _text),
+        ("by", _CF.initiator, _ref("actor")),
+        ("participants", _CF.participant, _ref("actor")),
+        ("targets", _CF.target, _ref("actor")),
+        ("mediators", _CF.mediator, _ref("actor")),
+        ("concerns", _CF.concerns, _ref("proposal")),
+        ("prisoners", _CF.prisoners, _integer),
+        ("fatalities", _CF.fatalities, _integer),
     ),
 }
 
 _FIELD_OF: dict[tuple[str, str], str] = {
-    (kind, str(predicate)): name for kind, fields in FIELD_PREDICATES.items() for name, predicate, _ in fields
+    (kind, predicate.value): name for kind, fields in FIELD_PREDICATES.items() for name, predicate, _ in fields
 }
 
 
@@ -183,9 +204,9 @@ class NamedGraph:
         triples: Its triples, without duplicates, in a stable order.
     """
 
-    iri: URIRef
+    iri: ox.NamedNode
     source: str
-    triples: list[Triple] = field(default_factory=list)
+    triples: list[TermTriple] = field(default_factory=list)
 
 
 def corpus_graphs(corpus: CheckedCorpus) -> list[NamedGraph]:
@@ -200,29 +221,30 @@ def registry_graph(registry: RegistryFile) -> NamedGraph:
     builder = _Builder()
     for actor in registry.actors:
         builder.actor(actor)
-    return NamedGraph(registry_graph_iri(registry.registry_id), registry.source.name, builder.finish())
+    return NamedGraph(iri(registry_graph_iri(registry.registry_id)), registry.source.name, builder.finish())
 
 
 def article_graph(article: ArticleFile) -> NamedGraph:
     """Build the graph of everything one article asserts."""
-    return NamedGraph(article_graph_iri(article.article_id), article.source.name, _ArticleBuilder(article).build())
+    return NamedGraph(iri(article_graph_iri(article.article_id)), article.source.name, _ArticleBuilder(article).build())
 
 
 class _Builder:
     def __init__(self) -> None:
-        self._triples: dict[Triple, None] = {}
+        # Tuples, not ox.Triple: they share their terms (see TermTriple), and are cheaper to make and hash.
+        self._triples: dict[TermTriple, None] = {}
 
-    def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: Term) -> None:
         self._triples[(subject, predicate, obj)] = None
 
-    def add_all(self, subject: URIRef, predicate: URIRef, objects: Iterable[URIRef | Literal]) -> None:
+    def add_all(self, subject: ox.NamedNode, predicate: ox.NamedNode, objects: Iterable[Term]) -> None:
         for obj in objects:
             self.add(subject, predicate, obj)
 
-    def finish(self) -> list[Triple]:
+    def finish(self) -> list[TermTriple]:
         return list(self._triples)
 
-    def fields(self, kind: str, subject: URIRef, fact: dict[str, Any]) -> None:
+    def fields(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any]) -> None:
         """Add the properties :data:`FIELD_PREDICATES` makes of a fact's fields."""
         for name, predicate, convert in FIELD_PREDICATES[kind]:
             value = fact.get(name)
@@ -231,12 +253,12 @@ class _Builder:
             for item in value if isinstance(value, list) else [value]:
                 self.add(subject, predicate, convert(item))
 
-    def actor(self, actor: dict[str, Any]) -> URIRef:
-        iri = entity_iri("actor", actor["id"])
-        self.add_all(iri, RDF.type, (CF.Actor, ACTOR_CLASSES[actor["type"]]))
-        self.add(iri, CF.factId, _text(actor["id"]))
-        self.fields("actor", iri, actor)
-        return iri
+    def actor(self, actor: dict[str, Any]) -> ox.NamedNode:
+        node = iri(entity_iri("actor", actor["id"]))
+        self.add_all(node, _RDF.type, (_CF.Actor, ACTOR_CLASSES[actor["type"]]))
+        self.add(node, _CF.factId, _text(actor["id"]))
+        self.fields("actor", node, actor)
+        return node
 
 
 class _ArticleBuilder(_Builder):
@@ -244,14 +266,14 @@ class _ArticleBuilder(_Builder):
         super().__init__()
         self.article = article
         self.meta = article.data["article"]
-        self.article_iri = entity_iri("article", article.article_id)
+        self.article_iri = iri(entity_iri("article", article.article_id))
         self.actor_names = article.actor_names()
         self.proposal_names = {p["id"]: p["name"] for p in article.facts("proposals")}
 
-    def build(self) -> list[Triple]:
+    def build(self) -> list[TermTriple]:
         self._article()
         for actor in self.article.facts("actors"):
-            self.add(self.actor(actor), PROV.wasDerivedFrom, self.article_iri)
+            self.add(self.actor(actor), _PROV.wasDerivedFrom, self.article_iri)
         for scope in self.article.facts("scopes"):
             self._scope(scope)
         for proposal in self.article.facts("proposals"):
@@ -269,36 +291,38 @@ class _ArticleBuilder(_Builder):
     # -- shared pieces -------------------------------------------------
 
     def _article(self) -> None:
-        iri, meta = self.article_iri, self.meta
-        self.add(iri, RDF.type, CF.Article)
-        self.add(iri, CF.factId, _text(meta["id"]))
-        self.fields("article", iri, meta)
+        node, meta = self.article_iri, self.meta
+        self.add(node, _RDF.type, _CF.Article)
+        self.add(node, _CF.factId, _text(meta["id"]))
+        self.fields("article", node, meta)
 
-    def _fact(self, kind: str, fact: dict[str, Any], classes: Iterable[URIRef], label: str | None = None) -> URIRef:
+    def _fact(
+        self, kind: str, fact: dict[str, Any], classes: Iterable[ox.NamedNode], label: str | None = None
+    ) -> ox.NamedNode:
         """Add what every fact has, and its fields; ``label`` when no field gives it."""
-        iri = entity_iri(kind, fact["id"])
-        self.add_all(iri, RDF.type, classes)
+        node = iri(entity_iri(kind, fact["id"]))
+        self.add_all(node, _RDF.type, classes)
         if label is not None:
-            self.add(iri, RDFS.label, _text(label))
-        self.fields(kind, iri, fact)
-        self.add(iri, CF.factId, _text(fact["id"]))
-        self.add(iri, PROV.wasDerivedFrom, self.article_iri)
-        quote = quote_iri(self.article.article_id, kind, fact["id"])
-        self.add(iri, CF.evidence, quote)
-        self.add(quote, RDF.type, CF.Quote)
-        self.add(quote, OA.exact, _text(fact["quote"]))
-        self.add(quote, CF.inArticle, self.article_iri)
-        self.add(quote, RDFS.label, _text(_shorten(fact["quote"])))
-        return iri
+            self.add(node, _RDFS.label, _text(label))
+        self.fields(kind, node, fact)
+        self.add(node, _CF.factId, _text(fact["id"]))
+        self.add(node, _PROV.wasDerivedFrom, self.article_iri)
+        quote = iri(quote_iri(self.article.article_id, kind, fact["id"]))
+        self.add(node, _CF.evidence, quote)
+        self.add(quote, _RDF.type, _CF.Quote)
+        self.add(quote, _OA.exact, _text(fact["quote"]))
+        self.add(quote, _CF.inArticle, self.article_iri)
+        self.add(quote, _RDFS.label, _text(_shorten(fact["quote"])))
+        return node
 
-    def _status(self, kind: str, subject: URIRef, fact: dict[str, Any], status: str, as_of: str) -> None:
-        record = status_record_iri(self.article.article_id, kind, fact["id"])
-        self.add(subject, CF.statusRecord, record)
-        self.add(record, RDF.type, CF.StatusRecord)
-        self.add(record, CF.status, STATUS[status])
-        self.add(record, CF.asOf, _date(as_of))
-        self.add(record, PROV.wasDerivedFrom, self.article_iri)
-        self.add(record, RDFS.label, _text(f"{status} as of {as_of}"))
+    def _status(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any], status: str, as_of: str) -> None:
+        record = iri(status_record_iri(self.article.article_id, kind, fact["id"]))
+        self.add(subject, _CF.statusRecord, record)
+        self.add(record, _RDF.type, _CF.StatusRecord)
+        self.add(record, _CF.status, _STATUS[status])
+        self.add(record, _CF.asOf, _date(as_of))
+        self.add(record, _PROV.wasDerivedFrom, self.article_iri)
+        self.add(record, _RDFS.label, _text(f"{status} as of {as_of}"))
 
     def _actor_name(self, ref: str) -> str:
         return self.actor_names.get(ref, ref)
@@ -306,25 +330,25 @@ class _ArticleBuilder(_Builder):
     # -- facts ---------------------------------------------------------
 
     def _scope(self, scope: dict[str, Any]) -> None:
-        iri = scope_iri(scope["id"])
-        self.add(iri, RDF.type, SKOS.Concept)
-        self.add(iri, SKOS.inScheme, CF.ScopeScheme)
-        self.fields("scope", iri, scope)
-        self.add(iri, PROV.wasDerivedFrom, self.article_iri)
+        node = _scope_node(scope["id"])
+        self.add(node, _RDF.type, _SKOS.Concept)
+        self.add(node, _SKOS.inScheme, _CF.ScopeScheme)
+        self.fields("scope", node, scope)
+        self.add(node, _PROV.wasDerivedFrom, self.article_iri)
 
     def _proposal(self, proposal: dict[str, Any]) -> None:
-        iri = self._fact("proposal", proposal, (CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]))
+        node = self._fact("proposal", proposal, (_CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]))
         if "status" in proposal:
-            self._status("proposal", iri, proposal, proposal["status"], self.meta["published"])
+            self._status("proposal", node, proposal, proposal["status"], self.meta["published"])
 
     def _demand(self, demand: dict[str, Any]) -> None:
-        iri = self._fact("demand", demand, (CF.Demand,))
+        node = self._fact("demand", demand, (_CF.Demand,))
         if "issue" in demand:
-            issue = issue_iri(demand["issue"])
-            self.add(issue, RDF.type, SKOS.Concept)
-            self.add(issue, SKOS.inScheme, CF.IssueScheme)
-            self.add(issue, SKOS.prefLabel, _text(demand["issue"].replace("-", " ")))
-        self._status("demand", iri, demand, demand.get("status", "open"), demand.get("as_of", self.meta["published"]))
+            issue = _issue_node(demand["issue"])
+            self.add(issue, _RDF.type, _SKOS.Concept)
+            self.add(issue, _SKOS.inScheme, _CF.IssueScheme)
+            self.add(issue, _SKOS.prefLabel, _text(demand["issue"].replace("-", " ")))
+        self._status("demand", node, demand, demand.get("status", "open"), demand.get("as_of", self.meta["published"]))
 
     def _position(self, position: dict[str, Any]) -> None:
         # A position without as_of holds as of the article's date.
@@ -334,19 +358,19 @@ class _ArticleBuilder(_Builder):
             f"{self._actor_name(position['actor'])} {position['stance'].replace('-', ' ')} {proposal} "
             f"({position['as_of']})"
         )
-        self._fact("position", position, (CF.Position,), label)
+        self._fact("position", position, (_CF.Position,), label)
 
     def _claim(self, claim: dict[str, Any]) -> None:
         # A claim without a date is made on the article's date.
         claim = {"date": self.meta["published"], **claim}
         label = claim.get("text") or _shorten(claim["quote"])
-        self._fact("claim", claim, (CF.Claim, CLAIM_CLASSES[claim["type"]]), label)
+        self._fact("claim", claim, (_CF.Claim, CLAIM_CLASSES[claim["type"]]), label)
 
     def _event(self, event: dict[str, Any]) -> None:
         label = event.get("name") or f"{event['type'].replace('-', ' ')} {event.get('date', '')}".strip()
-        iri = self._fact("event", event, (CF.Event,), label)
+        node = self._fact("event", event, (_CF.Event,), label)
         if "status" in event:
-            self._status("event", iri, event, event["status"], self.meta["published"])
+            self._status("event", node, event, event["status"], self.meta["published"])
 
 
 def _shorten(text: str, limit: int = 80) -> str:

@@ -108,6 +108,20 @@ class SourceFile:
                 return line
         return None
 
+    def problem(self, path: JsonPath, message: str, hint: str, *, field_name: str | None = None) -> Problem:
+        """A problem with the value at ``path``, located by its line and the fact it belongs to."""
+        return Problem(
+            self.name, message, hint, line=self.line_of(path), fact=fact_label(self.data, path), field=field_name
+        )
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False, not an error, for a path the system cannot even look up (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
 
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader without aliases and without implicit timestamps."""

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from ceasefire_kg.loaders.load import load_into_folder
 from ceasefire_kg.namespaces import GRAPH, ID
@@ -38,23 +37,23 @@ def load_examples(store_path: Path) -> None:
     load_into_folder(store_path, [EXAMPLES])
 
 
-def _iri(term: ox.NamedNode, copy: int) -> URIRef:
+def _iri(term: ox.NamedNode, copy: int) -> ox.NamedNode:
     value = term.value
-    return URIRef(f"{value}-{copy}" if value.startswith(_RENAMED) else value)
+    return ox.NamedNode(f"{value}-{copy}") if value.startswith(_RENAMED) else term
 
 
-def _literal(predicate: str, term: ox.Literal, copy: int) -> Literal:
+def _literal(predicate: str, term: ox.Literal, copy: int) -> ox.Literal:
     if term.language:
-        return Literal(term.value, lang=term.language)
+        return term
     datatype = term.datatype.value
     if datatype == _XSD_DATE:
         day = dt.date.fromisoformat(term.value) + dt.timedelta(days=copy % 400)
-        return Literal(day.isoformat(), datatype=URIRef(datatype))
+        return ox.Literal(day.isoformat(), datatype=term.datatype)
     if datatype == _XSD_INTEGER:
-        return Literal(str(int(term.value) + copy % 50), datatype=URIRef(datatype))
-    if datatype == _XSD_STRING:
-        return Literal(f"{term.value} ({copy})" if predicate in _LABELS else term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+        return ox.Literal(str(int(term.value) + copy % 50), datatype=term.datatype)
+    if datatype == _XSD_STRING and predicate in _LABELS:
+        return ox.Literal(f"{term.value} ({copy})")
+    return term
 
 
 def article_quads(store: Store) -> dict[str, list[ox.Quad]]:
@@ -63,23 +62,21 @@ def article_quads(store: Store) -> dict[str, list[ox.Quad]]:
     return {graph: list(store.quads(graph=graph)) for graph in articles}
 
 
-def varied_graphs(
-    sources: dict[str, list[ox.Quad]], copies: range
-) -> Iterator[tuple[URIRef, list[tuple[URIRef, URIRef, object]]]]:
+def varied_graphs(sources: dict[str, list[ox.Quad]], copies: range) -> Iterator[tuple[ox.NamedNode, list[ox.Triple]]]:
     """Copies of article graphs, one ``(graph IRI, triples)`` per copy and article."""
     for copy in copies:
         for graph, quads in sources.items():
             triples = [
-                (
+                ox.Triple(
                     _iri(quad.subject, copy),
-                    URIRef(quad.predicate.value),
+                    quad.predicate,
                     _iri(quad.object, copy)
                     if isinstance(quad.object, ox.NamedNode)
                     else _literal(quad.predicate.value, quad.object, copy),
                 )
                 for quad in quads
             ]
-            yield URIRef(f"{graph}-{copy}"), triples
+            yield ox.NamedNode(f"{graph}-{copy}"), triples
 
 
 def make_store(store_path: Path, copies: int, *, chunk: int = 200) -> int:

@@ -10,11 +10,10 @@ import neo4j
 import pyoxigraph as ox
 import pytest
 from neo4j.time import Date
-from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ceasefire_kg.errors import SchemaDrift
-from ceasefire_kg.namespaces import CF, PREFIXES, article_graph_iri, entity_iri
+from ceasefire_kg.namespaces import CF, PREFIXES, Nodes, article_graph_iri, entity_iri, iri
 from ceasefire_kg.neo4j_read import export_neo4j, read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
@@ -24,8 +23,8 @@ from tests.synthetic import load_examples, make_store
 pytestmark = pytest.mark.neo4j
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
-SKOS_ALT = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 
 
 @pytest.fixture(scope="module")
@@ -100,32 +99,33 @@ def test_types_language_tags_and_odd_values_keep_their_native_type_and_survive(
     examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     path = copy_store(examples_template, tmp_path / "store")
-    proposal = entity_iri("proposal", "us-30-day-ceasefire")
-    event = entity_iri("event", "typed-values")
+    proposal = iri(entity_iri("proposal", "us-30-day-ceasefire"))
+    event = iri(entity_iri("event", "typed-values"))
+    cf = Nodes(CF)
 
-    def typed(value: str, datatype: str) -> Literal:
-        return Literal(value, datatype=URIRef(XSD + datatype))
+    def typed(value: str, datatype: str) -> ox.Literal:
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
     triples = [
-        (event, CF.date, typed("2025-05-01", "date")),
-        (event, CF.prisoners, typed("175", "integer")),
-        (event, CF.fatalities, typed("123456789012345678901234567890", "integer")),  # beyond 64 bits
-        (event, CF.place, Literal("Kyiv", lang="en")),
-        (event, CF.place, Literal("Київ", lang="uk")),
-        (event, CF.place, Literal("Kyjiw")),
-        (event, CF.venue, typed("2.50", "decimal")),
-        (event, CF.text, typed("0.1", "double")),
+        (event, cf.date, typed("2025-05-01", "date")),
+        (event, cf.prisoners, typed("175", "integer")),
+        (event, cf.fatalities, typed("123456789012345678901234567890", "integer")),  # beyond 64 bits
+        (event, cf.place, ox.Literal("Kyiv", language="en")),
+        (event, cf.place, ox.Literal("Київ", language="uk")),
+        (event, cf.place, ox.Literal("Kyjiw")),
+        (event, cf.venue, typed("2.50", "decimal")),
+        (event, cf.text, typed("0.1", "double")),
         (event, RDFS_COMMENT, typed("2025", "gYear")),
-        (event, SKOS_ALT, Literal("one")),
-        (proposal, CF.isWritten, typed("false", "boolean")),
-        (proposal, CF.endedOn, typed("2025-05-02", "date")),
+        (event, SKOS_ALT, ox.Literal("one")),
+        (proposal, cf.isWritten, typed("false", "boolean")),
+        (proposal, cf.endedOn, typed("2025-05-02", "date")),
     ]
     with Store.open(path) as store:
-        store.replace_graphs([(article_graph_iri("typed-values"), triples)])
+        store.replace_graphs([(iri(article_graph_iri("typed-values")), [ox.Triple(*triple) for triple in triples])])
     _push(path, neo4j_driver, neo4j_database)
     with neo4j_driver.session(database=neo4j_database) as session:
-        node = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(event)).single()["n"]
-        written = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(proposal)).single()["n"]
+        node = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=event.value).single()["n"]
+        written = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=proposal.value).single()["n"]
     assert node["date"] == Date(2025, 5, 1)
     assert node["prisoners"] == 175 and isinstance(node["prisoners"], int)
     assert node["fatalities"] == "123456789012345678901234567890" and node["fatalities__type"] == XSD + "integer"

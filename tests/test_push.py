@@ -10,10 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import neo4j
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from neo4j.time import Date
-from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from ceasefire_kg import neo4j_server as n4j
@@ -27,7 +27,7 @@ from ceasefire_kg.errors import (
     Neo4jUnreachable,
     SchemaDrift,
 )
-from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri
+from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri, iri
 from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
 from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.store import Store
@@ -179,16 +179,12 @@ def test_add_change_and_retract_send_only_those_articles_and_equal_a_clean_push(
     _assert_like_a_clean_push(examples, driver, database)
 
     # Change one: a new label, a fact less, a value more.
-    putin = entity_iri("actor", "putin")
+    putin, label = iri(entity_iri("actor", "putin")), iri(RDFS.label)
     with Store.open(examples) as store:
-        graph = article_graph_iri(SEED)
-        triples = [
-            (URIRef(q.subject.value), URIRef(q.predicate.value), _rdflib(q.object))
-            for q in store.quads(graph=str(graph))
-        ]
-        triples = [t for t in triples if "zelensky-accepts" not in str(t[0])]
-        triples = [(s, p, Literal("V. V. Putin") if (s, p) == (putin, RDFS.label) else o) for s, p, o in triples]
-        triples.append((putin, CF.role, Literal("President of Russia")))
+        graph = iri(article_graph_iri(SEED))
+        triples = [q.triple for q in store.quads(graph=graph.value) if "zelensky-accepts" not in str(q.subject)]
+        triples = [ox.Triple(s, p, ox.Literal("V. V. Putin") if (s, p) == (putin, label) else o) for s, p, o in triples]
+        triples.append(ox.Triple(putin, iri(CF.role), ox.Literal("President of Russia")))
         store.replace_graphs([(graph, triples)])
     report = _push(examples, driver, database)
     assert report.changed == [str(article_graph_iri(SEED))] and not report.added and not report.removed
@@ -211,31 +207,20 @@ def test_add_change_and_retract_send_only_those_articles_and_equal_a_clean_push(
         assert _single(driver, database, query, id=FOLLOW_UP)["n"] == 0
 
 
-def _rdflib(term: object) -> object:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def test_value_with_cypher_and_quote_characters_is_stored_literally(
     examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     nasty = "\"}) MATCH (n) DETACH DELETE n // ' ` $rows \\ {uri: 'x'} \n\t« » 😀"
-    putin = entity_iri("actor", "putin")
+    putin = iri(entity_iri("actor", "putin"))
     with Store.open(examples) as store:
-        graph = article_graph_iri("injection-test")
-        store.replace_graphs(
-            [(graph, [(putin, CF.text, Literal(nasty)), (putin, RDFS.comment, Literal(nasty, lang="en"))])]
-        )
+        graph = iri(article_graph_iri("injection-test"))
+        triples = [
+            ox.Triple(putin, iri(CF.text), ox.Literal(nasty)),
+            ox.Triple(putin, iri(RDFS.comment), ox.Literal(nasty, language="en")),
+        ]
+        store.replace_graphs([(graph, triples)])
     _push(examples, neo4j_driver, neo4j_database)
-    node = _single(neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(putin))["n"]
+    node = _single(neo4j_driver, neo4j_database, "MATCH (n:Resource {uri: $uri}) RETURN n", uri=putin.value)["n"]
     assert node["text"] == nasty and node["comment"] == nasty and node["comment__lang"] == "en"
     assert "injection-test" in node["articles"]
     assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
@@ -416,9 +401,13 @@ def test_a_term_outside_the_mapping_is_drift_and_nothing_is_written(
         store.replace_graphs(
             [
                 (
-                    article_graph_iri("drifting"),
+                    iri(article_graph_iri("drifting")),
                     [
-                        (entity_iri("actor", "putin"), URIRef("https://example.org/vocab#nickname"), Literal("VVP")),
+                        ox.Triple(
+                            iri(entity_iri("actor", "putin")),
+                            iri("https://example.org/vocab#nickname"),
+                            ox.Literal("VVP"),
+                        ),
                     ],
                 )
             ]

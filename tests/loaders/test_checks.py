@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ceasefire_kg.errors import InputError, Problem
-from ceasefire_kg.loaders.checks import CheckedCorpus, check_paths, find_fact_files, normalise_quote_text
+from ceasefire_kg.loaders.checks import CheckedCorpus, check_paths, find_fact_files
+from ceasefire_kg.loaders.quotes import normalise_quote_text
 from tests.loaders.conftest import ARTICLE, ARTICLE_TEXT, article_with
 from tests.paths import CORPUS, EXAMPLES, SEED_ARTICLE, seed_text_dir
 
@@ -450,15 +451,15 @@ def test_the_inlined_schema_reports_the_same_errors_as_the_schema_with_refs() ->
     import yaml
     from jsonschema import Draft202012Validator
 
-    from ceasefire_kg.loaders import checks
+    from ceasefire_kg.loaders import schema_check
 
     checked = 0
     # One article and the registry: every definition of the schema is used by them.
     for path in [EXAMPLES / f"{SEED_ARTICLE}.yaml", EXAMPLES / "actors.yaml"]:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         definition = "registry" if "registry" in document else None
-        inlined = checks._validator(definition)
-        with_refs = Draft202012Validator(checks._schema_for(definition, inline=False))
+        inlined = schema_check.validator(definition)
+        with_refs = Draft202012Validator(schema_check.schema_for(definition, inline=False))
         assert "$ref" not in repr({k: v for k, v in inlined.schema.items() if k != "$defs"})
         for broken in [document, *_mutations(document)]:
             assert _errors(inlined, broken) == _errors(with_refs, broken)
