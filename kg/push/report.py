@@ -1,0 +1,52 @@
+"""What a push did, and how it tells its progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: Called after each committed transaction with (units done, units in all).
+Progress = Callable[[int, int], None]
+
+
+def no_progress(done: int, total: int) -> None:
+    """A :data:`Progress` callback that ignores the progress."""
+
+
+@dataclass
+class PushReport:
+    """What a push did.
+
+    Attributes:
+        added: Graphs sent for the first time.
+        changed: Graphs whose content changed since the last push.
+        removed: Graphs no longer in the store, removed from Neo4j.
+        unchanged: Number of graphs already up to date.
+        triples: Triples sent (new content of added and changed graphs).
+        transactions: Write transactions committed.
+        nodes: ckg nodes (``:Resource``) in the database afterwards.
+        relationships: Relationships between them afterwards.
+        seconds: Wall-clock duration.
+    """
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    triples: int = 0
+    transactions: int = 0
+    nodes: int = 0
+    relationships: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        """A short human summary."""
+        if not (self.added or self.changed or self.removed):
+            head = f"Neo4j was already up to date ({self.unchanged} graphs)."
+        else:
+            head = (
+                f"Pushed {len(self.added)} new, {len(self.changed)} changed and {len(self.removed)} removed "
+                f"graphs ({self.triples} triples, {self.transactions} transactions, {self.seconds:.1f} s); "
+                f"{self.unchanged} graphs were up to date."
+            )
+        return f"{head}\nNeo4j now holds {self.nodes} nodes and {self.relationships} relationships from ckg."

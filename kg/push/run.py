@@ -1,0 +1,220 @@
+"""The push itself: check the database, find what changed, write it batch by batch."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+
+import neo4j
+
+from ceasefire_kg.mapping import Mapping, default_mapping
+from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
+from ceasefire_kg.push.bookkeeping import (
+    check_pushable,
+    database_counts,
+    ensure_meta,
+    ensure_schema,
+    remote_hashes,
+    wipe,
+)
+from ceasefire_kg.push.changes import GraphChange, changed_graphs, check_terms, load_pushed, stream_batches
+from ceasefire_kg.push.planner import Planner
+from ceasefire_kg.push.report import Progress, PushReport, no_progress
+from ceasefire_kg.push.statements import Statements, WritePlan, write_transaction
+from ceasefire_kg.store import Store
+
+logger = logging.getLogger(__name__)
+
+#: Triples (old plus new content) per write transaction; whole graphs only.
+DEFAULT_BATCH_TRIPLES = 50_000
+
+
+def push(
+    store: Store,
+    driver: neo4j.Driver,
+    database: str,
+    *,
+    mapping: Mapping | None = None,
+    batch_triples: int = DEFAULT_BATCH_TRIPLES,
+    rebuild: bool = False,
+    on_progress: Progress | None = None,
+) -> PushReport:
+    """Bring the Neo4j database up to date with the store.
+
+    Only graphs added, changed or removed since the last push are sent; each
+    batch of whole graphs is one write transaction, so an interrupted push
+    leaves every graph either as before or as after, and running push again
+    completes it. Pushing an unchanged store writes nothing.
+
+    Args:
+        store: The embedded store (read only).
+        driver: A driver to the Neo4j server.
+        database: The database to write to.
+        mapping: The whitelist; the one of the shipped ontology by default.
+        batch_triples: Roughly how many triples one transaction carries
+            (whole graphs only, so a bigger graph makes a bigger one).
+        rebuild: Delete everything ckg pushed before, then push all graphs.
+        on_progress: Called after each transaction with (triples done, triples in all).
+
+    Returns:
+        What was pushed.
+
+    Raises:
+        Neo4jUnreachable: The server does not answer.
+        Neo4jAuthFailed: Wrong user name or password.
+        Neo4jDatabaseMissing: No such database.
+        Neo4jConflict: The database holds data or schema that is not ckg's.
+        SchemaDrift: The store uses a term outside the mapping, or the database
+            was pushed with another mapping.
+        ConcurrentPush: Another push wrote to the database meanwhile.
+    """
+    mapping = mapping or default_mapping()
+    started = time.monotonic()
+    check_database(driver, database)
+    remote = _pushed_hashes(driver, database, mapping, rebuild=rebuild)
+    local = store.graph_hashes()
+    candidates = changed_graphs(local, remote)
+    report = PushReport(unchanged=len(local) - sum(1 for iri in candidates if iri in local))
+    if not candidates and not rebuild:
+        _count_result(report, driver, database, started)
+        return report
+    check_terms(store, mapping, [iri for iri in candidates if iri in local])
+    _send(
+        store,
+        driver,
+        database,
+        mapping,
+        candidates=candidates,
+        local=local,
+        remote=remote,
+        batch_triples=batch_triples,
+        rebuild=rebuild,
+        report=report,
+        progress=on_progress or no_progress,
+    )
+    _count_result(report, driver, database, started)
+    logger.info("push: %s", report.describe())
+    return report
+
+
+def _pushed_hashes(driver: neo4j.Driver, database: str, mapping: Mapping, *, rebuild: bool) -> dict[str, str]:
+    """Check that the database may be pushed to; the hash of each graph pushed (none for a rebuild)."""
+    where = describe_target(driver, database)
+    with neo4j_errors(driver, database, "reading what was pushed"), open_session(driver, database) as session:
+        check_pushable(session, where, mapping, rebuild=rebuild)
+        return {} if rebuild else remote_hashes(session)
+
+
+def _send(
+    store: Store,
+    driver: neo4j.Driver,
+    database: str,
+    mapping: Mapping,
+    *,
+    candidates: list[str],
+    local: dict[str, str],
+    remote: dict[str, str],
+    batch_triples: int,
+    rebuild: bool,
+    report: PushReport,
+    progress: Progress,
+) -> None:
+    """Prepare the database (wiped for a rebuild), then write the changed graphs in batches."""
+    with (
+        neo4j_errors(driver, database, "pushing"),
+        open_session(driver, database) as session,
+        _no_cyclic_gc(),
+    ):
+        if rebuild:
+            wipe(session)
+        ensure_schema(driver, database, mapping)
+        revision = ensure_meta(session, mapping)
+        changes = load_pushed(session, candidates, remote)
+        planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0)
+        batches = stream_batches(store, local, remote, changes, batch_triples, report)
+        _write_batches(
+            driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
+        )
+
+
+def _write_batches(
+    driver: neo4j.Driver,
+    database: str,
+    statements: Statements,
+    planner: Planner,
+    batches: Iterable[tuple[list[GraphChange], int]],
+    revision: int,
+    total: int,
+    report: PushReport,
+    progress: Progress,
+) -> None:
+    """Plan each batch and write it in one transaction, while the next batch is read and planned.
+
+    Args:
+        driver: A driver to the Neo4j server.
+        database: The database to write to.
+        statements: The Cypher to write with.
+        planner: Plans each batch's writes.
+        batches: Batches of whole graphs, each with how many graphs were seen with it.
+        revision: The database's revision before the first batch.
+        total: How many graphs there are to send, for the progress.
+        report: Counts the transactions.
+        progress: Called after each transaction with (graphs done, graphs in all).
+    """
+    write_session = open_session(driver, database)
+
+    def write(plan: WritePlan) -> None:
+        write_session.execute_write(write_transaction, plan, statements)
+
+    pending: Future[None] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer:
+        try:
+            pending_seen = 0
+            progress(0, total)
+            for batch, seen in batches:
+                plan = planner.plan(batch, uuid.uuid4().hex, revision)
+                revision += 1
+                for change in batch:  # the planner keeps what it needs
+                    change.old = change.new = None
+                    change.new_content = None
+                if pending is not None:
+                    pending.result()
+                    progress(pending_seen, total)
+                # Neo4j writes this batch while the next one is read and planned.
+                pending, pending_seen = writer.submit(write, plan), seen
+                report.transactions += 1
+            if pending is not None:
+                pending.result()
+            progress(total, total)
+        finally:
+            if pending is not None:
+                wait([pending])
+            write_session.close()
+
+
+def _count_result(report: PushReport, driver: neo4j.Driver, database: str, started: float) -> None:
+    """Fill in what the database holds afterwards and how long the push took."""
+    report.nodes, report.relationships = database_counts(driver, database)
+    report.seconds = time.monotonic() - started
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector.
+
+    A big push holds millions of small objects (no cycles among them); the
+    collector would scan them all again and again, which made pushing a
+    million triples take half as long again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,148 @@
+"""The Cypher a push writes with, the rows of one write transaction, and the transaction itself.
+
+Every label, relationship type and property name comes from
+:mod:`ceasefire_kg.mapping`; values reach Cypher only as parameters
+(``UNWIND $rows AS row``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+
+from ceasefire_kg.errors import ConcurrentPush
+from ceasefire_kg.mapping import RESOURCE_LABEL, Mapping, quote_name
+from ceasefire_kg.push.bookkeeping import GRAPH_LABEL, META_ID, META_LABEL
+
+
+@dataclass
+class WritePlan:
+    """Everything one write transaction sends: rows per statement."""
+
+    token: str
+    revision: int
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[dict[str, str]] = field(default_factory=list)
+    creates: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    garbage: list[str] = field(default_factory=list)
+    graphs: list[dict[str, Any]] = field(default_factory=list)
+    dropped_graphs: list[str] = field(default_factory=list)
+
+
+class Statements:
+    """The Cypher text of a push: one statement per kind of write, whatever the labels and types.
+
+    Labels and relationship types travel as parameters (Cypher's dynamic
+    ``$(...)`` names, Neo4j 5.26+) rather than in the text: a push then runs
+    the same dozen statements whatever it writes, so their plans, compiled by
+    the first push, serve every later one (a per-type text would be planned
+    anew for each type a small push touches). The names still come only from
+    the mapping: :meth:`check_names` rejects any other before a transaction runs.
+    """
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+
+    def check_names(self, plan: WritePlan) -> None:
+        """Refuse a plan that would write a label or relationship type outside the mapping.
+
+        Raises:
+            SchemaDrift: For the first name the mapping does not know.
+        """
+        for label in {label for row in plan.nodes for label in (*row["add"], *row["remove"])}:
+            self.mapping.class_of_label(label)
+        for rel_type in {row["t"] for rows in (plan.deletes, plan.creates, plan.updates) for row in rows}:
+            self.mapping.relationship_typed(rel_type)
+
+    upsert_nodes = (
+        f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
+        "SET n = row.props\nSET n:$(row.add)\nREMOVE n:$(row.remove)"
+    )
+    merge_objects = (
+        f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
+        f"ON CREATE SET n.name = row.name, n.graphs = [], n.articles = []"
+    )
+    collect_garbage = (
+        f"UNWIND $uris AS uri\nMATCH (n:{quote_name(RESOURCE_LABEL)} {{uri: uri}})\n"
+        f"WHERE n.graphs = [] AND NOT EXISTS {{ (n)--() }}\nDELETE n"
+    )
+    upsert_graphs = (
+        f"UNWIND $rows AS row\nMERGE (g:{quote_name(GRAPH_LABEL)} {{iri: row.iri}})\n"
+        f"SET g.hash = row.hash, g.content = row.content, g.triples = row.triples"
+    )
+    delete_graphs = f"UNWIND $iris AS iri\nMATCH (g:{quote_name(GRAPH_LABEL)} {{iri: iri}})\nDELETE g"
+    lock_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) SET m.lockedBy = $token"
+    read_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) RETURN m.revision AS revision, m.lastToken AS token"
+    bump_meta = (
+        f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}})\n"
+        f"SET m.revision = $revision, m.lastToken = $token, m.mapping = $mapping, m.pushedAt = datetime()"
+    )
+    # Subjects are the sparse end in this ontology (a fact points at its actors,
+    # not the other way round), so expanding from ``a`` stays cheap.
+    _between = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r:$(row.t)]->"
+        f"(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+    )
+    #: Set the provenance of existing relationships.
+    update_relationships = _between + "SET r.graphs = row.g, r.articles = row.a"
+    #: Delete relationships that no graph asserts any more.
+    delete_relationships = _between + "DELETE r"
+    #: CREATE relationships that do not exist yet (the pushed state says so).
+    create_relationships = (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
+        f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"CREATE (a)-[:$(row.t) {{graphs: row.g, articles: row.a}}]->(b)"
+    )
+
+
+def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements: Statements) -> bool:
+    """Apply one batch; returns False when an earlier attempt of it had already committed.
+
+    Args:
+        tx: The write transaction (the driver retries it on transient errors).
+        plan: The rows to write.
+        statements: The Cypher to write them with.
+
+    Raises:
+        SchemaDrift: The plan names a label or type outside the mapping.
+        ConcurrentPush: Another push changed the database since this one read its revision.
+    """
+    statements.check_names(plan)
+    tx.run(statements.lock_meta, id=META_ID, token=plan.token).consume()
+    record = tx.run(statements.read_meta, id=META_ID).single()
+    revision = record["revision"] if record else None
+    if record is not None and record["token"] == plan.token and revision == plan.revision + 1:
+        return False  # committed before the connection dropped; the driver retried
+    if revision != plan.revision:
+        raise ConcurrentPush(
+            "Another `ckg push` changed this Neo4j database while this one was running "
+            f"(revision {revision}, expected {plan.revision}). Nothing of this batch was written; "
+            "run `ckg push` again when the other push is done."
+        )
+    # Every statement runs, even without rows: a few cheap round trips that keep
+    # their query plans warm for the next (incremental) push.
+    for text, rows in (
+        (statements.upsert_nodes, plan.nodes),
+        (statements.merge_objects, plan.objects),
+        (statements.delete_relationships, plan.deletes),
+        (statements.create_relationships, plan.creates),
+        (statements.update_relationships, plan.updates),
+    ):
+        tx.run(text, rows=rows).consume()
+    tx.run(statements.collect_garbage, uris=plan.garbage).consume()
+    tx.run(statements.upsert_graphs, rows=plan.graphs).consume()
+    tx.run(statements.delete_graphs, iris=plan.dropped_graphs).consume()
+    tx.run(
+        statements.bump_meta,
+        id=META_ID,
+        revision=plan.revision + 1,
+        token=plan.token,
+        mapping=statements.mapping.fingerprint,
+    ).consume()
+    return True
