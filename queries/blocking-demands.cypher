@@ -13,7 +13,7 @@
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire, or an IRI)
 // param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
 // example: as_of=2025-03-19 — as of 19 March 2025, before the April article
-// columns: demand, demanded_by, side, demanded_of: list, proposal, since: date, quote, article, demand_id
+// columns: demand, demanded_by, side, demanded_of: list, proposal, since: date, quote, article, proposal_id, demand_id
 //
 // Cypher for Neo4j, on the graph 'ckg push' writes (docs/property-graph.md); the SPARQL
 // version for the embedded store is blocking-demands.rq.
@@ -85,5 +85,6 @@ CALL (d) {
 OPTIONAL MATCH (d)-[:DEMANDED_OF]->(of)
 WITH d, p, by, by_rep, since, quote, article, collect(DISTINCT of.label) AS demanded_of
 RETURN d.text AS demand, by.label AS demanded_by, coalesce(by_rep.label, by.label) AS side,
-       demanded_of, p.label AS proposal, since, quote, article, d.factId AS demand_id
-ORDER BY proposal, since, demand, demanded_by, demand_id
+       demanded_of, p.label AS proposal, since, quote, article, p.factId AS proposal_id,
+       d.factId AS demand_id
+ORDER BY proposal, since, demand, demanded_by, demand_id, proposal_id

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import networkx as nx
@@ -13,9 +15,9 @@ import pytest
 
 from ceasefire_kg import analysis
 from ceasefire_kg import saved_queries as sq
-from ceasefire_kg.backends import LocalBackend, Neo4jBackend
+from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend
 from ceasefire_kg.errors import UnknownFact
-from ceasefire_kg.namespaces import SCOPE, entity_iri
+from ceasefire_kg.namespaces import CF, SCOPE, entity_iri
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
@@ -44,6 +46,13 @@ def examples(examples_store: Path) -> analysis.NegotiationGraph:
 
 
 @pytest.fixture(scope="module")
+def examples_backend(examples_store: Path) -> Iterator[LocalBackend]:
+    """The examples' store, open, for the analyses that run the blocking-demands query."""
+    with Store.open_read_only(examples_store) as store:
+        yield LocalBackend(store)
+
+
+@pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Several negotiations with changing positions and demand statuses."""
     return generated_store(tmp_path_factory.mktemp("generated"), target_triples=12_000, seed=11)
@@ -65,9 +74,11 @@ def test_the_graph_holds_the_negotiation_facts_as_nodes_and_keyed_edges(examples
     assert "altLabel" not in graph.nodes[putin] and "role" not in graph.nodes[putin]
 
 
-def test_an_unknown_demand_suggests_close_ids(examples: analysis.NegotiationGraph) -> None:
+def test_an_unknown_demand_suggests_close_ids(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend
+) -> None:
     with pytest.raises(UnknownFact) as caught:
-        analysis.explain(examples, "putin-demands-halt-mobilization")
+        analysis.explain(examples, examples_backend, "putin-demands-halt-mobilization")
     assert str(caught.value) == (
         "No demand with the id or IRI 'putin-demands-halt-mobilization' in the graph. Did you mean "
         "'putin-demands-halt-to-mobilization', 'putin-demands-ukraine-stop-rearming'? "
@@ -201,8 +212,10 @@ def test_explain_prints_each_demands_chain_with_quotes(examples_store: Path, dem
     assert "proposal: U.S. plan for an unconditional 30-day ceasefire (scope: comprehensive ceasefire)" in text
 
 
-def test_explain_says_why_a_withdrawn_demand_no_longer_blocks(examples: analysis.NegotiationGraph) -> None:
-    explanation = analysis.explain(examples, "putin-demands-halt-to-mobilization")
+def test_explain_says_why_a_withdrawn_demand_no_longer_blocks(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend
+) -> None:
+    explanation = analysis.explain(examples, examples_backend, "putin-demands-halt-to-mobilization")
     assert not explanation.on_the_table
     [verdict] = explanation.verdicts
     assert (verdict.blocking, verdict.reason) == (False, "the demand is not on the table")
@@ -253,22 +266,52 @@ def test_a_missing_store_is_reported(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
-# --- explain agrees with the blocking-demands saved query ------------------------------------
+# --- explain takes its verdicts from the blocking-demands saved query -------------------------
+#
+# "A demand blocks a proposal" is defined once, by the query. explain takes its verdicts from
+# the query's rows and words them from the chain of facts it reads in the multigraph; these
+# tests check that every verdict is the query's and that the chain explains each one.
 
 
-def _saved_query_pairs(store_path: Path, as_of: dt.date | None, scope: str) -> set[tuple[str, str]]:
+def _query_pairs(backend: Backend, as_of: dt.date | None, scope: str) -> set[tuple[str, str]]:
+    """The (demand_id, proposal_id) rows of blocking-demands, run as 'ckg query' runs it."""
     query = sq.find_query("blocking-demands")
     given = {"scope": scope, **({"as_of": as_of.isoformat()} if as_of else {})}
-    with Store.open_read_only(store_path) as store:
-        result = LocalBackend(store).run(query, query.bind(given))
-    return {(row["demand_id"], row["proposal"]) for row in result.records()}
+    return {(row["demand_id"], row["proposal_id"]) for row in backend.run(query, query.bind(given)).records()}
 
 
-def _explained_pairs(negotiation: analysis.NegotiationGraph, as_of: dt.date | None, scope: str) -> set[tuple[str, str]]:
-    return {
-        (explanation.demand_id, verdict.proposal_label)
-        for explanation, verdict in analysis.blocking_pairs(negotiation, as_of, str(SCOPE[scope]))
-    }
+def _explanations(
+    negotiation: analysis.NegotiationGraph, backend: Backend, as_of: dt.date | None
+) -> list[analysis.Explanation]:
+    return [analysis.explain(negotiation, backend, demand, as_of) for demand in negotiation.nodes_of(str(CF.Demand))]
+
+
+def _explained_pairs(
+    negotiation: analysis.NegotiationGraph, explanations: list[analysis.Explanation], scope: str
+) -> set[tuple[str, str]]:
+    """The blocking verdicts of the proposals of a scope, each checked against its chain of facts."""
+    found = set()
+    for explanation in explanations:
+        for verdict in explanation.verdicts:
+            if not negotiation.in_scope(verdict.proposal, str(SCOPE[scope])):
+                continue
+            # The chain reads the same as the query: no verdict is left unexplained.
+            assert verdict.reason not in (analysis.UNEXPLAINED_BLOCKING, analysis.UNEXPLAINED_NOT_BLOCKING)
+            refusing = sorted(
+                link.statement.split(" does not accept ")[0]
+                for link in verdict.links
+                if link.relation == "side" and " does not accept " in link.statement
+            )
+            if verdict.blocking:
+                # Blocking: on the table, and the reason names the sides the chain shows refusing.
+                assert explanation.on_the_table and refusing, verdict
+                assert verdict.reason.startswith(f"{' and '.join(refusing)} set it as a precondition"), verdict
+                found.add((explanation.demand_id, verdict.proposal_id))
+            elif explanation.on_the_table:
+                assert not refusing and verdict.reason.startswith("every side that set it accepts"), verdict
+            else:
+                assert verdict.reason == "the demand is not on the table", verdict
+    return found
 
 
 def _dates(negotiation: analysis.NegotiationGraph) -> list[dt.date | None]:
@@ -277,39 +320,95 @@ def _dates(negotiation: analysis.NegotiationGraph) -> list[dt.date | None]:
     return [None, dates[0] - dt.timedelta(days=1), *dates[:: max(1, len(dates) // 6)]]
 
 
-@pytest.mark.parametrize("scope", ["comprehensive", "partial", "infrastructure"])
-def test_explain_agrees_with_blocking_demands_on_the_examples(
-    examples: analysis.NegotiationGraph, examples_store: Path, scope: str
+def test_explain_gives_the_verdicts_of_blocking_demands_on_the_examples(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend
 ) -> None:
     for as_of in _dates(examples):
-        assert _explained_pairs(examples, as_of, scope) == _saved_query_pairs(examples_store, as_of, scope), as_of
-    assert _explained_pairs(examples, SEED_DATE, "comprehensive") == {(d, US_PLAN) for d in THREE_DEMANDS}
+        explanations = _explanations(examples, examples_backend, as_of)
+        for scope in ("comprehensive", "partial", "infrastructure"):
+            expected = _query_pairs(examples_backend, as_of, str(SCOPE[scope]))
+            assert _explained_pairs(examples, explanations, scope) == expected, (scope, as_of)
+    seed = _explanations(examples, examples_backend, SEED_DATE)
+    assert _explained_pairs(examples, seed, "comprehensive") == {(d, "us-30-day-ceasefire") for d in THREE_DEMANDS}
 
 
-def test_explain_agrees_with_blocking_demands_on_generated_data(generated: Path) -> None:
+def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(generated: Path) -> None:
     with Store.open_read_only(generated) as store:
-        negotiation = analysis.NegotiationGraph.read(LocalBackend(store))
-    compared = 0
-    for scope in ("comprehensive", "partial", "maritime"):
+        backend = LocalBackend(store)
+        negotiation = analysis.NegotiationGraph.read(backend)
+        compared = 0
         for as_of in _dates(negotiation):
-            expected = _saved_query_pairs(generated, as_of, scope)
-            assert _explained_pairs(negotiation, as_of, scope) == expected, (scope, as_of)
-            compared += len(expected)
+            explanations = _explanations(negotiation, backend, as_of)
+            for scope in ("comprehensive", "partial", "maritime"):
+                expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
+                assert _explained_pairs(negotiation, explanations, scope) == expected, (scope, as_of)
+                compared += len(expected)
     assert compared > 10  # the generated negotiations do have blocking demands
+
+
+class _RowsLeftOut:
+    """A back end that answers blocking-demands without the rows of one demand."""
+
+    def __init__(self, backend: Backend, demand_id: str) -> None:
+        self.backend, self.demand_id = backend, demand_id
+        self.name, self.description = backend.name, backend.description
+
+    def run(self, query: sq.SavedQuery, parameters: Mapping[str, Any]) -> sq.QueryResult:
+        result = self.backend.run(query, parameters)
+        index = result.columns.index("demand_id")
+        rows = [row for row in result.rows if row[index] != self.demand_id]
+        return sq.QueryResult(result.query, result.backend, result.parameters, rows)
+
+    def missing_references(self, query: sq.SavedQuery, values: Mapping[str, Any]) -> list[sq.MissingReference]:
+        return self.backend.missing_references(query, values)
+
+    def triples(self, predicates: Any, on_progress: Any = None) -> Any:
+        return self.backend.triples(predicates)
+
+
+def test_the_verdict_is_the_querys_even_when_the_chain_disagrees(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend, caplog: pytest.LogCaptureFixture
+) -> None:
+    demand = "putin-demands-ukraine-stop-rearming"
+    assert analysis.explain(examples, examples_backend, demand).verdicts[0].blocking
+    [verdict] = analysis.explain(examples, _RowsLeftOut(examples_backend, demand), demand).verdicts
+    assert (verdict.blocking, verdict.reason) == (False, analysis.UNEXPLAINED_NOT_BLOCKING)
+    assert "The blocking-demands query says putin-demands-ukraine-stop-rearming does not block" in caplog.text
+    # gaps too take the pairs from the query.
+    rows = analysis.gaps(examples, _RowsLeftOut(examples_backend, demand)).rows
+    assert [row[8] for row in rows] == ["putin-demands-end-of-western-aid"]
+
+
+def test_blocking_pairs_of_every_proposal_join_the_broadest_scopes(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend
+) -> None:
+    for as_of in (None, SEED_DATE):
+        every = analysis.blocking_in(examples, examples_backend, as_of)
+        expected = {
+            analysis.BlockingPair(d, p)
+            for scope in ("comprehensive", "partial")
+            for d, p in _query_pairs(examples_backend, as_of, str(SCOPE[scope]))
+        }
+        assert every.pairs == expected and every.as_of == as_of
+    assert list(analysis.blocking(examples_backend, SEED_DATE)) == [
+        analysis.BlockingPair(d, "us-30-day-ceasefire") for d in sorted(THREE_DEMANDS)
+    ]
 
 
 # --- gaps ------------------------------------------------------------------------------
 
 
-def test_gaps_pair_russias_conditions_with_ukraines_acceptance(examples: analysis.NegotiationGraph) -> None:
-    latest = analysis.gaps(examples)
+def test_gaps_pair_russias_conditions_with_ukraines_acceptance(
+    examples: analysis.NegotiationGraph, examples_backend: LocalBackend
+) -> None:
+    latest = analysis.gaps(examples, examples_backend)
     assert [(r[8], r[3], r[4], r[5]) for r in latest.rows] == [
         ("putin-demands-ukraine-stop-rearming", "Ukraine", "zelensky-reaffirms-acceptance-of-30-day-ceasefire", True),
         ("putin-demands-end-of-western-aid", "Ukraine", "zelensky-reaffirms-acceptance-of-30-day-ceasefire", False),
     ]
-    seed = analysis.gaps(examples, SEED_DATE, scope=str(SCOPE["comprehensive"]))
+    seed = analysis.gaps(examples, examples_backend, SEED_DATE, scope=str(SCOPE["comprehensive"]))
     assert {(r[8], r[4]) for r in seed.rows} == {(d, "zelensky-accepts-30-day-ceasefire") for d in THREE_DEMANDS}
-    assert analysis.gaps(examples, SEED_DATE, scope=str(SCOPE["energy-infrastructure"])).rows == []
+    assert analysis.gaps(examples, examples_backend, SEED_DATE, scope=str(SCOPE["energy-infrastructure"])).rows == []
 
 
 def test_gaps_from_the_cli_as_csv(examples_store: Path) -> None:
@@ -338,17 +437,18 @@ def test_results_are_the_same_run_after_run(generated: Path) -> None:
     outputs = []
     for _ in range(2):
         with Store.open_read_only(generated) as store:
-            negotiation = analysis.NegotiationGraph.read(LocalBackend(store))
-        alignment = analysis.alignment(negotiation)
-        outputs.append(
-            (
-                alignment.blocs,
-                alignment.pairs().rows,
-                analysis.brokers(negotiation).table.rows,
-                analysis.gaps(negotiation).rows,
-                nx.to_dict_of_dicts(alignment.network),
+            backend = LocalBackend(store)
+            negotiation = analysis.NegotiationGraph.read(backend)
+            alignment = analysis.alignment(negotiation)
+            outputs.append(
+                (
+                    alignment.blocs,
+                    alignment.pairs().rows,
+                    analysis.brokers(negotiation).table.rows,
+                    analysis.gaps(negotiation, backend).rows,
+                    nx.to_dict_of_dicts(alignment.network),
+                )
             )
-        )
     assert outputs[0] == outputs[1]
     assert outputs[0][0] and outputs[0][2]
 
@@ -359,16 +459,26 @@ def test_neo4j_gives_the_same_answers(
 ) -> None:
     with Store.open_read_only(generated) as store:
         push(store, neo4j_driver, neo4j_database)
-        local = analysis.NegotiationGraph.read(LocalBackend(store))
-    remote = analysis.NegotiationGraph.read(Neo4jBackend(neo4j_driver, neo4j_database))
+        local_backend = LocalBackend(store)
+        local = analysis.NegotiationGraph.read(local_backend)
+        local_blocking = analysis.blocking_in(local, local_backend)
+    neo4j_backend = Neo4jBackend(neo4j_driver, neo4j_database)
+    remote = analysis.NegotiationGraph.read(neo4j_backend)
     assert nx.utils.graphs_equal(local.graph, remote.graph)
+    assert analysis.blocking_in(remote, neo4j_backend) == local_blocking and local_blocking.pairs
+    blocking_demand = min(local_blocking).demand_id
     env = {
         "NEO4J_URI": neo4j_server.uri,  # type: ignore[attr-defined]
         "NEO4J_USERNAME": neo4j_server.username,  # type: ignore[attr-defined]
         "NEO4J_PASSWORD": neo4j_server.password,  # type: ignore[attr-defined]
         "NEO4J_DATABASE": neo4j_database,
     }
-    for command in (["alignment", "-f", "json"], ["brokers", "-f", "json"], ["gaps", "-f", "json"]):
+    for command in (
+        ["alignment", "-f", "json"],
+        ["brokers", "-f", "json"],
+        ["gaps", "-f", "json"],
+        ["explain", blocking_demand, "-f", "json"],
+    ):
         on_neo4j = run_ckg("analyze", *command, "--store", str(tmp_path / "no-store"), env=env)
         assert on_neo4j.exit_code == 0, on_neo4j.output
         assert on_neo4j.stderr.startswith(f"Backend: Neo4j at {neo4j_server.uri}")  # type: ignore[attr-defined]

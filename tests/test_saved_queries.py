@@ -423,6 +423,7 @@ def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_stor
         "since",
         "quote",
         "article",
+        "proposal_id",
         "demand_id",
     )
     assert result.rows == [
@@ -435,6 +436,7 @@ def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_stor
             "2025-03-19",
             "and halt mandatory military mobilization",
             SEED_ARTICLE,
+            "us-30-day-ceasefire",
             "putin-demands-halt-to-mobilization",
         ),
         (
@@ -446,6 +448,7 @@ def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_stor
             "2025-03-19",
             "that Ukraine stop rearming",
             SEED_ARTICLE,
+            "us-30-day-ceasefire",
             "putin-demands-ukraine-stop-rearming",
         ),
         (
@@ -457,6 +460,7 @@ def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_stor
             "2025-03-19",
             "demanding that Western aid to Ukraine cease",
             SEED_ARTICLE,
+            "us-30-day-ceasefire",
             "putin-demands-end-of-western-aid",
         ),
     ]
@@ -879,11 +883,12 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
         "since",
         "quote",
         "article",
+        "proposal_id",
         "demand_id",
     ]
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("Ukraine must stop") and "  Vladimir Putin  Russia  Ukraine  " in lines[2]
-    # Too narrow for nine columns: one block per row.
+    # Too narrow for ten columns: one block per row.
     narrow = tables.format_table(run(examples_store, "blocking-demands"), width=80).splitlines()
     assert all(len(line) <= 80 for line in narrow)
     assert narrow[:3] == [
@@ -891,13 +896,13 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
         "demanded_by: Vladimir Putin",
         "side:        Russia",
     ]
-    assert narrow[9] == ""
+    assert narrow[10] == ""
 
 
 def test_an_empty_table_is_its_header(examples_store: Path) -> None:
     result = run(examples_store, "blocking-demands", as_of="2024-01-01")
     assert tables.format_table(result, width=200).splitlines()[1:] == [
-        "------  -----------  ----  -----------  --------  -----  -----  -------  ---------"
+        "------  -----------  ----  -----------  --------  -----  -----  -------  -----------  ---------"
     ]
     assert tables.format_json(result) == "[]\n"
 

@@ -60,8 +60,8 @@ def analyze_alignment(
     communities of the pairs that agree more than they disagree. With -f json
     the output holds the stances, the pairs and the blocs; with -f csv, the pairs.
     """
-    negotiation = read_negotiation(backend, store_path, connection)
-    result = analysis.alignment(negotiation, as_of, proposal)
+    with read_negotiation(backend, store_path, connection) as (negotiation, _):
+        result = analysis.alignment(negotiation, as_of, proposal)
     if output is not None:
         write_network_file(result.network, output, "alignment")
     if output_format == "json":
@@ -111,8 +111,8 @@ def analyze_brokers(
     that pass through the actor; connects lists the other sides it is in
     contact with.
     """
-    negotiation = read_negotiation(backend, store_path, connection)
-    result = analysis.brokers(negotiation, as_of)
+    with read_negotiation(backend, store_path, connection) as (negotiation, _):
+        result = analysis.brokers(negotiation, as_of)
     if output is not None:
         write_network_file(result.network, output, "interaction")
     echo_table(result.table, output_format)
@@ -143,8 +143,8 @@ def analyze_explain(
     proposal unconditionally. The definition is that of the blocking-demands
     saved query.
     """
-    negotiation = read_negotiation(backend, store_path, connection)
-    explanation = analysis.explain(negotiation, demand_id, as_of)
+    with read_negotiation(backend, store_path, connection) as (negotiation, opened):
+        explanation = analysis.explain(negotiation, opened, demand_id, as_of)
     if output_format == "json":
         click.echo(json.dumps(analysis.explanation_record(explanation), ensure_ascii=False, indent=2))
         return
@@ -177,12 +177,12 @@ def analyze_gaps(
     acceptance of the same proposal. addressed says whether the demand is made
     of the accepting side (or of a bloc it belongs to).
     """
-    negotiation = read_negotiation(backend, store_path, connection)
-    progress = StageProgress(threshold=500)
-    try:
-        table = analysis.gaps(negotiation, as_of, scope, proposal, progress)
-    finally:
-        progress.close()
+    with read_negotiation(backend, store_path, connection) as (negotiation, opened):
+        progress = StageProgress(threshold=500)
+        try:
+            table = analysis.gaps(negotiation, opened, as_of, scope, proposal, progress)
+        finally:
+            progress.close()
     echo_table(table, output_format)
 
 

@@ -262,14 +262,22 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def read_negotiation(choice: str, store_path: Path, connection: Connection) -> NegotiationGraph:
-    """The negotiation graph from the back end asked for, with progress on stderr."""
-    progress = StageProgress()
-    try:
-        with chosen_backend(choice, store_path, connection) as backend:
-            return NegotiationGraph.read(backend, progress)
-    finally:
-        progress.close()
+@contextlib.contextmanager
+def read_negotiation(
+    choice: str, store_path: Path, connection: Connection
+) -> Iterator[tuple[NegotiationGraph, Backend]]:
+    """The negotiation graph from the back end asked for (progress on stderr), and that back end, open.
+
+    The back end stays open inside the ``with`` block, for analyses that also
+    run a saved query (explain, gaps).
+    """
+    with chosen_backend(choice, store_path, connection) as backend:
+        progress = StageProgress()
+        try:
+            negotiation = NegotiationGraph.read(backend, progress)
+        finally:
+            progress.close()
+        yield negotiation, backend
 
 
 def echo_table(table: analysis.Table, output_format: str, title: str | None = None) -> None:
