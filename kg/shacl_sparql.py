@@ -26,6 +26,7 @@ from functools import cache
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, NamespaceManager
+from rdflib.term import Node
 
 from ceasefire_kg.errors import CkgError
 
@@ -85,8 +86,8 @@ class Check:
     path_text: str = ""  # the path as messages print it
 
 
-def _values(graph: Graph, subject: URIRef | BNode, name: str) -> list[URIRef | BNode | Literal]:
-    return sorted(graph.objects(subject, URIRef(_SH + name)), key=str)  # type: ignore[arg-type]
+def _values(graph: Graph, subject: Node, name: str) -> list[Node]:
+    return sorted(graph.objects(subject, URIRef(_SH + name)), key=str)
 
 
 class _Compiler:
@@ -94,7 +95,7 @@ class _Compiler:
         self.shapes = shapes
         self.names: NamespaceManager = shapes.namespace_manager
 
-    def term(self, node: URIRef | BNode | Literal, depth: int = 0) -> str:
+    def term(self, node: Node, depth: int = 0) -> str:
         """A shapes-graph term as SHACL engines commonly print it in messages."""
         if isinstance(node, Literal):
             return _literal_text(node, self.names)
@@ -110,7 +111,7 @@ class _Compiler:
             return "[ " + " ; ".join(f"{p} {o}" for p, o in sorted(parts.items())) + " ]"
         return node.n3(namespace_manager=self.names)
 
-    def refuse_unknown(self, node: URIRef | BNode, allowed: set[str], what: str) -> None:
+    def refuse_unknown(self, node: Node, allowed: set[str], what: str) -> None:
         unknown = sorted(str(p) for p in set(self.shapes.predicates(node)) if str(p) not in allowed)
         if unknown:
             raise UnsupportedShape(
@@ -148,7 +149,7 @@ class _Compiler:
         values = f"{focus_nodes} ?f <{path}> ?v ."
         checks = []
         for limit in _values(self.shapes, prop, "minCount"):
-            count = int(limit)  # type: ignore[arg-type]
+            count = int(str(limit))
             if count == 1:
                 query = f"SELECT ?f WHERE {{ {focus_nodes} FILTER NOT EXISTS {{ ?f <{path}> ?v }} }}"
             else:
@@ -162,7 +163,7 @@ class _Compiler:
                 )
             )
         for limit in _values(self.shapes, prop, "maxCount"):
-            query = f"SELECT ?f WHERE {{ {values} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(limit)})"  # type: ignore[arg-type]
+            query = f"SELECT ?f WHERE {{ {values} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(str(limit))})"
             checks.append(
                 Check(
                     query, path, _SH + "MaxCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
@@ -237,8 +238,8 @@ class _Compiler:
         self.refuse_unknown(node, _NODE_SHAPE_TERMS - {_SH + "targetClass"}, "The node shape")
         details = []
         for prop in _values(self.shapes, node, "property"):
-            self.refuse_unknown(prop, {_SH + "path", _SH + "hasValue", _SH + "message"}, "The property shape")  # type: ignore[arg-type]
-            paths, wanted = _values(self.shapes, prop, "path"), _values(self.shapes, prop, "hasValue")  # type: ignore[arg-type]
+            self.refuse_unknown(prop, {_SH + "path", _SH + "hasValue", _SH + "message"}, "The property shape")
+            paths, wanted = _values(self.shapes, prop, "path"), _values(self.shapes, prop, "hasValue")
             if (
                 len(paths) != 1
                 or not isinstance(paths[0], URIRef)
@@ -249,7 +250,7 @@ class _Compiler:
                     f"A shape used through sh:node may only require one IRI value of one "
                     f"IRI property ({self.term(prop)})."
                 )
-            messages = [str(m) for m in _values(self.shapes, prop, "message")]  # type: ignore[arg-type]
+            messages = [str(m) for m in _values(self.shapes, prop, "message")]
             generic = f"->{self.term(paths[0])} does not contain a value in the set: {[self.term(wanted[0])]}"
             details.append(_Detail(str(paths[0]), str(wanted[0]), messages[0] if messages else None, generic))
         if not details:
@@ -317,6 +318,7 @@ def _with_subclasses(query: str, data: ox.Store, known: dict[str, str]) -> str:
                 f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {classes} }} ?c rdfs:subClassOf* ?top }}",
                 prefixes=_PREFIXES,
             )
+            assert isinstance(rows, ox.QuerySolutions), "a SELECT query gives solutions"
             found = {f"<{row['c'].value}>" for row in rows if isinstance(row["c"], ox.NamedNode)}
             known[classes] = " ".join(sorted(found | set(classes.split())))
         return known[classes]
@@ -338,7 +340,9 @@ def run_checks(checks: Iterable[Check], data: ox.Store) -> list[Result]:
     results: list[Result] = []
     known: dict[str, str] = {}
     for check in checks:
-        for row in data.query(_with_subclasses(check.query, data, known), prefixes=_PREFIXES):
+        solutions = data.query(_with_subclasses(check.query, data, known), prefixes=_PREFIXES)
+        assert isinstance(solutions, ox.QuerySolutions), "the compiled checks are SELECT queries"
+        for row in solutions:
             focus = row["f"]
             if not isinstance(focus, ox.NamedNode):
                 continue  # the loader writes no blank nodes; ontology nodes are never focus nodes

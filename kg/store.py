@@ -383,7 +383,7 @@ class Store:
 
     def graph_sizes(self) -> dict[str, int]:
         """Number of triples in each named graph, by graph IRI."""
-        rows = self._db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return {row["g"].value: int(row["n"].value) for row in rows}
 
     def typed_resources(
@@ -469,10 +469,15 @@ class Store:
 
     def count_triples(self) -> int:
         """Number of distinct triples in the union of all graphs."""
-        rows = self._db.query(
+        rows = self._select(
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
         )
         return int(next(iter(rows))["n"].value)
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        solutions = self._db.query(sparql)
+        assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
+        return solutions
 
     def query(self, sparql: str, **bindings: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query over the union of all graphs."""
@@ -500,7 +505,9 @@ class Store:
         # subject, predicate, object), as for the union below; sorting bytes
         # lines instead of Python terms saves time and memory.
         chunks = []
-        for graph in sorted([ox.DefaultGraph(), *self._db.named_graphs()], key=str):
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+        graphs += [graph for graph in self._db.named_graphs() if isinstance(graph, ox.NamedNode)]
+        for graph in sorted(graphs, key=str):
             text = self._sorted_lines(graph)
             if text and isinstance(graph, ox.NamedNode):
                 # " .\n" only ends lines: N-Triples escapes line breaks in literals.

@@ -153,7 +153,7 @@ class _SharedNode(Exception):
 _FastLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _LibyamlLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _LibyamlLoader(yaml.CSafeLoader):
         """Composes with libyaml (C), resolving tags with the strict loader's resolvers.
 
         It yields the same node trees as :class:`_StrictLoader` for the files

@@ -106,7 +106,7 @@ def _check_foreign_data(session: neo4j.Session, where: str) -> None:
         )
 
 
-def ensure_schema(driver: neo4j.Driver, database: str, mapping: Mapping | None = None) -> None:
+def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> None:
     """Create the uniqueness constraints and the indexes the saved queries need, if missing.
 
     An existing uniqueness constraint on ``:Resource(uri)`` under another name
@@ -197,7 +197,7 @@ def remote_contents(session: neo4j.Session, iris: list[str]) -> dict[str, bytes]
     return {r["iri"]: zlib.decompress(bytes(r["content"])) for r in rows}
 
 
-def database_counts(driver: neo4j.Driver, database: str) -> tuple[int, int]:
+def database_counts(driver: neo4j.Driver, database: str | None) -> tuple[int, int]:
     """Number of ckg nodes (``:Resource``) and of relationships between them."""
     counts = []
     with neo4j_errors(driver, database, "counting"), open_session(driver, database, read=True) as session:

@@ -37,7 +37,7 @@ DEFAULT_BATCH_TRIPLES = 50_000
 def push(
     store: Store,
     driver: neo4j.Driver,
-    database: str,
+    database: str | None,
     *,
     mapping: Mapping | None = None,
     batch_triples: int = DEFAULT_BATCH_TRIPLES,
@@ -102,7 +102,7 @@ def push(
     return report
 
 
-def _pushed_hashes(driver: neo4j.Driver, database: str, mapping: Mapping, *, rebuild: bool) -> dict[str, str]:
+def _pushed_hashes(driver: neo4j.Driver, database: str | None, mapping: Mapping, *, rebuild: bool) -> dict[str, str]:
     """Check that the database may be pushed to; the hash of each graph pushed (none for a rebuild)."""
     where = describe_target(driver, database)
     with neo4j_errors(driver, database, "reading what was pushed"), open_session(driver, database) as session:
@@ -113,7 +113,7 @@ def _pushed_hashes(driver: neo4j.Driver, database: str, mapping: Mapping, *, reb
 def _send(
     store: Store,
     driver: neo4j.Driver,
-    database: str,
+    database: str | None,
     mapping: Mapping,
     *,
     candidates: list[str],
@@ -144,7 +144,7 @@ def _send(
 
 def _write_batches(
     driver: neo4j.Driver,
-    database: str,
+    database: str | None,
     statements: Statements,
     planner: Planner,
     batches: Iterable[tuple[list[GraphChange], int]],
@@ -197,7 +197,7 @@ def _write_batches(
             write_session.close()
 
 
-def _count_result(report: PushReport, driver: neo4j.Driver, database: str, started: float) -> None:
+def _count_result(report: PushReport, driver: neo4j.Driver, database: str | None, started: float) -> None:
     """Fill in what the database holds afterwards and how long the push took."""
     report.nodes, report.relationships = database_counts(driver, database)
     report.seconds = time.monotonic() - started
