@@ -251,22 +251,29 @@ def check_paths(
     Raises:
         InputError: With every problem of every file; nothing was checked half.
     """
+    paths = list(paths)
     files, problems = find_fact_files(paths)
     sources, read_problems = read_sources(files, max_bytes)
     problems.extend(read_problems)
-    checker = _Checker(list(text_dirs), max_bytes, problems)
+    # Registries are read only from inside what the user named: the folders given, the files' folders.
+    roots = [path.resolve() if path.is_dir() else path.resolve().parent for path in paths]
+    checker = _Checker(list(text_dirs), max_bytes, problems, roots)
     read = {source.path.resolve() for source in sources}
     corpus = checker.run(sources, known_positions, unreadable=[file for file in files if file.resolve() not in read])
     if problems:
-        raise InputError(problems)
+        # A file that is both given and listed as a registry is read twice; its problems count once.
+        raise InputError(list({problem.describe(): problem for problem in problems}.values()))
     return corpus
 
 
 class _Checker:
     """One run of checks over a set of sources; appends to ``problems``."""
 
-    def __init__(self, text_dirs: list[Path], max_bytes: int, problems: list[Problem]) -> None:
+    def __init__(
+        self, text_dirs: list[Path], max_bytes: int, problems: list[Problem], roots: Iterable[Path] = ()
+    ) -> None:
         self.text_dirs = text_dirs
+        self.roots = list(roots)
         self.max_bytes = max_bytes
         self.problems = problems
         self.registries: dict[Path, RegistryFile] = {}
@@ -301,7 +308,8 @@ class _Checker:
     # -- structure -----------------------------------------------------
 
     def _structure_ok(self, source: SourceFile, definition: str | None) -> bool:
-        return not self._structure_errors(source, definition)
+        # None: not even a mapping (reported), which is no better than having errors.
+        return self._structure_errors(source, definition) == []
 
     def _structure_errors(self, source: SourceFile, definition: str | None) -> list[ValidationError] | None:
         """Report the file's JSON Schema errors; None when it is not even a mapping."""
@@ -343,6 +351,13 @@ class _Checker:
         self.registries[key] = registry
         return registry
 
+    def _inside_roots(self, path: Path, base: Path) -> bool:
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links, a name too long
+            return False
+        return any(resolved.is_relative_to(root) for root in [*self.roots, base.resolve()])
+
     def _article_registries(self, article: ArticleFile) -> tuple[list[RegistryFile], bool]:
         """The registries an article lists that could be read, and whether that is all of them."""
         if ("registries",) in article.malformed:
@@ -354,6 +369,15 @@ class _Checker:
             if relative is None:
                 continue  # Malformed, already reported.
             path = base / relative
+            if not self._inside_roots(path, base):
+                self._add(
+                    article.source,
+                    ("registries", index),
+                    f"registry file '{relative}' is outside the folders being loaded ({path.resolve()}).",
+                    "Keep registries in the folder you load, or name the registry file on the command line too.",
+                    field_name="registries",
+                )
+                continue
             if not is_file(path):
                 self._add(
                     article.source,

@@ -10,6 +10,7 @@ strings so that impossible dates get a clear message instead of a parser crash).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 #: Largest fact file accepted, in bytes. A real article's facts fit in a few
 #: dozen kilobytes; anything this size is almost certainly not a fact file.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of lists and mappings a fact file may have. The format needs about 5
+#: (article, section, fact, field, list); a limit far below Python's recursion limit keeps
+#: a pathological file from crashing the reader.
+MAX_NESTING = 20
 
 JsonPath = tuple[str | int, ...]
 
@@ -126,11 +131,34 @@ def is_file(path: Path) -> bool:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader without aliases and without implicit timestamps."""
 
+    depth = 0
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise _AliasRefused(event.start_mark.line + 1)
-        return Composer.compose_node(self, parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)
+            return Composer.compose_node(self, parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _too_deep(name: str, line: int) -> Problem:
+    return Problem(
+        name,
+        f"lists and mappings are nested more than {MAX_NESTING} levels deep here.",
+        "Fact files nest a few levels only (article, section, fact, field, list): check the brackets and indentation.",
+        line=line,
+    )
 
 
 class _AliasRefused(Exception):
@@ -212,6 +240,16 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
         ) from error
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\x00" in text:
+        # Valid UTF-8, but no text file holds NUL: UTF-16 without its byte-order mark, or binary data.
+        raise _ReadError(
+            Problem(
+                name,
+                "the file holds NUL bytes: it is not UTF-8 text (UTF-16 without a byte-order mark, or binary data).",
+                "Save the file as UTF-8.",
+                line=text[: text.index("\x00")].count("\n") + 1,
+            )
+        )
     # libyaml for the files that are fine; anything it would refuse (and any
     # alias) is read again by the pure-Python loader, whose messages the
     # problems report, so both give the same result.
@@ -237,6 +275,8 @@ def _compose_strictly(name: str, text: str) -> Node | None:
         # The constructor already checks for characters YAML does not allow.
         loader = _StrictLoader(text)
         return loader.get_single_node()
+    except _TooDeep as deep:
+        raise _ReadError(_too_deep(name, deep.line)) from deep
     except _AliasRefused as refused:
         raise _ReadError(
             Problem(
@@ -263,6 +303,17 @@ def _compose_strictly(name: str, text: str) -> Node | None:
         if "'\\t'" in problem:
             hint = "Indent with spaces: YAML does not allow tabs for indentation."
         raise _ReadError(Problem(name, f"YAML syntax error: {problem}.", hint, line=line)) from error
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise _ReadError(
+            Problem(
+                name,
+                f"the character U+{ord(character):04X} is not allowed in a YAML file.",
+                "Remove it; to put a control character in a value, write it as an escape (\\x1b) in double quotes.",
+                line=line,
+            )
+        ) from error
     except yaml.YAMLError as error:
         raise _ReadError(Problem(name, f"YAML error: {error}.", "Fix the YAML syntax.")) from error
     finally:
@@ -290,6 +341,8 @@ def _to_source(path: Path, root: Node | None) -> SourceFile:
         )
     return source
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: What PyYAML's reader refuses as non-printable; libyaml's checks differ.
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
@@ -322,6 +375,9 @@ class _Converter:
         self._seen.add(id(node))
         line = node.start_mark.line + 1
         self.source.lines[path] = line
+        if len(path) >= MAX_NESTING:
+            # libyaml composes deeper trees than the strict loader allows; stop before recursing further.
+            raise _ReadError(_too_deep(self.source.name, line))
         field_name = next((part for part in reversed(path) if isinstance(part, str)), None)
         if node.tag not in _PLAIN_TAGS:
             self._refuse_tag(node, path, field_name)
@@ -334,6 +390,19 @@ class _Converter:
         return self._scalar(node, path, field_name)
 
     def _scalar(self, node: ScalarNode, path: JsonPath, field_name: str | None) -> Any:
+        if isinstance(node.value, str) and _SURROGATE.search(node.value):
+            # A "\ud800" escape: YAML reads it, but it is half of a UTF-16 pair, not a character.
+            self.pending.append(
+                (
+                    path,
+                    f"the escape \\u{ord(_SURROGATE.search(node.value)[0]):04x} is half of a UTF-16 surrogate pair, "
+                    "not a character.",
+                    "Write the character itself, or its \\U0001XXXX escape.",
+                    node.start_mark.line + 1,
+                    field_name,
+                )
+            )
+            return None
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):

@@ -549,3 +549,120 @@ def test_a_refused_first_load_creates_no_store(fact_dir: Path) -> None:
     result = run_ckg("load", "bad.yaml", "--store", fact_dir / "new-store")
     assert result.exit_code == 1, result.output
     assert not (fact_dir / "new-store").exists()
+
+
+# --- input that once crashed the reader or the checks with a traceback --------
+
+NESTED_TOO_DEEP = (
+    "bad.yaml:4: lists and mappings are nested more than 20 levels deep here. Fact files nest a few levels only "
+    "(article, section, fact, field, list): check the brackets and indentation."
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[" * 500 + "]" * 500, "{a: " * 1000 + "1" + "}" * 1000, "[" * 21 + "]" * 21],
+    ids=["list-500-deep", "map-1000-deep", "list-21-deep"],
+)
+@pytest.mark.parametrize("command", ["load", "validate"])
+def test_nesting_too_deep_is_refused(fact_dir: Path, ckg_store: tuple[Path, bytes], value: str, command: str) -> None:
+    (fact_dir / "bad.yaml").write_text(
+        article_with("title: Test talks on a 30-day ceasefire", f"title: {value}"), encoding="utf-8"
+    )
+    assert_refused(run_ckg(command, "bad.yaml", "--store", ckg_store[0]), [NESTED_TOO_DEEP])
+    assert_unchanged(ckg_store)
+
+
+def test_a_lone_surrogate_escape_is_refused(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
+    (fact_dir / "bad.yaml").write_text(
+        article_with("title: Test talks on a 30-day ceasefire", 'title: "\\ud800 Test talks"'), "utf-8"
+    )
+    assert_refused(
+        load("bad.yaml", store=ckg_store),
+        [
+            "bad.yaml:4: article 'test-article', field 'title': the escape \\ud800 is half of a UTF-16 surrogate "
+            "pair, not a character. Write the character itself, or its \\U0001XXXX escape."
+        ],
+    )
+    assert_unchanged(ckg_store)
+
+
+@pytest.mark.parametrize(("character", "code"), [("\x1b", "001B"), ("\x08", "0008"), ("\x0e", "000E")])
+def test_a_control_character_is_named_with_its_line(
+    fact_dir: Path, ckg_store: tuple[Path, bytes], character: str, code: str
+) -> None:
+    (fact_dir / "bad.yaml").write_text(article_with("outlet: Test Wire", f"outlet: Test{character} Wire"), "utf-8")
+    assert_refused(
+        load("bad.yaml", store=ckg_store),
+        [
+            f"bad.yaml:5: the character U+{code} is not allowed in a YAML file. Remove it; to put a control "
+            "character in a value, write it as an escape (\\x1b) in double quotes."
+        ],
+    )
+    assert_unchanged(ckg_store)
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(ARTICLE.encode("utf-16-le"), 1), (ARTICLE.replace("Test Wire", "Test\x00Wire").encode(), 5)],
+    ids=["utf-16-without-bom", "nul-byte"],
+)
+def test_nul_bytes_are_refused_as_not_utf8(
+    fact_dir: Path, ckg_store: tuple[Path, bytes], data: bytes, line: int
+) -> None:
+    (fact_dir / "bad.yaml").write_bytes(data)
+    assert_refused(
+        load("bad.yaml", store=ckg_store),
+        [
+            f"bad.yaml:{line}: the file holds NUL bytes: it is not UTF-8 text (UTF-16 without a byte-order mark, "
+            "or binary data). Save the file as UTF-8."
+        ],
+    )
+    assert_unchanged(ckg_store)
+
+
+@pytest.mark.parametrize(
+    ("registry", "got"), [("just text\n", "text"), ("- a\n- list\n", "a list"), ("42\n", "a number")]
+)
+def test_a_registry_that_is_not_a_mapping_is_refused_once(
+    fact_dir: Path, ckg_store: tuple[Path, bytes], registry: str, got: str
+) -> None:
+    (fact_dir / "actors.yaml").write_text(registry, encoding="utf-8")
+    (fact_dir / "bad.yaml").write_text(ARTICLE, encoding="utf-8")
+    assert_refused(
+        load("bad.yaml", store=ckg_store),
+        [
+            f"actors.yaml:1: expected a mapping at the top level, got {got}. Start the file with 'article:' "
+            "(or 'registry:' for an actor registry)."
+        ],
+    )
+    # Given on the command line as well, it is still reported once.
+    assert_refused(
+        load(".", store=ckg_store),
+        [
+            f"actors.yaml:1: expected a mapping at the top level, got {got}. Start the file with 'article:' "
+            "(or 'registry:' for an actor registry)."
+        ],
+    )
+    assert_unchanged(ckg_store)
+
+
+def test_a_registry_outside_the_loaded_folders_is_not_read(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
+    outside = fact_dir.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "actors.yaml").write_text((fact_dir / "actors.yaml").read_text("utf-8"), "utf-8")
+    (fact_dir / "bad.yaml").write_text(
+        article_with("registries: [actors.yaml]", "registries: [../elsewhere/actors.yaml]"), encoding="utf-8"
+    )
+    assert_refused(
+        load("bad.yaml", store=ckg_store),
+        [
+            "bad.yaml:8: field 'registries': registry file '../elsewhere/actors.yaml' is outside the folders "
+            f"being loaded ({outside.resolve() / 'actors.yaml'}). Keep registries in the folder you load, or "
+            "name the registry file on the command line too."
+        ],
+    )
+    assert_unchanged(ckg_store)
+    # Named on the command line, it is inside what is loaded.
+    result = load("bad.yaml", outside / "actors.yaml", store=ckg_store)
+    assert result.exit_code == 0, result.output
