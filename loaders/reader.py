@@ -390,12 +390,13 @@ class _Converter:
         return self._scalar(node, path, field_name)
 
     def _scalar(self, node: ScalarNode, path: JsonPath, field_name: str | None) -> Any:
-        if isinstance(node.value, str) and _SURROGATE.search(node.value):
+        surrogate = _SURROGATE.search(node.value) if isinstance(node.value, str) else None
+        if surrogate is not None:
             # A "\ud800" escape: YAML reads it, but it is half of a UTF-16 pair, not a character.
             self.pending.append(
                 (
                     path,
-                    f"the escape \\u{ord(_SURROGATE.search(node.value)[0]):04x} is half of a UTF-16 surrogate pair, "
+                    f"the escape \\u{ord(surrogate[0]):04x} is half of a UTF-16 surrogate pair, "
                     "not a character.",
                     "Write the character itself, or its \\U0001XXXX escape.",
                     node.start_mark.line + 1,
