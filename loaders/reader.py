@@ -396,8 +396,7 @@ class _Converter:
             self.pending.append(
                 (
                     path,
-                    f"the escape \\u{ord(surrogate[0]):04x} is half of a UTF-16 surrogate pair, "
-                    "not a character.",
+                    f"the escape \\u{ord(surrogate[0]):04x} is half of a UTF-16 surrogate pair, not a character.",
                     "Write the character itself, or its \\U0001XXXX escape.",
                     node.start_mark.line + 1,
                     field_name,
