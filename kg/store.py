@@ -12,12 +12,14 @@ is the union of all named graphs.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import itertools
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,6 +99,30 @@ def _text_of(lines: Sequence[bytes]) -> bytes:
 def ontology_lines() -> tuple[bytes, ...]:
     """The ontology graph as its canonical N-Triples lines (see :func:`ntriples_lines`)."""
     return tuple(ntriples_lines(ontology_triples()))
+
+
+#: A temporary folder of a first load: ``.<store>.<pid>-<hex>.loading`` beside the store.
+_LOADING = re.compile(r"\.(?P<store>.+)\.(?P<pid>\d+)-[0-9a-f]+\.loading")
+
+
+def _remove_abandoned_loads(path: Path) -> None:
+    """Delete what first loads into ``path`` that were killed (their process is gone) left beside it."""
+    for folder in path.parent.glob(f".{glob.escape(path.name)}.*.loading"):
+        match = _LOADING.fullmatch(folder.name)
+        if match is None or match["store"] != path.name or _process_alive(int(match["pid"])):
+            continue
+        logger.info("removing %s, left by a load that did not finish", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 class Store:
@@ -215,6 +241,7 @@ class Store:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned_loads(path)
             # mkdir (not mkdtemp) so that the store gets the usual folder permissions.
             temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.loading"
             temporary.mkdir()
@@ -229,7 +256,15 @@ class Store:
                 path.rmdir()  # an empty folder made beforehand: rename cannot replace it
             temporary.rename(path)
             done = True
-        except (OSError, SyntaxError, ValueError) as error:
+        except OSError as error:
+            if cls.exists(path):
+                # Another first load finished while this one was writing.
+                raise StoreError(
+                    f"Another ckg load created the store at {path} while this one was writing it; "
+                    "nothing of this load was stored."
+                ) from error
+            raise StoreError(f"Writing the new store at {path} failed; nothing was stored: {error}") from error
+        except (SyntaxError, ValueError) as error:
             raise StoreError(f"Writing the new store at {path} failed; nothing was stored: {error}") from error
         finally:
             if not done:

@@ -14,7 +14,7 @@ from typing import IO, Any, NamedTuple, TypeVar
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.errors import InputError, Problem, StoreError
 from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_paths
 from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs, yaml_field
 from ceasefire_kg.loaders.reader import JsonPath, SourceFile
@@ -192,22 +192,39 @@ def load_into_folder(
     refused first load leaves no empty store behind; it is written in a
     temporary folder beside ``store_path`` and renamed into place when complete.
 
+    Two first loads into the same new folder at once: the one that finishes
+    second loads its files into the store the other created.
+
     Returns:
         The report, and the number of triples the store holds afterwards.
     """
+    paths = list(paths)
+    text_dirs = list(text_dirs)
     if Store.exists(store_path):
-        with Store.open(store_path) as store:
-            report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
-            return report, store.count_triples()
+        return _load_into_store(store_path, paths, text_dirs, on_progress)
     # Only the graphs are kept (not the parsed files), and each is let go once
     # written, so that the bulk load has the memory they held.
     graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[1:]
     # A new store needs no transaction: it is bulk-loaded beside its folder and
     # renamed into place, which is all or nothing at the folder level.
     on_progress(f"Writing {report.triples} triples")
-    total = Store.create(store_path, _handed_out(graphs))
+    try:
+        total = Store.create(store_path, _handed_out(graphs))
+    except StoreError:
+        if not Store.exists(store_path):
+            raise
+        on_progress(f"Another load created the store at {store_path} meanwhile; loading into it")
+        return _load_into_store(store_path, paths, text_dirs, on_progress)
     report.stored = True
     return report, total
+
+
+def _load_into_store(
+    store_path: Path, paths: list[Path], text_dirs: list[Path], on_progress: Progress
+) -> tuple[LoadReport, int]:
+    with Store.open(store_path) as store:
+        report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
+        return report, store.count_triples()
 
 
 def validate_against_folder(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -343,3 +347,86 @@ def test_a_bulk_load_in_many_batches_gives_the_same_store(
     with Store.open_read_only(batched) as store:
         assert store._read_hashes() == store.graph_hashes()
     assert sorted(p.name for p in batched.iterdir()) == ["ckg-store", "graph-hashes.json", "oxigraph"]
+
+
+# --- first loads that are killed or race each other ------------------------------------
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_first_load_removes_what_a_killed_one_left(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    abandoned = tmp_path / f".store.{_dead_pid()}-0badc0de.loading"
+    (abandoned / "oxigraph").mkdir(parents=True)
+    (abandoned / "oxigraph" / "000001.sst").write_bytes(b"\0" * 1024)
+    running = tmp_path / f".store.{os.getpid()}-12345678.loading"  # a load still under way: kept
+    running.mkdir()
+    other = tmp_path / f".other.{_dead_pid()}-0badc0de.loading"  # another store's: not ours to touch
+    other.mkdir()
+
+    load_into_folder(store, [EXAMPLES])
+
+    assert Store.exists(store)
+    assert not abandoned.exists()
+    assert running.exists() and other.exists()
+
+
+def test_the_second_of_two_racing_first_loads_loads_into_the_store_the_first_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(EXAMPLES / "actors.yaml", first)
+    shutil.copy(EXAMPLES / "2025-03-19-trump-zelensky-call.yaml", first)
+    create = Store.create
+
+    def create_after_another_load(path: Path, graphs: object) -> int:
+        # The other load wins the race: it creates the store while this one is about to.
+        monkeypatch.setattr(Store, "create", create)
+        load_into_folder(path, [first])
+        return create(path, graphs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "create", staticmethod(create_after_another_load))
+    notes: list[str] = []
+    report, total = load_into_folder(store, [EXAMPLES], on_progress=notes.append)
+
+    assert f"Another load created the store at {store} meanwhile; loading into it" in notes
+    assert {article.article_id for article in report.articles} == {
+        "2025-03-19-trump-zelensky-call",
+        "2025-04-09-kremlin-conditional-ceasefire",
+    }
+    with Store.open_read_only(store) as opened:
+        assert sorted(opened.article_ids()) == sorted(article.article_id for article in report.articles)
+        assert opened.count_triples() == total
+    assert not list(tmp_path.glob(".store.*.loading"))
+
+
+@pytest.mark.slow
+def test_a_first_load_killed_during_the_write_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    from tests.corpus import corpus_generator
+
+    corpus_generator().generate_corpus(tmp_path / "corpus", target_triples=150_000, seed=7)
+    store = tmp_path / "store"
+    command = [sys.executable, "-c", "from ceasefire_kg.cli import main; main()", "load", "--store", str(store)]
+    process = subprocess.Popen([*command, str(tmp_path / "corpus")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while not list(tmp_path.glob(".store.*.loading")):
+            assert process.poll() is None, "the load ended before it started writing"
+            assert time.monotonic() < deadline, "the load never started writing"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    assert list(tmp_path.glob(".store.*.loading")), "the killed load left nothing to clean up"
+    assert not Store.exists(store)
+
+    result = subprocess.run([*command, str(EXAMPLES)], capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert Store.exists(store)
+    assert not list(tmp_path.glob(".store.*.loading"))
