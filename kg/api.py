@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -33,23 +33,17 @@ from typing import IO, Any
 import neo4j
 
 from ceasefire_kg.analysis import NegotiationGraph
-from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend, Progress, no_progress
+from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend
 from ceasefire_kg.files import write_atomically
 from ceasefire_kg.loaders.load import LoadReport, load_into_folder, validate_against_folder
 from ceasefire_kg.namespaces import article_graph_iri
 from ceasefire_kg.neo4j_read import export_neo4j
+from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
 from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, PushReport, push
 from ceasefire_kg.saved_queries import QueryResult, SavedQuery, find_query
 from ceasefire_kg.store import DEFAULT_STORE, Store
 
 logger = logging.getLogger(__name__)
-
-#: Told what a long step is doing, as one line of text.
-Notes = Callable[[str], None]
-
-
-def _no_notes(message: str) -> None:
-    """A :data:`Notes` that says nothing."""
 
 
 def ask(backend: Backend, query: str | SavedQuery, parameters: Mapping[str, Any] | None = None) -> QueryResult:
@@ -100,7 +94,11 @@ class KnowledgeGraph:
         return f"KnowledgeGraph({str(self.path)!r})"
 
     def validate(
-        self, paths: Iterable[str | Path], *, text_dirs: Iterable[str | Path] = (), on_note: Notes = _no_notes
+        self,
+        paths: Iterable[str | Path],
+        *,
+        text_dirs: Iterable[str | Path] = (),
+        on_note: ProgressCallback = log_progress,
     ) -> LoadReport:
         """Check fact files (or folders of them) as :meth:`load` would, and store nothing.
 
@@ -112,7 +110,11 @@ class KnowledgeGraph:
         )
 
     def load(
-        self, paths: Iterable[str | Path], *, text_dirs: Iterable[str | Path] = (), on_note: Notes = _no_notes
+        self,
+        paths: Iterable[str | Path],
+        *,
+        text_dirs: Iterable[str | Path] = (),
+        on_note: ProgressCallback = log_progress,
     ) -> LoadReport:
         """Check fact files (or folders of them) and store them, all or nothing.
 
@@ -194,7 +196,7 @@ class KnowledgeGraph:
         *,
         batch_triples: int = DEFAULT_BATCH_TRIPLES,
         rebuild: bool = False,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: Progress | None = None,
     ) -> PushReport:
         """Send the store to Neo4j: only what changed since the last push, whole articles per transaction.
 
@@ -203,7 +205,7 @@ class KnowledgeGraph:
             database: The database; None for the server's default.
             batch_triples: Triples per transaction (whole articles only).
             rebuild: Wipe ckg's data in the database and push everything again.
-            on_progress: Told (graphs done, graphs in all) after each transaction.
+            on_progress: Told ("Pushing graphs", graphs done, graphs in all) after each transaction.
         """
         with Store.open_read_only(self.path) as store:
             return push(

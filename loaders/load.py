@@ -19,7 +19,7 @@ from ceasefire_kg.loaders.checks import SECTION_KINDS, CheckedCorpus, check_path
 from ceasefire_kg.loaders.rdf import NamedGraph, corpus_graphs, yaml_field
 from ceasefire_kg.loaders.reader import JsonPath, SourceFile
 from ceasefire_kg.namespaces import CF, entity_iri, iri, quote_iri, status_record_iri
-from ceasefire_kg.progress import ProgressCallback as Progress
+from ceasefire_kg.progress import ProgressCallback, log_progress
 from ceasefire_kg.shacl import ShapeViolation, ntriples_violations
 from ceasefire_kg.store import Store, TermTriple, ntriples_bytes, ontology_triples
 
@@ -70,10 +70,6 @@ class LoadReport:
         return "\n".join([header, *lines])
 
 
-def _noop(_: str) -> None:
-    pass
-
-
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -105,7 +101,7 @@ def validate_paths(
     *,
     store: Store | None = None,
     text_dirs: Iterable[Path] = (),
-    on_progress: Progress = _noop,
+    on_progress: ProgressCallback = log_progress,
 ) -> tuple[CheckedCorpus, list[NamedGraph], LoadReport]:
     """Check fact files completely (format, references, quotes, shapes) without storing.
 
@@ -162,7 +158,7 @@ def load_paths(
     paths: Iterable[Path],
     *,
     text_dirs: Iterable[Path] = (),
-    on_progress: Progress = _noop,
+    on_progress: ProgressCallback = log_progress,
 ) -> LoadReport:
     """Validate fact files and store them, replacing earlier versions of the same articles.
 
@@ -184,7 +180,7 @@ def load_into_folder(
     paths: Iterable[Path],
     *,
     text_dirs: Iterable[Path] = (),
-    on_progress: Progress = _noop,
+    on_progress: ProgressCallback = log_progress,
 ) -> tuple[LoadReport, int]:
     """Like :func:`load_paths`, for a store folder that may not exist yet.
 
@@ -220,7 +216,7 @@ def load_into_folder(
 
 
 def _load_into_store(
-    store_path: Path, paths: list[Path], text_dirs: list[Path], on_progress: Progress
+    store_path: Path, paths: list[Path], text_dirs: list[Path], on_progress: ProgressCallback
 ) -> tuple[LoadReport, int]:
     with Store.open(store_path) as store:
         report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
@@ -232,7 +228,7 @@ def validate_against_folder(
     paths: Iterable[Path],
     *,
     text_dirs: Iterable[Path] = (),
-    on_progress: Progress = _noop,
+    on_progress: ProgressCallback = log_progress,
 ) -> LoadReport:
     """Validate fact files in the context of a store folder, if it exists; never write."""
     if Store.exists(store_path):
@@ -249,7 +245,7 @@ def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[ox.NamedNode, list[T
         yield graph.iri, graph.triples
 
 
-def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progress: Progress) -> None:
+def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progress: ProgressCallback) -> None:
     on_progress(f"Writing {report.triples} triples")
     store.replace_graphs((graph.iri, graph.triples) for graph in graphs)
     report.stored = True

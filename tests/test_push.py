@@ -266,8 +266,8 @@ def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
     proxy = CuttableProxy(address.hostname or "127.0.0.1", address.port or 7687)
     crashed: BaseException | None = None
 
-    def arm(done: int, total: int) -> None:
-        if done >= total // 3:
+    def arm(stage: str, done: int, total: int | None) -> None:
+        if done >= (total or 0) // 3:
             proxy.arm(after_bytes=50_000)
 
     # bolt:// straight through the proxy: a routing table would send the driver around it.
@@ -302,8 +302,8 @@ def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
     crashed: BaseException | None = None
     killed = threading.Event()
 
-    def kill(done: int, total: int) -> None:
-        if done >= total // 3 and not killed.is_set():
+    def kill(stage: str, done: int, total: int | None) -> None:
+        if done >= (total or 0) // 3 and not killed.is_set():
             killed.set()
             pid = n4j.status(settings).pid
             assert pid is not None
@@ -431,7 +431,7 @@ def test_a_database_pushed_with_another_mapping_needs_a_rebuild(
 
 
 def test_a_concurrent_push_is_detected(examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str) -> None:
-    def meddle(done: int, total: int) -> None:
+    def meddle(stage: str, done: int, total: int | None) -> None:
         if done == 0:
             with neo4j_driver.session(database=neo4j_database) as session:
                 session.run("MATCH (m:CkgMeta) SET m.revision = m.revision + 1").consume()

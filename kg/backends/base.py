@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from ceasefire_kg.progress import Progress, no_progress
 from ceasefire_kg.saved_queries.definitions import QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.references import MissingReference
-
-#: Called with (what is being done, items done, items in all or None when unknown).
-Progress = Callable[[str, int, "int | None"], None]
-
-
-def no_progress(stage: str, done: int, total: int | None) -> None:
-    """A :data:`Progress` that reports nothing."""
 
 
 class Backend(Protocol):

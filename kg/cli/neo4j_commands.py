@@ -190,7 +190,7 @@ def push(
                 connection.database,
                 batch_triples=batch_size,
                 rebuild=rebuild,
-                on_progress=lambda done, total: progress("Pushing graphs", done, total),
+                on_progress=progress,
             )
     finally:
         progress.close()

@@ -35,6 +35,7 @@ The driver is given by the caller (the CLI builds it), with the database name.
 
 from __future__ import annotations
 
+from ceasefire_kg.progress import Progress
 from ceasefire_kg.push.bookkeeping import (
     GRAPH_LABEL,
     INDEXED_PROPERTIES,
@@ -43,7 +44,7 @@ from ceasefire_kg.push.bookkeeping import (
     database_counts,
     ensure_schema,
 )
-from ceasefire_kg.push.report import Progress, PushReport
+from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.run import DEFAULT_BATCH_TRIPLES, push
 
 __all__ = [

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-
-#: Called after each committed transaction with (units done, units in all).
-Progress = Callable[[int, int], None]
-
-
-def no_progress(done: int, total: int) -> None:
-    """A :data:`Progress` callback that ignores the progress."""
 
 
 @dataclass

@@ -14,6 +14,7 @@ import neo4j
 
 from ceasefire_kg.mapping import Mapping, default_mapping
 from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
+from ceasefire_kg.progress import Progress, no_progress
 from ceasefire_kg.push.bookkeeping import (
     check_pushable,
     database_counts,
@@ -24,11 +25,14 @@ from ceasefire_kg.push.bookkeeping import (
 )
 from ceasefire_kg.push.changes import GraphChange, changed_graphs, check_terms, load_pushed, stream_batches
 from ceasefire_kg.push.planner import Planner
-from ceasefire_kg.push.report import Progress, PushReport, no_progress
+from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.statements import Statements, WritePlan, write_transaction
 from ceasefire_kg.store import Store
 
 logger = logging.getLogger(__name__)
+
+#: The stage push reports its progress under.
+PUSH_STAGE = "Pushing graphs"
 
 #: Triples (old plus new content) per write transaction; whole graphs only.
 DEFAULT_BATCH_TRIPLES = 50_000
@@ -59,7 +63,7 @@ def push(
         batch_triples: Roughly how many triples one transaction carries
             (whole graphs only, so a bigger graph makes a bigger one).
         rebuild: Delete everything ckg pushed before, then push all graphs.
-        on_progress: Called after each transaction with (triples done, triples in all).
+        on_progress: Called after each transaction with (:data:`PUSH_STAGE`, graphs done, graphs in all).
 
     Returns:
         What was pushed.
@@ -175,7 +179,7 @@ def _write_batches(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer:
         try:
             pending_seen = 0
-            progress(0, total)
+            progress(PUSH_STAGE, 0, total)
             for batch, seen in batches:
                 plan = planner.plan(batch, uuid.uuid4().hex, revision)
                 revision += 1
@@ -184,13 +188,13 @@ def _write_batches(
                     change.new_content = None
                 if pending is not None:
                     pending.result()
-                    progress(pending_seen, total)
+                    progress(PUSH_STAGE, pending_seen, total)
                 # Neo4j writes this batch while the next one is read and planned.
                 pending, pending_seen = writer.submit(write, plan), seen
                 report.transactions += 1
             if pending is not None:
                 pending.result()
-            progress(total, total)
+            progress(PUSH_STAGE, total, total)
         finally:
             if pending is not None:
                 wait([pending])
