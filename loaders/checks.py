@@ -33,6 +33,9 @@ from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
 
+#: The suffixes of fact and registry files.
+FACT_FILE_SUFFIXES = (".yaml", ".yml")
+
 #: Fields that refer to other things: (section, field) -> kind referred to.
 REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("actors", "represents"): "actor",
@@ -210,7 +213,7 @@ def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(p for p in path.rglob("*") if p.suffix in FACT_FILE_SUFFIXES and p.is_file())
             if not found:
                 problems.append(
                     Problem(
@@ -251,13 +254,10 @@ def check_paths(
     Raises:
         InputError: With every problem of every file; nothing was checked half.
     """
-    paths = list(paths)
     files, problems = find_fact_files(paths)
     sources, read_problems = read_sources(files, max_bytes)
     problems.extend(read_problems)
-    # Registries are read only from inside what the user named: the folders given, the files' folders.
-    roots = [path.resolve() if path.is_dir() else path.resolve().parent for path in paths]
-    checker = _Checker(list(text_dirs), max_bytes, problems, roots)
+    checker = _Checker(list(text_dirs), max_bytes, problems)
     read = {source.path.resolve() for source in sources}
     corpus = checker.run(sources, known_positions, unreadable=[file for file in files if file.resolve() not in read])
     if problems:
@@ -269,11 +269,8 @@ def check_paths(
 class _Checker:
     """One run of checks over a set of sources; appends to ``problems``."""
 
-    def __init__(
-        self, text_dirs: list[Path], max_bytes: int, problems: list[Problem], roots: Iterable[Path] = ()
-    ) -> None:
+    def __init__(self, text_dirs: list[Path], max_bytes: int, problems: list[Problem]) -> None:
         self.text_dirs = text_dirs
-        self.roots = list(roots)
         self.max_bytes = max_bytes
         self.problems = problems
         self.registries: dict[Path, RegistryFile] = {}
@@ -351,13 +348,6 @@ class _Checker:
         self.registries[key] = registry
         return registry
 
-    def _inside_roots(self, path: Path, base: Path) -> bool:
-        try:
-            resolved = path.resolve()
-        except (OSError, RuntimeError):  # a loop of links, a name too long
-            return False
-        return any(resolved.is_relative_to(root) for root in [*self.roots, base.resolve()])
-
     def _article_registries(self, article: ArticleFile) -> tuple[list[RegistryFile], bool]:
         """The registries an article lists that could be read, and whether that is all of them."""
         if ("registries",) in article.malformed:
@@ -369,12 +359,13 @@ class _Checker:
             if relative is None:
                 continue  # Malformed, already reported.
             path = base / relative
-            if not self._inside_roots(path, base):
+            if path.suffix not in FACT_FILE_SUFFIXES:
+                # Only YAML files are read as registries: a path such as ../../etc/passwd is not opened.
                 self._add(
                     article.source,
                     ("registries", index),
-                    f"registry file '{relative}' is outside the folders being loaded ({path.resolve()}).",
-                    "Keep registries in the folder you load, or name the registry file on the command line too.",
+                    f"registry file '{relative}' is not a .yaml or .yml file.",
+                    "Give the path of an actor registry file, relative to this file.",
                     field_name="registries",
                 )
                 continue

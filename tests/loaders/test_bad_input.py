@@ -647,22 +647,27 @@ def test_a_registry_that_is_not_a_mapping_is_refused_once(
     assert_unchanged(ckg_store)
 
 
-def test_a_registry_outside_the_loaded_folders_is_not_read(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
-    outside = fact_dir.parent / "elsewhere"
-    outside.mkdir()
-    (outside / "actors.yaml").write_text((fact_dir / "actors.yaml").read_text("utf-8"), "utf-8")
+def test_a_registry_path_that_is_no_yaml_file_is_not_read(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
     (fact_dir / "bad.yaml").write_text(
-        article_with("registries: [actors.yaml]", "registries: [../elsewhere/actors.yaml]"), encoding="utf-8"
+        article_with("registries: [actors.yaml]", "registries: [../../../../../../etc/passwd]"), encoding="utf-8"
     )
     assert_refused(
         load("bad.yaml", store=ckg_store),
         [
-            "bad.yaml:8: field 'registries': registry file '../elsewhere/actors.yaml' is outside the folders "
-            f"being loaded ({outside.resolve() / 'actors.yaml'}). Keep registries in the folder you load, or "
-            "name the registry file on the command line too."
+            "bad.yaml:8: field 'registries': registry file '../../../../../../etc/passwd' is not a .yaml or .yml "
+            "file. Give the path of an actor registry file, relative to this file."
         ],
     )
     assert_unchanged(ckg_store)
-    # Named on the command line, it is inside what is loaded.
-    result = load("bad.yaml", outside / "actors.yaml", store=ckg_store)
+
+
+def test_a_registry_in_another_folder_is_read(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
+    outside = fact_dir.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "actors.yaml").write_text((fact_dir / "actors.yaml").read_text("utf-8"), "utf-8")
+    (fact_dir / "actors.yaml").unlink()
+    (fact_dir / "good.yaml").write_text(
+        article_with("registries: [actors.yaml]", "registries: [../elsewhere/actors.yaml]"), encoding="utf-8"
+    )
+    result = load("good.yaml", store=ckg_store)
     assert result.exit_code == 0, result.output
