@@ -117,6 +117,23 @@ def connect(connection: Connection, unusable: type[CkgError] = GraphDatabaseErro
         yield driver
 
 
+def probe(uri: str, username: str, password: str, database: str | None, *, timeout: float) -> bool:
+    """Connect and run ``RETURN 1`` once, without the driver's retries.
+
+    For waiting on a starting server: the driver's own exceptions come through
+    (the caller tells "not up yet" from "wrong password").
+
+    Returns:
+        Whether the answer was 1.
+    """
+    with neo4j.GraphDatabase.driver(uri, auth=(username, password), connection_timeout=timeout) as driver:
+        driver.verify_connectivity()
+        # A plain session run is not retried, unlike execute_query.
+        with driver.session(database=database) as session:
+            record = session.run("RETURN 1 AS ok").single()
+            return record is not None and record["ok"] == 1
+
+
 def describe_target(driver: neo4j.Driver, database: str | None) -> str:
     """``database 'x' at host:port`` for messages."""
     addresses = getattr(driver, "initial_addresses", None)

@@ -67,18 +67,13 @@ def _probe_bolt(bolt_port: int, password: str) -> None:
     """Connect over Bolt and run ``RETURN 1``; raises the driver's errors."""
     # Imported here: the driver is only needed to start a server, and importing
     # it lazily keeps `ckg --help` and unrelated commands quick.
-    import neo4j
+    from ceasefire_kg.neo4j_client import probe
 
     # Direct bolt:// rather than neo4j://: while the databases are still starting,
     # the routing driver logs an ERROR per failed routing-table fetch.
     uri = f"bolt://{HOST}:{bolt_port}"
-    with neo4j.GraphDatabase.driver(uri, auth=(USERNAME, password), connection_timeout=5.0) as driver:
-        driver.verify_connectivity()
-        # A plain session run is not retried, unlike execute_query.
-        with driver.session(database=DEFAULT_DATABASE) as session:
-            record = session.run("RETURN 1 AS ok").single()
-            if record is None or record["ok"] != 1:
-                raise Neo4jServerError(f"Neo4j at {uri} answered RETURN 1 oddly: {record!r}.")
+    if not probe(uri, USERNAME, password, DEFAULT_DATABASE, timeout=5.0):
+        raise Neo4jServerError(f"Neo4j at {uri} answered RETURN 1 oddly.")
 
 
 def _wrong_password(settings: Neo4jSettings, source: str) -> WrongPassword:
