@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -463,6 +466,90 @@ def test_server_refuses_a_taken_port() -> None:
         "or serve on another port with `ckg browser --port N`; the managed Neo4j loads the style and guide "
         "from the port given to `ckg neo4j start --browser-port N`."
     )
+
+
+# --- the server against clients that misbehave ----------------------------------------
+
+
+def connect(server: browser.AssetServer) -> socket.socket:
+    """A raw connection to the server; a read that waits over 10 s fails the test."""
+    return socket.create_connection(("127.0.0.1", server.port), timeout=10)
+
+
+def wait_until_idle(server: browser.AssetServer) -> None:
+    """Wait until the server serves no connection, so all it will log or print is out."""
+    deadline = time.monotonic() + 10
+    while server.connections:
+        assert time.monotonic() < deadline, f"still {server.connections} connection(s) open"
+        time.sleep(0.01)
+
+
+def assert_still_serves(server: browser.AssetServer) -> None:
+    status, _, body = fetch(f"http://127.0.0.1:{server.port}/guide.md")
+    assert status == 200 and body == browser.guide(port=server.port).encode()
+
+
+@pytest.mark.parametrize("path", ["/", "/guide.md"])
+def test_server_stays_quiet_when_a_client_goes_away(
+    capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    # A reset while the server writes the answer, or while it waits for the next
+    # request on the kept-alive connection: both are a client going away.
+    caplog.set_level(logging.DEBUG, logger="ceasefire_kg.browser.assets_server")
+    with browser.AssetServer(0) as server:
+        server.start()
+        with connect(server) as client:
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost:{server.port}\r\n\r\n".encode())
+            readable, _, _ = select.select([client], [], [], 10)
+            assert readable, "no answer"
+            # Close without reading: linger 0 makes the close a reset, as a browser tab closed mid-load does.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        wait_until_idle(server)
+        assert_still_serves(server)
+    assert capfd.readouterr().err == ""
+    gone = [record for record in caplog.records if "went away" in record.getMessage()]
+    assert gone and all(record.levelno == logging.DEBUG for record in gone)
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /guide.md HT", b"GET /guide.md HTTP/1.1\r\nHost: local"])
+def test_server_closes_a_silent_connection(capfd: pytest.CaptureFixture[str], sent: bytes) -> None:
+    with browser.AssetServer(0, connection_timeout=0.5) as server:
+        server.start()
+        with connect(server) as client:
+            client.sendall(sent)
+            assert client.recv(1) == b"", "the server answered instead of closing"
+        wait_until_idle(server)
+        assert_still_serves(server)
+    assert capfd.readouterr().err == ""
+
+
+def test_server_bounds_the_connections_it_serves_at_once(capfd: pytest.CaptureFixture[str]) -> None:
+    # Silent clients hold every slot (a long timeout keeps them there); one more
+    # is closed at once, and once they leave the server answers again.
+    with browser.AssetServer(0, connection_timeout=60, max_connections=4) as server:
+        server.start()
+        held = [connect(server) for _ in range(4)]
+        try:
+            deadline = time.monotonic() + 10
+            while server.connections < 4:
+                assert time.monotonic() < deadline, f"only {server.connections} connection(s) served"
+                time.sleep(0.01)
+            with connect(server) as extra:
+                assert extra.recv(1) == b"", "a connection beyond the bound was served"
+            assert server.connections == 4
+        finally:
+            for client in held:
+                client.close()
+        wait_until_idle(server)
+        assert_still_serves(server)
+    assert capfd.readouterr().err == ""
+
+
+def test_server_refuses_limits_that_cannot_work() -> None:
+    with pytest.raises(ValueError, match="max_connections must be at least 1, not 0"):
+        browser.AssetServer(0, max_connections=0)
+    with pytest.raises(ValueError, match="connection_timeout must be positive, not 0"):
+        browser.AssetServer(0, connection_timeout=0)
 
 
 # --- ckg browser and ckg neo4j start ----------------------------------------------

@@ -6,6 +6,11 @@ serves Browser from one jar and has no place for extra static files, so the
 assets come from this separate server rather than from Neo4j itself. It
 listens on 127.0.0.1 and answers requests for ``localhost`` or ``127.0.0.1``
 only (others get 403: a guard against DNS rebinding).
+
+It expects hostile or clumsy clients too: one that goes away mid-answer is
+logged at debug level only, one that stays silent is closed after
+:data:`CONNECTION_TIMEOUT_SECONDS`, and at most :data:`MAX_CONNECTIONS` are
+served at once (more are closed at once), so no client can hold the server.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import errno
 import http.server
 import logging
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +42,12 @@ from ceasefire_kg.saved_queries import SavedQuery, or_list
 
 logger = logging.getLogger(__name__)
 
+#: How long a connection may stay silent (no byte of a request, or an answer
+#: not read) before the server closes it.
+CONNECTION_TIMEOUT_SECONDS = 10.0
+#: How many connections are served at once; one more is closed at once.
+MAX_CONNECTIONS = 16
+
 
 @dataclass(frozen=True)
 class Asset:
@@ -46,16 +58,68 @@ class Asset:
 
 
 class _HTTPServer(http.server.ThreadingHTTPServer):
+    """Serves each connection in a thread, up to ``max_connections`` at once."""
+
     daemon_threads = True
     allow_reuse_address = True
     #: What it serves, by path (set by :class:`AssetServer`).
     assets: dict[str, Asset]
+
+    def __init__(self, address: tuple[str, int], connection_timeout: float, max_connections: int) -> None:
+        self.connection_timeout = connection_timeout
+        self.max_connections = max_connections
+        self.connections = 0
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Counted here, in the accepting thread, so the bound holds before a thread starts.
+        with self._connections_lock:
+            full = self.connections >= self.max_connections
+            if not full:
+                self.connections += 1
+        if full:
+            logger.debug("%s: closed at once, %d connections are served already", client_address, self.connections)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            # No thread was started to give the slot back.
+            self._release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        with self._connections_lock:
+            self.connections -= 1
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away or stalls is normal; anything else is a bug
+        # and keeps socketserver's traceback.
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            logger.debug("%s: the client went away or stalled (%s)", client_address, error)
+        else:
+            super().handle_error(request, client_address)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "ckg-browser"
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Per server rather than the class-wide ``timeout``, so tests can shorten
+        # it. A read or write that waits longer ends the connection quietly:
+        # handle_one_request closes it on TimeoutError.
+        self.connection.settimeout(self.server.connection_timeout)
 
     def _cors(self) -> None:
         # Browser runs on another origin (Neo4j's HTTP port) and fetches with
@@ -148,15 +212,30 @@ class AssetServer:
     Args:
         port: The port; 0 picks a free one (see :attr:`port`).
         queries: The saved queries for the guide; by default the shipped ones.
+        connection_timeout: Seconds a connection may stay silent before it is closed.
+        max_connections: How many connections are served at once; more are closed at once.
 
     Raises:
         BrowserAssetPortInUse: The port is taken.
         BrowserAssetsError: The port cannot be bound for another reason.
+        ValueError: ``connection_timeout`` is not positive or ``max_connections`` is below 1.
     """
 
-    def __init__(self, port: int = DEFAULT_PORT, queries: Iterable[SavedQuery] | None = None) -> None:
+    def __init__(
+        self,
+        port: int = DEFAULT_PORT,
+        queries: Iterable[SavedQuery] | None = None,
+        *,
+        connection_timeout: float = CONNECTION_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        # 0 would make the sockets non-blocking, and a bound of 0 would serve nothing.
+        if connection_timeout <= 0:
+            raise ValueError(f"connection_timeout must be positive, not {connection_timeout}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, not {max_connections}")
         try:
-            self._server = _HTTPServer((BIND_HOST, port), _Handler)
+            self._server = _HTTPServer((BIND_HOST, port), connection_timeout, max_connections)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise BrowserAssetPortInUse(
@@ -175,6 +254,11 @@ class AssetServer:
     def port(self) -> int:
         """The port the server listens on."""
         return int(self._server.server_address[1])
+
+    @property
+    def connections(self) -> int:
+        """How many connections are being served now."""
+        return self._server.connections
 
     @property
     def style_url(self) -> str:
