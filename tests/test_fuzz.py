@@ -15,13 +15,16 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import neo4j
 import pytest
 from click.testing import Result
 
 from ceasefire_kg.loaders.load import load_into_folder
+from ceasefire_kg.push import push
 from ceasefire_kg.saved_queries import saved_queries
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
+from tests.conftest import Neo4jConnection
 from tests.paths import EXAMPLES
 
 SEED = 20251203
@@ -251,7 +254,13 @@ NASTY_PARAMETERS = [
 ]
 
 
-def _fuzz_parameters(cases: int, store: Path) -> None:
+def _fuzz_parameters(cases: int, store: Path, neo4j: Neo4jConnection | None = None) -> None:
+    """Run saved queries with mutated parameters on the store, or on Neo4j when a connection is given."""
+    backend = "local" if neo4j is None else "neo4j"
+    env: dict[str, str | None] = {"COLUMNS": "100"}
+    if neo4j is not None:
+        env |= {"NEO4J_URI": neo4j.uri, "NEO4J_USERNAME": neo4j.username, "NEO4J_PASSWORD": neo4j.password}
+        env |= {"NEO4J_DATABASE": neo4j.database}
     rng = random.Random(SEED)
     queries = saved_queries()
     for case in range(cases):
@@ -262,13 +271,22 @@ def _fuzz_parameters(cases: int, store: Path) -> None:
                 options += ["-p", f"{parameter.name}={rng.choice(NASTY_PARAMETERS)}"]
         if rng.random() < 0.1:
             options += ["-p", f"{rng.choice(['nope', '', '=', 'as_of'])}={rng.choice(NASTY_PARAMETERS)}"]
-        args = ["query", query.name, "--store", str(store), "--backend", "local", "-f", rng.choice(["table", "json"])]
-        result = run_ckg(*args, *options, env={"COLUMNS": "100"})
+        args = ["query", query.name, "--store", str(store), "--backend", backend, "-f", rng.choice(["table", "json"])]
+        result = run_ckg(*args, *options, env=env)
         _no_traceback(result, f"case {case}: ckg {' '.join(args + options)!r}")
 
 
 def test_mutated_query_parameters_never_crash(pristine_store: Path) -> None:
     _fuzz_parameters(60, pristine_store)
+
+
+@pytest.mark.neo4j
+def test_mutated_query_parameters_never_crash_on_neo4j(
+    pristine_store: Path, neo4j_server: Neo4jConnection, neo4j_driver: neo4j.Driver
+) -> None:
+    with Store.open_read_only(pristine_store) as store:
+        push(store, neo4j_driver, neo4j_server.database)
+    _fuzz_parameters(60, pristine_store, neo4j_server)
 
 
 @pytest.mark.slow
