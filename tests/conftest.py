@@ -209,3 +209,25 @@ def neo4j_driver(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config) -> 
 def neo4j_database(neo4j_server: Neo4jConnection, neo4j_driver: neo4j.Driver) -> str:
     """The name of the database the tests use, emptied before the test."""
     return neo4j_server.database
+
+
+def running_status(
+    settings: n4j.Neo4jSettings, *, ports: n4j.Neo4jSettings | None = None, accepting: bool = True
+) -> n4j.ServerStatus:
+    """What ``status`` says of a managed server that runs (pid 4242), for tests that fake one.
+
+    Args:
+        settings: Whose home and data folder.
+        ports: Whose Bolt and HTTP ports; ``settings``' by default.
+        accepting: Whether it accepts connections yet.
+    """
+    ports = ports or settings
+    return n4j.ServerStatus(
+        running=True,
+        pid=4242,
+        home=settings.home,
+        data_dir=settings.data_dir,
+        bolt_port=ports.bolt_port,
+        http_port=ports.http_port,
+        accepting_connections=accepting,
+    )

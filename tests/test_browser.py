@@ -26,6 +26,7 @@ from ceasefire_kg.errors import BrowserAssetPortInUse, BrowserAssetsError
 from ceasefire_kg.mapping import BOOKKEEPING_LABELS, CAPTION_PROPERTY, RESOURCE_LABEL, default_mapping
 from ceasefire_kg.saved_queries import parse_query, saved_queries
 from tests.cli_helpers import run_ckg
+from tests.conftest import running_status
 from tests.paths import REPO
 
 COLOUR = re.compile(r"#[0-9A-F]{6}")
@@ -220,15 +221,7 @@ def fake_running(monkeypatch: pytest.MonkeyPatch, settings: n4j.Neo4jSettings) -
     n4j.write_config(settings)
 
     def status(given: n4j.Neo4jSettings) -> n4j.ServerStatus:
-        return n4j.ServerStatus(
-            running=True,
-            pid=4242,
-            home=given.home,
-            data_dir=given.data_dir,
-            bolt_port=settings.bolt_port,
-            http_port=settings.http_port,
-            accepting_connections=True,
-        )
+        return running_status(given, ports=settings)
 
     monkeypatch.setattr(n4j, "status", status)
 
@@ -663,14 +656,7 @@ def test_neo4j_start_configures_the_post_connect_command(tmp_path: Path, monkeyp
 
     def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
         seen.append(settings)
-        state = n4j.ServerStatus(
-            running=True,
-            pid=4242,
-            home=settings.home,
-            data_dir=settings.data_dir,
-            bolt_port=settings.bolt_port,
-            http_port=settings.http_port,
-        )
+        state = running_status(settings, accepting=False)
         return n4j.StartResult(status=state, already_running=False)
 
     monkeypatch.setattr(n4j, "start", fake_start)

@@ -24,7 +24,7 @@ from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import InvalidServerSetting, MavenResolveFailed
 from ceasefire_kg.neo4j_server import configuration
-from tests.conftest import Neo4jConnection, neo4j_unavailable
+from tests.conftest import Neo4jConnection, neo4j_unavailable, running_status
 
 VERSION = n4j.NEO4J_VERSION
 JAVA_HINT = (
@@ -294,15 +294,7 @@ def test_start_names_the_whole_ckg_browser_command(tmp_path: Path, monkeypatch: 
         monkeypatch.setattr(
             n4j, "read_config", lambda given: {"browser.post_connect_cmd": settings.browser_post_connect_cmd}
         )
-        state = n4j.ServerStatus(
-            running=True,
-            pid=4242,
-            home=settings.home,
-            data_dir=settings.data_dir,
-            bolt_port=settings.bolt_port,
-            http_port=settings.http_port,
-            accepting_connections=True,
-        )
+        state = running_status(settings)
         monkeypatch.setattr(n4j, "status", lambda given: state)
         return n4j.StartResult(status=state, already_running=False, password="pw")
 
@@ -335,14 +327,7 @@ def test_reset_deletes_data_and_password(tmp_path: Path) -> None:
 def test_start_shows_a_generated_password_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The CLI's rendering only; the real first start is the session fixture's.
     def fake_start(settings: n4j.Neo4jSettings, password: str | None, **_: object) -> n4j.StartResult:
-        state = n4j.ServerStatus(
-            running=True,
-            pid=4242,
-            home=settings.home,
-            data_dir=settings.data_dir,
-            bolt_port=settings.bolt_port,
-            http_port=settings.http_port,
-        )
+        state = running_status(settings, accepting=False)
         return n4j.StartResult(status=state, already_running=False, password="Gen3rated-pw", password_generated=True)
 
     monkeypatch.setattr(n4j, "start", fake_start)

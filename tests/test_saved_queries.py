@@ -412,20 +412,24 @@ def test_a_missing_query_file_is_reported(tmp_path: Path) -> None:
 # --- answers on the examples (embedded store) ---------------------------------------------
 
 
+#: The columns of blocking-demands, in order.
+BLOCKING_COLUMNS = (
+    "demand",
+    "demanded_by",
+    "side",
+    "demanded_of",
+    "proposal",
+    "since",
+    "quote",
+    "article",
+    "proposal_id",
+    "demand_id",
+)
+
+
 def test_blocking_demands_on_the_seed_article_are_exactly_putins_three(seed_store: Path) -> None:
     result = run(seed_store, "blocking-demands")
-    assert result.columns == (
-        "demand",
-        "demanded_by",
-        "side",
-        "demanded_of",
-        "proposal",
-        "since",
-        "quote",
-        "article",
-        "proposal_id",
-        "demand_id",
-    )
+    assert result.columns == BLOCKING_COLUMNS
     assert result.rows == [
         (
             "Ukraine must halt mandatory military mobilization.",
@@ -874,18 +878,7 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
     table = tables.format_table(run(examples_store, "blocking-demands"), width=200)
     lines = table.splitlines()
     assert all(len(line) <= 200 for line in lines)
-    assert lines[0].split() == [
-        "demand",
-        "demanded_by",
-        "side",
-        "demanded_of",
-        "proposal",
-        "since",
-        "quote",
-        "article",
-        "proposal_id",
-        "demand_id",
-    ]
+    assert tuple(lines[0].split()) == BLOCKING_COLUMNS
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("Ukraine must stop") and "  Vladimir Putin  Russia  Ukraine  " in lines[2]
     # Too narrow for ten columns: one block per row.
