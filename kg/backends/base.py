@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-import pyoxigraph as ox
-
 from ceasefire_kg.progress import Progress, no_progress
 from ceasefire_kg.saved_queries.definitions import QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.references import MissingReference
@@ -42,14 +40,6 @@ class Backend(Protocol):
         ...
 
 
-def has_sparql(query: SavedQuery) -> bool:
-    """Whether the embedded store can answer ``query``."""
-    return query.sparql is not None
-
-
 def has_cypher(query: SavedQuery) -> bool:
     """Whether Neo4j can answer ``query``."""
     return query.cypher is not None
-
-
-Term = ox.NamedNode | ox.Literal
