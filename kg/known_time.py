@@ -64,12 +64,19 @@ def publication_dates(store: Store) -> dict[str, datetime.date]:
     return dates
 
 
-def known_graphs(store: Store, on: datetime.date) -> list[ox.NamedNode]:
+def known_graphs(store: Store, on: datetime.date) -> list[ox.NamedNode] | None:
     """The named graphs known on a date: every graph but the articles published after it.
 
     Args:
         store: The store.
         on: The date.
+
+    Returns:
+        The graphs; None when every graph is known on that date, so that the
+        caller can query the whole store as it is (pyoxigraph evaluates
+        ``GRAPH ?g`` over an explicit list graph by graph, which is much slower).
     """
     dates = publication_dates(store)
+    if all(date <= on for date in dates.values()):
+        return None
     return [ox.NamedNode(graph) for graph in store.named_graphs() if graph not in dates or dates[graph] <= on]
