@@ -18,7 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile, status_date_field
+from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile
+from ceasefire_kg.loaders.valid_time import status_date_field
 from ceasefire_kg.namespaces import (
     CF,
     ETYPE,
