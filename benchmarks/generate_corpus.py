@@ -1920,6 +1920,10 @@ def _actor_triples(actor: dict[str, Any], in_article: bool) -> int:
     )
 
 
+#: A status record: the link, type, status, asOf, reportedOn, wasDerivedFrom, label.
+STATUS_RECORD_TRIPLES = 7
+
+
 def count_triples(doc: dict[str, Any]) -> int:
     """Triples of the named graph ``ckg load`` builds from one article file (see loaders/rdf.py)."""
     meta = doc["article"]
@@ -1948,10 +1952,10 @@ def count_triples(doc: dict[str, Any]) -> int:
                 "form",
             )
         )
-        total += 6 if "status" in p else 0
+        total += STATUS_RECORD_TRIPLES if "status" in p else 0
     issues: set[str] = set()
     for d in doc.get("demands", []):
-        total += 9 + 1 + refs(d, "by", "of", "precondition_for") + 6
+        total += 9 + 1 + refs(d, "by", "of", "precondition_for") + STATUS_RECORD_TRIPLES
         if "issue" in d:
             total += 1 + (3 if d["issue"] not in issues else 0)
             issues.add(d["issue"])
@@ -1960,7 +1964,7 @@ def count_triples(doc: dict[str, Any]) -> int:
     for c in doc.get("claims", []):
         total += 10 + 1 + 1 + ("text" in c) + refs(c, "accused", "proposal", "events", "scopes", "denies")
     for e in doc.get("events", []):
-        total += 9 + 1 + ("date" in e) + (6 if "status" in e else 0)
+        total += 9 + 1 + ("date" in e) + (STATUS_RECORD_TRIPLES if "status" in e else 0)
         total += sum(name in e for name in ("place", "venue", "description", "prisoners", "fatalities"))
         total += refs(e, "by", "participants", "targets", "mediators", "concerns")
     return total

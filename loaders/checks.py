@@ -29,6 +29,7 @@ from ceasefire_kg.loaders.reader import (
     read_sources,
 )
 from ceasefire_kg.loaders.schema_check import did_you_mean, malformed_paths, structure_errors
+from ceasefire_kg.loaders.valid_time import future_status_problem
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
@@ -66,11 +67,11 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
 }
 
 DATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "proposals": ("proposed_on", "declared_on", "effective_from", "ended_on"),
+    "proposals": ("status_since", "proposed_on", "declared_on", "effective_from", "ended_on"),
     "demands": ("as_of",),
     "positions": ("as_of",),
     "claims": ("date",),
-    "events": ("date",),
+    "events": ("status_since", "date"),
 }
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
@@ -548,6 +549,10 @@ class _Checker:
                         "An article can only report stances and demands up to its own date.",
                         field_name="as_of",
                     )
+                problem = future_status_problem(section, entry, parsed, published) if "status" in entry else None
+                if problem is not None:
+                    field_name, message, hint = problem
+                    self._add(source, (section, index, field_name), message, hint, field_name=field_name)
                 start, end = parsed.get("effective_from"), parsed.get("ended_on")
                 if start and end and end < start:
                     self._add(

@@ -343,7 +343,9 @@ def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(genera
                 expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
                 assert _explained_pairs(negotiation, explanations, scope) == expected, (scope, as_of)
                 compared += len(expected)
-    assert compared > 10  # the generated negotiations do have blocking demands
+    # The generated negotiations do have blocking demands (fewer at the sampled dates since
+    # proposal statuses hold from the dates their articles give, which spread the sample earlier).
+    assert compared > 5
 
 
 class _RowsLeftOut:
