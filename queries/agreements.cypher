@@ -12,6 +12,7 @@
 //   the proposal's other parties and its proposers (their sides).
 // param actor: iri(actor) = none — only rows of this actor: its side's, when it holds the position or is the party, or someone whose represents chain passes through it does (an id such as ukraine)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: party, proposal, kind, status, stance, held_by, conditions: list, counterparts: list, proposal_id
 //
 // SPARQL version: agreements.rq.

@@ -16,6 +16,7 @@
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire, or an IRI)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
 // example: as_of=2025-03-19 — as of 19 March 2025, before the April article
+// known-by: as_of
 // columns: demand, demanded_by, side, demanded_of: list, proposal, since: date, quote, article, proposal_id, demand_id
 //
 // Cypher for Neo4j, on the graph 'ckg push' writes (docs/property-graph.md); the SPARQL

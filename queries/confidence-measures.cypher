@@ -9,6 +9,7 @@
 //   exchanged or released. quote and article: its quote in the first article that reports it.
 // param actor: iri(actor) = none — only steps this actor took part in or mediated, or someone whose represents chain passes through it did (an id such as ukraine)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: event, type, date: date, reported: date, status, participants: list, mediators: list, prisoners: integer, quote, article, event_id
 //
 // SPARQL version: confidence-measures.rq.

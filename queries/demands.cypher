@@ -11,6 +11,7 @@
 // param actor: iri(actor) = none — only demands voiced by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param status: enum(open|met|withdrawn) = none — only demands with this status as of the date
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: actor, demanded_by, demand, demanded_of: list, issue, precondition_for: list, status, status_since: date, since: date, quote, article, demand_id
 //
 // SPARQL version: demands.rq.

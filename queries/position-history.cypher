@@ -9,6 +9,7 @@
 // param actor: iri(actor) = none — only positions held by this actor, or by someone whose represents chain passes through it (an id such as russia)
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: since: date, actor, held_by, proposal, stance, conditions: list, superseded_by: list, quote, article, position_id
 //
 // SPARQL version: position-history.rq.

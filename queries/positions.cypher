@@ -10,6 +10,7 @@
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
 // param actor: iri(actor) = none — only positions held by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire)
+// known-by: as_of
 // columns: actor, held_by, proposal, stance, conditions: list, since: date, quote, article, position_id
 //
 // SPARQL version: positions.rq.

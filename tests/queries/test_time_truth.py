@@ -36,9 +36,19 @@ PRISONERS_QUOTE = "Oren Ostrowski demanded that Westria return all prisoners"
 #: commission; precondition for the full ceasefire; open in both articles; only the second
 #: article says whom it is made of.
 CORRIDOR_TODAY = [
-    "Harbor Union", "Mira Vale", CORRIDOR, ["Westria"], None, [FULL_CEASEFIRE],
-    "open", "2031-04-12", "2031-04-02", CORRIDOR_QUOTE, FIRST, "union-wants-corridor",
-]  # fmt: skip
+    "Harbor Union",
+    "Mira Vale",
+    CORRIDOR,
+    ["Westria"],
+    None,
+    [FULL_CEASEFIRE],
+    "open",
+    "2031-04-12",
+    "2031-04-02",
+    CORRIDOR_QUOTE,
+    FIRST,
+    "union-wants-corridor",
+]
 
 #: (query, parameters, expected rows): each a defect of issue 13.
 CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
@@ -54,15 +64,35 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         {"as_of": "2031-04-05"},
         [
             [
-                "Harbor Union", "Mira Vale", CORRIDOR, [], None, [FULL_CEASEFIRE],
-                "open", "2031-04-02", "2031-04-02", CORRIDOR_QUOTE, FIRST, "union-wants-corridor",
+                "Harbor Union",
+                "Mira Vale",
+                CORRIDOR,
+                [],
+                None,
+                [FULL_CEASEFIRE],
+                "open",
+                "2031-04-02",
+                "2031-04-02",
+                CORRIDOR_QUOTE,
+                FIRST,
+                "union-wants-corridor",
             ],
             [
-                "Ostland", "Oren Ostrowski", PRISONERS, ["Westria"], None, [FULL_CEASEFIRE],
-                "open", "2031-04-02", "2031-04-02", PRISONERS_QUOTE, FIRST, "ostland-wants-prisoners-back",
+                "Ostland",
+                "Oren Ostrowski",
+                PRISONERS,
+                ["Westria"],
+                None,
+                [FULL_CEASEFIRE],
+                "open",
+                "2031-04-02",
+                "2031-04-02",
+                PRISONERS_QUOTE,
+                FIRST,
+                "ostland-wants-prisoners-back",
             ],
         ],
-    ),  # fmt: skip
+    ),
     # The prisoners were returned on April 10, reported on April 12: as known on April 11 the
     # demand is open; as known on April 12 it is met since April 10.
     (
@@ -70,21 +100,41 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         {"as_of": "2031-04-11", "actor": "ostland"},
         [
             [
-                "Ostland", "Oren Ostrowski", PRISONERS, ["Westria"], None, [FULL_CEASEFIRE],
-                "open", "2031-04-02", "2031-04-02", PRISONERS_QUOTE, FIRST, "ostland-wants-prisoners-back",
+                "Ostland",
+                "Oren Ostrowski",
+                PRISONERS,
+                ["Westria"],
+                None,
+                [FULL_CEASEFIRE],
+                "open",
+                "2031-04-02",
+                "2031-04-02",
+                PRISONERS_QUOTE,
+                FIRST,
+                "ostland-wants-prisoners-back",
             ],
         ],
-    ),  # fmt: skip
+    ),
     (
         "demands",
         {"as_of": "2031-04-12", "actor": "ostland"},
         [
             [
-                "Ostland", "Oren Ostrowski", PRISONERS, ["Westria"], None, [FULL_CEASEFIRE],
-                "met", "2031-04-10", "2031-04-02", PRISONERS_QUOTE, FIRST, "ostland-wants-prisoners-back",
+                "Ostland",
+                "Oren Ostrowski",
+                PRISONERS,
+                ["Westria"],
+                None,
+                [FULL_CEASEFIRE],
+                "met",
+                "2031-04-10",
+                "2031-04-02",
+                PRISONERS_QUOTE,
+                FIRST,
+                "ostland-wants-prisoners-back",
             ],
         ],
-    ),  # fmt: skip
+    ),
     # As known on April 11 both demands are open and block the full ceasefire; the corridor is
     # the Harbor Union's (the chain's end), not its commission's.
     (
@@ -92,26 +142,50 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         {"proposal": "full-ceasefire", "as_of": "2031-04-11"},
         [
             [
-                CORRIDOR, "Mira Vale", "Harbor Union", [], FULL_CEASEFIRE, "2031-04-02",
-                CORRIDOR_QUOTE, FIRST, "full-ceasefire", "union-wants-corridor",
+                CORRIDOR,
+                "Mira Vale",
+                "Harbor Union",
+                [],
+                FULL_CEASEFIRE,
+                "2031-04-02",
+                CORRIDOR_QUOTE,
+                FIRST,
+                "full-ceasefire",
+                "union-wants-corridor",
             ],
             [
-                PRISONERS, "Oren Ostrowski", "Ostland", ["Westria"], FULL_CEASEFIRE, "2031-04-02",
-                PRISONERS_QUOTE, FIRST, "full-ceasefire", "ostland-wants-prisoners-back",
+                PRISONERS,
+                "Oren Ostrowski",
+                "Ostland",
+                ["Westria"],
+                FULL_CEASEFIRE,
+                "2031-04-02",
+                PRISONERS_QUOTE,
+                FIRST,
+                "full-ceasefire",
+                "ostland-wants-prisoners-back",
             ],
         ],
-    ),  # fmt: skip
+    ),
     # As known on April 12 the prisoners demand is met (since April 10): only the corridor blocks.
     (
         "blocking-demands",
         {"proposal": "full-ceasefire", "as_of": "2031-04-12"},
         [
             [
-                CORRIDOR, "Mira Vale", "Harbor Union", ["Westria"], FULL_CEASEFIRE, "2031-04-02",
-                CORRIDOR_QUOTE, FIRST, "full-ceasefire", "union-wants-corridor",
+                CORRIDOR,
+                "Mira Vale",
+                "Harbor Union",
+                ["Westria"],
+                FULL_CEASEFIRE,
+                "2031-04-02",
+                CORRIDOR_QUOTE,
+                FIRST,
+                "full-ceasefire",
+                "union-wants-corridor",
             ],
         ],
-    ),  # fmt: skip
+    ),
     # The truce took effect on April 10 but was reported on April 12: as known on April 11 it is
     # still proposed (and Ostland, without a position on it, has agreed to nothing) ...
     (
@@ -119,25 +193,39 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         {"as_of": "2031-04-11"},
         [
             [
-                "Ostland", FULL_CEASEFIRE, "ceasefire", "proposed", "conditionally-accepts", "Oren Ostrowski",
-                [PRISONERS], ["Westria"], "full-ceasefire",
+                "Ostland",
+                FULL_CEASEFIRE,
+                "ceasefire",
+                "proposed",
+                "conditionally-accepts",
+                "Oren Ostrowski",
+                [PRISONERS],
+                ["Westria"],
+                "full-ceasefire",
             ],
             ["Westria", TRUCE, "truce", "proposed", "accepts", "Ines Westerholt", [], ["Ostland"], "border-truce"],
         ],
-    ),  # fmt: skip
+    ),
     # ... and as known on April 12 it is in force (since April 10), so Ostland, a party, agreed to it.
     (
         "agreements",
         {"as_of": "2031-04-12"},
         [
             [
-                "Ostland", FULL_CEASEFIRE, "ceasefire", "proposed", "conditionally-accepts", "Oren Ostrowski",
-                [PRISONERS], ["Westria"], "full-ceasefire",
+                "Ostland",
+                FULL_CEASEFIRE,
+                "ceasefire",
+                "proposed",
+                "conditionally-accepts",
+                "Oren Ostrowski",
+                [PRISONERS],
+                ["Westria"],
+                "full-ceasefire",
             ],
             ["Ostland", TRUCE, "truce", "in-force", None, None, [], ["Westria"], "border-truce"],
             ["Westria", TRUCE, "truce", "in-force", "accepts", "Ines Westerholt", [], ["Ostland"], "border-truce"],
         ],
-    ),  # fmt: skip
+    ),
 ]
 
 
