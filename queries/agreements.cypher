@@ -3,78 +3,129 @@
 // description: For every side and proposal as of the date: listed when the side's current position
 //   on it (its latest one by then that nothing of that date or earlier supersedes) accepts,
 //   conditionally accepts or supports it, or, when the side has no position on it, when the
-//   proposal's current status is agreed or in force and the side is one of its parties. People
-//   count for the actor they represent. status: the proposal's status as of the date; stance and
-//   held_by: the side's current position (empty for a party without one); conditions: the demands
-//   it is conditioned on; counterparts: the proposal's other parties and its proposers.
-// param actor: iri(actor) = none — only this side (an id such as ukraine)
-// param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
+//   proposal's current status is agreed or in force and the side is one of its parties. As known
+//   on the date: only what articles published on or before it reported; a status holds from the
+//   date the article gives for it (such as the date a truce took effect), else from the article's
+//   publication date. People and bodies count for the side at the end of their represents chain.
+//   status: the proposal's status as of the date; stance and held_by: the side's current position
+//   (empty for a party without one); conditions: the demands it is conditioned on; counterparts:
+//   the proposal's other parties and its proposers (their sides).
+// param actor: iri(actor) = none — only rows of this actor: its side's, when it holds the position or is the party, or someone whose represents chain passes through it does (an id such as ukraine)
+// param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: party, proposal, kind, status, stance, held_by, conditions: list, counterparts: list, proposal_id
 //
 // SPARQL version: agreements.rq.
+// As known on $as_of: every node and relationship read must be known by then
+// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
+// known node is read only when its `<name>__known` date, if any, is too. A side is the end of a
+// represents chain whose links are all known.
 CALL () {
   // Sides whose current position accepts, conditionally accepts or supports a proposal ...
-  MATCH (pos:Position)-[:HOLDER]->(holder), (pos)-[:ON_PROPOSAL]->(p), (pos)-[:STANCE]->(stance)
+  MATCH (pos:Position)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
   WHERE ($as_of IS NULL OR pos.asOf <= $as_of)
-    AND NOT EXISTS { MATCH (newer:Position)-[:SUPERSEDES]->(pos) WHERE $as_of IS NULL OR newer.asOf <= $as_of }
-  OPTIONAL MATCH (holder)-[:REPRESENTS]->(rep)
-  WITH pos, holder, p, stance, coalesce(rep, holder) AS side
+    AND coalesce(pos.known <= $as_of, true) AND coalesce(held.known <= $as_of, true)
+    AND coalesce(regards.known <= $as_of, true) AND coalesce(takes.known <= $as_of, true)
+    AND coalesce(holder.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
+    AND NOT EXISTS {
+      MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
+      WHERE ($as_of IS NULL OR newer.asOf <= $as_of) AND coalesce(replaces.known <= $as_of, true)
+    }
+  CALL (holder) {
+    MATCH chain = (holder)-[:REPRESENTS*0..5]->(side)
+    WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+      AND coalesce(side.known <= $as_of, true)
+      AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+    RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
+  }
+  WITH pos, holder, p, stance, side, chain
   WHERE stance.uri IN ['https://w3id.org/ceasefire-kg/stance/accepts',
                        'https://w3id.org/ceasefire-kg/stance/conditionally-accepts',
                        'https://w3id.org/ceasefire-kg/stance/supports']
     AND NOT EXISTS {
-      MATCH (later:Position)-[:ON_PROPOSAL]->(p), (later)-[:HOLDER]->(later_holder)
+      MATCH (later:Position)-[later_regards:ON_PROPOSAL]->(p), (later)-[later_held:HOLDER]->(later_holder)
       WHERE later.asOf > pos.asOf AND ($as_of IS NULL OR later.asOf <= $as_of)
-        AND (later_holder = side OR EXISTS { (later_holder)-[:REPRESENTS]->(side) })
+        AND coalesce(later_regards.known <= $as_of, true) AND coalesce(later_held.known <= $as_of, true)
+        AND EXISTS {
+          MATCH speaks = (later_holder)-[:REPRESENTS*0..5]->(side)
+          WHERE all(link IN relationships(speaks) WHERE coalesce(link.known <= $as_of, true))
+        }
     }
-  RETURN side, p, pos, holder
+  RETURN side, p, pos, holder, chain
   UNION
   // ... and parties without a position on a proposal that is agreed or in force.
-  MATCH (p:Proposal)-[:PARTY]->(party)
-  OPTIONAL MATCH (party)-[:REPRESENTS]->(rep)
-  WITH DISTINCT p, coalesce(rep, party) AS side
+  MATCH (p:Proposal)-[member:PARTY]->(party)
+  WHERE coalesce(p.known <= $as_of, true) AND coalesce(member.known <= $as_of, true)
+    AND coalesce(party.known <= $as_of, true)
+  CALL (party) {
+    MATCH chain = (party)-[:REPRESENTS*0..5]->(side)
+    WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+      AND coalesce(side.known <= $as_of, true)
+      AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+    RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
+  }
+  WITH DISTINCT p, side, chain
   WHERE NOT EXISTS {
-    MATCH (any:Position)-[:ON_PROPOSAL]->(p), (any)-[:HOLDER]->(any_holder)
+    MATCH (any:Position)-[any_regards:ON_PROPOSAL]->(p), (any)-[any_held:HOLDER]->(any_holder)
     WHERE ($as_of IS NULL OR any.asOf <= $as_of)
-      AND (any_holder = side OR EXISTS { (any_holder)-[:REPRESENTS]->(side) })
-      AND NOT EXISTS { MATCH (newer:Position)-[:SUPERSEDES]->(any) WHERE $as_of IS NULL OR newer.asOf <= $as_of }
+      AND coalesce(any_regards.known <= $as_of, true) AND coalesce(any_held.known <= $as_of, true)
+      AND EXISTS {
+        MATCH speaks = (any_holder)-[:REPRESENTS*0..5]->(side)
+        WHERE all(link IN relationships(speaks) WHERE coalesce(link.known <= $as_of, true))
+      }
+      AND NOT EXISTS {
+        MATCH (newer:Position)-[replaces:SUPERSEDES]->(any)
+        WHERE ($as_of IS NULL OR newer.asOf <= $as_of) AND coalesce(replaces.known <= $as_of, true)
+      }
   }
   CALL (p) {
-    MATCH (p)-[:STATUS_RECORD]->(record:StatusRecord)
-    WHERE $as_of IS NULL OR record.asOf <= $as_of
+    MATCH (p)-[has:STATUS_RECORD]->(record:StatusRecord)
+    WHERE ($as_of IS NULL OR record.asOf <= $as_of) AND coalesce(has.known <= $as_of, true)
     WITH p, max(record.asOf) AS latest
-    MATCH (p)-[:STATUS_RECORD]->(current:StatusRecord)-[:STATUS]->(status)
-    WHERE current.asOf = latest
+    MATCH (p)-[has:STATUS_RECORD]->(current:StatusRecord)-[gives:STATUS]->(status)
+    WHERE current.asOf = latest AND coalesce(has.known <= $as_of, true) AND coalesce(gives.known <= $as_of, true)
       AND status.uri IN ['https://w3id.org/ceasefire-kg/status/agreed', 'https://w3id.org/ceasefire-kg/status/in-force']
     RETURN count(*) AS agreed
   }
-  WITH p, side WHERE agreed > 0
-  RETURN side, p, null AS pos, null AS holder
+  WITH p, side, chain WHERE agreed > 0
+  RETURN side, p, null AS pos, null AS holder, chain
 }
-WITH side, p, pos, holder
-WHERE $actor IS NULL OR side.uri = $actor
+WITH side, p, pos, holder, chain
+WHERE $actor IS NULL OR $actor IN chain
+// Several parties of one side give one row.
+WITH DISTINCT side, p, pos, holder
 CALL (p) {
-  OPTIONAL MATCH (p)-[:STATUS_RECORD]->(record:StatusRecord)
-  WHERE $as_of IS NULL OR record.asOf <= $as_of
+  OPTIONAL MATCH (p)-[has:STATUS_RECORD]->(record:StatusRecord)
+  WHERE ($as_of IS NULL OR record.asOf <= $as_of) AND coalesce(has.known <= $as_of, true)
   WITH p, max(record.asOf) AS latest
-  OPTIONAL MATCH (p)-[:STATUS_RECORD]->(current:StatusRecord)-[:STATUS]->(status)
-  WHERE current.asOf = latest
+  OPTIONAL MATCH (p)-[has:STATUS_RECORD]->(current:StatusRecord)-[gives:STATUS]->(status)
+  WHERE current.asOf = latest AND coalesce(has.known <= $as_of, true) AND coalesce(gives.known <= $as_of, true)
   RETURN DISTINCT last(split(status.uri, '/')) AS status
 }
 CALL (pos) {
-  OPTIONAL MATCH (pos)-[:CONDITIONED_ON]->(condition)
-  RETURN collect(DISTINCT condition.text) AS conditions
+  OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
+  WHERE coalesce(conditioned.known <= $as_of, true) AND coalesce(condition.known <= $as_of, true)
+  RETURN collect(DISTINCT CASE WHEN coalesce(condition.text__known <= $as_of, true) THEN condition.text END) AS conditions
 }
 CALL (p, side) {
-  OPTIONAL MATCH (p)-[:PARTY|PROPOSED_BY]->(other)
-  OPTIONAL MATCH (other)-[:REPRESENTS]->(other_rep)
-  WITH coalesce(other_rep, other) AS other_side
+  MATCH (p)-[involves:PARTY|PROPOSED_BY]->(other)
+  WHERE coalesce(involves.known <= $as_of, true) AND coalesce(other.known <= $as_of, true)
+  CALL (other) {
+    MATCH chain = (other)-[:REPRESENTS*0..5]->(other_side)
+    WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+      AND coalesce(other_side.known <= $as_of, true)
+      AND NOT EXISTS { MATCH (other_side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+    RETURN other_side
+  }
+  WITH side, other_side
   WHERE other_side <> side
-  RETURN collect(DISTINCT other_side.label) AS counterparts
+  RETURN collect(DISTINCT CASE WHEN coalesce(other_side.label__known <= $as_of, true) THEN other_side.label END) AS counterparts
 }
 OPTIONAL MATCH (pos)-[:STANCE]->(stance)
-RETURN side.label AS party, p.label AS proposal,
+RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS party,
+       CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END AS proposal,
        CASE WHEN p:Ceasefire THEN 'ceasefire' WHEN p:Truce THEN 'truce' WHEN p:Agreement THEN 'agreement' END AS kind,
-       status, last(split(stance.uri, '/')) AS stance, holder.label AS held_by, conditions, counterparts,
-       p.factId AS proposal_id
+       status, last(split(stance.uri, '/')) AS stance,
+       CASE WHEN coalesce(holder.label__known <= $as_of, true) THEN holder.label END AS held_by, conditions,
+       counterparts, p.factId AS proposal_id
 ORDER BY party, proposal, proposal_id, coalesce(held_by, ''), coalesce(stance, ''), coalesce(status, '')

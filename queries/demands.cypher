@@ -1,42 +1,67 @@
 // name: demands
 // title: All demands by actor, with their status
-// description: Every demand recorded on or before the date, with its status as of the date (its
-//   latest status record by then; two if two articles disagree on that day). actor is the side
-//   that demands it (people count for the actor they represent), demanded_by who voiced it.
-//   precondition_for: the proposals it is a precondition for. since: the date of its first record;
-//   status_since: the date of the record that gives the status. quote and article: its quote in
-//   the first article that reports it.
-// param actor: iri(actor) = none — only demands of this side, or voiced by this person (an id such as russia or putin)
+// description: Every demand known on the date, with its status as of the date (its latest status
+//   record dated on or before it; two if two articles disagree on that day). As known on the
+//   date: only what articles published on or before it reported (a status record carries the date
+//   the article gives for the status, else its publication date). actor is the side that demands
+//   it: people and bodies count for the side at the end of their represents chain; demanded_by
+//   who voiced it. precondition_for: the proposals it is a precondition for. since: the date of
+//   its first record; status_since: the date of the record that gives the status. quote and
+//   article: its quote in the first article that reports it.
+// param actor: iri(actor) = none — only demands voiced by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param status: enum(open|met|withdrawn) = none — only demands with this status as of the date
-// param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
+// param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: actor, demanded_by, demand, demanded_of: list, issue, precondition_for: list, status, status_since: date, since: date, quote, article, demand_id
 //
 // SPARQL version: demands.rq.
-MATCH (d:Demand)-[:DEMANDED_BY]->(by), (d)-[:STATUS_RECORD]->(record:StatusRecord)
-WHERE $as_of IS NULL OR record.asOf <= $as_of
-OPTIONAL MATCH (by)-[:REPRESENTS]->(rep)
-WITH d, by, coalesce(rep, by) AS side, min(record.asOf) AS since, max(record.asOf) AS status_since
-WHERE $actor IS NULL OR side.uri = $actor OR by.uri = $actor
-MATCH (d)-[:STATUS_RECORD]->(current:StatusRecord)-[:STATUS]->(status_concept)
-WHERE current.asOf = status_since
+// As known on $as_of: every node and relationship read must be known by then
+// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
+// known node is read only when its `<name>__known` date, if any, is too.
+MATCH (d:Demand)-[voiced:DEMANDED_BY]->(by)
+WHERE coalesce(d.known <= $as_of, true) AND coalesce(voiced.known <= $as_of, true)
+  AND coalesce(by.known <= $as_of, true)
+// The side: the end of the voice's represents chain, following the links known on the date.
+CALL (by) {
+  MATCH chain = (by)-[:REPRESENTS*0..5]->(side)
+  WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+    AND coalesce(side.known <= $as_of, true)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+  RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
+}
+WITH d, by, side WHERE $actor IS NULL OR $actor IN chain
+MATCH (d)-[has:STATUS_RECORD]->(record:StatusRecord)
+WHERE coalesce(has.known <= $as_of, true) AND coalesce(record.known <= $as_of, true)
+  AND ($as_of IS NULL OR record.asOf <= $as_of)
+WITH d, by, side, min(record.asOf) AS since, max(record.asOf) AS status_since
+MATCH (d)-[has:STATUS_RECORD]->(current:StatusRecord)-[gives:STATUS]->(status_concept)
+WHERE current.asOf = status_since AND coalesce(has.known <= $as_of, true)
+  AND coalesce(current.known <= $as_of, true) AND coalesce(gives.known <= $as_of, true)
 WITH DISTINCT d, by, side, since, status_since, last(split(status_concept.uri, '/')) AS status
 WHERE $status IS NULL OR status = $status
 CALL (d) {
-  MATCH (d)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
+  MATCH (d)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
+  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
+    AND coalesce(quoted_in.known <= $as_of, true)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 CALL (d) {
-  OPTIONAL MATCH (d)-[:DEMANDED_OF]->(of)
-  RETURN collect(DISTINCT of.label) AS demanded_of
+  OPTIONAL MATCH (d)-[of_link:DEMANDED_OF]->(of)
+  WHERE coalesce(of_link.known <= $as_of, true) AND coalesce(of.known <= $as_of, true)
+  RETURN collect(DISTINCT CASE WHEN coalesce(of.label__known <= $as_of, true) THEN of.label END) AS demanded_of
 }
 CALL (d) {
-  OPTIONAL MATCH (d)-[:PRECONDITION_FOR]->(p)
-  RETURN collect(DISTINCT p.label) AS precondition_for
+  OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p)
+  WHERE coalesce(condition_of.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
+  RETURN collect(DISTINCT CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END) AS precondition_for
 }
-OPTIONAL MATCH (d)-[:ISSUE]->(issue)
-RETURN side.label AS actor, by.label AS demanded_by, d.text AS demand, demanded_of,
+OPTIONAL MATCH (d)-[about:ISSUE]->(issue)
+WHERE coalesce(about.known <= $as_of, true)
+RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
+       CASE WHEN coalesce(by.label__known <= $as_of, true) THEN by.label END AS demanded_by,
+       CASE WHEN coalesce(d.text__known <= $as_of, true) THEN d.text END AS demand, demanded_of,
        last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quote, article,
        d.factId AS demand_id
 ORDER BY actor, since, demand, demanded_by, demand_id, status, coalesce(issue, '')

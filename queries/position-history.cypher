@@ -1,30 +1,53 @@
 // name: position-history
 // title: How an actor's or a proposal's positions changed over time
-// description: Every position, in date order, for one actor (a side, with the people who represent
-//   it, or one person) and/or one proposal; all positions when neither is given. superseded_by: the
-//   positions that explicitly supersede it. quote and article: the position's quote in the first
-//   article that reports it.
-// param actor: iri(actor) = none — only this side and the people representing it, or this person (an id such as russia)
+// description: Every position, in date order, for one actor and/or one proposal; all positions
+//   when neither is given. As known on the date: only what articles published on or before it
+//   reported, and only positions dated on or before it. People and bodies count for the side at
+//   the end of their represents chain (actor: the side, held_by: who stated it). superseded_by:
+//   the positions that explicitly supersede it. quote and article: the position's quote in the
+//   first article that reports it.
+// param actor: iri(actor) = none — only positions held by this actor, or by someone whose represents chain passes through it (an id such as russia)
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire)
+// param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// known-by: as_of
 // columns: since: date, actor, held_by, proposal, stance, conditions: list, superseded_by: list, quote, article, position_id
 //
 // SPARQL version: position-history.rq.
-MATCH (pos:Position)-[:HOLDER]->(holder), (pos)-[:ON_PROPOSAL]->(p), (pos)-[:STANCE]->(stance)
-WHERE $proposal IS NULL OR p.uri = $proposal
-OPTIONAL MATCH (holder)-[:REPRESENTS]->(rep)
-WITH pos, holder, p, stance, coalesce(rep, holder) AS side
-WHERE $actor IS NULL OR side.uri = $actor OR holder.uri = $actor
+// As known on $as_of: every node and relationship read must be known by then
+// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
+// known node is read only when its `<name>__known` date, if any, is too.
+MATCH (pos:Position)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
+WHERE ($proposal IS NULL OR p.uri = $proposal) AND ($as_of IS NULL OR pos.asOf <= $as_of)
+  AND coalesce(pos.known <= $as_of, true) AND coalesce(held.known <= $as_of, true)
+  AND coalesce(regards.known <= $as_of, true) AND coalesce(takes.known <= $as_of, true)
+  AND coalesce(holder.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
+// The side: the end of the holder's represents chain, following the links known on the date.
+CALL (holder) {
+  MATCH chain = (holder)-[:REPRESENTS*0..5]->(side)
+  WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+    AND coalesce(side.known <= $as_of, true)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+  RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
+}
+WITH pos, holder, p, stance, side WHERE $actor IS NULL OR $actor IN chain
 CALL (pos) {
-  MATCH (pos)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
+  MATCH (pos)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
+  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
+    AND coalesce(quoted_in.known <= $as_of, true)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
-OPTIONAL MATCH (pos)-[:CONDITIONED_ON]->(condition)
-WITH pos, holder, p, stance, side, quote, article, collect(DISTINCT condition.text) AS conditions
-OPTIONAL MATCH (newer:Position)-[:SUPERSEDES]->(pos)
+OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
+WHERE coalesce(conditioned.known <= $as_of, true) AND coalesce(condition.known <= $as_of, true)
+WITH pos, holder, p, stance, side, quote, article,
+     collect(DISTINCT CASE WHEN coalesce(condition.text__known <= $as_of, true) THEN condition.text END) AS conditions
+OPTIONAL MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
+WHERE coalesce(replaces.known <= $as_of, true) AND coalesce(newer.known <= $as_of, true)
 WITH pos, holder, p, stance, side, quote, article, conditions, collect(DISTINCT newer.factId) AS superseded_by
-RETURN pos.asOf AS since, side.label AS actor, holder.label AS held_by, p.label AS proposal,
+RETURN pos.asOf AS since, CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
+       CASE WHEN coalesce(holder.label__known <= $as_of, true) THEN holder.label END AS held_by,
+       CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END AS proposal,
        last(split(stance.uri, '/')) AS stance, conditions, superseded_by, quote, article,
        pos.factId AS position_id
 ORDER BY since, actor, proposal, held_by, position_id

@@ -1,38 +1,66 @@
 // name: positions
 // title: Each actor's current stance on each proposal, with conditions and evidence
 // description: The current position of every side on every proposal as of the date: its latest
-//   position dated on or before the date that no position of that date or earlier supersedes.
-//   People count for the actor they represent (actor: Russia, held_by: Vladimir Putin); when two
-//   holders of one side stated positions on the same latest day, both are shown. conditions: the
-//   demands the position is conditioned on; quote and article: the position's quote in the first
-//   article that reports it.
-// param as_of: date = latest — answer as of this date (YYYY-MM-DD); latest uses everything known
-// param actor: iri(actor) = none — only this side, or this person's positions (an id such as russia or putin)
+//   position dated on or before the date that no position of that date or earlier supersedes. As
+//   known on the date: only what articles published on or before it reported. People and bodies
+//   count for the side at the end of their represents chain (actor: Russia, held_by: Vladimir
+//   Putin); when two holders of one side stated positions on the same latest day, both are shown.
+//   conditions: the demands the position is conditioned on; quote and article: the position's
+//   quote in the first article that reports it.
+// param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
+// param actor: iri(actor) = none — only positions held by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire)
+// known-by: as_of
 // columns: actor, held_by, proposal, stance, conditions: list, since: date, quote, article, position_id
 //
 // SPARQL version: positions.rq.
-MATCH (pos:Position)-[:HOLDER]->(holder), (pos)-[:ON_PROPOSAL]->(p), (pos)-[:STANCE]->(stance)
+// As known on $as_of: every node and relationship read must be known by then
+// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
+// known node is read only when its `<name>__known` date, if any, is too.
+MATCH (pos:Position)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
 WHERE ($as_of IS NULL OR pos.asOf <= $as_of)
+  AND coalesce(pos.known <= $as_of, true) AND coalesce(held.known <= $as_of, true)
+  AND coalesce(regards.known <= $as_of, true) AND coalesce(takes.known <= $as_of, true)
+  AND coalesce(holder.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
   AND ($proposal IS NULL OR p.uri = $proposal)
-  AND NOT EXISTS { MATCH (newer:Position)-[:SUPERSEDES]->(pos) WHERE $as_of IS NULL OR newer.asOf <= $as_of }
-OPTIONAL MATCH (holder)-[:REPRESENTS]->(rep)
-WITH pos, holder, p, stance, coalesce(rep, holder) AS side
-WHERE ($actor IS NULL OR side.uri = $actor OR holder.uri = $actor)
   AND NOT EXISTS {
-    MATCH (later:Position)-[:ON_PROPOSAL]->(p), (later)-[:HOLDER]->(later_holder)
+    MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
+    WHERE ($as_of IS NULL OR newer.asOf <= $as_of) AND coalesce(replaces.known <= $as_of, true)
+  }
+// The side: the end of the holder's represents chain, following the links known on the date.
+CALL (holder) {
+  MATCH chain = (holder)-[:REPRESENTS*0..5]->(side)
+  WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+    AND coalesce(side.known <= $as_of, true)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+  RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
+}
+WITH pos, holder, p, stance, side
+WHERE ($actor IS NULL OR $actor IN chain)
+  AND NOT EXISTS {
+    MATCH (later:Position)-[later_regards:ON_PROPOSAL]->(p), (later)-[later_held:HOLDER]->(later_holder)
     WHERE later.asOf > pos.asOf AND ($as_of IS NULL OR later.asOf <= $as_of)
-      AND (later_holder = side OR EXISTS { (later_holder)-[:REPRESENTS]->(side) })
+      AND coalesce(later_regards.known <= $as_of, true) AND coalesce(later_held.known <= $as_of, true)
+      AND EXISTS {
+        MATCH speaks = (later_holder)-[:REPRESENTS*0..5]->(side)
+        WHERE all(link IN relationships(speaks) WHERE coalesce(link.known <= $as_of, true))
+      }
   }
 CALL (pos) {
-  MATCH (pos)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
+  MATCH (pos)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
+  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
+    AND coalesce(quoted_in.known <= $as_of, true)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
-OPTIONAL MATCH (pos)-[:CONDITIONED_ON]->(condition)
-WITH pos, holder, p, stance, side, quote, article, collect(DISTINCT condition.text) AS conditions
-RETURN side.label AS actor, holder.label AS held_by, p.label AS proposal,
+OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
+WHERE coalesce(conditioned.known <= $as_of, true) AND coalesce(condition.known <= $as_of, true)
+WITH pos, holder, p, stance, side, quote, article,
+     collect(DISTINCT CASE WHEN coalesce(condition.text__known <= $as_of, true) THEN condition.text END) AS conditions
+RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
+       CASE WHEN coalesce(holder.label__known <= $as_of, true) THEN holder.label END AS held_by,
+       CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END AS proposal,
        last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since, quote, article,
        pos.factId AS position_id
 ORDER BY actor, proposal, held_by, position_id

@@ -478,13 +478,15 @@ def test_blocking_demands_as_of_the_seed_date_are_the_same_three_with_both_artic
 
 def test_blocking_demands_by_default_reflect_the_later_article(examples_store: Path) -> None:
     # Russia now accepts conditionally, on two demands; the mobilization demand is withdrawn.
-    for given in ({}, {"as_of": "2025-04-08"}, {"proposal": "us-30-day-ceasefire"}):
+    for given in ({}, {"as_of": "2025-04-09"}, {"proposal": "us-30-day-ceasefire"}):
         result = run(examples_store, "blocking-demands", **given)
         assert column(result, "demand") == THREE_DEMANDS[1:], given
         assert set(column(result, "side")) == {"Russia"}
         assert column(result, "quote") == ["that Ukraine stop rearming", "demanding that Western aid to Ukraine cease"]
-    # The day before Putin's shift, all three still block.
-    assert column(run(examples_store, "blocking-demands", as_of="2025-04-07"), "demand") == THREE_DEMANDS
+    # The day before Putin's shift all three still block; on the day of it too, as known then: the
+    # shift (dated 8 April) and the withdrawal were first reported on 9 April.
+    for as_of in ("2025-04-07", "2025-04-08"):
+        assert column(run(examples_store, "blocking-demands", as_of=as_of), "demand") == THREE_DEMANDS, as_of
 
 
 def test_blocking_demands_of_other_scopes(examples_store: Path) -> None:
@@ -498,8 +500,9 @@ def test_blocking_demands_edge_cases(edge_store: Path) -> None:
     # unconditionally, so its own demand does not block.
     early = run(edge_store, "blocking-demands", as_of="2025-01-15")
     assert pick(early, "demand_id", "demanded_by", "side") == [("north-wants-withdrawal", "Ada North", "Northland")]
-    # 2025-01-30 the withdrawal demand is met; Southland still accepts until 2025-02-01.
-    assert run(edge_store, "blocking-demands", as_of="2025-01-31").rows == []
+    # The withdrawal demand was met on 2025-01-30, but only the article of 2025-02-01 says so: as
+    # known on 2025-01-31 it still blocks.
+    assert pick(run(edge_store, "blocking-demands", as_of="2025-01-31"), "demand_id") == [("north-wants-withdrawal",)]
     # 2025-02-01 Bo South's conditional acceptance supersedes Southland's acceptance.
     late = run(edge_store, "blocking-demands")
     assert pick(late, "demand_id", "side", "since") == [("south-wants-prisoners", "Southland", "2025-01-10")]

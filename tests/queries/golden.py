@@ -51,7 +51,7 @@ Row = list[Any]
 #: cover them too. Parameters as given with ``-p NAME=VALUE``.
 REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
     "examples": {
-        "agreements": [{"as_of": "2025-03-19"}],
+        "agreements": [{"as_of": "2025-03-19"}, {"as_of": "2025-04-08"}],
         "blocking-demands": [
             {"as_of": "2025-04-07"},
             {"as_of": "2025-04-08"},
@@ -59,8 +59,9 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
             {"scope": "energy-infrastructure"},
             {"as_of": "2025-01-01"},
         ],
-        "confidence-measures": [{"as_of": "2025-03-19"}, {"actor": "united-arab-emirates"}],
-        "demands": [{"as_of": "2025-03-19"}, {"status": "withdrawn"}, {"actor": "ukraine"}],
+        # The April exchange happened on 5 April but was first reported on 9 April.
+        "confidence-measures": [{"as_of": "2025-03-19"}, {"actor": "united-arab-emirates"}, {"as_of": "2025-04-08"}],
+        "demands": [{"as_of": "2025-03-19"}, {"status": "withdrawn"}, {"actor": "ukraine"}, {"as_of": "2025-04-08"}],
         "evidence": [
             {"fact": "putin-rejects-full-ceasefire"},
             {"fact": "position:putin-rejects-full-ceasefire"},
@@ -68,10 +69,16 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
             {"fact": "united-arab-emirates"},
             {"fact": "no-such-fact"},
         ],
-        "position-history": [{"actor": "russia"}, {"proposal": "us-30-day-ceasefire"}],
+        # Putin's conditional acceptance is dated 8 April, first reported on 9 April.
+        "position-history": [
+            {"actor": "russia"},
+            {"proposal": "us-30-day-ceasefire"},
+            {"as_of": "2025-04-08", "actor": "russia"},
+        ],
         "positions": [
             {"as_of": "2025-03-19", "actor": "russia", "proposal": "us-30-day-ceasefire"},
             {"actor": "putin"},
+            {"as_of": "2025-04-08", "actor": "russia"},
         ],
         "scope-disputes": [{"as_of": "2025-03-18"}],
         "talks": [{"as_of": "2025-03-19", "status": "planned"}],
@@ -81,7 +88,21 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         ],
         "violations": [{"as_of": "2025-03-19"}],
     },
+    "seed": {
+        # The day before the seed article: nothing is known yet.
+        "agreements": [{"as_of": "2025-03-18"}],
+        "blocking-demands": [{"as_of": "2025-03-18"}],
+        "confidence-measures": [{"as_of": "2025-03-18"}],
+        "demands": [{"as_of": "2025-03-18"}],
+        "position-history": [{"as_of": "2025-03-18"}],
+        "positions": [{"as_of": "2025-03-18"}],
+    },
     "edge": {
+        "agreements": [{"as_of": "2025-01-31"}],
+        "confidence-measures": [{"as_of": "2025-01-31"}],
+        "demands": [{"as_of": "2025-01-31"}],
+        "position-history": [{"as_of": "2025-01-31"}],
+        "positions": [{"as_of": "2025-01-31"}],
         "blocking-demands": [
             {"as_of": "2025-01-15"},
             {"as_of": "2025-01-31"},
@@ -89,6 +110,27 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
             {"scope": "geographic"},
         ],
         "violations": [{"as_of": "2025-01-15"}],
+    },
+    # tests/queries/test_time_truth.py: the truce took effect on 10 April and the prisoners demand
+    # was met that day, both reported on 12 April; the corridor demand's target only then.
+    "time": {
+        "agreements": [{"as_of": "2031-04-11"}, {"as_of": "2031-04-11", "actor": "westria-president"}],
+        "blocking-demands": [
+            {"proposal": "full-ceasefire", "as_of": "2031-04-11"},
+            {"proposal": "full-ceasefire", "as_of": "2031-04-12"},
+            {"proposal": "full-ceasefire"},
+        ],
+        "confidence-measures": [{"as_of": "2031-04-11"}],
+        "demands": [
+            {"actor": "harbor-union"},
+            {"actor": "union-commission"},
+            {"actor": "mira-vale"},
+            {"as_of": "2031-04-05"},
+            {"as_of": "2031-04-11", "actor": "ostland"},
+            {"as_of": "2031-04-12", "actor": "ostland"},
+        ],
+        "position-history": [{"as_of": "2031-04-11"}, {"actor": "westria-president"}],
+        "positions": [{"as_of": "2031-04-11"}, {"actor": "harbor-union"}],
     },
 }
 
