@@ -496,7 +496,9 @@ def _article(slug: str, published: str, *facts: _Fact) -> tuple[ox.NamedNode, li
     article = iri(entity_iri("article", slug))
     triples = [
         ox.Triple(article, iri(RDF.type), iri(CF.Article)),
-        ox.Triple(article, iri(DCTERMS.issued), ox.Literal(published, datatype=iri("http://www.w3.org/2001/XMLSchema#date"))),
+        ox.Triple(
+            article, iri(DCTERMS.issued), ox.Literal(published, datatype=iri("http://www.w3.org/2001/XMLSchema#date"))
+        ),
         *(ox.Triple(*fact) for fact in facts),
     ]
     return iri(article_graph_iri(slug)), triples

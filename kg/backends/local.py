@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
+from ceasefire_kg.known_time import known_graphs
 from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
 from ceasefire_kg.saved_queries.terms import check_columns, constant, from_rdf, normalize, substitute_parameters, to_rdf
@@ -35,6 +36,9 @@ class LocalBackend:
     def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
         """Run a saved query's SPARQL version.
 
+        When the query's ``known-by`` parameter is set to a date, the query
+        sees only the named graphs known on that date (``docs/time.md``).
+
         Args:
             query: The query.
             parameters: Values from :meth:`SavedQuery.bind`.
@@ -50,6 +54,9 @@ class LocalBackend:
                 f"{Path(query.source).with_suffix(SPARQL_SUFFIX)}, or run it on Neo4j with --backend neo4j "
                 "(and --uri or NEO4J_URI)."
             )
+        known_on = query.known_on(parameters)
+        # "As known on D": only the graphs known then, for the default graph and GRAPH ?g alike.
+        graphs = None if known_on is None else known_graphs(self.store, known_on)
         terms = {parameter.name: to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
         # Unset parameters stay function calls that return nothing ("no restriction").
         functions = {ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()}
@@ -57,7 +64,7 @@ class LocalBackend:
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
         try:
-            solutions = self.store.query(sparql, custom_functions=functions)
+            solutions = self.store.query(sparql, graphs, custom_functions=functions)
         except SyntaxError as error:
             raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
         except (OSError, RuntimeError, ValueError) as error:
