@@ -82,6 +82,7 @@ class CF(DefinedNamespace):
     statusRecord: URIRef
     status: URIRef
     asOf: URIRef
+    reportedOn: URIRef
     proposedOn: URIRef
     declaredOn: URIRef
     effectiveFrom: URIRef

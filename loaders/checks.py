@@ -66,12 +66,41 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
 }
 
 DATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "proposals": ("proposed_on", "declared_on", "effective_from", "ended_on"),
+    "proposals": ("status_since", "proposed_on", "declared_on", "effective_from", "ended_on"),
     "demands": ("as_of",),
     "positions": ("as_of",),
     "claims": ("date",),
-    "events": ("date",),
+    "events": ("status_since", "date"),
 }
+
+#: For a status without ``status_since``: the field that gives the date it holds from (valid time).
+STATUS_DATE_FIELDS: dict[str, dict[str, str]] = {
+    "proposals": {
+        "in-force": "effective_from",
+        "agreed": "declared_on",
+        "collapsed": "ended_on",
+        "lapsed": "ended_on",
+        "proposed": "proposed_on",
+    },
+    "events": {"held": "date"},
+}
+
+
+def status_date_field(section: str, fact: dict[str, Any]) -> str | None:
+    """The field giving the date a proposal's or event's status holds from; None: the publication date.
+
+    ``status_since`` wins; else the field :data:`STATUS_DATE_FIELDS` names for
+    the status, when the fact has it (see docs/time.md).
+
+    Args:
+        section: ``proposals`` or ``events``.
+        fact: The fact, with a ``status``.
+    """
+    if "status_since" in fact:
+        return "status_since"
+    field_name = STATUS_DATE_FIELDS.get(section, {}).get(fact.get("status", ""))
+    return field_name if field_name is not None and field_name in fact else None
+
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
 
@@ -548,6 +577,8 @@ class _Checker:
                         "An article can only report stances and demands up to its own date.",
                         field_name="as_of",
                     )
+                if section in STATUS_DATE_FIELDS and "status" in entry:
+                    self._check_status_date(source, section, index, entry, parsed, published)
                 start, end = parsed.get("effective_from"), parsed.get("ended_on")
                 if start and end and end < start:
                     self._add(
@@ -557,6 +588,40 @@ class _Checker:
                         "Swap or correct the dates.",
                         field_name="ended_on",
                     )
+
+    def _check_status_date(
+        self,
+        source: SourceFile,
+        section: str,
+        index: int,
+        entry: dict[str, Any],
+        parsed: dict[str, date | None],
+        published: date | None,
+    ) -> None:
+        """A status holds from a date on or before the article's publication: it reports the past or present."""
+        field_name = status_date_field(section, entry)
+        since = parsed.get(field_name) if field_name else None
+        if since is None or published is None or since <= published:
+            return
+        status = entry["status"]
+        if field_name == "status_since":
+            hint = (
+                f"An article can only report a status that holds by its own date: give status_since on or "
+                f"before {published}, or correct the status."
+            )
+        else:
+            hint = (
+                f"A status {status} without status_since holds from {field_name}, and an article can only report "
+                f"a status that holds by its own date: give status_since (on or before {published}), correct "
+                f"{field_name}, or correct the status."
+            )
+        self._add(
+            source,
+            (section, index, field_name or "status"),
+            f"the status {status} holds from {field_name} {since}, after the article was published ({published}).",
+            hint,
+            field_name=field_name,
+        )
 
     def _parse_date(self, source: SourceFile, path: JsonPath, value: str) -> date | None:
         try:

@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile
+from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile, status_date_field
 from ceasefire_kg.namespaces import (
     CF,
     ETYPE,
@@ -316,13 +316,20 @@ class _ArticleBuilder(_Builder):
         return node
 
     def _status(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any], status: str, as_of: str) -> None:
+        """A status record: the status holds from ``as_of`` (valid time), reported on the article's date."""
         record = iri(status_record_iri(self.article.article_id, kind, fact["id"]))
         self.add(subject, _CF.statusRecord, record)
         self.add(record, _RDF.type, _CF.StatusRecord)
         self.add(record, _CF.status, _STATUS[status])
         self.add(record, _CF.asOf, _date(as_of))
+        self.add(record, _CF.reportedOn, _date(self.meta["published"]))
         self.add(record, _PROV.wasDerivedFrom, self.article_iri)
         self.add(record, _RDFS.label, _text(f"{status} as of {as_of}"))
+
+    def _status_since(self, section: str, fact: dict[str, Any]) -> str:
+        """The date a proposal's or event's status holds from (docs/time.md), else the publication date."""
+        field_name = status_date_field(section, fact)
+        return fact[field_name] if field_name is not None else self.meta["published"]
 
     def _actor_name(self, ref: str) -> str:
         return self.actor_names.get(ref, ref)
@@ -339,7 +346,7 @@ class _ArticleBuilder(_Builder):
     def _proposal(self, proposal: dict[str, Any]) -> None:
         node = self._fact("proposal", proposal, (_CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]))
         if "status" in proposal:
-            self._status("proposal", node, proposal, proposal["status"], self.meta["published"])
+            self._status("proposal", node, proposal, proposal["status"], self._status_since("proposals", proposal))
 
     def _demand(self, demand: dict[str, Any]) -> None:
         node = self._fact("demand", demand, (_CF.Demand,))
@@ -370,7 +377,7 @@ class _ArticleBuilder(_Builder):
         label = event.get("name") or f"{event['type'].replace('-', ' ')} {event.get('date', '')}".strip()
         node = self._fact("event", event, (_CF.Event,), label)
         if "status" in event:
-            self._status("event", node, event, event["status"], self.meta["published"])
+            self._status("event", node, event, event["status"], self._status_since("events", event))
 
 
 def _shorten(text: str, limit: int = 80) -> str:

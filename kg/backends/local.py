@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -86,19 +87,22 @@ class LocalBackend:
         """The parameters among ``values`` that name an IRI or fact id the store does not hold."""
         return missing_references(query, values, self)
 
-    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
-        """The distinct triples of these predicates over every named graph, as (s, p, o) tuples."""
+    def triples(
+        self, predicates: Iterable[str], on_progress: Progress = no_progress, known_by: dt.date | None = None
+    ) -> Iterable[Any]:
+        """The distinct triples of these predicates over every named graph (or those known on ``known_by``), as (s, p, o) tuples."""
         values = " ".join(f"<{iri}>" for iri in sorted(predicates))
+        graphs = None if known_by is None else known_graphs(self.store, known_by)
         solutions = self._select(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}", graphs
         )
         # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
         return (tuple(row) for row in solutions)
 
     # -- lookups for missing_references -------------------------------------------------
 
-    def _select(self, sparql: str) -> ox.QuerySolutions:
-        solutions = self.store.query(sparql)
+    def _select(self, sparql: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions:
+        solutions = self.store.query(sparql, graphs)
         assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
         return solutions
 

@@ -671,3 +671,66 @@ def test_a_registry_in_another_folder_is_read(fact_dir: Path, ckg_store: tuple[P
     )
     result = load("good.yaml", store=ckg_store)
     assert result.exit_code == 0, result.output
+
+
+# --- valid time: a status holds from a date the article could report -------------------
+
+_FUTURE_STATUS_ARTICLES = [
+    pytest.param(
+        article_with(
+            "    duration_days: 30\n", '    duration_days: 30\n    status: in-force\n    status_since: "2025-03-21"\n'
+        ),
+        [
+            "bad.yaml:16: proposal 'test-ceasefire', field 'status_since': the status in-force holds from "
+            "status_since 2025-03-21, after the article was published (2025-03-20). An article can only report "
+            "a status that holds by its own date: give status_since on or before 2025-03-20, or correct the status."
+        ],
+        id="status-since-after-publication",
+    ),
+    pytest.param(
+        article_with(
+            "    duration_days: 30\n", '    duration_days: 30\n    status: in-force\n    effective_from: "2025-04-01"\n'
+        ),
+        [
+            "bad.yaml:16: proposal 'test-ceasefire', field 'effective_from': the status in-force holds from "
+            "effective_from 2025-04-01, after the article was published (2025-03-20). A status in-force without "
+            "status_since holds from effective_from, and an article can only report a status that holds by its "
+            "own date: give status_since (on or before 2025-03-20), correct effective_from, or correct the status."
+        ],
+        id="in-force-from-a-later-date",
+    ),
+    pytest.param(
+        ARTICLE
+        + 'events:\n  - id: test-talks\n    type: talks\n    status: held\n    date: "2025-03-22"\n'
+        + '    quote: "proposed a 30-day ceasefire"\n',
+        [
+            "bad.yaml:35: event 'test-talks', field 'date': the status held holds from date 2025-03-22, after the "
+            "article was published (2025-03-20). A status held without status_since holds from date, and an "
+            "article can only report a status that holds by its own date: give status_since (on or before "
+            "2025-03-20), correct date, or correct the status."
+        ],
+        id="held-after-publication",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), _FUTURE_STATUS_ARTICLES)
+def test_a_status_from_after_the_publication_is_refused(
+    content: str, expected: list[str], fact_dir: Path, ckg_store: tuple[Path, bytes]
+) -> None:
+    (fact_dir / "bad.yaml").write_text(content, encoding="utf-8")
+    assert_refused(load("bad.yaml", store=ckg_store), expected)
+    assert_unchanged(ckg_store)
+
+
+def test_a_planned_event_and_an_agreed_deal_may_look_ahead(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:
+    content = (
+        article_with(
+            "    duration_days: 30\n", '    duration_days: 30\n    status: agreed\n    effective_from: "2025-04-01"\n'
+        )
+        + 'events:\n  - id: test-talks\n    type: talks\n    status: planned\n    date: "2025-03-25"\n'
+        + '    quote: "proposed a 30-day ceasefire"\n'
+    )
+    (fact_dir / "good.yaml").write_text(content, encoding="utf-8")
+    result = load("good.yaml", store=ckg_store)
+    assert result.exit_code == 0, result.output
