@@ -170,12 +170,6 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
 ]
 
 
-#: Cases whose rows need the valid dates on status records (cf:asOf = the date the article gives, such as
-#: effective_from), which the branch timecore adds to the loader; strict, so they fail once it lands here
-#: and the marker must go.
-NEEDS_VALID_DATES = {"timeline-defaults", "timeline-until=2031-04-11", "timeline-since=2031-04-10"}
-
-
 def case_id(case: tuple[str, dict[str, str], list[list[Any]]]) -> str:
     query, parameters, _ = case
     return query + "-" + (",".join(f"{name}={value}" for name, value in parameters.items()) or "defaults")
@@ -191,12 +185,7 @@ def assert_rows(expected: list[list[Any]], actual: list[list[Any]], what: str) -
     assert differences is None, f"{what}:\n{differences}"
 
 
-def marked(cases: list[tuple[str, dict[str, str], list[list[Any]]]]) -> list[Any]:
-    valid_dates = pytest.mark.xfail(strict=True, reason="status records' valid dates come with timecore's loader")
-    return [pytest.param(case, marks=valid_dates) if case_id(case) in NEEDS_VALID_DATES else case for case in cases]
-
-
-@pytest.mark.parametrize("case", marked(CASES), ids=case_id)
+@pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_sparql_answers_as_known_on_the_date(
     case: tuple[str, dict[str, str], list[list[Any]]], store_path: Path
 ) -> None:
@@ -215,7 +204,7 @@ def pushed_driver(
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("case", marked(CASES), ids=case_id)
+@pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_cypher_answers_as_known_on_the_date(
     case: tuple[str, dict[str, str], list[list[Any]]], pushed_driver: neo4j.Driver, neo4j_server: Neo4jConnection
 ) -> None:
