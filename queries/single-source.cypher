@@ -2,40 +2,54 @@
 // title: Claims backed by only one article or only one side
 // description: Claims whose backing is thin: the claim itself plus the other claims about the same
 //   events (denials excepted, and a denial is backed by itself only) appear in only one article, or
-//   are all made by one side (people and ministries count for the actor they represent). articles:
+//   are all made by one side (a side is the end of the claimant's chain of represents links: a
+//   spokesperson of a commission of a union counts for the union), as known on the date: only the
+//   claims, claimants, events and articles reported on or before it. articles:
 //   how many articles report the claim or a corroborating one; sides: the sides that make them;
 //   reason: one article, one side, or both. quote and article: the claim's quote in the first
 //   article that reports it.
-// param actor: iri(actor) = none — only claims made by this side or person (an id such as ukraine)
+// param actor: iri(actor) = none — only claims made by this actor, or by anyone whose represents chain leads to it (an id such as ukraine)
+// param as_of: date = latest — answer as known on this date (YYYY-MM-DD): only articles published on or before it count
 // columns: claim, type, claimed_by: list, articles: integer, sides: list, reason, quote, article, claim_id
+// known-by: as_of
 //
-// SPARQL version: single-source.rq.
+// SPARQL version: single-source.rq. Known on the date: a node's or relationship's `known` (and a value's
+// `<name>__known`) is absent (known from the start) or on or before it.
 MATCH (c:Claim)
-WHERE $actor IS NULL OR EXISTS {
-  MATCH (c)-[:CLAIMANT]->(who)
-  WHERE who.uri = $actor OR EXISTS { MATCH (who)-[:REPRESENTS]->(side) WHERE side.uri = $actor }
-}
+WHERE ($as_of IS NULL OR c.known IS NULL OR c.known <= $as_of)
+  AND ($actor IS NULL OR EXISTS {
+    MATCH (c)-[made:CLAIMANT]->(who), chain = (who)-[:REPRESENTS*0..5]->(actor)
+    WHERE actor.uri = $actor
+      AND all(r IN [made] + relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
+  })
 CALL (c) {
-  OPTIONAL MATCH (c)-[:ALLEGED_EVENT]->(e)<-[:ALLEGED_EVENT]-(other:Claim)
+  OPTIONAL MATCH (c)-[alleges:ALLEGED_EVENT]->(e)<-[also_alleges:ALLEGED_EVENT]-(other:Claim)
   WHERE other <> c AND NOT other:Denial AND NOT c:Denial
+    AND all(known IN [alleges.known, also_alleges.known, other.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
   WITH c, collect(DISTINCT other) AS others
   UNWIND [c] + others AS backing
-  MATCH (backing)-[:CLAIMANT]->(claimant)
-  OPTIONAL MATCH (claimant)-[:REPRESENTS]->(rep)
-  WITH backing, coalesce(rep, claimant) AS side
-  MATCH (backing)-[:EVIDENCE]->(:Quote)-[:IN_ARTICLE]->(a:Article)
+  MATCH (backing)-[made:CLAIMANT]->(claimant)
+  WHERE $as_of IS NULL OR made.known IS NULL OR made.known <= $as_of
+  MATCH chain = (claimant)-[:REPRESENTS*0..5]->(side)
+  WHERE all(r IN relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }
+  WITH backing, side
+  MATCH (backing)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
   RETURN count(DISTINCT a) AS articles, count(DISTINCT side) AS side_count, collect(DISTINCT side.label) AS sides
 }
 WITH c, articles, side_count, sides
 WHERE articles = 1 OR side_count = 1
 CALL (c) {
-  MATCH (c)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
+  MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 CALL (c) {
-  MATCH (c)-[:CLAIMANT]->(claimant)
+  MATCH (c)-[made:CLAIMANT]->(claimant)
+  WHERE $as_of IS NULL OR made.known IS NULL OR made.known <= $as_of
   RETURN collect(DISTINCT claimant.label) AS claimed_by
 }
 RETURN c.label AS claim,

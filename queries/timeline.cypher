@@ -1,80 +1,104 @@
 // name: timeline
 // title: Events and statements in date order, for an actor or a proposal
-// description: Everything dated in the negotiations, in date order: events (on their own date, else
-//   the date of the first article that reports them), claims (statements, accusations, denials,
-//   forecasts, scope interpretations), positions (status: the stance), and each recorded status of
-//   a demand or proposal (status: open, withdrawn, agreed, collapsed, ...). actors: who is involved
-//   (participants, claimants, accused, holders, demanders, parties, mediators); proposals: what it
-//   is about. For one actor (the people representing it count too) and/or one proposal, or all.
-//   quote and article: the quote in the first article that reports it (for a status, in the first
-//   article that records it).
-// param actor: iri(actor) = none — only what this actor, or someone representing it, is involved in (an id such as russia)
+// description: Everything dated in the negotiations, in order of the date it happened (its valid
+//   date): events (on their own date, else the date of the first article that reports them), claims
+//   (statements, accusations, denials, forecasts, scope interpretations, on their date), positions
+//   (status: the stance, on its date), and each recorded status of a demand or proposal (status:
+//   open, withdrawn, agreed, in-force, collapsed, ...) on the date the article gives for it (such as
+//   the date a truce took effect), else the article's date. reported: the date of the first article
+//   that reports it. As known on the until date: only what articles published on or before it report
+//   (every item, actor, proposal and date). actors: who is involved (participants, claimants,
+//   accused, holders, demanders, parties, mediators); proposals: what it is about. For one actor
+//   (anyone whose represents chain leads to it counts too) and/or one proposal, or all. quote and
+//   article: the quote in the first article that reports it (for a status, in the first article that
+//   records it).
+// param actor: iri(actor) = none — only what this actor, or anyone whose represents chain leads to it, is involved in (an id such as russia)
 // param proposal: iri(proposal) = none — only what is about this proposal (an id such as us-30-day-ceasefire)
 // param since: date = none — from this date on (YYYY-MM-DD); none starts from the beginning
-// param until: date = latest — up to this date (YYYY-MM-DD); latest goes up to the newest
-// columns: date: date, kind, what, status, actors: list, proposals: list, quote, article, id
+// param until: date = latest — up to this date, as known on it (YYYY-MM-DD); latest goes up to the newest
+// columns: date: date, reported: date, kind, what, status, actors: list, proposals: list, quote, article, id
+// known-by: until
 //
-// SPARQL version: timeline.rq.
+// SPARQL version: timeline.rq. Known on the until date: a node's or relationship's `known` (and a
+// value's `<name>__known`) is absent (known from the start) or on or before it.
 CALL () {
-  MATCH (x:Event)-[:EVENT_TYPE]->(type)
+  MATCH (x:Event)-[event_type:EVENT_TYPE]->(type)
+  WHERE all(known IN [x.known, event_type.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
   CALL (x) {
-    MATCH (x)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
+    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
     RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x, coalesce(x.date, reported) AS date, last(split(type.uri, '/')) AS kind, null AS status, quote, article
+  WITH x, type, quote, article, reported,
+       CASE WHEN $until IS NULL OR x.date__known IS NULL OR x.date__known <= $until THEN x.date END AS own_date
+  RETURN x, coalesce(own_date, reported) AS date, reported, last(split(type.uri, '/')) AS kind, null AS status,
+         quote, article
   UNION
   MATCH (x:Claim)
+  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until) AND (x.date__known IS NULL OR x.date__known <= $until))
   CALL (x) {
-    MATCH (x)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
-    RETURN q.exact AS quote, a.factId AS article
+    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x, x.date AS date,
+  RETURN x, x.date AS date, reported,
          CASE WHEN x:ViolationAccusation THEN 'violation-accusation'
               WHEN x:ScopeInterpretation THEN 'scope-interpretation'
               WHEN x:Forecast THEN 'forecast' WHEN x:Denial THEN 'denial'
               WHEN x:Statement THEN 'statement' ELSE 'claim' END AS kind,
          null AS status, quote, article
   UNION
-  MATCH (x:Position)-[:STANCE]->(stance)
+  MATCH (x:Position)-[has_stance:STANCE]->(stance)
+  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until) AND (has_stance.known IS NULL OR has_stance.known <= $until)
+        AND (x.asOf__known IS NULL OR x.asOf__known <= $until))
   CALL (x) {
-    MATCH (x)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
-    RETURN q.exact AS quote, a.factId AS article
+    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x, x.asOf AS date, 'position' AS kind, last(split(stance.uri, '/')) AS status, quote, article
+  RETURN x, x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quote, article
   UNION
-  MATCH (x)-[:STATUS_RECORD]->(record:StatusRecord)-[:STATUS]->(status_concept),
-        (record)-[:WAS_DERIVED_FROM]->(a:Article)<-[:IN_ARTICLE]-(q:Quote)<-[:EVIDENCE]-(x)
-  WHERE x:Demand OR x:Proposal
+  MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept),
+        (record)-[derived:WAS_DERIVED_FROM]->(a:Article)<-[in_article:IN_ARTICLE]-(q:Quote)<-[evidence:EVIDENCE]-(x)
+  WHERE (x:Demand OR x:Proposal)
+    AND all(known IN [has_record.known, record.known, record.asOf__known, has_status.known, derived.known, a.known,
+                      in_article.known, q.known, evidence.known]
+            WHERE $until IS NULL OR known IS NULL OR known <= $until)
   WITH x, record.asOf AS date, CASE WHEN x:Demand THEN 'demand' ELSE 'proposal' END AS kind,
        last(split(status_concept.uri, '/')) AS status, q, a
   ORDER BY a.issued, a.factId
-  WITH x, date, kind, status, head(collect({quote: q.exact, article: a.factId})) AS first
-  RETURN x, date, kind, status, first.quote AS quote, first.article AS article
+  WITH x, date, kind, status, head(collect({quote: q.exact, article: a.factId, reported: a.issued})) AS first
+  RETURN x, date, first.reported AS reported, kind, status, first.quote AS quote, first.article AS article
 }
-WITH x, date, kind, status, quote, article
+WITH x, date, reported, kind, status, quote, article
 WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
   AND ($actor IS NULL OR EXISTS {
-    MATCH (x)-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
-    WHERE who.uri = $actor OR EXISTS { MATCH (who)-[:REPRESENTS]->(side) WHERE side.uri = $actor }
+    MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who),
+          chain = (who)-[:REPRESENTS*0..5]->(actor)
+    WHERE actor.uri = $actor
+      AND all(r IN [involved] + relationships(chain) WHERE $until IS NULL OR r.known IS NULL OR r.known <= $until)
   })
   AND ($proposal IS NULL OR x.uri = $proposal OR EXISTS {
-    MATCH (x)-[:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p) WHERE p.uri = $proposal
+    MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
+    WHERE p.uri = $proposal AND ($until IS NULL OR about.known IS NULL OR about.known <= $until)
   })
 CALL (x) {
-  OPTIONAL MATCH (x)-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
+  OPTIONAL MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
+  WHERE $until IS NULL OR involved.known IS NULL OR involved.known <= $until
   RETURN collect(DISTINCT who.label) AS actors
 }
 CALL (x) {
-  OPTIONAL MATCH (x)-[:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
+  OPTIONAL MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
+  WHERE $until IS NULL OR about.known IS NULL OR about.known <= $until
   RETURN collect(DISTINCT p.label) AS proposals
 }
-RETURN date, kind, x.label AS what, status, actors,
+RETURN date, reported, kind, x.label AS what, status, actors,
        CASE WHEN x:Proposal THEN proposals + [x.label] ELSE proposals END AS proposals,
        quote, article, x.factId AS id
 ORDER BY date, kind, id, coalesce(status, ''), article

@@ -72,6 +72,9 @@ PROPERTY_KEYS: dict[str, str] = {
     },
 }
 
+#: How many ``represents`` links an actor's side is followed through (the loader refuses longer chains).
+MAX_REPRESENTS_DEPTH = 5
+
 #: Stances that accept a proposal (unconditionally, when the position has no conditions).
 ACCEPTING_STANCES = frozenset({str(STANCE["accepts"]), str(STANCE["supports"])})
 #: Stances whose conditions make a demand a precondition for the proposal.
@@ -220,14 +223,30 @@ class NegotiationGraph:
         found = self.value(node, "factId")
         return str(found) if found is not None else node
 
+    def represents_chain(self, actor: str) -> list[str]:
+        """The actor and those it represents, up its ``represents`` chain to the side it speaks for.
+
+        A spokesperson of a commission of a union gives [spokesperson, commission,
+        union]. At most :data:`MAX_REPRESENTS_DEPTH` links are followed, and an
+        actor already on the chain ends it (the loader refuses cycles and longer
+        chains; a graph read from elsewhere may still hold them). An actor
+        representing several gives the first, sorted, at each step.
+        """
+        chain = [actor]
+        while len(chain) <= MAX_REPRESENTS_DEPTH:
+            represented = self.objects(chain[-1], "represents")
+            if not represented or represented[0] in chain:
+                break
+            chain.append(represented[0])
+        return chain
+
     def side(self, actor: str) -> str:
-        """The actor a person speaks for (Putin: Russia), else the actor itself."""
-        represented = self.objects(actor, "represents")
-        return represented[0] if represented else actor
+        """The end of the actor's ``represents`` chain (Putin: Russia), else the actor itself."""
+        return self.represents_chain(actor)[-1]
 
     def speaks_for(self, holder: str, side: str) -> bool:
-        """Whether ``holder`` is ``side`` or represents it."""
-        return holder == side or side in self.objects(holder, "represents")
+        """Whether ``side`` is ``holder`` or any actor up ``holder``'s ``represents`` chain."""
+        return side in self.represents_chain(holder)
 
     def nodes_of(self, class_iri: str) -> list[str]:
         """Every node asserted to be of the class, sorted."""

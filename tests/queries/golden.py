@@ -10,7 +10,9 @@ line. The parameter sets of each query are:
 * every ``// example:`` line of its header,
 * one value per parameter sampled from the data set (a date in the middle of its
   articles, the first side, the first proposal, the first enum value...), and a
-  date with a person, as the old parity tests chose them,
+  date with a person, as the old parity tests chose them; ``until`` also at the
+  first article's date, and each sampled fact also as of the first and the middle
+  date, so that answers "as known on" a date are checked at two dates,
 * the cases the hand-written tests in tests/test_saved_queries.py ask about
   (:data:`REVIEWED_CASES`), so that Neo4j is checked on them too.
 
@@ -85,6 +87,7 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         "timeline": [
             {"actor": "russia", "proposal": "us-30-day-ceasefire"},
             {"since": "2025-04-01", "until": "2025-04-08"},
+            {"since": "2025-04-01", "until": "2025-04-09"},
         ],
         "violations": [{"as_of": "2025-03-19"}],
     },
@@ -131,6 +134,16 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         ],
         "position-history": [{"as_of": "2031-04-11"}, {"actor": "westria-president"}],
         "positions": [{"as_of": "2031-04-11"}, {"actor": "harbor-union"}],
+        "talks": [{"as_of": "2031-04-05"}, {"as_of": "2031-04-05", "actor": "lakeland"}],
+        "mediators": [{"as_of": "2031-04-05"}],
+        "timeline": [
+            {"until": "2031-04-11"},
+            {"actor": "harbor-union"},
+            {"actor": "harbor-union", "until": "2031-04-11"},
+            {"since": "2031-04-10"},
+        ],
+        "violations": [{"as_of": "2031-04-11"}, {"actor": "harbor-union"}],
+        "evidence": [{"fact": "border-truce", "as_of": "2031-04-05"}],
     },
 }
 
@@ -244,7 +257,12 @@ def parameter_sets(query: sq.SavedQuery, samples: StoreSamples, data_set: str) -
         "scope": "partial",
     }
     if query.parameter("fact"):
-        found.extend({"fact": fact} for fact in samples.facts[:: max(1, len(samples.facts) // 3)])
+        some_facts = samples.facts[:: max(1, len(samples.facts) // 3)]
+        found.extend({"fact": fact} for fact in some_facts)
+        if query.parameter("as_of"):
+            # As known on the first article's date and on the middle one: later sources drop out.
+            for date in sorted({samples.dates[0], middle} if middle else set()):
+                found.extend({"fact": fact, "as_of": date} for fact in some_facts)
     else:
         for parameter in query.parameters:
             value = parameter.choices[0] if parameter.choices else sampled.get(parameter.name)
@@ -252,6 +270,9 @@ def parameter_sets(query: sq.SavedQuery, samples: StoreSamples, data_set: str) -
                 found.append({parameter.name: value})
         if query.parameter("as_of") and query.parameter("actor") and samples.dates and samples.people:
             found.append({"as_of": samples.dates[0], "actor": samples.people[0]})
+        if query.parameter("until") and samples.dates:
+            # A second date that cuts knowledge (the first sampled one is the middle date).
+            found.append({"until": samples.dates[0]})
     found.extend(REVIEWED_CASES.get(data_set, {}).get(query.name, []))
     unique: list[Parameters] = []
     for parameters in found:
