@@ -118,9 +118,7 @@ def find_quote(quote: str, text: str) -> QuoteSpan | None:
     # The needle, each space standing for a run of whitespace and each folded
     # character for any that folds to it: a match here is exactly a match of
     # the normalised needle in the normalised text, found on the text itself.
-    pattern = "".join(
-        r"\s+" if char == " " else _FOLD_CLASSES.get(char) or re.escape(char) for char in needle
-    )
+    pattern = "".join(r"\s+" if char == " " else _FOLD_CLASSES.get(char) or re.escape(char) for char in needle)
     match = re.search(pattern, text)
     if match is None:
         return None
