@@ -55,7 +55,8 @@ def examples_backend(examples_store: Path) -> Iterator[LocalBackend]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Several negotiations with changing positions and demand statuses."""
-    return generated_store(tmp_path_factory.mktemp("generated"), target_triples=12_000, seed=11)
+    # 40 articles, each quote with the selector its text gives it.
+    return generated_store(tmp_path_factory.mktemp("generated"), target_triples=14_800, seed=11)
 
 
 # --- the multigraph ------------------------------------------------------------------
@@ -343,7 +344,7 @@ def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(genera
                 expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
                 assert _explained_pairs(negotiation, explanations, scope) == expected, (scope, as_of)
                 compared += len(expected)
-    assert compared > 10  # the generated negotiations do have blocking demands
+    assert compared > 10, compared  # the generated negotiations do have blocking demands
 
 
 class _RowsLeftOut:
