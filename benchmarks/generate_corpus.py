@@ -1906,6 +1906,8 @@ class Story:
 # --- counting triples as ckg load will -----------------------------------------------------
 
 _ACTOR_CLASS_COUNT = 2  # cf:Actor and the specific class
+#: Every quote is found in the article's text: its oa:TextPositionSelector (hasSelector, type, start, end).
+_SELECTOR = 4
 
 
 def _actor_triples(actor: dict[str, Any], in_article: bool) -> int:
@@ -1939,7 +1941,7 @@ def count_triples(doc: dict[str, Any]) -> int:
         return n
 
     for p in doc.get("proposals", []):
-        total += 10 + refs(p, "proposed_by", "parties", "mediators", "scope")
+        total += 10 + _SELECTOR + refs(p, "proposed_by", "parties", "mediators", "scope")
         total += sum(
             name in p
             for name in (
@@ -1955,16 +1957,16 @@ def count_triples(doc: dict[str, Any]) -> int:
         total += STATUS_RECORD_TRIPLES if "status" in p else 0
     issues: set[str] = set()
     for d in doc.get("demands", []):
-        total += 9 + 1 + refs(d, "by", "of", "precondition_for") + STATUS_RECORD_TRIPLES
+        total += 9 + 1 + _SELECTOR + refs(d, "by", "of", "precondition_for") + STATUS_RECORD_TRIPLES
         if "issue" in d:
             total += 1 + (3 if d["issue"] not in issues else 0)
             issues.add(d["issue"])
     for pos in doc.get("positions", []):
-        total += 9 + 4 + refs(pos, "conditions", "supersedes")
+        total += 9 + 4 + _SELECTOR + refs(pos, "conditions", "supersedes")
     for c in doc.get("claims", []):
-        total += 10 + 1 + 1 + ("text" in c) + refs(c, "accused", "proposal", "events", "scopes", "denies")
+        total += 10 + 1 + 1 + _SELECTOR + ("text" in c) + refs(c, "accused", "proposal", "events", "scopes", "denies")
     for e in doc.get("events", []):
-        total += 9 + 1 + ("date" in e) + (STATUS_RECORD_TRIPLES if "status" in e else 0)
+        total += 9 + 1 + _SELECTOR + ("date" in e) + (STATUS_RECORD_TRIPLES if "status" in e else 0)
         total += sum(name in e for name in ("place", "venue", "description", "prisoners", "fatalities"))
         total += refs(e, "by", "participants", "targets", "mediators", "concerns")
     return total

@@ -57,7 +57,8 @@ def examples_backend(examples_store: Path) -> Iterator[LocalBackend]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Several negotiations with changing positions and demand statuses."""
-    return generated_store(tmp_path_factory.mktemp("generated"), target_triples=12_000, seed=11)
+    # 40 articles, each quote with the selector its text gives it.
+    return generated_store(tmp_path_factory.mktemp("generated"), target_triples=14_800, seed=11)
 
 
 # --- the multigraph ------------------------------------------------------------------
@@ -364,7 +365,7 @@ def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(genera
                 compared += len(expected)
     # The generated negotiations do have blocking demands (fewer at the sampled dates since
     # proposal statuses hold from the dates their articles give, which spread the sample earlier).
-    assert compared > 5
+    assert compared > 5, compared
 
 
 class _RowsLeftOut:
