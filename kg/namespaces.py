@@ -116,6 +116,11 @@ class CF(DefinedNamespace):
     venue: URIRef
     prisoners: URIRef
     fatalities: URIRef
+    wounded: URIRef
+    endDate: URIRef
+    talksFormat: URIRef
+    authorship: URIRef
+    accordingTo: URIRef
     evidence: URIRef
     inArticle: URIRef
     factId: URIRef
@@ -171,6 +176,12 @@ class ETYPE(DefinedNamespace):
         "prisoner-exchange",
         "aid-suspension",
         "ceasefire-declaration",
+        "detainee-release",
+        "blockade",
+        "blockade-lifted",
+        "mine-laying",
+        "sanctions-imposed",
+        "sanctions-lifted",
     ]
 
 
