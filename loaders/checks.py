@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.fact_rules import check_fact_rules
 from ceasefire_kg.loaders.quotes import check_quotes
 from ceasefire_kg.loaders.reader import (
     MAX_FILE_BYTES,
@@ -45,6 +46,7 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("proposals", "parties"): "actor",
     ("proposals", "mediators"): "actor",
     ("proposals", "scope"): "scope",
+    ("proposals", "according_to"): "actor",
     ("demands", "by"): "actor",
     ("demands", "of"): "actor",
     ("demands", "precondition_for"): "proposal",
@@ -52,12 +54,14 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("positions", "proposal"): "proposal",
     ("positions", "conditions"): "demand",
     ("positions", "supersedes"): "position",
+    ("positions", "according_to"): "actor",
     ("claims", "by"): "actor",
     ("claims", "accused"): "actor",
     ("claims", "proposal"): "proposal",
     ("claims", "events"): "event",
     ("claims", "scopes"): "scope",
     ("claims", "denies"): "claim",
+    ("claims", "according_to"): "actor",
     ("events", "by"): "actor",
     ("events", "participants"): "actor",
     ("events", "targets"): "actor",
@@ -466,6 +470,7 @@ class _Checker:
                     own_id=entry.get("id") if SECTION_KINDS[section] == kind else None,
                 )
         self._check_dates(article)
+        self.problems.extend(check_fact_rules(article))
         self._check_quotes(article)
 
     def _check_quotes(self, article: ArticleFile) -> None:
