@@ -67,6 +67,15 @@ def edge_store(folder: Path) -> Path:
     return load_store(folder / "store", [QUERY_ARTICLES])
 
 
+#: Accusations with and without an arrangement, denials, and readings of a deal's scope and terms (two reports).
+CLAIM_ARTICLES = REPO / "tests" / "queries" / "claims"
+
+
+def claims_store(folder: Path) -> Path:
+    """The claims data set of tests/queries/claims, loaded into ``folder/store``; return the store."""
+    return load_store(folder / "store", [CLAIM_ARTICLES])
+
+
 def queries_generated_store(folder: Path) -> Path:
     """The small generated corpus the saved queries are checked on: several negotiations, changing positions."""
     return generated_store(folder, target_triples=8_000, seed=5)
@@ -91,4 +100,5 @@ QUERY_DATA_SETS: tuple[DataSet, ...] = (
     DataSet("examples", tuple(sorted(EXAMPLES.glob("*.yaml"))), examples_store),
     DataSet("seed", (EXAMPLES / f"{SEED_ARTICLE}.yaml", EXAMPLES / "actors.yaml"), seed_store),
     DataSet("edge", tuple(sorted(QUERY_ARTICLES.glob("*.yaml"))), edge_store),
+    DataSet("claims", tuple(sorted(CLAIM_ARTICLES.glob("*.yaml"))), claims_store),
 )
