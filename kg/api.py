@@ -184,10 +184,10 @@ class KnowledgeGraph:
         with self.backend() as backend:
             return ask(backend, query, parameters)
 
-    def negotiation(self, on_progress: Progress = no_progress) -> NegotiationGraph:
-        """The negotiation as the networkx multigraph the analyses read."""
+    def negotiation(self, on_progress: Progress = no_progress, as_of: dt.date | None = None) -> NegotiationGraph:
+        """The negotiation as the networkx multigraph the analyses read (as known on ``as_of``, if given)."""
         with self.backend() as backend:
-            return NegotiationGraph.read(backend, on_progress)
+            return NegotiationGraph.read(backend, on_progress, as_of)
 
     def push(
         self,
@@ -233,9 +233,9 @@ class Neo4jGraph:
         """Answer a saved query in Cypher (see :func:`ask`)."""
         return ask(self.backend, query, parameters)
 
-    def negotiation(self, on_progress: Progress = no_progress) -> NegotiationGraph:
-        """The negotiation as the networkx multigraph the analyses read."""
-        return NegotiationGraph.read(self.backend, on_progress)
+    def negotiation(self, on_progress: Progress = no_progress, as_of: dt.date | None = None) -> NegotiationGraph:
+        """The negotiation as the networkx multigraph the analyses read (as known on ``as_of``, if given)."""
+        return NegotiationGraph.read(self.backend, on_progress, as_of)
 
     def export(self, output: IO[bytes] | str | Path, format_name: str = "turtle") -> int:
         """Read the graph back as RDF, in the stable order of :meth:`KnowledgeGraph.export`."""

@@ -3,8 +3,11 @@
 Each ``:Resource`` node gives its ``rdf:type`` triples (from its labels) and
 its literal triples (from its mapped properties, with the language tags and
 datatypes of :meth:`ceasefire_kg.mapping.Mapping.decode_literals`); each
-relationship between two of them gives one triple. The derived properties
-(``name``, ``graphs``, ``articles``) and the bookkeeping nodes are skipped.
+relationship between two of them gives one triple. Given a date, only what
+was known on it is read (``known`` on nodes and relationships, ``__known``
+on values; see ``docs/time.md``). The derived properties
+(``name``, ``graphs``, ``articles``, ``known`` and ``<name>__known``) and the
+bookkeeping nodes are skipped.
 The result is serialized in the same stable order as
 :meth:`ceasefire_kg.store.Store.export`, so that for the same data both
 exports are isomorphic (and, for N-Triples, identical).
@@ -15,18 +18,20 @@ drift and raises :class:`~ceasefire_kg.errors.SchemaDrift`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import IO, Any
 
 import neo4j
 import pyoxigraph as ox
 
+from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.mapping import (
-    LANG_SUFFIX,
+    COMPANION_SUFFIXES,
+    KNOWN_SUFFIX,
     RDF_TYPE,
     RESERVED_PROPERTIES,
     RESOURCE_LABEL,
-    TYPE_SUFFIX,
     Mapping,
     default_mapping,
     quote_name,
@@ -36,26 +41,51 @@ from ceasefire_kg.store import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)
 
-_NODES = f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+_NODES = (
+    f"MATCH (n:{quote_name(RESOURCE_LABEL)}) WHERE $known_by IS NULL OR n.known IS NULL OR n.known <= $known_by "
+    "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+)
 _RELATIONSHIPS = (
     f"MATCH (a:{quote_name(RESOURCE_LABEL)})-[r]->(b:{quote_name(RESOURCE_LABEL)}) "
+    "WHERE $known_by IS NULL OR r.known IS NULL OR r.known <= $known_by "
     "RETURN a.uri AS s, type(r) AS t, b.uri AS o"
 )
 
 
-def _read(tx: neo4j.ManagedTransaction) -> tuple[list[Any], list[Any]]:
-    nodes = [(r["uri"], r["labels"], r["props"]) for r in tx.run(_NODES)]
-    relationships = [(r["s"], r["t"], r["o"]) for r in tx.run(_RELATIONSHIPS)]
+def _read(tx: neo4j.ManagedTransaction, known_by: dt.date | None) -> tuple[list[Any], list[Any]]:
+    nodes = [(r["uri"], r["labels"], r["props"]) for r in tx.run(_NODES, known_by=known_by)]
+    relationships = [(r["s"], r["t"], r["o"]) for r in tx.run(_RELATIONSHIPS, known_by=known_by)]
     return nodes, relationships
 
 
-def read_triples(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> set[ox.Triple]:
+def _known_values(literals: list[ox.Literal], known: Any, known_by: dt.date | None, where: str) -> list[ox.Literal]:
+    """The values known on ``known_by``; ``known`` is the property's ``__known`` (None when absent).
+
+    Raises:
+        SchemaDrift: ``__known`` is not in step with the values.
+    """
+    if known_by is None or known is None:
+        return literals  # no __known: every value is known with its node
+    dates = known if isinstance(known, list) else [known]
+    if len(dates) != len(literals):
+        raise SchemaDrift(
+            f"The property '{where}' has {len(literals)} values but {len(dates)} known dates; ckg always "
+            "writes them in step. Push again with `ckg push --rebuild`."
+        )
+    return [literal for literal, date in zip(literals, dates) if date is None or date.to_native() <= known_by]
+
+
+def read_triples(
+    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, known_by: dt.date | None = None
+) -> set[ox.Triple]:
     """Rebuild the RDF triples from the property graph in a Neo4j database.
 
     Args:
         driver: A driver to the Neo4j server.
         database: The database ``ckg push`` wrote to.
         mapping: The whitelist; the one of the shipped ontology by default.
+        known_by: Only what was known on this date (a node's labels count as
+            known with the node); None for everything.
 
     Returns:
         The distinct triples.
@@ -67,7 +97,7 @@ def read_triples(driver: neo4j.Driver, database: str | None, mapping: Mapping | 
     mapping = mapping or default_mapping()
     check_database(driver, database)
     with neo4j_errors(driver, database, "reading the graph"), open_session(driver, database, read=True) as session:
-        nodes, relationships = session.execute_read(_read)
+        nodes, relationships = session.execute_read(_read, known_by)
     rdf_type = ox.NamedNode(RDF_TYPE)
     triples: set[ox.Triple] = set()
     for uri, labels, props in nodes:
@@ -79,14 +109,15 @@ def read_triples(driver: neo4j.Driver, database: str | None, mapping: Mapping | 
         for key in props:
             if key in RESERVED_PROPERTIES:
                 continue
-            if key.endswith((LANG_SUFFIX, TYPE_SUFFIX)):
+            if key.endswith(COMPANION_SUFFIXES):
                 base = key.rsplit("__", 1)[0]
                 if base not in props:
                     mapping.property_named(key, where)  # raises: a stray annotation
                 continue
             prop = mapping.property_named(key, where)
             predicate = ox.NamedNode(prop.predicate)
-            for literal in mapping.decode_literals(prop, props, where):
+            literals = mapping.decode_literals(prop, props, where)
+            for literal in _known_values(literals, props.get(key + KNOWN_SUFFIX), known_by, key + where):
                 triples.add(ox.Triple(subject, predicate, literal))
     for s, rel_type, o in relationships:
         relationship = mapping.relationship_typed(rel_type, f" (from {s!r} to {o!r})")

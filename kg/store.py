@@ -514,9 +514,15 @@ class Store:
         assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
         return solutions
 
-    def query(self, sparql: str, **bindings: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query over the union of all graphs."""
-        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, **bindings)
+    def query(
+        self, sparql: str, graphs: Sequence[ox.NamedNode] | None = None, **bindings: Any
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query over the union of all graphs, or of ``graphs`` only (also for ``GRAPH ?g``)."""
+        if graphs is None:
+            return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, **bindings)
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(graphs)
+        named: list[ox.NamedNode | ox.BlankNode] = list(graphs)
+        return self._db.query(sparql, default_graph=default, named_graphs=named, prefixes=PREFIXES, **bindings)
 
     def export(self, output: IO[bytes], format_name: str) -> int:
         """Write the stored graph in a stable order, with the project's prefixes.

@@ -161,13 +161,21 @@ class NegotiationGraph:
         return cls(graph)
 
     @classmethod
-    def read(cls, backend: Backend, on_progress: Progress = no_progress) -> NegotiationGraph:
+    def read(
+        cls, backend: Backend, on_progress: Progress = no_progress, as_of: dt.date | None = None
+    ) -> NegotiationGraph:
         """Read the multigraph from a back end (the embedded store, or the graph ``ckg push`` wrote to Neo4j).
+
+        Args:
+            backend: Where the graph is.
+            on_progress: Told how the reading goes.
+            as_of: Read only what was known on this date (``docs/time.md``): an
+                analysis as of a date sees nothing a later article reported.
 
         Raises:
             GraphDatabaseError: Neo4j cannot be used.
         """
-        triples = backend.triples(PROPERTY_KEYS, on_progress)
+        triples = backend.triples(PROPERTY_KEYS, on_progress, known_by=as_of)
         return cls.from_triples(triples, on_progress, total=len(triples) if isinstance(triples, Sized) else None)
 
     # -- reading ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -35,8 +36,13 @@ class Backend(Protocol):
         """The parameters among ``values`` that name an IRI or fact id this back end does not hold."""
         ...
 
-    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
-        """The distinct (subject, predicate, object) triples of these predicates, as pyoxigraph terms."""
+    def triples(
+        self, predicates: Iterable[str], on_progress: Progress = no_progress, known_by: dt.date | None = None
+    ) -> Iterable[Any]:
+        """The distinct (subject, predicate, object) triples of these predicates, as pyoxigraph terms.
+
+        With ``known_by``, only the triples known on that date (``docs/time.md``).
+        """
         ...
 
 

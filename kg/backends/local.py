@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -11,6 +12,7 @@ import pyoxigraph as ox
 
 from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
+from ceasefire_kg.known_time import known_graphs
 from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
 from ceasefire_kg.saved_queries.terms import check_columns, constant, from_rdf, normalize, substitute_parameters, to_rdf
@@ -35,6 +37,9 @@ class LocalBackend:
     def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
         """Run a saved query's SPARQL version.
 
+        When the query's ``known-by`` parameter is set to a date, the query
+        sees only the named graphs known on that date (``docs/time.md``).
+
         Args:
             query: The query.
             parameters: Values from :meth:`SavedQuery.bind`.
@@ -50,6 +55,9 @@ class LocalBackend:
                 f"{Path(query.source).with_suffix(SPARQL_SUFFIX)}, or run it on Neo4j with --backend neo4j "
                 "(and --uri or NEO4J_URI)."
             )
+        known_on = query.known_on(parameters)
+        # "As known on D": only the graphs known then, for the default graph and GRAPH ?g alike.
+        graphs = None if known_on is None else known_graphs(self.store, known_on)
         terms = {parameter.name: to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
         # Unset parameters stay function calls that return nothing ("no restriction").
         functions = {ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()}
@@ -57,7 +65,7 @@ class LocalBackend:
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
         try:
-            solutions = self.store.query(sparql, custom_functions=functions)
+            solutions = self.store.query(sparql, graphs, custom_functions=functions)
         except SyntaxError as error:
             raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
         except (OSError, RuntimeError, ValueError) as error:
@@ -79,19 +87,22 @@ class LocalBackend:
         """The parameters among ``values`` that name an IRI or fact id the store does not hold."""
         return missing_references(query, values, self)
 
-    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
-        """The distinct triples of these predicates over every named graph, as (s, p, o) tuples."""
+    def triples(
+        self, predicates: Iterable[str], on_progress: Progress = no_progress, known_by: dt.date | None = None
+    ) -> Iterable[Any]:
+        """The distinct triples of these predicates over every named graph (or those known on ``known_by``), as (s, p, o) tuples."""
         values = " ".join(f"<{iri}>" for iri in sorted(predicates))
+        graphs = None if known_by is None else known_graphs(self.store, known_by)
         solutions = self._select(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}", graphs
         )
         # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
         return (tuple(row) for row in solutions)
 
     # -- lookups for missing_references -------------------------------------------------
 
-    def _select(self, sparql: str) -> ox.QuerySolutions:
-        solutions = self.store.query(sparql)
+    def _select(self, sparql: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions:
+        solutions = self.store.query(sparql, graphs)
         assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
         return solutions
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -89,8 +90,13 @@ class Neo4jBackend:
         """The parameters among ``values`` that name an IRI or fact id the database does not hold."""
         return missing_references(query, values, self)
 
-    def triples(self, predicates: Iterable[str], on_progress: Progress = no_progress) -> Iterable[Any]:
+    def triples(
+        self, predicates: Iterable[str], on_progress: Progress = no_progress, known_by: dt.date | None = None
+    ) -> Iterable[Any]:
         """The distinct triples of these predicates, rebuilt from the property graph.
+
+        With ``known_by``, only the nodes, relationships and values whose
+        ``known`` / ``__known`` says they were known on that date.
 
         Raises:
             GraphDatabaseError: The server cannot be used.
@@ -100,7 +106,11 @@ class Neo4jBackend:
 
         on_progress("Reading the graph from Neo4j", 0, None)
         wanted = set(predicates)
-        return [triple for triple in read_triples(self.driver, self.database) if triple.predicate.value in wanted]
+        return [
+            triple
+            for triple in read_triples(self.driver, self.database, known_by=known_by)
+            if triple.predicate.value in wanted
+        ]
 
     # -- lookups for missing_references -------------------------------------------------
 

@@ -60,7 +60,7 @@ def analyze_alignment(
     communities of the pairs that agree more than they disagree. With -f json
     the output holds the stances, the pairs and the blocs; with -f csv, the pairs.
     """
-    with read_negotiation(backend, store_path, connection) as (negotiation, _):
+    with read_negotiation(backend, store_path, connection, as_of) as (negotiation, _):
         result = analysis.alignment(negotiation, as_of, proposal)
     if output is not None:
         write_network_file(result.network, output, "alignment")
@@ -111,7 +111,7 @@ def analyze_brokers(
     that pass through the actor; connects lists the other sides it is in
     contact with.
     """
-    with read_negotiation(backend, store_path, connection) as (negotiation, _):
+    with read_negotiation(backend, store_path, connection, as_of) as (negotiation, _):
         result = analysis.brokers(negotiation, as_of)
     if output is not None:
         write_network_file(result.network, output, "interaction")
@@ -143,7 +143,7 @@ def analyze_explain(
     proposal unconditionally. The definition is that of the blocking-demands
     saved query.
     """
-    with read_negotiation(backend, store_path, connection) as (negotiation, opened):
+    with read_negotiation(backend, store_path, connection, as_of) as (negotiation, opened):
         explanation = analysis.explain(negotiation, opened, demand_id, as_of)
     if output_format == "json":
         click.echo(json.dumps(analysis.explanation_record(explanation), ensure_ascii=False, indent=2))
@@ -177,7 +177,7 @@ def analyze_gaps(
     acceptance of the same proposal. addressed says whether the demand is made
     of the accepting side (or of a bloc it belongs to).
     """
-    with read_negotiation(backend, store_path, connection) as (negotiation, opened):
+    with read_negotiation(backend, store_path, connection, as_of) as (negotiation, opened):
         progress = StageProgress(threshold=500)
         try:
             table = analysis.gaps(negotiation, opened, as_of, scope, proposal, progress)

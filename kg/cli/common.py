@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import logging
 import shutil
@@ -264,9 +265,11 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def read_negotiation(
-    choice: str, store_path: Path, connection: Connection
+    choice: str, store_path: Path, connection: Connection, as_of: dt.date | None = None
 ) -> Iterator[tuple[NegotiationGraph, Backend]]:
     """The negotiation graph from the back end asked for (progress on stderr), and that back end, open.
+
+    With ``as_of``, the graph holds only what was known on that date.
 
     The back end stays open inside the ``with`` block, for analyses that also
     run a saved query (explain, gaps).
@@ -274,7 +277,7 @@ def read_negotiation(
     with chosen_backend(choice, store_path, connection) as backend:
         progress = StageProgress()
         try:
-            negotiation = NegotiationGraph.read(backend, progress)
+            negotiation = NegotiationGraph.read(backend, progress, as_of)
         finally:
             progress.close()
         yield negotiation, backend

@@ -281,6 +281,9 @@ class SavedQuery:
         source: Where the header was read from, for messages.
         sparql_source: Where the SPARQL was read from, for messages.
         examples: Telling parameter values to try, from ``example`` lines.
+        known_by: The ``date`` parameter that cuts knowledge (header ``known-by: NAME``):
+            when it is set to D, the query answers from what was known on D
+            (``docs/time.md``); None when the query has no such parameter.
     """
 
     name: str
@@ -293,6 +296,14 @@ class SavedQuery:
     source: str
     sparql_source: str | None = None
     examples: tuple[QueryExample, ...] = ()
+    known_by: str | None = None
+
+    def known_on(self, values: Mapping[str, Any]) -> dt.date | None:
+        """The date whose knowledge the query answers from, given values from :meth:`bind`; None: everything."""
+        if self.known_by is None:
+            return None
+        value = values.get(self.known_by)
+        return value if isinstance(value, dt.date) else None
 
     @property
     def column_names(self) -> tuple[str, ...]:

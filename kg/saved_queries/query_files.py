@@ -20,6 +20,7 @@ file that has no ``.cypher`` beside it)::
     // param as_of: date = latest — the date to answer for
     // example: as_of=2025-03-19 — as of 19 March 2025, before the April article
     // columns: demand, demanded_by, demanded_of: list, since: date, quote
+    // known-by: as_of
 
 It ends at the first line that is not a comment, or at an empty ``//`` line.
 
@@ -37,7 +38,11 @@ shows]`` (any number of them) gives parameter values worth trying: ``ckg
 queries NAME`` lists them, and the Neo4j Browser guide offers each as another
 ``:param`` block. ``columns`` lists the result columns in order, each
 optionally typed (``string`` by default, ``integer``, ``boolean``, ``date``,
-``list``).
+``list``). ``known-by: NAME`` names the ``date`` parameter that cuts
+knowledge (``docs/time.md``): with ``NAME`` set to D, the embedded store
+answers from the named graphs known on D only (registries, the ontology and
+the articles published on or before D), so the SPARQL needs no filter of its
+own; the Cypher filters on the ``known`` properties ``ckg push`` writes.
 
 In Cypher a parameter is ``$NAME``. In SPARQL it is the function call
 ``param:NAME()`` (``PREFIX param: <https://w3id.org/ceasefire-kg/param#>``),
@@ -80,7 +85,7 @@ logger = logging.getLogger(__name__)
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FIELD_RE = re.compile(r"(?P<key>[a-z]+)(?:\s+(?P<arg>\S+?))?\s*:\s*(?P<value>.*)")
+_FIELD_RE = re.compile(r"(?P<key>[a-z]+(?:-[a-z]+)*)(?:\s+(?P<arg>\S+?))?\s*:\s*(?P<value>.*)")
 _PARAM_RE = re.compile(
     r"(?P<type>[a-z-]+)(?:\((?P<kind>[^()]*)\))?"
     r"\s*(?:=\s*(?P<default>.*?))?"
@@ -92,7 +97,7 @@ _CYPHER_STRIP_RE = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\
 _SPARQL_STRIP_RE = re.compile(r"#[^\n]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|<[^>\s]*>")
 # SERVICE as a SPARQL keyword (comments, strings and IRIs are stripped before the search).
 _SERVICE_RE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_HEADER_FIELDS = ("name", "title", "description", "param", "example", "columns")
+_HEADER_FIELDS = ("name", "title", "description", "param", "example", "columns", "known-by")
 
 
 # --- reading query files ---------------------------------------------------------
@@ -282,6 +287,7 @@ def parse_query(
         if parameter.name in seen:
             problems.append(f"parameter '{parameter.name}' is declared twice")
         seen.add(parameter.name)
+    known_by = _check_known_by(single("known-by"), parameters, fields, problems)
     # Parameters declared, even badly (already reported), count as declared.
     declared = {arg for key, arg, _, _ in fields if key == "param" and arg}
     cypher = text if has_cypher else None
@@ -313,7 +319,36 @@ def parse_query(
         source=source,
         sparql_source=sparql_source,
         examples=examples,
+        known_by=known_by,
     )
+
+
+def _check_known_by(
+    name: str | None,
+    parameters: Sequence[Parameter],
+    fields: list[tuple[str, str | None, str, int]],
+    problems: list[str],
+) -> str | None:
+    """The ``known-by`` parameter's name, if it names a declared ``date`` parameter (else a problem)."""
+    if name is None:
+        return None
+    line = next(number for key, _, _, number in fields if key == "known-by")
+    parameter = next((p for p in parameters if p.name == name), None)
+    if parameter is None:
+        declared = [p.name for p in parameters if p.type == "date"]
+        hint = f" (the date parameters: {', '.join(declared)})" if declared else ""
+        problems.append(
+            f"line {line}: 'known-by: {name}' names no declared parameter{hint}; name the date parameter that "
+            "cuts what is known, such as 'known-by: as_of'"
+        )
+        return None
+    if parameter.type != "date":
+        problems.append(
+            f"line {line}: 'known-by: {name}' names a {parameter.type_text} parameter; it must name a date "
+            "parameter, such as '// param as_of: date = latest'"
+        )
+        return None
+    return name
 
 
 def _header_fields(text: str, source: str, comment: str) -> list[tuple[str, str | None, str, int]]:
