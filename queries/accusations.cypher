@@ -13,6 +13,7 @@
 // example: as_of=2025-03-19 — as known on 19 March 2025, before the April article
 // example: actor=ukraine — accusations by or against Ukraine
 // columns: accuser, made_by, accused: list, charge, proposal, events: list, date: date, denied_by: list, mutual: boolean, quote, article, claim_id
+// known-by: as_of
 //
 // SPARQL version: accusations.rq. Time: every node and relationship read is filtered on its
 // `known` date (absent = known from the start); a side is the end of a REPRESENTS chain known by then.

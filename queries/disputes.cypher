@@ -11,6 +11,7 @@
 // param as_of: date = latest — as known on this date: readings made and reported on or before it (YYYY-MM-DD)
 // example: as_of=2025-03-18 — as known on 18 March 2025, before the call
 // columns: proposal, kind, side, claimed_by, scopes: list, includes: list, excludes: list, differs_from: list, date: date, quote, article, claim_id
+// known-by: as_of
 //
 // SPARQL version: disputes.rq. Time: every node and relationship read is filtered on its `known`
 // date (absent = known from the start), and the terms on their `__known` dates.
