@@ -56,7 +56,8 @@ RETURN c.label AS claim,
        CASE WHEN c:ViolationAccusation THEN 'violation-accusation'
             WHEN c:ScopeInterpretation THEN 'scope-interpretation'
             WHEN c:Forecast THEN 'forecast' WHEN c:Denial THEN 'denial'
-            WHEN c:Statement THEN 'statement' ELSE 'claim' END AS type,
+            WHEN c:Statement THEN 'statement'
+            WHEN c:Accusation THEN 'accusation' WHEN c:TermsInterpretation THEN 'terms-interpretation' ELSE 'claim' END AS type,
        claimed_by, articles, sides,
        CASE WHEN articles = 1 AND side_count = 1 THEN 'one article, one side'
             WHEN articles = 1 THEN 'one article' ELSE 'one side' END AS reason,

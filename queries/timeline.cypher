@@ -49,7 +49,8 @@ CALL () {
          CASE WHEN x:ViolationAccusation THEN 'violation-accusation'
               WHEN x:ScopeInterpretation THEN 'scope-interpretation'
               WHEN x:Forecast THEN 'forecast' WHEN x:Denial THEN 'denial'
-              WHEN x:Statement THEN 'statement' ELSE 'claim' END AS kind,
+              WHEN x:Statement THEN 'statement'
+              WHEN x:Accusation THEN 'accusation' WHEN x:TermsInterpretation THEN 'terms-interpretation' ELSE 'claim' END AS kind,
          null AS status, quote, article
   UNION
   MATCH (x:Position)-[has_stance:STANCE]->(stance)

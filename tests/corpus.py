@@ -72,6 +72,15 @@ def time_store(folder: Path) -> Path:
     return load_store(folder / "store", [TIME_ARTICLES])
 
 
+#: Accusations with and without an arrangement, denials, and readings of a deal's scope and terms (two reports).
+CLAIM_ARTICLES = REPO / "tests" / "queries" / "claims"
+
+
+def claims_store(folder: Path) -> Path:
+    """The claims data set of tests/queries/claims, loaded into ``folder/store``; return the store."""
+    return load_store(folder / "store", [CLAIM_ARTICLES])
+
+
 def queries_generated_store(folder: Path) -> Path:
     """The small generated corpus the saved queries are checked on: several negotiations, changing positions."""
     return generated_store(folder, target_triples=8_000, seed=5)
@@ -97,4 +106,5 @@ QUERY_DATA_SETS: tuple[DataSet, ...] = (
     DataSet("seed", (EXAMPLES / f"{SEED_ARTICLE}.yaml", EXAMPLES / "actors.yaml"), seed_store),
     DataSet("edge", tuple(sorted(QUERY_ARTICLES.glob("*.yaml"))), edge_store),
     DataSet("time", tuple(sorted(TIME_ARTICLES.glob("*.yaml"))), time_store),
+    DataSet("claims", tuple(sorted(CLAIM_ARTICLES.glob("*.yaml"))), claims_store),
 )

@@ -17,6 +17,7 @@ from ceasefire_kg.namespaces import CF, PREFIXES, Nodes, article_graph_iri, enti
 from ceasefire_kg.neo4j_read import export_neo4j, read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
+from tests.corpus import claims_store
 from tests.push_helpers import copy_store, neo4j_ntriples, rdf_graph, store_ntriples
 from tests.synthetic import load_examples, make_store
 
@@ -75,6 +76,33 @@ def test_round_trip_of_a_larger_generated_set_is_lossless(
     path = copy_store(generated_template, tmp_path / "store")
     _push(path, neo4j_driver, neo4j_database)
     _assert_round_trip(path, neo4j_driver, neo4j_database)
+
+
+def test_round_trip_of_accusations_terms_readings_and_attributions_is_lossless(
+    tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    """The claims data set: accusations with a charge, readings of terms (literal lists), according_to."""
+    path = claims_store(tmp_path)
+    _push(path, neo4j_driver, neo4j_database)
+    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    with neo4j_driver.session(database=neo4j_database) as session:
+        reading = session.run(
+            "MATCH (c:Claim:TermsInterpretation {factId: 'kostrova-reads-corridor-terms'}) RETURN c"
+        ).single()["c"]
+        charge = session.run(
+            "MATCH (:Accusation {factId: 'kostrova-charges-bad-faith'})-[:CHARGE]->(charge:Concept)"
+            "-[:IN_SCHEME]->(:ConceptScheme) RETURN charge.name AS name"
+        ).single()["name"]
+        sources = session.run(
+            "MATCH (:StatusRecord)-[:ACCORDING_TO]->(actor:Actor) RETURN collect(actor.factId) AS actors"
+        ).single()["actors"]
+    assert reading["includesTerm"] == [
+        "lifting of the insurance ban on Kostrovan ships",
+        "safe passage for grain ships",
+    ]
+    assert reading["excludesTerm"] == "demining of the Sorel approaches"
+    assert charge == "bad faith"
+    assert sources == ["omar-sallis"]
 
 
 def test_dataset_formats_carry_the_merged_graph_as_default_graph(

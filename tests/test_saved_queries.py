@@ -36,10 +36,12 @@ from tests.paths import SEED_ARTICLE
 
 LATER_ARTICLE = "2025-04-09-kremlin-conditional-ceasefire"
 QUERY_NAMES = [
+    "accusations",
     "agreements",
     "blocking-demands",
     "confidence-measures",
     "demands",
+    "disputes",
     "evidence",
     "mediators",
     "position-history",

@@ -167,6 +167,13 @@ def _proposals_slide() -> str:
                 "OPTIONAL MATCH claimed = (claim)-[:CLAIMED_SCOPE]->(:Concept)\n"
                 "RETURN reading, collect(claimed) AS claimed"
             ),
+            "How they read its terms (terms interpretations: what a deal includes and leaves out):",
+            _cypher_block(
+                "MATCH (actor:Actor)<-[:CLAIMANT]-(claim:TermsInterpretation)-[:ABOUT_PROPOSAL]->(proposal:Proposal)\n"
+                "RETURN proposal.name AS proposal, actor.name AS actor,\n"
+                "       claim.includesTerm AS includes, claim.excludesTerm AS excludes, claim.date AS date\n"
+                "ORDER BY proposal, date, actor"
+            ),
             "Each proposal's latest status:",
             _cypher_block(
                 "MATCH (proposal:Proposal)\n"

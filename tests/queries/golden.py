@@ -144,6 +144,18 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         ],
         "violations": [{"as_of": "2031-04-11"}, {"actor": "harbor-union"}],
         "evidence": [{"fact": "border-truce", "as_of": "2031-04-05"}],
+    # Before, between and after the two reports; actors down and up a represents chain.
+    },
+    "claims": {
+        "accusations": [
+            {"as_of": "2031-03-02"},
+            {"as_of": "2031-03-05"},
+            {"actor": "varenia-foreign-ministry"},
+            {"actor": "lena-marsh"},
+            {"actor": "meridia"},
+            {"as_of": "2031-03-05", "actor": "kostrova"},
+        ],
+        "disputes": [{"as_of": "2031-03-02"}, {"as_of": "2031-03-05"}],
     },
 }
 
