@@ -81,6 +81,18 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         ],
         "violations": [{"as_of": "2025-03-19"}],
     },
+    "demands": {
+        "responses": [
+            {"as_of": "2031-03-28"},
+            {"as_of": "2031-03-30", "actor": "northern-union"},
+            {"actor": "northern-union"},
+            {"actor": "northern-commission"},
+            {"actor": "union-spokesperson"},
+            {"demand": "coast-withdrawal"},
+            {"stance": "considers", "as_of": "2031-03-28"},
+            {"stance": "considers"},
+        ],
+    },
     "edge": {
         "blocking-demands": [
             {"as_of": "2025-01-15"},
