@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ceasefire_kg.loaders.load import load_into_folder
-from tests.paths import EXAMPLES, QUERY_ARTICLES, REPO, SEED_ARTICLE, TIME_ARTICLES
+from tests.paths import DEMAND_KINDS_ARTICLES, EXAMPLES, QUERY_ARTICLES, REPO, SEED_ARTICLE, TIME_ARTICLES
 
 
 def benchmark_module(name: str) -> ModuleType:
@@ -81,6 +81,11 @@ def claims_store(folder: Path) -> Path:
     return load_store(folder / "store", [CLAIM_ARTICLES])
 
 
+def demands_store(folder: Path) -> Path:
+    """The demand-kinds articles (responses, a precondition chain, about), loaded into ``folder/store``."""
+    return load_store(folder / "store", [DEMAND_KINDS_ARTICLES])
+
+
 def queries_generated_store(folder: Path) -> Path:
     """The small generated corpus the saved queries are checked on: several negotiations, changing positions."""
     return generated_store(folder, target_triples=8_000, seed=5)
@@ -107,4 +112,5 @@ QUERY_DATA_SETS: tuple[DataSet, ...] = (
     DataSet("edge", tuple(sorted(QUERY_ARTICLES.glob("*.yaml"))), edge_store),
     DataSet("time", tuple(sorted(TIME_ARTICLES.glob("*.yaml"))), time_store),
     DataSet("claims", tuple(sorted(CLAIM_ARTICLES.glob("*.yaml"))), claims_store),
+    DataSet("demands", tuple(sorted(DEMAND_KINDS_ARTICLES.glob("*.yaml"))), demands_store),
 )

@@ -13,6 +13,8 @@ SEED_ARTICLE = "2025-03-19-trump-zelensky-call"
 #: Small articles made for the saved queries' edge cases (two rounds between Northland and Southland).
 QUERY_ARTICLES = REPO / "tests" / "queries" / "articles"
 TIME_ARTICLES = REPO / "tests" / "queries" / "time"
+#: Two wire reports with responses to demands, a precondition chain and a demand about a bank (invented).
+DEMAND_KINDS_ARTICLES = REPO / "tests" / "queries" / "demand-kinds"
 #: The seed article's full text is not part of the repository; by default it
 #: sits beside the checkout.
 CORPUS = Path(os.environ.get("CKG_CORPUS_DIR") or REPO.parent / "shared" / "corpus")

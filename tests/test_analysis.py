@@ -11,6 +11,7 @@ from typing import Any
 
 import neo4j
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
 from ceasefire_kg import analysis
@@ -23,9 +24,12 @@ from ceasefire_kg.namespaces import CF, SCOPE, entity_iri
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
+from tests.corpus import demands_store as corpus_demands_store
 from tests.corpus import generated_store, load_store
 from tests.paths import EXAMPLES
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 US_PLAN = "U.S. plan for an unconditional 30-day ceasefire"
 SEED_DATE = dt.date(2025, 3, 19)
 THREE_DEMANDS = {
@@ -506,3 +510,93 @@ def test_neo4j_gives_the_same_answers(
         assert on_neo4j.stderr.startswith(f"Backend: Neo4j at {neo4j_server.uri}")  # type: ignore[attr-defined]
         on_store = run_ckg("analyze", *command, "--backend", "local", "--store", str(generated))
         assert on_neo4j.stdout == on_store.stdout, command
+
+
+# --- explain follows chains of conditions ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demands_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus_demands_store(tmp_path_factory.mktemp("demands"))
+
+
+@pytest.fixture(scope="module")
+def demand_kinds(demands_store: Path) -> Iterator[tuple[analysis.NegotiationGraph, LocalBackend]]:
+    with Store.open_read_only(demands_store) as store:
+        backend = LocalBackend(store)
+        yield analysis.NegotiationGraph.read(backend), backend
+
+
+def test_explain_a_blocked_proposal_lists_its_demands_their_conditions_and_responses(demands_store: Path) -> None:
+    result = run_ckg("analyze", "explain", "aster-sea-truce", "--store", str(demands_store))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "Proposal aster-sea-truce, as of the latest facts",
+        "",
+        "Truce on the Aster Sea is blocked by 1 open demand:",
+    ]
+    statements = [line for line in lines if not line.lstrip().startswith("\u201c")]
+    assert statements[4:] == [
+        "blocking demand: Sanctions on Caldora Agrarian Bank must be lifted. (demanded by Ivo Brandt)  "
+        "[bank-sanctions-relief]",
+        "  response: accepted on conditions by Ostland on 2031-03-28, on condition that: Caldoran troops must "
+        "withdraw from the Aster coast. (according to Caldora)  [ostland-backs-relief]",
+        "  response: rejected by Northern Union (Northern Commission) on 2031-04-01 (according to Northern "
+        "Commission)  [commission-rejects-relief]",
+        "  response: rejected by Verenia (Mira Soll) on 2031-04-02  [verenia-rejects-relief]",
+        "  conditional on: Caldoran troops must withdraw from the Aster coast. (demanded by Lena Maris)  "
+        "[coast-withdrawal]",
+        "    response: rejected by Caldora (Ivo Brandt) on 2031-04-02  [caldora-rejects-withdrawal]",
+    ]
+    # The blocking demands are the blocking-demands query's rows for the proposal.
+    query = run_ckg(
+        "query", "blocking-demands", "-p", "proposal=aster-sea-truce", "-f", "csv", "--store", str(demands_store)
+    )
+    assert query.stdout.count("bank-sanctions-relief") == 1 and "coast-withdrawal" not in query.stdout
+
+
+def test_explain_as_of_a_date_shows_the_responses_current_then(
+    demand_kinds: tuple[analysis.NegotiationGraph, LocalBackend], demands_store: Path
+) -> None:
+    negotiation, backend = demand_kinds
+    explanation = analysis.explain(negotiation, backend, "bank-sanctions-relief", dt.date(2031, 3, 28))
+    assert [link.statement for link in explanation.responses] == [
+        "accepted on conditions by Ostland on 2031-03-28, on condition that: Caldoran troops must withdraw "
+        "from the Aster coast. (according to Caldora)",
+        "under consideration (will study it) by Northern Union (Lena Maris) on 2031-03-27",
+    ]
+    [condition] = explanation.conditions
+    assert (condition.demand_id, condition.responses, condition.conditions) == ("coast-withdrawal", (), ())
+    record = json.loads(
+        run_ckg("analyze", "explain", "aster-sea-truce", "-f", "json", "--store", str(demands_store)).stdout
+    )
+    [blocking] = record["blocking"]
+    assert [inner["demand_id"] for inner in blocking["conditions"]] == ["coast-withdrawal"]
+
+
+def test_explain_follows_a_cycle_of_conditions_once() -> None:
+    # The loader refuses such a cycle, but a graph read from elsewhere may hold one.
+    def demand(slug: str) -> str:
+        return str(entity_iri("demand", slug))
+
+    triples = []
+    for slug, condition_for in (("a", "b"), ("b", "a")):
+        node = ox.NamedNode(demand(slug))
+        record = ox.NamedNode(demand(slug) + "-record")
+        triples += [
+            (node, ox.NamedNode(RDF_TYPE), ox.NamedNode(str(CF.Demand))),
+            (node, ox.NamedNode(str(CF.text)), ox.Literal(f"Demand {slug}")),
+            (node, ox.NamedNode(str(CF.preconditionFor)), ox.NamedNode(demand(condition_for))),
+            (node, ox.NamedNode(str(CF.statusRecord)), record),
+            (record, ox.NamedNode(str(CF.asOf)), ox.Literal("2031-01-01", datatype=ox.NamedNode(XSD_DATE))),
+        ]
+    negotiation = analysis.NegotiationGraph.from_triples(triples)
+    [b] = analysis.conditions_of(negotiation, demand("a"), None)
+    [a_again] = b.conditions
+    assert (b.demand_id, a_again.demand_id, a_again.repeated, a_again.conditions) == (
+        demand("b"),
+        demand("a"),
+        True,
+        (),
+    )

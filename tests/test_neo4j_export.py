@@ -17,7 +17,7 @@ from ceasefire_kg.namespaces import CF, PREFIXES, Nodes, article_graph_iri, enti
 from ceasefire_kg.neo4j_read import export_neo4j, read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
-from tests.corpus import claims_store
+from tests.corpus import claims_store, demands_store
 from tests.push_helpers import copy_store, neo4j_ntriples, rdf_graph, store_ntriples
 from tests.synthetic import load_examples, make_store
 
@@ -103,6 +103,23 @@ def test_round_trip_of_accusations_terms_readings_and_attributions_is_lossless(
     assert reading["excludesTerm"] == "demining of the Sorel approaches"
     assert charge == "bad faith"
     assert sources == ["omar-sallis"]
+
+
+def test_round_trip_of_responses_chains_and_about_is_lossless(
+    tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    path = demands_store(tmp_path)
+    _push(path, neo4j_driver, neo4j_database)
+    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    with neo4j_driver.session(database=neo4j_database) as session:
+        chained = session.run(
+            "MATCH (r:Response)-[:TO_DEMAND]->(d:Demand)<-[:PRECONDITION_FOR]-(y:Demand)-[:ABOUT|PRECONDITION_FOR]->(x) "
+            "WHERE r.factId = 'ostland-backs-relief' RETURN DISTINCT y.factId AS y, labels(x) AS labels ORDER BY y"
+        ).data()
+        about = session.run("MATCH (:Demand)-[:ABOUT]->(a:Actor) RETURN collect(a.factId) AS about").single()
+    assert {row["y"] for row in chained} == {"coast-withdrawal"}
+    assert any("Event" in row["labels"] for row in chained)
+    assert about is not None and about["about"] == ["agrarian-bank"]
 
 
 def test_dataset_formats_carry_the_merged_graph_as_default_graph(

@@ -46,6 +46,7 @@ QUERY_NAMES = [
     "mediators",
     "position-history",
     "positions",
+    "responses",
     "scope-disputes",
     "single-source",
     "talks",
@@ -82,6 +83,12 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def edge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The edge cases of tests/queries/articles."""
     return corpus.edge_store(tmp_path_factory.mktemp("edge"))
+
+
+@pytest.fixture(scope="session")
+def demands_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demand-kinds articles of tests/queries/demand-kinds (responses, a precondition chain)."""
+    return corpus.demands_store(tmp_path_factory.mktemp("demands"))
 
 
 @pytest.fixture(scope="session")
@@ -842,16 +849,38 @@ def test_single_source_claims(examples_store: Path, edge_store: Path) -> None:
     ]
 
 
+#: Queries about kinds of fact the examples do not hold, and the store that holds them.
+ANSWERED_ELSEWHERE = {"responses": "demands_store"}
+
+
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_every_query_runs_with_its_defaults_and_orders_its_rows(
-    name: str, examples_store: Path, generated_store: Path
+    name: str, examples_store: Path, generated_store: Path, request: pytest.FixtureRequest
 ) -> None:
     given = {"fact": "putin-rejects-full-ceasefire"} if name == "evidence" else {}
-    for store_path in (examples_store, generated_store):
+    answering = request.getfixturevalue(ANSWERED_ELSEWHERE.get(name, "examples_store"))
+    for store_path in (examples_store, generated_store, answering):
         first = run(store_path, name, **given)
         assert first.rows == run(store_path, name, **given).rows
         assert all(len(row) == len(first.columns) for row in first.rows)
-    assert run(examples_store, name, **given).rows, f"{name} answers nothing on the examples"
+    assert run(answering, name, **given).rows, f"{name} answers nothing on {answering.parent.name}"
+
+
+def test_responses_are_each_sides_current_one(demands_store: Path) -> None:
+    # The bloc's "will study" (by its spokesperson, two represents hops below it) is superseded by
+    # its commission's rejection; actor= matches anyone up the responder's chain.
+    relief = "bank-sanctions-relief"
+    assert pick(run(demands_store, "responses", demand=relief), "side", "responded_by", "stance") == [
+        ("Northern Union", "Northern Commission", "rejects"),
+        ("Ostland", "Ostland", "conditionally-accepts"),
+        ("Verenia", "Mira Soll", "rejects"),
+    ]
+    early = run(demands_store, "responses", as_of="2031-03-28", actor="northern-union")
+    assert pick(early, "responded_by", "stance", "as_of") == [("Lena Maris", "considers", "2031-03-27")]
+    ostland = run(demands_store, "responses", actor="ostland")
+    assert pick(ostland, "conditions", "according_to") == [
+        (["Caldoran troops must withdraw from the Aster coast."], ["Caldora"])
+    ]
 
 
 # --- output formats ---------------------------------------------------------------

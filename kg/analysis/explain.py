@@ -7,6 +7,12 @@ that leads to it: who made the demand, its status as of the date, how it
 became a precondition (directly, or through a current conditionally-accepting
 or rejecting position), and whether each side that set it accepts the
 proposal unconditionally; and the wording of the reason.
+
+It also follows chains of conditions: the open demands that are preconditions
+for the demand (one side demands X for a truce; another makes X conditional on
+Y), recursively and cycle-safe, each with the current responses to it ("rejected
+by Verenia on 2031-04-02"). Asked about a proposal, explain lists the demands
+that block it (the query's rows), each with that chain.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ceasefire_kg.analysis.blocking import BLOCKING_QUERY, blocking_of_proposals
+from ceasefire_kg.analysis.blocking import BLOCKING_QUERY, blocking, blocking_of_proposals
 from ceasefire_kg.analysis.negotiation import (
     CONDITIONING_STANCES,
     DemandStatus,
@@ -25,6 +31,7 @@ from ceasefire_kg.analysis.negotiation import (
     NegotiationGraph,
 )
 from ceasefire_kg.backends.base import Backend
+from ceasefire_kg.errors import UnknownFact
 from ceasefire_kg.namespaces import CF
 
 logger = logging.getLogger(__name__)
@@ -69,9 +76,48 @@ class ProposalVerdict:
     links: tuple[Link, ...]
 
 
+#: How a response's stance reads in a chain: "rejected by Verenia on 2031-04-02".
+RESPONSE_WORDS = {
+    "accepts": "accepted",
+    "conditionally-accepts": "accepted on conditions",
+    "rejects": "rejected",
+    "considers": "under consideration (will study it)",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An open demand in a chain of conditions, with the responses to it and the open demands it is conditional on.
+
+    Attributes:
+        demand: The demand's IRI.
+        demand_id: Its fact id.
+        text: What it demands.
+        made_by: Who made it (labels).
+        evidence: Its quote in the first article that reports it.
+        responses: Each side's current response to it, as links.
+        conditions: The open demands that are preconditions for it, each a chain of its own.
+        repeated: True when the demand already appears higher up this chain (a cycle): its
+            conditions are not followed again.
+    """
+
+    demand: str
+    demand_id: str
+    text: str
+    made_by: tuple[str, ...]
+    evidence: Evidence | None
+    responses: tuple[Link, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    repeated: bool = False
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """Why a demand blocks (or does not block) the proposals it is a precondition for."""
+    """Why a demand blocks (or does not block) the proposals it is a precondition for.
+
+    ``responses`` are the current responses to the demand; ``conditions`` the open
+    demands that are preconditions for it, recursively.
+    """
 
     demand: str
     demand_id: str
@@ -80,6 +126,8 @@ class Explanation:
     on_the_table: bool
     links: tuple[Link, ...]
     verdicts: tuple[ProposalVerdict, ...]
+    responses: tuple[Link, ...] = ()
+    conditions: tuple[Condition, ...] = ()
 
     def blocking_proposals(self, negotiation: NegotiationGraph, scope: str | None = None) -> list[str]:
         """The IRIs of the proposals it blocks (of ``scope`` or narrower, when given)."""
@@ -103,6 +151,8 @@ class _Route:
 def _routes(negotiation: NegotiationGraph, demand: str, as_of: dt.date | None) -> list[_Route]:
     routes = []
     for proposal in negotiation.objects(demand, "preconditionFor"):
+        if not negotiation.is_a(proposal, str(CF.Proposal)):
+            continue  # a demand or an event: a link of a chain of conditions (see conditions_of)
         for maker in negotiation.objects(demand, "demandedBy"):
             routes.append(_Route(proposal, maker, negotiation.side(maker), None))
     for position in negotiation.subjects(demand, "conditionedOn"):
@@ -154,6 +204,12 @@ def explain(
         links.append(Link("demanded of", ", ".join(negotiation.label(t) for t in targets)))
     status = negotiation.demand_status(demand, as_of)
     links.append(_status_link(negotiation, demand, status, as_of))
+    for target in negotiation.objects(demand, "preconditionFor"):
+        # A chain: the demand must be met for another demand, or for an event such as planned talks.
+        kind = "demand" if negotiation.is_a(target, str(CF.Demand)) else "event"
+        if not negotiation.is_a(target, str(CF.Proposal)):
+            target_text = negotiation.value(target, "text") or negotiation.label(target)
+            links.append(Link("precondition for", f"{kind}: {target_text}", negotiation.fact_id(target)))
 
     by_proposal: dict[str, list[_Route]] = defaultdict(list)
     for route in _routes(negotiation, demand, as_of):
@@ -173,8 +229,137 @@ def explain(
     ]
     verdicts.sort(key=lambda v: (v.proposal_label, v.proposal))
     return Explanation(
-        demand, negotiation.fact_id(demand), text, as_of, status.on_the_table, tuple(links), tuple(verdicts)
+        demand,
+        negotiation.fact_id(demand),
+        text,
+        as_of,
+        status.on_the_table,
+        tuple(links),
+        tuple(verdicts),
+        response_links(negotiation, demand, as_of),
+        conditions_of(negotiation, demand, as_of),
     )
+
+
+def response_links(negotiation: NegotiationGraph, demand: str, as_of: dt.date | None) -> tuple[Link, ...]:
+    """Each side's current response to the demand, worded as "rejected by Verenia (Mira Soll) on 2031-04-02"."""
+    links = []
+    for response in negotiation.current_responses(demand, as_of):
+        stances = [concept.rsplit("/", 1)[-1] for concept in negotiation.objects(response, "stance")]
+        words = ", ".join(RESPONSE_WORDS.get(stance, stance) for stance in stances) or "answered"
+        for responder in negotiation.objects(response, "responder"):
+            side = negotiation.chain_end(responder)
+            voice = f" ({negotiation.label(responder)})" if responder != side else ""
+            statement = (
+                f"{words} by {negotiation.label(side)}{voice} on {_sentence_date(negotiation.value(response, 'asOf'))}"
+            )
+            conditions = [
+                str(negotiation.value(c, "text") or negotiation.label(c))
+                for c in negotiation.objects(response, "conditionedOn")
+            ]
+            if conditions:
+                statement += f", on condition that: {'; '.join(conditions)}"
+            sources = [negotiation.label(a) for a in negotiation.objects(response, "accordingTo")]
+            if sources:
+                statement += f" (according to {', '.join(sources)})"
+            links.append(
+                Link("response", statement, negotiation.fact_id(response), negotiation.first_evidence(response))
+            )
+    return tuple(sorted(links, key=lambda link: (link.statement, link.fact_id or "")))
+
+
+def conditions_of(
+    negotiation: NegotiationGraph, node: str, as_of: dt.date | None, above: frozenset[str] = frozenset()
+) -> tuple[Condition, ...]:
+    """The open demands that are preconditions for ``node`` (a demand, proposal or event), followed recursively.
+
+    Args:
+        negotiation: The graph.
+        node: Where the chain starts.
+        as_of: As of this date; None for the latest.
+        above: The demands higher up the chain: met again, one is marked repeated and not followed (a cycle).
+    """
+    found = []
+    for demand in negotiation.preconditions_of(node):
+        if not negotiation.demand_status(demand, as_of).on_the_table:
+            continue
+        found.append(_condition(negotiation, demand, as_of, above | {node}))
+    return tuple(sorted(found, key=lambda c: (c.text, c.demand_id)))
+
+
+def _condition(negotiation: NegotiationGraph, demand: str, as_of: dt.date | None, above: frozenset[str]) -> Condition:
+    repeated = demand in above
+    return Condition(
+        demand,
+        negotiation.fact_id(demand),
+        str(negotiation.value(demand, "text") or negotiation.label(demand)),
+        tuple(negotiation.label(maker) for maker in negotiation.objects(demand, "demandedBy")),
+        negotiation.first_evidence(demand),
+        response_links(negotiation, demand, as_of),
+        () if repeated else conditions_of(negotiation, demand, as_of, above),
+        repeated,
+    )
+
+
+@dataclass(frozen=True)
+class ProposalExplanation:
+    """Why a proposal is blocked: the demands that block it (the ``blocking-demands`` rows), each with its chain.
+
+    Attributes:
+        proposal: The proposal's IRI.
+        proposal_id: Its fact id.
+        label: Its label.
+        as_of: The date asked about; None for the latest.
+        blocking: Each blocking demand, with the responses to it and the open demands it is conditional on.
+    """
+
+    proposal: str
+    proposal_id: str
+    label: str
+    as_of: dt.date | None
+    blocking: tuple[Condition, ...]
+
+
+def explain_proposal(
+    negotiation: NegotiationGraph, backend: Backend, proposal_reference: str, as_of: dt.date | None = None
+) -> ProposalExplanation:
+    """The demands that block a proposal as of the date, each with its chain of conditions and responses.
+
+    Raises:
+        UnknownFact: No proposal has this id or IRI.
+        CkgError: The back end failed to answer the ``blocking-demands`` query.
+    """
+    proposal = negotiation.resolve(proposal_reference, str(CF.Proposal), "proposal")
+    proposal_id = negotiation.fact_id(proposal)
+    blockers = [
+        negotiation.resolve(pair.demand_id, str(CF.Demand), "demand")
+        for pair in blocking(backend, as_of, proposal=proposal)
+        if pair.proposal_id == proposal_id
+    ]
+    chains = sorted(
+        (_condition(negotiation, demand, as_of, frozenset({proposal})) for demand in set(blockers)),
+        key=lambda c: (c.text, c.demand_id),
+    )
+    return ProposalExplanation(proposal, proposal_id, negotiation.label(proposal), as_of, tuple(chains))
+
+
+def explain_fact(
+    negotiation: NegotiationGraph, backend: Backend, reference: str, as_of: dt.date | None = None
+) -> Explanation | ProposalExplanation:
+    """:func:`explain` for a demand; for a proposal (an id no demand has), :func:`explain_proposal`.
+
+    Raises:
+        UnknownFact: Neither a demand nor a proposal has this id or IRI (the message names demands).
+        CkgError: The back end failed to answer the ``blocking-demands`` query.
+    """
+    try:
+        return explain(negotiation, backend, reference, as_of)
+    except UnknownFact as no_demand:
+        try:
+            negotiation.resolve(reference, str(CF.Proposal), "proposal")
+        except UnknownFact:
+            raise no_demand from None
+    return explain_proposal(negotiation, backend, reference, as_of)
 
 
 def _status_link(negotiation: NegotiationGraph, demand: str, status: DemandStatus, as_of: dt.date | None) -> Link:

@@ -61,6 +61,10 @@ PROPERTY_KEYS: dict[str, str] = {
             "stance",
             "conditionedOn",
             "supersedes",
+            "responder",
+            "toDemand",
+            "accordingTo",
+            "about",
             "date",
             "eventType",
             "initiator",
@@ -80,6 +84,8 @@ MAX_REPRESENTS_DEPTH = 5
 ACCEPTING_STANCES = frozenset({str(STANCE["accepts"]), str(STANCE["supports"])})
 #: Stances whose conditions make a demand a precondition for the proposal.
 CONDITIONING_STANCES = frozenset({str(STANCE["conditionally-accepts"]), str(STANCE["rejects"])})
+#: How far a represents chain is followed (contract of issue 13: MAX_REPRESENTS_DEPTH).
+MAX_REPRESENTS_DEPTH = 5
 #: Demand statuses that take a demand off the table.
 CLOSED_STATUSES = frozenset({str(STATUS["met"]), str(STATUS["withdrawn"])})
 
@@ -370,6 +376,45 @@ class NegotiationGraph:
             latest_record=latest,
             closing_record=closing,
         )
+
+    def chain_end(self, actor: str) -> str:
+        """The end of the actor's represents chain (a spokesperson: the commission's bloc), cycle-safe and bounded."""
+        seen = [actor]
+        while len(seen) <= MAX_REPRESENTS_DEPTH:
+            represented = [up for up in self.objects(seen[-1], "represents") if up not in seen]
+            if not represented:
+                break
+            seen.append(represented[0])
+        return seen[-1]
+
+    def current_responses(self, demand: str, as_of: dt.date | None) -> list[str]:
+        """Each side's current responses to the demand, as the ``responses`` saved query chooses them.
+
+        A response is current when it is dated on or before the date, no response of that
+        date or earlier supersedes it, and its side (the end of the responder's represents
+        chain) gave no later response to the demand by then.
+        """
+        dated = [
+            (response, self.value(response, "asOf"), side)
+            for response in self.subjects(demand, "toDemand")
+            for side in {self.chain_end(r) for r in self.objects(response, "responder")}
+            if on_or_before(self.value(response, "asOf"), as_of)
+        ]
+        latest: dict[str, dt.date] = {}
+        for _, date, side in dated:
+            if date is not None and (side not in latest or date > latest[side]):
+                latest[side] = date
+        return sorted(
+            {
+                response
+                for response, date, side in dated
+                if date == latest.get(side) and not self.superseded(response, as_of)
+            }
+        )
+
+    def preconditions_of(self, node: str) -> list[str]:
+        """The demands that are preconditions for ``node`` (a proposal, a demand or an event), sorted."""
+        return [d for d in self.subjects(node, "preconditionFor") if self.is_a(d, str(CF.Demand))]
 
     def in_scope(self, proposal: str, scope: str) -> bool:
         """Whether one of the proposal's scopes is ``scope`` or narrower than it."""

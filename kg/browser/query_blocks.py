@@ -15,7 +15,7 @@ from ceasefire_kg.saved_queries import QueryExample, SavedQuery
 
 #: Labels of the nodes a fact is shown with in a query's graph view; quotes,
 #: articles and status records are left out (they are evidence, not the story).
-CONTEXT_LABELS = ("Actor", "Proposal", "Demand", "Position", "Claim", "Event", "Concept")
+CONTEXT_LABELS = ("Actor", "Proposal", "Demand", "Position", "Response", "Claim", "Event", "Concept")
 #: Result columns named so hold the facts' ids.
 ID_COLUMN_SUFFIX = "_id"
 

@@ -134,17 +134,20 @@ def analyze_brokers(
 def analyze_explain(
     demand_id: str, output_format: str, as_of: dt.date | None, backend: str, store_path: Path, connection: Connection
 ) -> None:
-    """Why a demand blocks: the chain of facts, each with its quote.
+    """Why a demand blocks, or why a proposal is blocked: the chain of facts, each with its quote.
 
     DEMAND_ID is the demand's id (as in 'ckg query demands') or IRI. The chain
     goes from the demand to who made it, its status, and for each proposal it
     is a precondition for: how it became one (directly, or through a
     conditional or rejecting position) and whether that side accepts the
     proposal unconditionally. The definition is that of the blocking-demands
-    saved query.
+    saved query. Then the current responses to the demand, and the open demands
+    it is conditional on (their precondition_for names it), followed down the
+    chain with the responses to each. Given a proposal's id instead, it lists
+    the open demands that block the proposal, each with that chain.
     """
     with read_negotiation(backend, store_path, connection, as_of) as (negotiation, opened):
-        explanation = analysis.explain(negotiation, opened, demand_id, as_of)
+        explanation = analysis.explain_fact(negotiation, opened, demand_id, as_of)
     if output_format == "json":
         click.echo(json.dumps(analysis.explanation_record(explanation), ensure_ascii=False, indent=2))
         return

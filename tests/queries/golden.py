@@ -100,6 +100,18 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         "position-history": [{"as_of": "2025-03-18"}],
         "positions": [{"as_of": "2025-03-18"}],
     },
+    "demands": {
+        "responses": [
+            {"as_of": "2031-03-28"},
+            {"as_of": "2031-03-30", "actor": "northern-union"},
+            {"actor": "northern-union"},
+            {"actor": "northern-commission"},
+            {"actor": "union-spokesperson"},
+            {"demand": "coast-withdrawal"},
+            {"stance": "considers", "as_of": "2031-03-28"},
+            {"stance": "considers"},
+        ],
+    },
     "edge": {
         "agreements": [{"as_of": "2025-01-31"}],
         "confidence-measures": [{"as_of": "2025-01-31"}],
@@ -144,8 +156,8 @@ REVIEWED_CASES: dict[str, dict[str, list[Parameters]]] = {
         ],
         "violations": [{"as_of": "2031-04-11"}, {"actor": "harbor-union"}],
         "evidence": [{"fact": "border-truce", "as_of": "2031-04-05"}],
-    # Before, between and after the two reports; actors down and up a represents chain.
     },
+    # Before, between and after the two reports; actors down and up a represents chain.
     "claims": {
         "accusations": [
             {"as_of": "2031-03-02"},
