@@ -115,6 +115,11 @@ class CF(DefinedNamespace):
     venue: URIRef
     prisoners: URIRef
     fatalities: URIRef
+    wounded: URIRef
+    endDate: URIRef
+    talksFormat: URIRef
+    authorship: URIRef
+    accordingTo: URIRef
     evidence: URIRef
     inArticle: URIRef
     factId: URIRef
@@ -170,6 +175,12 @@ class ETYPE(DefinedNamespace):
         "prisoner-exchange",
         "aid-suspension",
         "ceasefire-declaration",
+        "detainee-release",
+        "blockade",
+        "blockade-lifted",
+        "mine-laying",
+        "sanctions-imposed",
+        "sanctions-lifted",
     ]
 
 

@@ -3,8 +3,9 @@
 Every check runs over every file of a load and all problems are reported
 together, each with its file, line, fact and field, and how to fix it. The
 JSON Schema part is :mod:`ceasefire_kg.loaders.schema_check`, the quotes part
-:mod:`ceasefire_kg.loaders.quotes`; this module runs them with the checks of
-references, ids and dates.
+:mod:`ceasefire_kg.loaders.quotes`, how an event's fields fit together
+:mod:`ceasefire_kg.loaders.event_checks`; this module runs them with the
+checks of references, ids and dates.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.event_checks import check_events
 from ceasefire_kg.loaders.quotes import check_quotes
 from ceasefire_kg.loaders.reader import (
     MAX_FILE_BYTES,
@@ -63,6 +65,7 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("events", "targets"): "actor",
     ("events", "mediators"): "actor",
     ("events", "concerns"): "proposal",
+    ("events", "according_to"): "actor",
 }
 
 DATE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -70,7 +73,7 @@ DATE_FIELDS: dict[str, tuple[str, ...]] = {
     "demands": ("as_of",),
     "positions": ("as_of",),
     "claims": ("date",),
-    "events": ("date",),
+    "events": ("date", "end_date"),
 }
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
@@ -466,6 +469,7 @@ class _Checker:
                     own_id=entry.get("id") if SECTION_KINDS[section] == kind else None,
                 )
         self._check_dates(article)
+        self.problems.extend(check_events(article))
         self._check_quotes(article)
 
     def _check_quotes(self, article: ArticleFile) -> None:

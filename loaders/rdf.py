@@ -172,6 +172,11 @@ FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]
         ("concerns", _CF.concerns, _ref("proposal")),
         ("prisoners", _CF.prisoners, _integer),
         ("fatalities", _CF.fatalities, _integer),
+        ("wounded", _CF.wounded, _integer),
+        ("end_date", _CF.endDate, _date),
+        ("format", _CF.talksFormat, _text),
+        ("authorship", _CF.authorship, _text),
+        ("according_to", _CF.accordingTo, _ref("actor")),
     ),
 }
 
@@ -367,7 +372,9 @@ class _ArticleBuilder(_Builder):
         self._fact("claim", claim, (_CF.Claim, CLAIM_CLASSES[claim["type"]]), label)
 
     def _event(self, event: dict[str, Any]) -> None:
-        label = event.get("name") or f"{event['type'].replace('-', ' ')} {event.get('date', '')}".strip()
+        # An event over several days is labelled with both ends: "talks 2025-04-09 to 2025-04-10".
+        days = " to ".join(event[name] for name in ("date", "end_date") if name in event)
+        label = event.get("name") or f"{event['type'].replace('-', ' ')} {days}".strip()
         node = self._fact("event", event, (_CF.Event,), label)
         if "status" in event:
             self._status("event", node, event, event["status"], self.meta["published"])

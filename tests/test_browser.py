@@ -238,16 +238,17 @@ def test_guide_lists_every_saved_query_with_its_query_unchanged() -> None:
     assert {query.name for query in queries} >= {"blocking-demands", "positions", "position-history"}
     text = browser.guide()
     slides = browser.guide_slides(text)
-    assert len(slides) == 3 + len(queries) + 1
+    assert len(slides) == 4 + len(queries) + 1
     intro = slides[0]
     assert "# Ceasefire negotiations in Neo4j" in intro
     assert "[//]: # (<title>Ceasefire negotiations in Neo4j</title>)" in intro
-    for query, slide in zip(queries, slides[3:-1]):
+    for query, slide in zip(queries, slides[4:-1]):
         assert f"- `{query.name}`: {query.title}" in intro
         assert slide.startswith(f"## {query.title}\n")
         assert f"`ckg query {query.name}`" in slide
         assert browser.query_body(query) in browser.guide_blocks(slide)
     assert slides[1].startswith("## The actors") and slides[2].startswith("## The proposals and their scopes")
+    assert slides[3].startswith("## The events")
 
 
 def test_query_body_drops_only_the_header() -> None:
@@ -331,7 +332,7 @@ def test_param_block_for_typed_defaults_and_none_for_no_parameters() -> None:
     plain = make_query("// name: plain\n// title: Plain\n// columns: x", "RETURN 1 AS x", "plain")
     assert browser.param_block(plain) is None
     assert browser.graph_block(plain) is None
-    slide = browser.guide([plain]).split("\n---\n")[3]
+    slide = browser.guide([plain]).split("\n---\n")[4]
     assert ":param" not in slide and "as a graph" not in slide
 
 

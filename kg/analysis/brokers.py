@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 #: Event types that bring actors into contact.
 INTERACTION_TYPES = frozenset({str(ETYPE["call"]), str(ETYPE["meeting"]), str(ETYPE["talks"])})
+#: The ``cf:talksFormat`` of talks where the sides did not meet: mediators carried the messages.
+PROXIMITY = "proximity"
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,14 @@ def brokers(
     Two actors are in contact when they take part in the same call, meeting or
     talks (participants, initiators and mediators), when one mediates a
     proposal or event between parties, or when one represents the other
-    (Putin and Russia). Events count from their date (else from their first
-    report) on or before ``as_of``. The score is the normalised betweenness
-    of a third party: of the shortest paths between actors of two
-    other sides, the share that pass through this actor (a side relaying for its
-    own people does not count as brokering).
+    (Putin and Russia). Proximity talks (``format: proximity``, the mediators
+    carrying messages between sides who did not meet) bring no participant in
+    contact with another: each is in contact with the mediators only. Events
+    count from their date (else from their first report) on or before
+    ``as_of``. The score is the normalised betweenness of a third party: of
+    the shortest paths between actors of two other sides, the share that pass
+    through this actor (a side relaying for its own people does not count as
+    brokering).
     """
     contacts: Counter[tuple[str, str]] = Counter()
     kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -73,8 +78,9 @@ def brokers(
             continue
         kind = negotiation.label(negotiation.objects(event, "eventType")[0])
         present = sorted(set(negotiation.objects(event, "participant")) | set(negotiation.objects(event, "initiator")))
-        for a, b in combinations(present, 2):
-            connect(a, b, kind)
+        if PROXIMITY not in negotiation.values(event, "talksFormat"):
+            for a, b in combinations(present, 2):
+                connect(a, b, kind)
         for mediator in negotiation.objects(event, "mediator"):
             for actor in present:
                 connect(mediator, actor, "mediation")

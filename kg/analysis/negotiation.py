@@ -65,6 +65,7 @@ PROPERTY_KEYS: dict[str, str] = {
             "eventType",
             "initiator",
             "participant",
+            "talksFormat",
             "concerns",
             "evidence",
             "inArticle",

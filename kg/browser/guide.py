@@ -4,7 +4,7 @@ Neo4j Browser loads a guide with ``:guide URL``; a Markdown guide is split
 into slides on ``---`` lines, and its ``cypher`` code blocks can be clicked to
 run. The guide is generated from the saved queries' headers (read by
 :mod:`ceasefire_kg.saved_queries`): the actors, the proposals and their scopes,
-then every saved query with its parameters as ``:param`` blocks.
+the events, then every saved query with its parameters as ``:param`` blocks.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def _intro_slide(queries: Sequence[SavedQuery], port: int) -> str:
             # by its URL); a Markdown link definition holds it without showing it.
             f"[//]: # (<title>{GUIDE_TITLE}</title>)\n\n# {GUIDE_TITLE}",
             "This guide walks through the negotiation graph that `ckg push` wrote: the actors, "
-            "the proposals and their scopes, then each saved query. Click a code block to copy it "
+            "the proposals and their scopes, the events, then each saved query. Click a code block to copy it "
             "into the editor, or its ▶ icon to run it. The arrows below move between slides.",
             "Every node is captioned with its `name` and coloured by its label. If the graph looks "
             "grey, load the style again:",
@@ -181,6 +181,33 @@ def _proposals_slide() -> str:
     )
 
 
+def _events_slide() -> str:
+    return "\n\n".join(
+        [
+            "## The events",
+            "Calls, meetings and talks, strikes, releases, blockades and sanctions: who carried them out "
+            "(`INITIATOR`; its `authorship` says whether that is alleged or established), who took part "
+            "(`PARTICIPANT`), whom they targeted (`TARGET`), who mediated (`MEDIATOR`), and, for an event "
+            "known only from some actors' account, whose (`ACCORDING_TO`).",
+            _cypher_block(
+                "MATCH (event:Event)\n"
+                "OPTIONAL MATCH actors = (event)-[:INITIATOR|PARTICIPANT|TARGET|MEDIATOR|ACCORDING_TO]->(:Actor)\n"
+                "RETURN event, collect(actors) AS actors"
+            ),
+            "As a table, with the days each spans and how talks were held (`direct`, or `proximity`: the "
+            "mediators carried messages between sides who did not meet, so the sides had no direct contact):",
+            _cypher_block(
+                "MATCH (event:Event)-[:EVENT_TYPE]->(type:Concept)\n"
+                "OPTIONAL MATCH (event)-[:ACCORDING_TO]->(source:Actor)\n"
+                "RETURN event.name AS event, type.name AS type, event.date AS date, event.endDate AS end_date,\n"
+                "       event.talksFormat AS format, event.fatalities AS fatalities, event.wounded AS wounded,\n"
+                "       event.authorship AS authorship, collect(source.name) AS according_to\n"
+                "ORDER BY date, event"
+            ),
+        ]
+    )
+
+
 def _closing_slide() -> str:
     return "\n\n".join(
         [
@@ -207,7 +234,7 @@ def guide(queries: Iterable[SavedQuery] | None = None, port: int = DEFAULT_PORT)
 
     Returns:
         The slides, separated by ``---`` lines: an introduction listing the
-        saved queries, the actors, the proposals and their scopes, one slide per
+        saved queries, the actors, the proposals and their scopes, the events, one slide per
         saved query (its description, parameters as a ``:param`` block, the query
         and, when it names facts, a graph view of them), and a closing slide.
 
@@ -215,7 +242,7 @@ def guide(queries: Iterable[SavedQuery] | None = None, port: int = DEFAULT_PORT)
         SavedQueryFileError: If a shipped query file is malformed.
     """
     chosen = [query for query in (saved_queries() if queries is None else queries) if query.cypher is not None]
-    slides = [_intro_slide(chosen, port), _actors_slide(), _proposals_slide()]
+    slides = [_intro_slide(chosen, port), _actors_slide(), _proposals_slide(), _events_slide()]
     slides += [_query_slide(query) for query in chosen]
     slides.append(_closing_slide())
     for slide in slides:
