@@ -51,7 +51,9 @@ class CF(DefinedNamespace):
     Position: URIRef
     Claim: URIRef
     ViolationAccusation: URIRef
+    Accusation: URIRef
     ScopeInterpretation: URIRef
+    TermsInterpretation: URIRef
     Forecast: URIRef
     Denial: URIRef
     Statement: URIRef
@@ -70,6 +72,7 @@ class CF(DefinedNamespace):
     EventTypeScheme: URIRef
     CameoScheme: URIRef
     PloverScheme: URIRef
+    ChargeScheme: URIRef
 
     # Properties
     represents: URIRef
@@ -105,6 +108,10 @@ class CF(DefinedNamespace):
     allegedEvent: URIRef
     claimedScope: URIRef
     denies: URIRef
+    charge: URIRef
+    includesTerm: URIRef
+    excludesTerm: URIRef
+    accordingTo: URIRef
     date: URIRef
     eventType: URIRef
     initiator: URIRef
@@ -184,6 +191,14 @@ class ETYPE(DefinedNamespace):
     ]
 
 
+class CHARGE(DefinedNamespace):
+    """What an accusation charges the accused with."""
+
+    _NS = Namespace(BASE + "charge/")
+    _fail = True
+    _extras = ["escalation", "deception", "violation", "attack-on-civilians", "bad-faith", "other"]
+
+
 SCHEMA = Namespace("http://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -206,6 +221,7 @@ PREFIXES: dict[str, str] = {
     "stance": str(STANCE._NS),
     "status": str(STATUS._NS),
     "etype": str(ETYPE._NS),
+    "charge": str(CHARGE._NS),
     "issue": str(ISSUE),
     **{kind: f"{ID}{kind}/" for kind in ENTITY_KINDS},
     "quote": f"{ID}quote/",

@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
 from ceasefire_kg.loaders.event_checks import check_events
+from ceasefire_kg.loaders.fact_rules import check_fact_rules
 from ceasefire_kg.loaders.quotes import check_quotes
 from ceasefire_kg.loaders.reader import (
     MAX_FILE_BYTES,
@@ -47,6 +48,7 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("proposals", "parties"): "actor",
     ("proposals", "mediators"): "actor",
     ("proposals", "scope"): "scope",
+    ("proposals", "according_to"): "actor",
     ("demands", "by"): "actor",
     ("demands", "of"): "actor",
     ("demands", "precondition_for"): "proposal",
@@ -54,12 +56,14 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("positions", "proposal"): "proposal",
     ("positions", "conditions"): "demand",
     ("positions", "supersedes"): "position",
+    ("positions", "according_to"): "actor",
     ("claims", "by"): "actor",
     ("claims", "accused"): "actor",
     ("claims", "proposal"): "proposal",
     ("claims", "events"): "event",
     ("claims", "scopes"): "scope",
     ("claims", "denies"): "claim",
+    ("claims", "according_to"): "actor",
     ("events", "by"): "actor",
     ("events", "participants"): "actor",
     ("events", "targets"): "actor",
@@ -470,6 +474,7 @@ class _Checker:
                 )
         self._check_dates(article)
         self.problems.extend(check_events(article))
+        self.problems.extend(check_fact_rules(article))
         self._check_quotes(article)
 
     def _check_quotes(self, article: ArticleFile) -> None:

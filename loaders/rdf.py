@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile
 from ceasefire_kg.namespaces import (
     CF,
+    CHARGE,
     ETYPE,
     OA,
     SCHEMA,
@@ -42,14 +43,16 @@ Term = ox.NamedNode | ox.Literal
 
 _CF, _RDF, _RDFS, _SKOS, _PROV, _OA = Nodes(CF), Nodes(RDF), Nodes(RDFS), Nodes(SKOS), Nodes(PROV), Nodes(OA)
 _DCTERMS, _SCHEMA = Nodes(DCTERMS), Nodes(SCHEMA)
-_STANCE, _STATUS, _ETYPE = Nodes(STANCE), Nodes(STATUS), Nodes(ETYPE)
+_STANCE, _STATUS, _ETYPE, _CHARGE = Nodes(STANCE), Nodes(STATUS), Nodes(ETYPE), Nodes(CHARGE)
 _DATE, _INTEGER, _ANY_URI = iri(XSD.date), iri(XSD.integer), iri(XSD.anyURI)
 
 ACTOR_CLASSES = {"person": _CF.Person, "state": _CF.State, "organization": _CF.Organization, "alliance": _CF.Alliance}
 PROPOSAL_CLASSES = {"ceasefire": _CF.Ceasefire, "truce": _CF.Truce, "agreement": _CF.Agreement}
 CLAIM_CLASSES = {
     "violation-accusation": _CF.ViolationAccusation,
+    "accusation": _CF.Accusation,
     "scope-interpretation": _CF.ScopeInterpretation,
+    "terms-interpretation": _CF.TermsInterpretation,
     "forecast": _CF.Forecast,
     "denial": _CF.Denial,
     "statement": _CF.Statement,
@@ -97,7 +100,9 @@ def _issue_node(slug: str) -> ox.NamedNode:
 #: ``(field, predicate, value -> RDF term)``, a list giving one triple per item.
 #: The builders below write these triples from it; messages about a property
 #: name the field it came from through :func:`yaml_field`. Labels made of
-#: several fields, types, statuses and quotes are written by the builders.
+#: several fields, types, statuses and quotes are written by the builders, and
+#: so is a proposal's ``according_to``, which attributes the status this
+#: article gives it (on the status record), not the proposal.
 FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]], ...]] = {
     "article": (
         ("title", _RDFS.label, _text),
@@ -148,6 +153,7 @@ FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]
         ("as_of", _CF.asOf, _date),
         ("conditions", _CF.conditionedOn, _ref("demand")),
         ("supersedes", _CF.supersedes, _ref("position")),
+        ("according_to", _CF.accordingTo, _ref("actor")),
     ),
     "claim": (
         ("by", _CF.claimant, _ref("actor")),
@@ -158,6 +164,10 @@ FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]
         ("events", _CF.allegedEvent, _ref("event")),
         ("scopes", _CF.claimedScope, _scope_node),
         ("denies", _CF.denies, _ref("claim")),
+        ("charge", _CF.charge, lambda charge: _CHARGE[charge]),
+        ("includes", _CF.includesTerm, _text),
+        ("excludes", _CF.excludesTerm, _text),
+        ("according_to", _CF.accordingTo, _ref("actor")),
     ),
     "event": (
         ("type", _CF.eventType, lambda event_type: _ETYPE[event_type]),
@@ -320,7 +330,7 @@ class _ArticleBuilder(_Builder):
         self.add(quote, _RDFS.label, _text(_shorten(fact["quote"])))
         return node
 
-    def _status(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any], status: str, as_of: str) -> None:
+    def _status(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any], status: str, as_of: str) -> ox.NamedNode:
         record = iri(status_record_iri(self.article.article_id, kind, fact["id"]))
         self.add(subject, _CF.statusRecord, record)
         self.add(record, _RDF.type, _CF.StatusRecord)
@@ -328,6 +338,7 @@ class _ArticleBuilder(_Builder):
         self.add(record, _CF.asOf, _date(as_of))
         self.add(record, _PROV.wasDerivedFrom, self.article_iri)
         self.add(record, _RDFS.label, _text(f"{status} as of {as_of}"))
+        return record
 
     def _actor_name(self, ref: str) -> str:
         return self.actor_names.get(ref, ref)
@@ -344,7 +355,9 @@ class _ArticleBuilder(_Builder):
     def _proposal(self, proposal: dict[str, Any]) -> None:
         node = self._fact("proposal", proposal, (_CF.Proposal, PROPOSAL_CLASSES[proposal["type"]]))
         if "status" in proposal:
-            self._status("proposal", node, proposal, proposal["status"], self.meta["published"])
+            record = self._status("proposal", node, proposal, proposal["status"], self.meta["published"])
+            # Whose account the status is: this article's record of it, not the proposal, which other articles share.
+            self.add_all(record, _CF.accordingTo, map(_ref("actor"), proposal.get("according_to", ())))
 
     def _demand(self, demand: dict[str, Any]) -> None:
         node = self._fact("demand", demand, (_CF.Demand,))

@@ -6,10 +6,10 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from ceasefire_kg.namespaces import CF, ETYPE, SCOPE, STANCE, STATUS, entity_iri
+from ceasefire_kg.namespaces import CF, CHARGE, ETYPE, SCOPE, STANCE, STATUS, entity_iri
 from ceasefire_kg.shacl import ontology_graph, shapes_graph
 
-DEFINED = [CF, SCOPE, STANCE, STATUS, ETYPE]
+DEFINED = [CF, SCOPE, STANCE, STATUS, ETYPE, CHARGE]
 
 
 def _terms(namespace: type) -> set[URIRef]:
@@ -48,7 +48,7 @@ def test_every_term_has_a_type_and_concepts_a_scheme() -> None:
     graph = ontology_graph()
     for term in _terms(CF):
         assert graph.value(term, RDF.type) is not None, term
-    for namespace in (SCOPE, STANCE, STATUS, ETYPE):
+    for namespace in (SCOPE, STANCE, STATUS, ETYPE, CHARGE):
         for concept in _terms(namespace):
             assert (concept, RDF.type, SKOS.Concept) in graph, concept
             assert graph.value(concept, SKOS.inScheme) is not None, concept
