@@ -49,6 +49,7 @@ class CF(DefinedNamespace):
     Agreement: URIRef
     Demand: URIRef
     Position: URIRef
+    Response: URIRef
     Claim: URIRef
     ViolationAccusation: URIRef
     Accusation: URIRef
@@ -102,6 +103,11 @@ class CF(DefinedNamespace):
     stance: URIRef
     conditionedOn: URIRef
     supersedes: URIRef
+    # responses to demands; what a demand is about
+    responder: URIRef
+    toDemand: URIRef
+    accordingTo: URIRef
+    about: URIRef
     claimant: URIRef
     accused: URIRef
     aboutProposal: URIRef
@@ -142,11 +148,11 @@ class SCOPE(DefinedNamespace):
 
 
 class STANCE(DefinedNamespace):
-    """Stances an actor can take on a proposal."""
+    """Stances an actor can take on a proposal, or in response to a demand (``considers``)."""
 
     _NS = Namespace(BASE + "stance/")
     _fail = True
-    _extras = ["accepts", "conditionally-accepts", "supports", "rejects", "ambiguous"]
+    _extras = ["accepts", "conditionally-accepts", "supports", "rejects", "ambiguous", "considers"]
 
 
 class STATUS(DefinedNamespace):
@@ -212,7 +218,7 @@ ISSUE = Namespace(BASE + "issue/")
 SCHEMA_GRAPH = GRAPH["schema"]
 
 #: Kinds of entity with an IRI ``{ID}{kind}/{slug}``; the set the loader uses.
-ENTITY_KINDS = ("actor", "proposal", "demand", "position", "claim", "event", "article")
+ENTITY_KINDS = ("actor", "proposal", "demand", "position", "claim", "event", "article", "response")
 
 #: Prefixes written by every serialization, so exports read and diff well.
 PREFIXES: dict[str, str] = {
@@ -279,7 +285,7 @@ class Nodes:
 
 
 def entity_iri(kind: str, slug: str) -> URIRef:
-    """Return the IRI of an actor, proposal, demand, position, claim, event or article.
+    """Return the IRI of an actor, proposal, demand, position, claim, event, article or response.
 
     Args:
         kind: One of :data:`ENTITY_KINDS`.

@@ -20,6 +20,11 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.demand_checks import (
+    check_precondition_cycles,
+    check_precondition_targets,
+    check_supersessions,
+)
 from ceasefire_kg.loaders.event_checks import check_events
 from ceasefire_kg.loaders.fact_rules import check_fact_rules
 from ceasefire_kg.loaders.quotes import check_quotes
@@ -51,7 +56,7 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("proposals", "according_to"): "actor",
     ("demands", "by"): "actor",
     ("demands", "of"): "actor",
-    ("demands", "precondition_for"): "proposal",
+    ("demands", "about"): "actor",
     ("positions", "actor"): "actor",
     ("positions", "proposal"): "proposal",
     ("positions", "conditions"): "demand",
@@ -70,7 +75,12 @@ REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("events", "mediators"): "actor",
     ("events", "concerns"): "proposal",
     ("events", "according_to"): "actor",
-}
+    ("responses", "actor"): "actor",
+    ("responses", "demand"): "demand",
+    ("responses", "conditions"): "demand",
+    ("responses", "supersedes"): "response",
+    ("responses", "according_to"): "actor",
+}  # demands' precondition_for names a proposal, a demand or an event: see demand_checks.
 
 DATE_FIELDS: dict[str, tuple[str, ...]] = {
     "proposals": ("proposed_on", "declared_on", "effective_from", "ended_on"),
@@ -78,6 +88,7 @@ DATE_FIELDS: dict[str, tuple[str, ...]] = {
     "positions": ("as_of",),
     "claims": ("date",),
     "events": ("date", "end_date"),
+    "responses": ("as_of",),
 }
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
@@ -246,6 +257,7 @@ def check_paths(
     text_dirs: Iterable[Path] = (),
     known_positions: Callable[[], set[str]] = set,
     max_bytes: int = MAX_FILE_BYTES,
+    known_responses: Callable[[], set[str]] = set,
 ) -> CheckedCorpus:
     """Read and check fact files and folders; raise with every problem found.
 
@@ -253,6 +265,7 @@ def check_paths(
         paths: Fact files, registry files or folders of them.
         text_dirs: Folders where ``<article id>.txt`` full texts are looked up.
         known_positions: Ids of positions already stored, which ``supersedes`` may name.
+        known_responses: Ids of responses already stored, which a response's ``supersedes`` may name.
         max_bytes: Refuse files larger than this.
 
     Returns:
@@ -266,7 +279,8 @@ def check_paths(
     problems.extend(read_problems)
     checker = _Checker(list(text_dirs), max_bytes, problems)
     read = {source.path.resolve() for source in sources}
-    corpus = checker.run(sources, known_positions, unreadable=[file for file in files if file.resolve() not in read])
+    stored = {"positions": known_positions, "responses": known_responses}
+    corpus = checker.run(sources, stored, unreadable=[file for file in files if file.resolve() not in read])
     if problems:
         # A file that is both given and listed as a registry is read twice; its problems count once.
         raise InputError(list({problem.describe(): problem for problem in problems}.values()))
@@ -285,8 +299,9 @@ class _Checker:
         self.bad_registries: set[Path] = set()
 
     def run(
-        self, sources: list[SourceFile], known_positions: Callable[[], set[str]], unreadable: Iterable[Path] = ()
+        self, sources: list[SourceFile], stored: dict[str, Callable[[], set[str]]], unreadable: Iterable[Path] = ()
     ) -> CheckedCorpus:
+        """Check every source; ``stored`` gives, by section, the ids the store holds (asked only when needed)."""
         self.bad_registries.update(path.resolve() for path in unreadable)
         articles: list[ArticleFile] = []
         for source in sources:
@@ -297,16 +312,19 @@ class _Checker:
                 if article is not None:
                     articles.append(article)
         self._check_article_ids(articles)
-        positions_in_run = {p_id for article in articles for p_id in article.declared_ids("positions")}
-        stored_positions: set[str] | None = None
+        # What supersedes may name: the positions (responses) of the run, and of the store when it must be asked.
+        supersedable = {section: {i for a in articles for i in a.declared_ids(section)} for section in stored}
+        asked: set[str] = set()
         for article in articles:
             article.registries, registries_read = self._article_registries(article)
-            needs_store = any(
-                p.get("supersedes") and p["supersedes"] not in positions_in_run for _, p in article.entries("positions")
-            )
-            if needs_store and stored_positions is None:
-                stored_positions = known_positions()
-            self._check_article(article, positions_in_run | (stored_positions or set()), registries_read)
+            for section, known in stored.items():
+                earlier = {entry.get("supersedes") for _, entry in article.entries(section)} - {None}
+                if section not in asked and not earlier <= supersedable[section]:
+                    asked.add(section)
+                    supersedable[section] |= known()
+            self._check_article(article, supersedable, registries_read)
+        self.problems.extend(check_precondition_cycles(articles))
+        self.problems.extend(check_supersessions(articles))
         return CheckedCorpus(articles, list(self.registries.values()))
 
     # -- structure -----------------------------------------------------
@@ -417,12 +435,12 @@ class _Checker:
                     field_name="id",
                 )
 
-    def _check_article(self, article: ArticleFile, positions: set[str], registries_read: bool) -> None:
+    def _check_article(self, article: ArticleFile, supersedable: dict[str, set[str]], registries_read: bool) -> None:
         """Check references, dates and quotes of the well-formed values of an article.
 
         Args:
             article: The article.
-            positions: Ids of the positions of the whole run and of the store.
+            supersedable: Ids of the positions and responses of the whole run and of the store, by section.
             registries_read: Whether every registry it lists could be read; if
                 not, its actors are unknown and references to actors are not checked.
         """
@@ -448,12 +466,14 @@ class _Checker:
             "demand": ids["demand"],
             "event": ids["event"],
             "claim": ids["claim"],
-            "position": ids["position"] | positions,
+            "position": ids["position"] | supersedable["positions"],
+            "response": ids["response"] | supersedable["responses"],
         }
         hints = {
             "actor": "Declare it under 'actors:' or in a registry listed under 'registries:'.",
             "scope": f"Use a built-in scope ({', '.join(sorted(BUILTIN_SCOPES))}) or add it under 'scopes:'.",
             "position": "Name a position of this file, of another file in this load, or already stored.",
+            "response": "Name a response of this file, of another file in this load, or already stored.",
         }
         # A registry that could not be read, or an entry without a readable id,
         # is already reported; what it declares would be reported again as unknown.
@@ -472,6 +492,7 @@ class _Checker:
                     hints.get(kind, f"Declare that {kind} under '{kind}s:' in this file."),
                     own_id=entry.get("id") if SECTION_KINDS[section] == kind else None,
                 )
+        self.problems.extend(check_precondition_targets(article))
         self._check_dates(article)
         self.problems.extend(check_events(article))
         self.problems.extend(check_fact_rules(article))

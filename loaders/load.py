@@ -125,7 +125,12 @@ def validate_paths(
             return set()
         return {resource.rsplit("/", 1)[1] for resource, _ in store.typed_resources(iri(CF.Position))}
 
-    corpus = check_paths(paths, text_dirs=text_dirs, known_positions=stored_positions)
+    def stored_responses() -> set[str]:
+        if store is None:
+            return set()
+        return {resource.rsplit("/", 1)[1] for resource, _ in store.typed_resources(iri(CF.Response))}
+
+    corpus = check_paths(paths, text_dirs=text_dirs, known_positions=stored_positions, known_responses=stored_responses)
     on_progress("Building RDF")
     graphs = corpus_graphs(corpus)
     on_progress("Checking SHACL shapes")

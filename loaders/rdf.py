@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ceasefire_kg.loaders.checks import ArticleFile, CheckedCorpus, RegistryFile
+from ceasefire_kg.loaders.demand_checks import precondition_kinds
 from ceasefire_kg.namespaces import (
     CF,
     CHARGE,
@@ -88,6 +89,11 @@ def _ref(kind: str) -> Callable[[str], ox.NamedNode]:
     return lambda ref: iri(entity_iri(kind, ref))
 
 
+def _kind_ref(target: tuple[str, str]) -> ox.NamedNode:
+    # A (kind, id) pair: a field whose ids may name things of several kinds, resolved by the builder.
+    return iri(entity_iri(*target))
+
+
 def _scope_node(slug: str) -> ox.NamedNode:
     return iri(scope_iri(slug))
 
@@ -143,8 +149,9 @@ FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]
         ("text", _CF.text, _text),
         ("by", _CF.demandedBy, _ref("actor")),
         ("of", _CF.demandedOf, _ref("actor")),
-        ("precondition_for", _CF.preconditionFor, _ref("proposal")),
+        ("precondition_for", _CF.preconditionFor, _kind_ref),
         ("issue", _CF.issue, _issue_node),
+        ("about", _CF.about, _ref("actor")),
     ),
     "position": (
         ("actor", _CF.holder, _ref("actor")),
@@ -153,6 +160,15 @@ FIELD_PREDICATES: dict[str, tuple[tuple[str, ox.NamedNode, Callable[[Any], Term]
         ("as_of", _CF.asOf, _date),
         ("conditions", _CF.conditionedOn, _ref("demand")),
         ("supersedes", _CF.supersedes, _ref("position")),
+        ("according_to", _CF.accordingTo, _ref("actor")),
+    ),
+    "response": (
+        ("actor", _CF.responder, _ref("actor")),
+        ("demand", _CF.toDemand, _ref("demand")),
+        ("stance", _CF.stance, lambda stance: _STANCE[stance]),
+        ("as_of", _CF.asOf, _date),
+        ("conditions", _CF.conditionedOn, _ref("demand")),
+        ("supersedes", _CF.supersedes, _ref("response")),
         ("according_to", _CF.accordingTo, _ref("actor")),
     ),
     "claim": (
@@ -284,6 +300,8 @@ class _ArticleBuilder(_Builder):
         self.article_iri = iri(entity_iri("article", article.article_id))
         self.actor_names = article.actor_names()
         self.proposal_names = {p["id"]: p["name"] for p in article.facts("proposals")}
+        self.demand_texts = {d["id"]: d["text"] for d in article.facts("demands")}
+        self.precondition_kinds = precondition_kinds(article)
 
     def build(self) -> list[TermTriple]:
         self._article()
@@ -297,6 +315,8 @@ class _ArticleBuilder(_Builder):
             self._demand(demand)
         for position in self.article.facts("positions"):
             self._position(position)
+        for response in self.article.facts("responses"):
+            self._response(response)
         for claim in self.article.facts("claims"):
             self._claim(claim)
         for event in self.article.facts("events"):
@@ -360,6 +380,9 @@ class _ArticleBuilder(_Builder):
             self.add_all(record, _CF.accordingTo, map(_ref("actor"), proposal.get("according_to", ())))
 
     def _demand(self, demand: dict[str, Any]) -> None:
+        if "precondition_for" in demand:
+            targets = [(self.precondition_kinds[ref], ref) for ref in demand["precondition_for"]]
+            demand = {**demand, "precondition_for": targets}
         node = self._fact("demand", demand, (_CF.Demand,))
         if "issue" in demand:
             issue = _issue_node(demand["issue"])
@@ -377,6 +400,16 @@ class _ArticleBuilder(_Builder):
             f"({position['as_of']})"
         )
         self._fact("position", position, (_CF.Position,), label)
+
+    def _response(self, response: dict[str, Any]) -> None:
+        # A response without as_of holds as of the article's date.
+        response = {"as_of": self.meta["published"], **response}
+        demand = _shorten(self.demand_texts.get(response["demand"], response["demand"]), 60)
+        label = (
+            f"{self._actor_name(response['actor'])} {response['stance'].replace('-', ' ')} “{demand}” "
+            f"({response['as_of']})"
+        )
+        self._fact("response", response, (_CF.Response,), label)
 
     def _claim(self, claim: dict[str, Any]) -> None:
         # A claim without a date is made on the article's date.

@@ -46,6 +46,7 @@ SECTION_KINDS: dict[str, str] = {
     "positions": "position",
     "claims": "claim",
     "events": "event",
+    "responses": "response",
 }
 
 _YAML_TAG = "tag:yaml.org,2002:"
