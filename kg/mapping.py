@@ -29,7 +29,11 @@ Literal values are stored natively and losslessly (:meth:`Mapping.encode_literal
   imply (a non-canonical ``"05"^^xsd:integer``, an ``xsd:decimal`` that no
   double spells exactly, a ``xsd:gYear``, values of mixed types in one list)
   is stored as its lexical form (a string), and its datatype IRI goes into a
-  parallel ``<name>__type`` (``""`` where implied), present only when needed.
+  parallel ``<name>__type`` (``""`` where implied), present only when needed;
+* when some values became known later than the node (see ``docs/time.md``),
+  a parallel ``<name>__known`` holds each value's ``Date`` (null: known from
+  the start), present only when needed. Like ``known`` on nodes and
+  relationships it is derived by the push and never read back as RDF.
 """
 
 from __future__ import annotations
@@ -82,11 +86,20 @@ URI_PROPERTY = "uri"
 CAPTION_PROPERTY = "name"
 GRAPHS_PROPERTY = "graphs"
 ARTICLES_PROPERTY = "articles"
-RESERVED_PROPERTIES = frozenset({URI_PROPERTY, CAPTION_PROPERTY, GRAPHS_PROPERTY, ARTICLES_PROPERTY})
+#: The earliest publication date of the articles asserting a node or relationship (absent: known from the start).
+KNOWN_PROPERTY = "known"
+RESERVED_PROPERTIES = frozenset({URI_PROPERTY, CAPTION_PROPERTY, GRAPHS_PROPERTY, ARTICLES_PROPERTY, KNOWN_PROPERTY})
 #: Labels of ckg's own bookkeeping nodes, never part of the RDF.
 BOOKKEEPING_LABELS = frozenset({"CkgGraph", "CkgMeta"})
 LANG_SUFFIX = "__lang"
 TYPE_SUFFIX = "__type"
+KNOWN_SUFFIX = "__known"
+#: Companion properties of a literal property, derived and shaped like its values.
+COMPANION_SUFFIXES = (LANG_SUFFIX, TYPE_SUFFIX, KNOWN_SUFFIX)
+#: Bumped when what a push derives changes (such as ``known``): a database
+#: pushed with another layout needs ``ckg push --rebuild``, like one pushed
+#: with another ontology.
+LAYOUT_VERSION = 2
 
 # Datatypes whose values are stored as Neo4j strings / floats without a
 # ``__type`` entry when the mapping declares them.
@@ -262,7 +275,7 @@ class Mapping:
             raise SchemaDrift(f"Predicates mapped both to a property and to a relationship type: {sorted(clash)}.")
         bad_labels = {RESOURCE_LABEL, *BOOKKEEPING_LABELS} & set(self.classes_by_label)
         bad_names = set(self.properties_by_name) & RESERVED_PROPERTIES
-        bad_names |= {name for name in self.properties_by_name if LANG_SUFFIX in name or TYPE_SUFFIX in name}
+        bad_names |= {name for name in self.properties_by_name if any(suffix in name for suffix in COMPANION_SUFFIXES)}
         if bad_labels or bad_names:
             raise SchemaDrift(
                 f"The ontology maps terms to names ckg reserves for itself: {sorted(bad_labels | bad_names)}. "
@@ -275,6 +288,7 @@ class Mapping:
     def fingerprint(self) -> str:
         """A hash of the whole table: pushes made with another table read differently."""
         table = {
+            "layout": LAYOUT_VERSION,
             "labels": sorted(self.labels.items()),
             "properties": sorted((p.predicate, p.name, p.datatype, p.multiple) for p in self.properties.values()),
             "relationships": sorted((r.predicate, r.type) for r in self.relationships.values()),
@@ -342,19 +356,30 @@ class Mapping:
 
     # -- values ----------------------------------------------------------
 
-    def encode_literals(self, mapping: PropertyMapping, literals: Iterable[ox.Literal]) -> dict[str, Any]:
+    def encode_literals(
+        self,
+        mapping: PropertyMapping,
+        literals: Iterable[ox.Literal],
+        known: MappingABC[ox.Literal, Date | None] | None = None,
+    ) -> dict[str, Any]:
         """Neo4j properties holding a predicate's literal values on one node, losslessly.
 
         Args:
             mapping: The predicate's mapping.
             literals: Its distinct values on the node (at least one).
+            known: When given, the date each value became known (None: from
+                the start), written as ``name__known`` in step with the values.
 
         Returns:
-            ``{name: value or list}`` plus ``name__lang`` / ``name__type`` when needed.
+            ``{name: value or list}`` plus ``name__lang`` / ``name__type`` /
+            ``name__known`` when needed.
         """
         ordered = list(literals)
         if len(ordered) == 1 and not mapping.multiple:
-            return self._encode_one(mapping, ordered[0])
+            single = self._encode_one(mapping, ordered[0])
+            if known is not None:
+                single[mapping.name + KNOWN_SUFFIX] = known[ordered[0]]
+            return single
         ordered.sort(key=_literal_sort_key)
         natives = [_native(literal) for literal in ordered]
         kinds = {_kind(value) for value in natives}
@@ -378,6 +403,8 @@ class Mapping:
             props[mapping.name + LANG_SUFFIX] = shaped(langs)
         if any(types):
             props[mapping.name + TYPE_SUFFIX] = shaped(types)
+        if known is not None:
+            props[mapping.name + KNOWN_SUFFIX] = shaped([known[literal] for literal in ordered])
         return props
 
     def _encode_one(self, mapping: PropertyMapping, literal: ox.Literal) -> dict[str, Any]:

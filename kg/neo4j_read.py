@@ -4,7 +4,8 @@ Each ``:Resource`` node gives its ``rdf:type`` triples (from its labels) and
 its literal triples (from its mapped properties, with the language tags and
 datatypes of :meth:`ceasefire_kg.mapping.Mapping.decode_literals`); each
 relationship between two of them gives one triple. The derived properties
-(``name``, ``graphs``, ``articles``) and the bookkeeping nodes are skipped.
+(``name``, ``graphs``, ``articles``, ``known`` and ``<name>__known``) and the
+bookkeeping nodes are skipped.
 The result is serialized in the same stable order as
 :meth:`ceasefire_kg.store.Store.export`, so that for the same data both
 exports are isomorphic (and, for N-Triples, identical).
@@ -22,11 +23,10 @@ import neo4j
 import pyoxigraph as ox
 
 from ceasefire_kg.mapping import (
-    LANG_SUFFIX,
+    COMPANION_SUFFIXES,
     RDF_TYPE,
     RESERVED_PROPERTIES,
     RESOURCE_LABEL,
-    TYPE_SUFFIX,
     Mapping,
     default_mapping,
     quote_name,
@@ -79,7 +79,7 @@ def read_triples(driver: neo4j.Driver, database: str | None, mapping: Mapping | 
         for key in props:
             if key in RESERVED_PROPERTIES:
                 continue
-            if key.endswith((LANG_SUFFIX, TYPE_SUFFIX)):
+            if key.endswith(COMPANION_SUFFIXES):
                 base = key.rsplit("__", 1)[0]
                 if base not in props:
                     mapping.property_named(key, where)  # raises: a stray annotation

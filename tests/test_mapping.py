@@ -231,3 +231,27 @@ def test_the_fingerprint_changes_with_the_table() -> None:
     )
     assert mapping.fingerprint != other.fingerprint
     assert mapping.fingerprint == default_mapping().fingerprint
+
+
+def test_known_dates_are_written_in_step_with_the_values() -> None:
+    mapping = default_mapping()
+    label = mapping.properties[RDFS + "label"]
+    march, later = Date(2031, 3, 10), _lit("Z later")
+    values = {_lit("A first"): None, later: march}
+    props = mapping.encode_literals(label, values, values)
+    assert props == {"label": ["A first", "Z later"], "label__known": [None, march]}
+    assert set(mapping.decode_literals(label, props)) == set(values), "__known is not part of the value"
+    role = mapping.properties[CF + "role"]
+    assert mapping.encode_literals(role, [later], {later: march}) == {"role": "Z later", "role__known": march}
+    assert "role__known" not in mapping.encode_literals(role, [later])
+
+
+def test_known_is_a_name_ckg_keeps_for_itself() -> None:
+    mapping = default_mapping()
+    for name in ("known", "role__known"):
+        with pytest.raises(SchemaDrift, match="reserves"):
+            Mapping(
+                dict(mapping.labels),
+                {**mapping.properties, "x:k": PropertyMapping("x:k", name)},
+                dict(mapping.relationships),
+            )

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from neo4j.time import Date
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.cli import cli
@@ -27,7 +27,7 @@ from ceasefire_kg.errors import (
     Neo4jUnreachable,
     SchemaDrift,
 )
-from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri, iri
+from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
 from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.store import Store
@@ -483,3 +483,127 @@ def test_the_stores_recorded_hashes_are_only_a_shortcut(
     report = _push(examples, neo4j_driver, neo4j_database)
     assert (report.added, report.changed, report.transactions, report.unchanged) == ([], [], 0, 4)
     assert snapshot(neo4j_driver, neo4j_database) == before
+
+
+# --- knowledge time: known and <name>__known ---------------------------------------------
+
+
+_Fact = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+def _article(slug: str, published: str, *facts: _Fact) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """An article graph: its article node with a publication date, and some triples."""
+    article = iri(entity_iri("article", slug))
+    triples = [
+        ox.Triple(article, iri(RDF.type), iri(CF.Article)),
+        ox.Triple(article, iri(DCTERMS.issued), ox.Literal(published, datatype=iri("http://www.w3.org/2001/XMLSchema#date"))),
+        *(ox.Triple(*fact) for fact in facts),
+    ]
+    return iri(article_graph_iri(slug)), triples
+
+
+_ENVOY = iri(entity_iri("actor", "known-test-envoy"))
+_PRINCIPAL = iri(entity_iri("actor", "known-test-principal"))
+
+
+def _envoy_articles() -> dict[str, tuple[ox.NamedNode, list[ox.Triple]]]:
+    name = (_ENVOY, iri(RDFS.label), ox.Literal("The envoy"))
+    return {
+        # Published in March: the envoy, his name, his role, whom he represents.
+        "march": _article(
+            "known-test-march",
+            "2031-03-10",
+            (_ENVOY, iri(RDF.type), iri(CF.Actor)),
+            name,
+            (_ENVOY, iri(CF.role), ox.Literal("special envoy")),
+            (_ENVOY, iri(CF.represents), _PRINCIPAL),
+        ),
+        # Published earlier, in January, but pushed later: only the envoy and his name.
+        "january": _article("known-test-january", "2031-01-05", (_ENVOY, iri(RDF.type), iri(CF.Actor)), name),
+    }
+
+
+def _envoy(driver: neo4j.Driver, database: str) -> tuple[dict[str, object], object, bool]:
+    record = _single(
+        driver,
+        database,
+        "MATCH (e:Resource {uri: $uri}) OPTIONAL MATCH (e)-[r:REPRESENTS]->(p:Resource) "
+        "RETURN properties(e) AS e, r.known AS rel, p.known IS NULL AS principal_unknown",
+        uri=_ENVOY.value,
+    )
+    return record["e"], record["rel"], record["principal_unknown"]
+
+
+def test_known_is_the_earliest_publication_and_follows_pushes_and_retractions(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    driver, database = neo4j_driver, neo4j_database
+    articles = _envoy_articles()
+    with Store.open(examples) as store:
+        store.replace_graphs([articles["march"]])
+    _push(examples, driver, database)
+    envoy, rel, principal_unknown = _envoy(driver, database)
+    assert envoy["known"] == Date(2031, 3, 10) and rel == Date(2031, 3, 10)
+    assert not any(key.endswith("__known") for key in envoy), "every value is known with the node"
+    assert principal_unknown, "a node that is only an object has no known"
+
+    # An earlier article pushed later lowers what it also asserts, and only that.
+    with Store.open(examples) as store:
+        store.replace_graphs([articles["january"]])
+    _push(examples, driver, database)
+    envoy, rel, _ = _envoy(driver, database)
+    assert envoy["known"] == Date(2031, 1, 5)
+    assert envoy["role__known"] == Date(2031, 3, 10) and "label__known" not in envoy
+    assert rel == Date(2031, 3, 10)
+    _assert_like_a_clean_push(examples, driver, database)
+
+    # Retracting it raises them again.
+    with Store.open(examples) as store:
+        store.drop_articles(["known-test-january"])
+    _push(examples, driver, database)
+    envoy, rel, _ = _envoy(driver, database)
+    assert envoy["known"] == Date(2031, 3, 10) and "role__known" not in envoy and rel == Date(2031, 3, 10)
+    _assert_like_a_clean_push(examples, driver, database)
+
+    # A changed publication date moves known with it.
+    facts: list[_Fact] = [(t.subject, t.predicate, t.object) for t in articles["march"][1][2:]]  # type: ignore[misc]
+    with Store.open(examples) as store:
+        store.replace_graphs([_article("known-test-march", "2031-02-01", *facts)])
+    _push(examples, driver, database)
+    envoy, rel, _ = _envoy(driver, database)
+    assert envoy["known"] == Date(2031, 2, 1) and rel == Date(2031, 2, 1)
+    _assert_like_a_clean_push(examples, driver, database)
+
+
+def test_what_a_registry_asserts_is_known_from_the_start(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    driver, database = neo4j_driver, neo4j_database
+    registry = iri(registry_graph_iri("known-test"))
+    with Store.open(examples) as store:
+        store.replace_graphs(
+            [
+                _envoy_articles()["march"],
+                (
+                    registry,
+                    [
+                        ox.Triple(_ENVOY, iri(RDF.type), iri(CF.Actor)),
+                        ox.Triple(_ENVOY, iri(RDFS.label), ox.Literal("The envoy")),
+                    ],
+                ),
+            ]
+        )
+    _push(examples, driver, database)
+    envoy, rel, _ = _envoy(driver, database)
+    assert "known" not in envoy and "label__known" not in envoy
+    assert envoy["role__known"] == Date(2031, 3, 10) and rel == Date(2031, 3, 10)
+    # The examples: a registry actor, facts of both articles, the ontology.
+    putin = _single(driver, database, "MATCH (a:Actor {factId: 'putin'}) RETURN a.known AS known")
+    assert putin["known"] is None
+    proposal = _single(driver, database, "MATCH (p:Proposal {factId: 'us-30-day-ceasefire'}) RETURN p.known AS known")
+    assert proposal["known"] == Date(2025, 3, 19)
+    follow_up = _single(driver, database, "MATCH (a:Article {factId: $id}) RETURN a.known AS known", id=FOLLOW_UP)
+    assert follow_up["known"] == Date(2025, 4, 9)
+    ontology = _single(driver, database, "MATCH (c:Class) WHERE c.known IS NOT NULL RETURN count(c) AS n")
+    assert ontology["n"] == 0
+    assert neo4j_ntriples(driver, database) == store_ntriples(examples), "known is never read back"

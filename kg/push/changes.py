@@ -16,10 +16,10 @@ import neo4j
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import SchemaDrift
+from ceasefire_kg.known_time import is_article_graph
 from ceasefire_kg.mapping import RDF_TYPE, Mapping
 from ceasefire_kg.push.bookkeeping import remote_contents
 from ceasefire_kg.push.report import PushReport
-from ceasefire_kg.push.state import is_article_graph
 from ceasefire_kg.store import Store, content_hash
 
 #: Above this many graphs, the term check scans the whole store rather than listing them.

@@ -6,6 +6,13 @@ it (the new content of the graphs being sent, the pushed content of the
 others: the unchanged ones read from the store, the changed ones not yet sent
 from their bookkeeping node), and plans only the difference. A resource no
 graph mentions any more is planned for deletion.
+
+Every node and relationship also carries ``known``, the earliest publication
+date of the articles asserting it (see :mod:`.state`), so the planner follows
+the publication date of every graph: from the store for the graphs not being
+sent, from the content it holds (pushed, then new) for the others. A graph
+whose date changes is itself a changed graph, so every subject it asserts is
+planned again.
 """
 
 from __future__ import annotations
@@ -18,7 +25,17 @@ import pyoxigraph as ox
 from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.mapping import Mapping, local_name
 from ceasefire_kg.push.changes import GraphChange
-from ceasefire_kg.push.state import Entries, Provenances, SubjectState, node_properties, provenance, subject_state
+from ceasefire_kg.push.state import (
+    Entries,
+    Provenances,
+    Published,
+    SubjectState,
+    node_properties,
+    provenance,
+    publication_date,
+    store_publication_dates,
+    subject_state,
+)
 from ceasefire_kg.push.statements import WritePlan
 from ceasefire_kg.store import Store
 
@@ -52,8 +69,10 @@ class Planner:
         self.local: dict[str, dict[str, Entries]] = {}
         # The last state computed for big subjects (hubs): the next batch's "before".
         self.states: dict[str, SubjectState] = {}
+        self.published: Published = store_publication_dates(store, self.sending) if unchanged else {}
         for change in changes:
             self._add(change.iri, change.old or ())
+            self._date(change.iri, change.old)
 
     def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         pushed = self.pushed
@@ -68,6 +87,14 @@ class Planner:
             if entries is None:
                 entries = by_graph[graph] = []
             entries.append((triple.predicate, triple.object))
+
+    def _date(self, graph: str, triples: list[ox.Triple] | None) -> None:
+        """Follow a graph's publication date as its content is swapped."""
+        date = publication_date(graph, triples or ())
+        if date is None:
+            self.published.pop(graph, None)
+        else:
+            self.published[graph] = date
 
     def _remove(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         for subject in _subject_values(triples):
@@ -98,7 +125,7 @@ class Planner:
                 return cached
         unchanged = self._unchanged_contributions(subject)
         pushed = self.pushed.get(subject, {})
-        state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()])
+        state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()], self.published)
         if not before and sum(len(entries) for entries in pushed.values()) > _HUB_ENTRIES:
             self.states[subject] = state
         return state
@@ -119,6 +146,7 @@ class Planner:
         for change in batch:
             self._remove(change.iri, change.old or ())
             self._add(change.iri, change.new or ())
+            self._date(change.iri, change.new)
         after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 
         plan = WritePlan(token=token, revision=revision)
@@ -171,10 +199,11 @@ class Planner:
                 garbage.add(obj)
             for key, graphs in new.rels.items():
                 was = old.rels.get(key)
-                if was != graphs:
+                known = new.rel_known[key]
+                if was != graphs or old.rel_known.get(key) != known:
                     rel_type, obj = key
                     graph_list, article_ids = provenance(graphs, provenances)
-                    row = {"s": subject, "t": rel_type, "o": obj, "g": graph_list, "a": article_ids}
+                    row = {"s": subject, "t": rel_type, "o": obj, "g": graph_list, "a": article_ids, "k": known}
                     if was is None:
                         # A node some pushed graph asserts as subject exists once this
                         # transaction's nodes are written: no need to MERGE it again.

@@ -3,6 +3,13 @@
 A subject's node (labels, properties, ``graphs``/``articles``) and its outgoing
 relationships are rebuilt from what *all* graphs say about it; :class:`SubjectState`
 holds that, and :func:`subject_state` computes it from each graph's entries.
+
+Knowledge time (``docs/time.md``): an article graph is known from its
+article's publication date (``dcterms:issued``), every other graph (actor
+registries, the ontology) from the start. A node, relationship or literal
+value is known from the earliest date among the graphs asserting it; the
+push writes that date as ``known`` (and ``<name>__known``), absent when it is
+known from the start.
 """
 
 from __future__ import annotations
@@ -12,12 +19,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from neo4j.time import Date
 
 from ceasefire_kg.errors import SchemaDrift
+from ceasefire_kg.known_time import ARTICLE_GRAPHS, article_node, is_article_graph, iso_date, publication_dates
 from ceasefire_kg.mapping import (
     ARTICLES_PROPERTY,
     CAPTION_PROPERTY,
+    DCTERMS,
     GRAPHS_PROPERTY,
+    KNOWN_PROPERTY,
     RDF_TYPE,
     RDFS,
     SKOS,
@@ -25,12 +36,15 @@ from ceasefire_kg.mapping import (
     Mapping,
     local_name,
 )
-from ceasefire_kg.namespaces import GRAPH
+from ceasefire_kg.store import Store
 
-ARTICLE_GRAPHS = str(GRAPH) + "article/"
 _ARTICLE_PREFIX_LENGTH = len(ARTICLE_GRAPHS)
 _RDFS_LABEL = RDFS + "label"
 _SKOS_PREF_LABEL = SKOS + "prefLabel"
+ISSUED = DCTERMS + "issued"
+
+#: Article graph IRI -> its article's publication date; a graph not in it is known from the start.
+Published = dict[str, Date]
 
 #: What one graph says about a subject: (predicate, object) pairs.
 Entries = list[tuple[ox.NamedNode, Any]]
@@ -43,21 +57,82 @@ class SubjectState:
     """What the pushed graphs assert about one subject."""
 
     types: set[str] = field(default_factory=set)
-    literals: dict[str, set[ox.Literal]] = field(default_factory=dict)
+    #: predicate -> value -> the date it became known (None: from the start).
+    literals: dict[str, dict[ox.Literal, Date | None]] = field(default_factory=dict)
     rels: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    #: (type, object) -> the date the relationship became known (None: from the start).
+    rel_known: dict[tuple[str, str], Date | None] = field(default_factory=dict)
     graphs: set[str] = field(default_factory=set)
+    known: Date | None = None
 
     def node_equals(self, other: SubjectState) -> bool:
         """Whether both states give the node the same labels, properties and provenance."""
-        return self.types == other.types and self.literals == other.literals and self.graphs == other.graphs
+        return (
+            self.types == other.types
+            and self.literals == other.literals
+            and self.graphs == other.graphs
+            and self.known == other.known
+        )
 
 
-def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]]) -> SubjectState:
+def known_since(graphs: Iterable[str], published: Published) -> Date | None:
+    """The earliest publication date among graphs; None when one of them is known from the start.
+
+    Args:
+        graphs: The graphs asserting something (none for a node that is only an object).
+        published: The publication date of each article graph.
+    """
+    earliest: Date | None = None
+    for graph in graphs:
+        date = published.get(graph)
+        if date is None:
+            return None
+        if earliest is None or date < earliest:
+            earliest = date
+    return earliest
+
+
+def publication_date(graph: str, triples: Iterable[ox.Triple]) -> Date | None:
+    """The publication date an article graph gives its article, as :func:`~ceasefire_kg.known_time.publication_dates` reads it.
+
+    Args:
+        graph: The graph's IRI.
+        triples: Its content.
+
+    Returns:
+        The date; None for a graph that is not an article's, or without one.
+    """
+    if not is_article_graph(graph):
+        return None
+    article = article_node(graph)
+    dates = [
+        date
+        for triple in triples
+        if triple.predicate.value == ISSUED and triple.subject == article
+        for date in [iso_date(triple.object)]
+        if date is not None
+    ]
+    return Date.from_native(min(dates)) if dates else None
+
+
+def store_publication_dates(store: Store, excluded: Iterable[str] = ()) -> Published:
+    """The publication date of every article graph in the store, but the excluded ones.
+
+    Args:
+        store: The store.
+        excluded: Graphs whose date the caller follows itself (those being sent).
+    """
+    skip = set(excluded)
+    return {graph: Date.from_native(date) for graph, date in publication_dates(store).items() if graph not in skip}
+
+
+def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]], published: Published) -> SubjectState:
     """The state of a subject from what each graph says about it.
 
     Args:
         mapping: The whitelist, which tells properties from relationships.
         sources: For each graph that mentions the subject, its IRI and entries.
+        published: The publication date of each article graph (knowledge time).
 
     Raises:
         SchemaDrift: A property's value is not a literal, or a relationship's not an IRI.
@@ -68,6 +143,7 @@ def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]]) -> S
     properties, relationships = mapping.properties, mapping.relationships
     for graph, entries in sources:
         state.graphs.add(graph)
+        graph_known = published.get(graph)
         for predicate, obj in entries:
             iri = predicate.value
             if iri == RDF_TYPE:
@@ -77,8 +153,13 @@ def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]]) -> S
                     raise _kind_drift(iri, obj, graph, "property", "a literal")
                 values = literals.get(iri)
                 if values is None:
-                    values = literals[iri] = set()
-                values.add(obj)
+                    values = literals[iri] = {}
+                if obj not in values:
+                    values[obj] = graph_known
+                else:
+                    earlier = values[obj]
+                    if earlier is not None and (graph_known is None or graph_known < earlier):
+                        values[obj] = graph_known
             else:
                 if not isinstance(obj, ox.NamedNode):
                     raise _kind_drift(iri, obj, graph, "relationship", "an IRI")
@@ -88,6 +169,8 @@ def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]]) -> S
                     holders = rels[key] = set()
                 holders.add(graph)
     state.rels = {key: frozenset(graphs) for key, graphs in rels.items()}
+    state.rel_known = {key: known_since(graphs, published) for key, graphs in rels.items()}
+    state.known = known_since(state.graphs, published)
     return state
 
 
@@ -97,11 +180,6 @@ def _kind_drift(predicate: str, obj: Any, graph: str, becomes: str, expected: st
         f"and expects {expected}. Fix the data, or the predicate's declaration in schema/ontology.ttl; "
         "the graphs before this one were pushed whole, and running push again goes on from here."
     )
-
-
-def is_article_graph(iri: str) -> bool:
-    """Whether a graph holds one article's facts."""
-    return iri.startswith(ARTICLE_GRAPHS)
 
 
 def provenance(graphs: frozenset[str], provenances: Provenances) -> tuple[list[str], list[str]]:
@@ -131,7 +209,7 @@ def _caption(state: SubjectState, subject: str) -> str:
 
 
 def node_properties(mapping: Mapping, subject: str, state: SubjectState, provenances: Provenances) -> dict[str, Any]:
-    """The properties of a subject's node: uri, caption, provenance and the mapped literals.
+    """The properties of a subject's node: uri, caption, provenance, ``known`` and the mapped literals.
 
     Args:
         mapping: The whitelist, which names the properties and encodes their values.
@@ -146,6 +224,10 @@ def node_properties(mapping: Mapping, subject: str, state: SubjectState, provena
         GRAPHS_PROPERTY: graphs,
         ARTICLES_PROPERTY: articles,
     }
+    if state.known is not None:
+        props[KNOWN_PROPERTY] = state.known
     for predicate, values in state.literals.items():
-        props.update(mapping.encode_literals(mapping.properties[predicate], values))
+        # Values all known with the node need no ``__known``: the node's ``known`` says it.
+        later = any(known != state.known for known in values.values())
+        props.update(mapping.encode_literals(mapping.properties[predicate], values, values if later else None))
     return props

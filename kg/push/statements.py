@@ -88,8 +88,8 @@ class Statements:
         f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r:$(row.t)]->"
         f"(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
     )
-    #: Set the provenance of existing relationships.
-    update_relationships = _between + "SET r.graphs = row.g, r.articles = row.a"
+    #: Set the provenance of existing relationships (a null ``known`` removes it).
+    update_relationships = _between + "SET r.graphs = row.g, r.articles = row.a, r.known = row.k"
     #: Delete relationships that no graph asserts any more.
     delete_relationships = _between + "DELETE r"
     #: CREATE relationships that do not exist yet (the pushed state says so).
@@ -97,7 +97,8 @@ class Statements:
         f"UNWIND $rows AS row\n"
         f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
         f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
-        f"CREATE (a)-[:$(row.t) {{graphs: row.g, articles: row.a}}]->(b)"
+        # A null ``known`` (known from the start) sets no property.
+        f"CREATE (a)-[:$(row.t) {{graphs: row.g, articles: row.a, known: row.k}}]->(b)"
     )
 
 
