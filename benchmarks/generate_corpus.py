@@ -1906,6 +1906,8 @@ class Story:
 # --- counting triples as ckg load will -----------------------------------------------------
 
 _ACTOR_CLASS_COUNT = 2  # cf:Actor and the specific class
+#: Every quote is found in the article's text: its oa:TextPositionSelector (hasSelector, type, start, end).
+_SELECTOR = 4
 
 
 def _actor_triples(actor: dict[str, Any], in_article: bool) -> int:
@@ -1935,7 +1937,7 @@ def count_triples(doc: dict[str, Any]) -> int:
         return n
 
     for p in doc.get("proposals", []):
-        total += 10 + refs(p, "proposed_by", "parties", "mediators", "scope")
+        total += 10 + _SELECTOR + refs(p, "proposed_by", "parties", "mediators", "scope")
         total += sum(
             name in p
             for name in (
@@ -1951,16 +1953,16 @@ def count_triples(doc: dict[str, Any]) -> int:
         total += 6 if "status" in p else 0
     issues: set[str] = set()
     for d in doc.get("demands", []):
-        total += 9 + 1 + refs(d, "by", "of", "precondition_for") + 6
+        total += 9 + 1 + _SELECTOR + refs(d, "by", "of", "precondition_for") + 6
         if "issue" in d:
             total += 1 + (3 if d["issue"] not in issues else 0)
             issues.add(d["issue"])
     for pos in doc.get("positions", []):
-        total += 9 + 4 + refs(pos, "conditions", "supersedes")
+        total += 9 + 4 + _SELECTOR + refs(pos, "conditions", "supersedes")
     for c in doc.get("claims", []):
-        total += 10 + 1 + 1 + ("text" in c) + refs(c, "accused", "proposal", "events", "scopes", "denies")
+        total += 10 + 1 + 1 + _SELECTOR + ("text" in c) + refs(c, "accused", "proposal", "events", "scopes", "denies")
     for e in doc.get("events", []):
-        total += 9 + 1 + ("date" in e) + (6 if "status" in e else 0)
+        total += 9 + 1 + _SELECTOR + ("date" in e) + (6 if "status" in e else 0)
         total += sum(name in e for name in ("place", "venue", "description", "prisoners", "fatalities"))
         total += refs(e, "by", "participants", "targets", "mediators", "concerns")
     return total

@@ -121,6 +121,7 @@ _EXTERNAL_CLASSES: dict[str, str] = {
     OWL + "AnnotationProperty": "AnnotationProperty",
     OWL + "Ontology": "Ontology",
     RDF + "Property": "Property",
+    str(OA.TextPositionSelector): "TextPositionSelector",
 }
 # predicate IRI -> (declared datatype, always a list)
 _EXTERNAL_PROPERTIES: dict[str, tuple[str, bool]] = {
@@ -145,6 +146,8 @@ _EXTERNAL_PROPERTIES: dict[str, tuple[str, bool]] = {
     str(OA) + "exact": (XSD_STRING, False),
     str(OA) + "prefix": (XSD_STRING, False),
     str(OA) + "suffix": (XSD_STRING, False),
+    str(OA.start): (XSD_INTEGER, False),
+    str(OA.end): (XSD_INTEGER, False),
     str(SCHEMA) + "url": (XSD_ANY_URI, False),
 }
 _EXTERNAL_RELATIONSHIPS: tuple[str, ...] = (
@@ -174,6 +177,7 @@ _EXTERNAL_RELATIONSHIPS: tuple[str, ...] = (
     DCTERMS + "source",
     DCTERMS + "isPartOf",
     DCTERMS + "hasPart",
+    str(OA.hasSelector),
 )
 
 

@@ -205,8 +205,31 @@ class CHARGE(DefinedNamespace):
     _extras = ["escalation", "deception", "violation", "attack-on-civilians", "bad-faith", "other"]
 
 
+class OA(DefinedNamespace):
+    """The W3C Web Annotation terms ckg uses (https://www.w3.org/TR/annotation-vocab/).
+
+    A quote is an ``oa:TextQuoteSelector`` holding the article's characters in
+    ``oa:exact``; when the text was at hand, it also has an ``oa:hasSelector``
+    to an ``oa:TextPositionSelector`` with ``oa:start`` and ``oa:end``
+    (character offsets, end exclusive; ``xsd:integer``, as Oxigraph stores the
+    vocabulary's ``xsd:nonNegativeInteger``).
+    """
+
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _fail = True
+
+    TextQuoteSelector: URIRef
+    TextPositionSelector: URIRef
+    ResourceSelection: URIRef
+    hasSelector: URIRef
+    exact: URIRef
+    prefix: URIRef
+    suffix: URIRef
+    start: URIRef
+    end: URIRef
+
+
 SCHEMA = Namespace("http://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 
@@ -241,7 +264,7 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "dcterms": str(DCTERMS),
     "schema": str(SCHEMA),
-    "oa": str(OA),
+    "oa": str(OA._NS),
     "sem": str(SEM),
     "time": str(TIME),
 }
@@ -312,6 +335,11 @@ def issue_iri(slug: str) -> URIRef:
 def quote_iri(article_slug: str, kind: str, fact_slug: str) -> URIRef:
     """Return the IRI of the quote that supports one fact in one article."""
     return URIRef(f"{ID}quote/{article_slug}.{kind}.{fact_slug}")
+
+
+def quote_selector_iri(article_slug: str, kind: str, fact_slug: str) -> URIRef:
+    """Return the IRI of where a quote is in its article's text (its ``oa:TextPositionSelector``)."""
+    return URIRef(f"{quote_iri(article_slug, kind, fact_slug)}/selector")
 
 
 def status_record_iri(article_slug: str, kind: str, fact_slug: str) -> URIRef:

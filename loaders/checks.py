@@ -27,7 +27,7 @@ from ceasefire_kg.loaders.demand_checks import (
 )
 from ceasefire_kg.loaders.event_checks import check_events
 from ceasefire_kg.loaders.fact_rules import check_fact_rules
-from ceasefire_kg.loaders.quotes import check_quotes
+from ceasefire_kg.loaders.quotes import QuoteSpan, check_quotes
 from ceasefire_kg.loaders.reader import (
     MAX_FILE_BYTES,
     SECTION_KINDS,
@@ -112,6 +112,7 @@ class ArticleFile:
         registries: The registries it references, resolved.
         text_path: The full text its quotes were checked against, if any.
         quotes_checked: How many quotes were found in that text.
+        quote_spans: Each quote found in that text, as typed, with its span of the text.
         malformed: Where the file failed the JSON Schema: the values that did,
             and the fields that are missing or unknown. Already reported, so
             the other checks pass over them, and only them.
@@ -123,6 +124,7 @@ class ArticleFile:
     registries: list[RegistryFile] = field(default_factory=list)
     text_path: Path | None = None
     quotes_checked: int = 0
+    quote_spans: dict[str, QuoteSpan] = field(default_factory=dict)
     malformed: frozenset[JsonPath] = frozenset()
     sound: dict[str, Any] = field(init=False, repr=False)
 

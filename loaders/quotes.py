@@ -1,8 +1,23 @@
-"""Check the quotes of an article-fact file against the article's full text.
+"""Find the quotes of an article-fact file in the article's full text.
 
 Each fact quotes the span of the article that supports it; when the article's
-text is at hand, every quote must occur in it, up to quote-mark style and
-whitespace.
+text is at hand, every quote must occur in it, up to the style of quote marks
+and dashes and up to whitespace (:func:`normalise_quote_text`). That
+normalised form serves only to match: what is kept is the text's own span
+(:class:`QuoteSpan`), its exact characters and where they are.
+
+Offsets count characters as the Web Annotation ``TextPositionSelector`` does:
+Unicode code points, that is indices into the Python ``str`` of the text
+file's content, ``end`` exclusive, so ``content[start:end] == exact``. The
+content (:func:`read_article_text`) is the file decoded as UTF-8, without a
+leading byte-order mark (an encoding signature, not text, which every
+BOM-aware reader drops) and with line ends as they are in the file: a CRLF is
+two characters. Reading the file in Python's default text mode translates
+CRLF to LF and would shift the offsets; ``path.read_bytes().decode("utf-8-sig")``
+or ``open(path, encoding="utf-8-sig", newline="")`` gives the content.
+
+A quote that occurs several times in the text is located at its first
+occurrence.
 """
 
 from __future__ import annotations
@@ -10,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,28 +38,91 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_QUOTE_MARKS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
+#: Characters that match the character they fold to: typographic quote marks and dashes.
+_FOLDED: dict[str, str] = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
+}
+_FOLD = str.maketrans(_FOLDED)
 _WHITESPACE = re.compile(r"\s+")
+#: For each folded character, a regex class of every character that folds to it (itself included).
+_FOLD_CLASSES: dict[str, str] = {
+    target: "[" + re.escape(target + "".join(source for source, to in _FOLDED.items() if to == target)) + "]"
+    for target in set(_FOLDED.values())
+}
+_BYTE_ORDER_MARK = "\ufeff"
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """Where a quote is in its article's text.
+
+    Attributes:
+        exact: The text's own characters (``content[start:end]``).
+        start: The offset of its first character in the text's content.
+        end: The offset just past its last character.
+    """
+
+    exact: str
+    start: int
+    end: int
 
 
 def normalise_quote_text(text: str) -> str:
-    """Fold quote-mark styles and runs of whitespace, for matching quotes to texts."""
-    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+    """Fold quote-mark and dash styles and runs of whitespace, for matching quotes to texts."""
+    return _WHITESPACE.sub(" ", text.translate(_FOLD)).strip()
+
+
+def read_article_text(path: Path) -> str:
+    """The content of an article's text file, which quote offsets count in.
+
+    Raises:
+        OSError: If the file cannot be read.
+        UnicodeDecodeError: If it is not UTF-8 (the error's offset counts bytes of the file).
+    """
+    content = path.read_bytes().decode("utf-8")
+    return content[1:] if content.startswith(_BYTE_ORDER_MARK) else content
+
+
+def find_quote(quote: str, text: str) -> QuoteSpan | None:
+    """Find a quote in an article's text content, up to quote marks, dashes and whitespace.
+
+    Args:
+        quote: The quote as the analyst typed it.
+        text: The content of the article's text (see :func:`read_article_text`).
+
+    Returns:
+        The first span of ``text`` that matches, or None when there is none, or
+        when the quote holds no characters but whitespace (it matches anywhere).
+    """
+    needle = normalise_quote_text(quote)
+    if not needle:
+        return None
+    # The needle, each space standing for a run of whitespace and each folded
+    # character for any that folds to it: a match here is exactly a match of
+    # the normalised needle in the normalised text, found on the text itself.
+    pattern = "".join(r"\s+" if char == " " else _FOLD_CLASSES.get(char) or re.escape(char) for char in needle)
+    match = re.search(pattern, text)
+    if match is None:
+        return None
+    return QuoteSpan(match.group(), match.start(), match.end())
 
 
 def _matched_start(quote: str, text: str) -> int:
@@ -71,11 +150,12 @@ def _where_quote_differs(quote: str, text: str) -> str:
 
 
 def check_quotes(article: ArticleFile, text_dirs: Sequence[Path]) -> list[Problem]:
-    """Check that each quote of an article occurs in its full text, when the text is found.
+    """Find each quote of an article in its full text, when the text is found.
 
     The text is the file the article names under ``text:``, or else
     ``<article id>.txt`` beside the article file or in one of ``text_dirs``.
-    Sets the article's ``text_path`` and ``quotes_checked``.
+    Sets the article's ``text_path``, ``quotes_checked`` and ``quote_spans``
+    (each quote found, as typed, with its span of the text).
 
     Args:
         article: The article, its malformed values marked.
@@ -90,7 +170,7 @@ def check_quotes(article: ArticleFile, text_dirs: Sequence[Path]) -> list[Proble
         return problems
     source = article.source
     try:
-        text = text_path.read_bytes().decode("utf-8")
+        text = read_article_text(text_path)
     except OSError as error:
         problems.append(
             source.problem(
@@ -111,26 +191,31 @@ def check_quotes(article: ArticleFile, text_dirs: Sequence[Path]) -> list[Proble
             )
         )
         return problems
-    haystack = normalise_quote_text(text)
     article.text_path = text_path
+    haystack: str | None = None  # the normalised text, made only for messages
     for section in SECTION_KINDS:
         for index, entry in article.entries(section):
             quote = entry.get("quote")
             if quote is None:
                 continue
-            needle = normalise_quote_text(quote)
-            if needle in haystack:
+            span = article.quote_spans.get(quote) or find_quote(quote, text)
+            if span is not None or not normalise_quote_text(quote):
                 article.quotes_checked += 1
-            else:
-                problems.append(
-                    source.problem(
-                        (section, index, "quote"),
-                        f"quote not found in the article text {text_path}: {_where_quote_differs(needle, haystack)}.",
-                        "Copy the span exactly from the text (whitespace and quote-mark style may differ; "
-                        "words and punctuation may not).",
-                        field_name="quote",
-                    )
+                if span is not None:
+                    article.quote_spans[quote] = span
+                continue
+            if haystack is None:
+                haystack = normalise_quote_text(text)
+            problems.append(
+                source.problem(
+                    (section, index, "quote"),
+                    f"quote not found in the article text {text_path}: "
+                    f"{_where_quote_differs(normalise_quote_text(quote), haystack)}.",
+                    "Copy the span exactly from the text (whitespace and the style of quote marks and dashes "
+                    "may differ; words and punctuation may not).",
+                    field_name="quote",
                 )
+            )
     return problems
 
 

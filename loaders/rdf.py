@@ -34,6 +34,7 @@ from ceasefire_kg.namespaces import (
     iri,
     issue_iri,
     quote_iri,
+    quote_selector_iri,
     registry_graph_iri,
     scope_iri,
     status_record_iri,
@@ -345,9 +346,19 @@ class _ArticleBuilder(_Builder):
         quote = iri(quote_iri(self.article.article_id, kind, fact["id"]))
         self.add(node, _CF.evidence, quote)
         self.add(quote, _RDF.type, _CF.Quote)
-        self.add(quote, _OA.exact, _text(fact["quote"]))
+        # The article's own characters where its text was at hand, with where they are; else the quote as typed.
+        span = self.article.quote_spans.get(fact["quote"])
+        exact = fact["quote"] if span is None else span.exact
+        self.add(quote, _OA.exact, _text(exact))
         self.add(quote, _CF.inArticle, self.article_iri)
-        self.add(quote, _RDFS.label, _text(_shorten(fact["quote"])))
+        self.add(quote, _RDFS.label, _text(_shorten(exact)))
+        if span is not None:
+            selector = iri(quote_selector_iri(self.article.article_id, kind, fact["id"]))
+            self.add(quote, _OA.hasSelector, selector)
+            self.add(selector, _RDF.type, _OA.TextPositionSelector)
+            # xsd:integer, not the vocabulary's xsd:nonNegativeInteger: Oxigraph stores that as xsd:integer.
+            self.add(selector, _OA.start, _integer(span.start))
+            self.add(selector, _OA.end, _integer(span.end))
         return node
 
     def _status(self, kind: str, subject: ox.NamedNode, fact: dict[str, Any], status: str, as_of: str) -> ox.NamedNode:

@@ -25,7 +25,8 @@ from tests.loaders.conftest import ARTICLE, STORED_ARTICLE, article_with, export
 
 HINT_ACTOR = "Declare it under 'actors:' or in a registry listed under 'registries:'."
 HINT_QUOTE = (
-    "Copy the span exactly from the text (whitespace and quote-mark style may differ; words and punctuation may not)."
+    "Copy the span exactly from the text (whitespace and the style of quote marks and dashes may differ; "
+    "words and punctuation may not)."
 )
 
 
