@@ -14,6 +14,7 @@
 // param stance: enum(accepts|conditionally-accepts|rejects|considers) = none — only current responses with this stance
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
 // example: stance=rejects — only the demands someone currently rejects
+// known-by: as_of
 // columns: side, responded_by, demand, demand_by, stance, conditions: list, according_to: list, as_of: date, quote, article, response_id, demand_id
 //
 // SPARQL version: responses.rq. On every node and relationship touched, `known` (written by

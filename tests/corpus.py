@@ -15,7 +15,15 @@ from pathlib import Path
 from types import ModuleType
 
 from ceasefire_kg.loaders.load import load_into_folder
-from tests.paths import DEMAND_KINDS_ARTICLES, EXAMPLES, QUERY_ARTICLES, REPO, SEED_ARTICLE, TIME_ARTICLES
+from tests.paths import (
+    DEMAND_KINDS_ARTICLES,
+    EXAMPLES,
+    QUERY_ARTICLES,
+    REPO,
+    SEED_ARTICLE,
+    SERRIN_ARTICLES,
+    TIME_ARTICLES,
+)
 
 
 def benchmark_module(name: str) -> ModuleType:
@@ -86,6 +94,11 @@ def demands_store(folder: Path) -> Path:
     return load_store(folder / "store", [DEMAND_KINDS_ARTICLES])
 
 
+def serrin_store(folder: Path) -> Path:
+    """The Serrin-war example articles, with their texts, loaded into ``folder/store``; return the store."""
+    return load_store(folder / "store", [SERRIN_ARTICLES])
+
+
 def queries_generated_store(folder: Path) -> Path:
     """The small generated corpus the saved queries are checked on: several negotiations, changing positions."""
     return generated_store(folder, target_triples=8_000, seed=5)
@@ -112,5 +125,6 @@ QUERY_DATA_SETS: tuple[DataSet, ...] = (
     DataSet("edge", tuple(sorted(QUERY_ARTICLES.glob("*.yaml"))), edge_store),
     DataSet("time", tuple(sorted(TIME_ARTICLES.glob("*.yaml"))), time_store),
     DataSet("claims", tuple(sorted(CLAIM_ARTICLES.glob("*.yaml"))), claims_store),
+    DataSet("serrin", tuple(sorted(SERRIN_ARTICLES.glob("*.yaml"))), serrin_store),
     DataSet("demands", tuple(sorted(DEMAND_KINDS_ARTICLES.glob("*.yaml"))), demands_store),
 )

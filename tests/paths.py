@@ -37,3 +37,7 @@ def seed_text_dir() -> list[Path]:
         )
     pytest.skip(f"the seed article's text is not at {CORPUS}")
     raise AssertionError("unreachable")
+
+
+#: The four reports of the invented Serrin war: every kind of fact and the time-true cases.
+SERRIN_ARTICLES = REPO / "examples" / "serrin-war"
