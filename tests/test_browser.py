@@ -294,7 +294,7 @@ def test_parameter_hints_follow_each_parameters_default_and_description() -> Non
         "In Browser: a date such as `date('2025-04-01')`; `null` for none.\n"
     ) in text
     assert (
-        "- `until` (date, default latest): up to this date (YYYY-MM-DD); latest goes up to the newest. "
+        "- `until` (date, default latest): up to this date, as known on it (YYYY-MM-DD); latest goes up to the newest. "
         "In Browser: a date such as `date('2025-04-01')`; `null` for latest.\n"
     ) in text
     assert "means the latest" not in text

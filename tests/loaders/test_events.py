@@ -106,7 +106,7 @@ def test_the_harbour_article_loads(harbour_dir: Path, ckg_store: tuple[Path, byt
     (harbour_dir / HARBOUR_FILE).write_text(HARBOUR_ARTICLE, encoding="utf-8")
     result = load(HARBOUR_FILE, store=ckg_store)
     assert result.exit_code == 0, result.output
-    assert f"  {HARBOUR}: 13 facts, 164 triples; 9 quotes found in {HARBOUR}.txt" in result.output.splitlines()
+    assert f"  {HARBOUR}: 13 facts, 202 triples; 9 quotes found in {HARBOUR}.txt" in result.output.splitlines()
 
 
 # --- one broken thing at a time ------------------------------------------------------
