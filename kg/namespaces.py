@@ -118,7 +118,6 @@ class CF(DefinedNamespace):
     charge: URIRef
     includesTerm: URIRef
     excludesTerm: URIRef
-    accordingTo: URIRef
     date: URIRef
     eventType: URIRef
     initiator: URIRef
@@ -133,7 +132,6 @@ class CF(DefinedNamespace):
     endDate: URIRef
     talksFormat: URIRef
     authorship: URIRef
-    accordingTo: URIRef
     evidence: URIRef
     inArticle: URIRef
     factId: URIRef
