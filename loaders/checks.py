@@ -29,10 +29,12 @@ from ceasefire_kg.loaders.event_checks import check_events
 from ceasefire_kg.loaders.fact_rules import check_fact_rules
 from ceasefire_kg.loaders.quotes import QuoteSpan, check_quotes
 from ceasefire_kg.loaders.reader import (
+    FACT_FILE_SUFFIXES,
     MAX_FILE_BYTES,
     SECTION_KINDS,
     JsonPath,
     SourceFile,
+    find_fact_files,
     is_file,
     read_sources,
 )
@@ -41,9 +43,6 @@ from ceasefire_kg.loaders.valid_time import future_status_problem
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
-
-#: The suffixes of fact and registry files.
-FACT_FILE_SUFFIXES = (".yaml", ".yml")
 
 #: Fields that refer to other things: (section, field) -> kind referred to.
 REFERENCE_FIELDS: dict[tuple[str, str], str] = {
@@ -219,39 +218,6 @@ class CheckedCorpus:
     def fact_count(self) -> int:
         """How many entries (actors, proposals, demands …) the articles hold."""
         return sum(len(article.facts(section)) for article in self.articles for section in SECTION_KINDS)
-
-
-def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into the YAML files to read, in a stable order.
-
-    Args:
-        paths: Files or folders as the user gave them.
-
-    Returns:
-        The files, and a problem for each path that does not exist or holds no YAML.
-    """
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in FACT_FILE_SUFFIXES and p.is_file())
-            if not found:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "the folder holds no .yaml or .yml files.",
-                        "Point at fact files or a folder of them.",
-                    )
-                )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), "no such file or folder.", "Check the path."))
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)
-    return list(unique.values()), problems
 
 
 def check_paths(
