@@ -4,7 +4,8 @@ Every check runs over every file of a load and all problems are reported
 together, each with its file, line, fact and field, and how to fix it. The
 JSON Schema part is :mod:`ceasefire_kg.loaders.schema_check`, the quotes part
 :mod:`ceasefire_kg.loaders.quotes`, how an event's fields fit together
-:mod:`ceasefire_kg.loaders.event_checks`; this module runs them with the
+:mod:`ceasefire_kg.loaders.event_checks`, actors' represents chains
+:mod:`ceasefire_kg.loaders.actor_checks`; this module runs them with the
 checks of references, ids and dates.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.actor_checks import StoredLinks, check_represents_chains, no_stored_links
 from ceasefire_kg.loaders.demand_checks import (
     check_precondition_cycles,
     check_precondition_targets,
@@ -227,6 +229,7 @@ def check_paths(
     known_positions: Callable[[], set[str]] = set,
     max_bytes: int = MAX_FILE_BYTES,
     known_responses: Callable[[], set[str]] = set,
+    stored_represents: StoredLinks = no_stored_links,
 ) -> CheckedCorpus:
     """Read and check fact files and folders; raise with every problem found.
 
@@ -235,6 +238,8 @@ def check_paths(
         text_dirs: Folders where ``<article id>.txt`` full texts are looked up.
         known_positions: Ids of positions already stored, which ``supersedes`` may name.
         known_responses: Ids of responses already stored, which a response's ``supersedes`` may name.
+        stored_represents: The ``represents`` links already stored outside the graphs the load replaces,
+            which its chains may run through.
         max_bytes: Refuse files larger than this.
 
     Returns:
@@ -246,7 +251,7 @@ def check_paths(
     files, problems = find_fact_files(paths)
     sources, read_problems = read_sources(files, max_bytes)
     problems.extend(read_problems)
-    checker = _Checker(list(text_dirs), max_bytes, problems)
+    checker = _Checker(list(text_dirs), max_bytes, problems, stored_represents)
     read = {source.path.resolve() for source in sources}
     stored = {"positions": known_positions, "responses": known_responses}
     corpus = checker.run(sources, stored, unreadable=[file for file in files if file.resolve() not in read])
@@ -259,8 +264,11 @@ def check_paths(
 class _Checker:
     """One run of checks over a set of sources; appends to ``problems``."""
 
-    def __init__(self, text_dirs: list[Path], max_bytes: int, problems: list[Problem]) -> None:
+    def __init__(
+        self, text_dirs: list[Path], max_bytes: int, problems: list[Problem], stored_represents: StoredLinks
+    ) -> None:
         self.text_dirs = text_dirs
+        self.stored_represents = stored_represents
         self.max_bytes = max_bytes
         self.problems = problems
         self.registries: dict[Path, RegistryFile] = {}
@@ -294,6 +302,7 @@ class _Checker:
             self._check_article(article, supersedable, registries_read)
         self.problems.extend(check_precondition_cycles(articles))
         self.problems.extend(check_supersessions(articles))
+        self.problems.extend(check_represents_chains(articles, self.registries.values(), self.stored_represents))
         return CheckedCorpus(articles, list(self.registries.values()))
 
     # -- structure -----------------------------------------------------
