@@ -4,7 +4,8 @@ Every check runs over every file of a load and all problems are reported
 together, each with its file, line, fact and field, and how to fix it. The
 JSON Schema part is :mod:`ceasefire_kg.loaders.schema_check`, the quotes part
 :mod:`ceasefire_kg.loaders.quotes`, how an event's fields fit together
-:mod:`ceasefire_kg.loaders.event_checks`; this module runs them with the
+:mod:`ceasefire_kg.loaders.event_checks`, actors' represents chains
+:mod:`ceasefire_kg.loaders.actor_checks`; this module runs them with the
 checks of references, ids and dates.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ceasefire_kg.errors import InputError, Problem
+from ceasefire_kg.loaders.actor_checks import StoredLinks, check_represents_chains, no_stored_links
 from ceasefire_kg.loaders.demand_checks import (
     check_precondition_cycles,
     check_precondition_targets,
@@ -30,10 +32,12 @@ from ceasefire_kg.loaders.fact_rules import check_fact_rules
 from ceasefire_kg.loaders.fields import DATE_FIELDS, REFERENCE_FIELDS
 from ceasefire_kg.loaders.quotes import QuoteSpan, check_quotes
 from ceasefire_kg.loaders.reader import (
+    FACT_FILE_SUFFIXES,
     MAX_FILE_BYTES,
     SECTION_KINDS,
     JsonPath,
     SourceFile,
+    find_fact_files,
     is_file,
     read_sources,
 )
@@ -42,9 +46,6 @@ from ceasefire_kg.loaders.valid_time import future_status_problem
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
-
-#: The suffixes of fact and registry files.
-FACT_FILE_SUFFIXES = (".yaml", ".yml")
 
 
 BUILTIN_SCOPES = frozenset(BUILTIN_SCOPE_IDS)
@@ -176,39 +177,6 @@ class CheckedCorpus:
         return sum(len(article.facts(section)) for article in self.articles for section in SECTION_KINDS)
 
 
-def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into the YAML files to read, in a stable order.
-
-    Args:
-        paths: Files or folders as the user gave them.
-
-    Returns:
-        The files, and a problem for each path that does not exist or holds no YAML.
-    """
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in FACT_FILE_SUFFIXES and p.is_file())
-            if not found:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "the folder holds no .yaml or .yml files.",
-                        "Point at fact files or a folder of them.",
-                    )
-                )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), "no such file or folder.", "Check the path."))
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)
-    return list(unique.values()), problems
-
-
 def check_paths(
     paths: Iterable[Path],
     *,
@@ -216,6 +184,7 @@ def check_paths(
     known_positions: Callable[[], set[str]] = set,
     max_bytes: int = MAX_FILE_BYTES,
     known_responses: Callable[[], set[str]] = set,
+    stored_represents: StoredLinks = no_stored_links,
 ) -> CheckedCorpus:
     """Read and check fact files and folders; raise with every problem found.
 
@@ -224,6 +193,8 @@ def check_paths(
         text_dirs: Folders where ``<article id>.txt`` full texts are looked up.
         known_positions: Ids of positions already stored, which ``supersedes`` may name.
         known_responses: Ids of responses already stored, which a response's ``supersedes`` may name.
+        stored_represents: The ``represents`` links already stored outside the graphs the load replaces,
+            which its chains may run through.
         max_bytes: Refuse files larger than this.
 
     Returns:
@@ -235,7 +206,7 @@ def check_paths(
     files, problems = find_fact_files(paths)
     sources, read_problems = read_sources(files, max_bytes)
     problems.extend(read_problems)
-    checker = _Checker(list(text_dirs), max_bytes, problems)
+    checker = _Checker(list(text_dirs), max_bytes, problems, stored_represents)
     read = {source.path.resolve() for source in sources}
     stored = {"positions": known_positions, "responses": known_responses}
     corpus = checker.run(sources, stored, unreadable=[file for file in files if file.resolve() not in read])
@@ -248,8 +219,11 @@ def check_paths(
 class _Checker:
     """One run of checks over a set of sources; appends to ``problems``."""
 
-    def __init__(self, text_dirs: list[Path], max_bytes: int, problems: list[Problem]) -> None:
+    def __init__(
+        self, text_dirs: list[Path], max_bytes: int, problems: list[Problem], stored_represents: StoredLinks
+    ) -> None:
         self.text_dirs = text_dirs
+        self.stored_represents = stored_represents
         self.max_bytes = max_bytes
         self.problems = problems
         self.registries: dict[Path, RegistryFile] = {}
@@ -283,6 +257,7 @@ class _Checker:
             self._check_article(article, supersedable, registries_read)
         self.problems.extend(check_precondition_cycles(articles))
         self.problems.extend(check_supersessions(articles))
+        self.problems.extend(check_represents_chains(articles, self.registries.values(), self.stored_represents))
         return CheckedCorpus(articles, list(self.registries.values()))
 
     # -- structure -----------------------------------------------------

@@ -130,7 +130,24 @@ def validate_paths(
             return set()
         return {resource.rsplit("/", 1)[1] for resource, _ in store.typed_resources(iri(CF.Response))}
 
-    corpus = check_paths(paths, text_dirs=text_dirs, known_positions=stored_positions, known_responses=stored_responses)
+    def stored_represents(replaced: set[str]) -> set[tuple[str, str]]:
+        if store is None:
+            return set()
+        links = store.query(f"SELECT ?g ?actor ?side WHERE {{ GRAPH ?g {{ ?actor <{CF.represents}> ?side }} }}")
+        assert isinstance(links, ox.QuerySolutions), "a SELECT query gives solutions"
+        return {
+            (row["actor"].value.rsplit("/", 1)[1], row["side"].value.rsplit("/", 1)[1])
+            for row in links
+            if row["g"].value not in replaced
+        }
+
+    corpus = check_paths(
+        paths,
+        text_dirs=text_dirs,
+        known_positions=stored_positions,
+        known_responses=stored_responses,
+        stored_represents=stored_represents,
+    )
     on_progress("Building RDF")
     graphs = corpus_graphs(corpus)
     on_progress("Checking SHACL shapes")

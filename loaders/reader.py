@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,10 @@ logger = logging.getLogger(__name__)
 #: Largest fact file accepted, in bytes. A real article's facts fit in a few
 #: dozen kilobytes; anything this size is almost certainly not a fact file.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+
+#: The suffixes of fact and registry files.
+FACT_FILE_SUFFIXES = (".yaml", ".yml")
+
 #: Deepest nesting of lists and mappings a fact file may have. The format needs about 5
 #: (article, section, fact, field, list); a limit far below Python's recursion limit keeps
 #: a pathological file from crashing the reader.
@@ -507,3 +512,36 @@ def read_sources(paths: list[Path], max_bytes: int = MAX_FILE_BYTES) -> tuple[li
         except _ReadError as error:
             problems.extend(error.problems)
     return sources, problems
+
+
+def find_fact_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders into the YAML files to read, in a stable order.
+
+    Args:
+        paths: Files or folders as the user gave them.
+
+    Returns:
+        The files, and a problem for each path that does not exist or holds no YAML.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in FACT_FILE_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "the folder holds no .yaml or .yml files.",
+                        "Point at fact files or a folder of them.",
+                    )
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), "no such file or folder.", "Check the path."))
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), problems

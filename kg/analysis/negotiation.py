@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ceasefire_kg.backends.base import Backend, Progress, no_progress
 from ceasefire_kg.errors import UnknownFact
+from ceasefire_kg.loaders.actor_checks import MAX_REPRESENTS_DEPTH
 from ceasefire_kg.namespaces import CF, OA, STANCE, STATUS
 
 logger = logging.getLogger(__name__)
@@ -77,15 +78,10 @@ PROPERTY_KEYS: dict[str, str] = {
     },
 }
 
-#: How many ``represents`` links an actor's side is followed through (the loader refuses longer chains).
-MAX_REPRESENTS_DEPTH = 5
-
 #: Stances that accept a proposal (unconditionally, when the position has no conditions).
 ACCEPTING_STANCES = frozenset({str(STANCE["accepts"]), str(STANCE["supports"])})
 #: Stances whose conditions make a demand a precondition for the proposal.
 CONDITIONING_STANCES = frozenset({str(STANCE["conditionally-accepts"]), str(STANCE["rejects"])})
-#: How far a represents chain is followed (contract of issue 13: MAX_REPRESENTS_DEPTH).
-MAX_REPRESENTS_DEPTH = 5
 #: Demand statuses that take a demand off the table.
 CLOSED_STATUSES = frozenset({str(STATUS["met"]), str(STATUS["withdrawn"])})
 
