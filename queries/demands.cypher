@@ -53,7 +53,7 @@ CALL (d) {
   RETURN collect(DISTINCT CASE WHEN coalesce(of.label__known <= $as_of, true) THEN of.label END) AS demanded_of
 }
 CALL (d) {
-  OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p)
+  OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p:Proposal)
   WHERE coalesce(condition_of.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
   RETURN collect(DISTINCT CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END) AS precondition_for
 }
