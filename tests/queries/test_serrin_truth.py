@@ -123,6 +123,21 @@ CASES: list[Case] = [
             (UNION_BLOCKADE, "Southern Lakes Union", "open", "2026-09-14", "2026-09-14"),
         ],
     ),
+    # The condition chain: the full ceasefire <- the heights <- the blockade <- the bank
+    # sanctions; the Union's demand is a precondition for a planned event.
+    (
+        "demands",
+        {"as_of": MID},
+        ("demand_id", "precondition_for"),
+        [
+            (BLOCKADE, ["Halvorian forces must withdraw from the Vardin Heights."]),
+            (HOME_GUARD, ["Southern Lakes Union plan for a full ceasefire along the Serrin front"]),
+            (HEIGHTS, ["Southern Lakes Union plan for a full ceasefire along the Serrin front"]),
+            (ARTILLERY, ["72-hour humanitarian truce on the Serrin front"]),
+            (BANK_SANCTIONS, ["Kesaria must lift its naval blockade of Port Calvet."]),
+            (UNION_BLOCKADE, ["Union lifts its sanctions on Kesar Maritime Bank"]),
+        ],
+    ),
     (
         "demands",
         {"as_of": LAST},
