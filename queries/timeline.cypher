@@ -95,7 +95,8 @@ CALL (x) {
   RETURN collect(DISTINCT who.label) AS actors
 }
 CALL (x) {
-  OPTIONAL MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
+  // Only proposals: a demand can also be a precondition for a demand or an event.
+  OPTIONAL MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p:Proposal)
   WHERE $until IS NULL OR about.known IS NULL OR about.known <= $until
   RETURN collect(DISTINCT p.label) AS proposals
 }
