@@ -5,9 +5,10 @@
 //   date: only what articles published on or before it reported (a status record carries the date
 //   the article gives for the status, else its publication date). actor is the side that demands
 //   it: people and bodies count for the side at the end of their represents chain; demanded_by
-//   who voiced it. precondition_for: the proposals it is a precondition for. since: the date of
-//   its first record; status_since: the date of the record that gives the status. quote and
-//   article: its quote in the first article that reports it.
+//   who voiced it. precondition_for: what it is a precondition for (proposals and events by
+//   their name, demands by their text). since: the date of its first record; status_since: the
+//   date of the record that gives the status. quote and article: its quote in the first article
+//   that reports it.
 // param actor: iri(actor) = none — only demands voiced by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param status: enum(open|met|withdrawn) = none — only demands with this status as of the date
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
@@ -55,7 +56,11 @@ CALL (d) {
 CALL (d) {
   OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p:Proposal)
   WHERE coalesce(condition_of.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
-  RETURN collect(DISTINCT CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END) AS precondition_for
+  // A demand is named by its text, a proposal or an event by its label.
+  RETURN collect(DISTINCT CASE
+    WHEN p:Demand THEN CASE WHEN coalesce(p.text__known <= $as_of, true) THEN p.text END
+    WHEN coalesce(p.label__known <= $as_of, true) THEN p.label
+  END) AS precondition_for
 }
 OPTIONAL MATCH (d)-[about:ISSUE]->(issue)
 WHERE coalesce(about.known <= $as_of, true)

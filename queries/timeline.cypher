@@ -86,7 +86,7 @@ WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
       AND all(r IN [involved] + relationships(chain) WHERE $until IS NULL OR r.known IS NULL OR r.known <= $until)
   })
   AND ($proposal IS NULL OR x.uri = $proposal OR EXISTS {
-    MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p:Proposal)
+    MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
     WHERE p.uri = $proposal AND ($until IS NULL OR about.known IS NULL OR about.known <= $until)
   })
 CALL (x) {
@@ -95,6 +95,7 @@ CALL (x) {
   RETURN collect(DISTINCT who.label) AS actors
 }
 CALL (x) {
+  // Only proposals: a demand can also be a precondition for a demand or an event.
   OPTIONAL MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p:Proposal)
   WHERE $until IS NULL OR about.known IS NULL OR about.known <= $until
   RETURN collect(DISTINCT p.label) AS proposals
