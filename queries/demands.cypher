@@ -54,7 +54,7 @@ CALL (d) {
   RETURN collect(DISTINCT CASE WHEN coalesce(of.label__known <= $as_of, true) THEN of.label END) AS demanded_of
 }
 CALL (d) {
-  OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p:Proposal)
+  OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p)
   WHERE coalesce(condition_of.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
   // A demand is named by its text, a proposal or an event by its label.
   RETURN collect(DISTINCT CASE
