@@ -22,6 +22,7 @@ occurrence.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -62,11 +63,7 @@ _FOLDED: dict[str, str] = {
 }
 _FOLD = str.maketrans(_FOLDED)
 _WHITESPACE = re.compile(r"\s+")
-#: For each folded character, a regex class of every character that folds to it (itself included).
-_FOLD_CLASSES: dict[str, str] = {
-    target: "[" + re.escape(target + "".join(source for source, to in _FOLDED.items() if to == target)) + "]"
-    for target in set(_FOLDED.values())
-}
+_NON_WHITESPACE = re.compile(r"\S+")
 _BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -115,14 +112,33 @@ def find_quote(quote: str, text: str) -> QuoteSpan | None:
     needle = normalise_quote_text(quote)
     if not needle:
         return None
-    # The needle, each space standing for a run of whitespace and each folded
-    # character for any that folds to it: a match here is exactly a match of
-    # the normalised needle in the normalised text, found on the text itself.
-    pattern = "".join(r"\s+" if char == " " else _FOLD_CLASSES.get(char) or re.escape(char) for char in needle)
-    match = re.search(pattern, text)
-    if match is None:
+    normalised, origins = _normalised_text(text)
+    found = normalised.find(needle)
+    if found < 0:
         return None
-    return QuoteSpan(match.group(), match.start(), match.end())
+    start, end = origins[found], origins[found + len(needle) - 1] + 1
+    return QuoteSpan(text[start:end], start, end)
+
+
+@functools.lru_cache(maxsize=8)
+def _normalised_text(text: str) -> tuple[str, list[int]]:
+    """The text normalised as quotes are, and for each of its characters the offset it comes from.
+
+    Folding maps one character to one, and a run of whitespace becomes one space standing at the
+    run's first character, so a match of a normalised quote maps back to the text's own span. Kept
+    for the few texts in use: an article's quotes are all looked up in the same text.
+    """
+    parts: list[str] = []
+    origins: list[int] = []
+    previous_end = None
+    for word in _NON_WHITESPACE.finditer(text):
+        if previous_end is not None:
+            parts.append(" ")
+            origins.append(previous_end)
+        parts.append(word.group())
+        origins.extend(range(word.start(), word.end()))
+        previous_end = word.end()
+    return "".join(parts).translate(_FOLD), origins
 
 
 def _matched_start(quote: str, text: str) -> int:
