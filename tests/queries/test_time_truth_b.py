@@ -48,12 +48,12 @@ ACCUSATION = "Ostland shelled a border village on April 11."
 TALKS_KNOWN_ON_APRIL_5: list[Any] = [
     "Talks on a border truce", "talks", "held", "2031-04-01", "2031-04-02", None, None,
     ["Ostland", "Westria"], [], [BORDER_TRUCE],
-    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks",
+    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks", None, None,
 ]  # fmt: skip
 TALKS_KNOWN_ON_APRIL_12: list[Any] = [
     "Talks on a border truce", "talks", "held", "2031-04-01", "2031-04-02", None, None,
     ["Ostland", "Westria"], ["Lakeland"], [FULL_CEASEFIRE, BORDER_TRUCE],
-    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks",
+    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks", None, None,
 ]  # fmt: skip
 MEDIATORS_KNOWN_ON_APRIL_12: list[list[Any]] = [
     ["Lakeland", "Talks on a border truce", "talks", ["Ostland", "Westria"], [FULL_CEASEFIRE, BORDER_TRUCE],
