@@ -8,12 +8,13 @@
 //   who voiced it. precondition_for: what it is a precondition for (proposals and events by
 //   their name, demands by their text). since: the date of its first record; status_since: the
 //   date of the record that gives the status. quote and article: its quote in the first article
-//   that reports it.
+//   that reports it. about: the actors the demand
+//   concerns (e.g. a bank to be taken off a sanctions list).
 // param actor: iri(actor) = none — only demands voiced by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param status: enum(open|met|withdrawn) = none — only demands with this status as of the date
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
 // known-by: as_of
-// columns: actor, demanded_by, demand, demanded_of: list, issue, precondition_for: list, status, status_since: date, since: date, quote, article, demand_id
+// columns: actor, demanded_by, demand, demanded_of: list, issue, precondition_for: list, status, status_since: date, since: date, quote, article, demand_id, about: list
 //
 // SPARQL version: demands.rq.
 // As known on $as_of: every node and relationship read must be known by then
@@ -62,11 +63,16 @@ CALL (d) {
     WHEN coalesce(p.label__known <= $as_of, true) THEN p.label
   END) AS precondition_for
 }
-OPTIONAL MATCH (d)-[about:ISSUE]->(issue)
-WHERE coalesce(about.known <= $as_of, true)
+CALL (d) {
+  OPTIONAL MATCH (d)-[about_link:ABOUT]->(concerned)
+  WHERE coalesce(about_link.known <= $as_of, true) AND coalesce(concerned.known <= $as_of, true)
+  RETURN collect(DISTINCT CASE WHEN coalesce(concerned.label__known <= $as_of, true) THEN concerned.label END) AS about
+}
+OPTIONAL MATCH (d)-[on_issue:ISSUE]->(issue)
+WHERE coalesce(on_issue.known <= $as_of, true)
 RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
        CASE WHEN coalesce(by.label__known <= $as_of, true) THEN by.label END AS demanded_by,
        CASE WHEN coalesce(d.text__known <= $as_of, true) THEN d.text END AS demand, demanded_of,
        last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quote, article,
-       d.factId AS demand_id
+       d.factId AS demand_id, about
 ORDER BY actor, since, demand, demanded_by, demand_id, status, coalesce(issue, '')

@@ -6,12 +6,13 @@
 //   count for the side at the end of their represents chain (actor: Russia, held_by: Vladimir
 //   Putin); when two holders of one side stated positions on the same latest day, both are shown.
 //   conditions: the demands the position is conditioned on; quote and article: the position's
-//   quote in the first article that reports it.
+//   quote in the first article that reports it. according_to: the actors on whose account alone the
+//   position is known (empty: reported as a fact).
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
 // param actor: iri(actor) = none — only positions held by this actor, or by someone whose represents chain passes through it (an id such as russia or putin)
 // param proposal: iri(proposal) = none — only this proposal (an id such as us-30-day-ceasefire)
 // known-by: as_of
-// columns: actor, held_by, proposal, stance, conditions: list, since: date, quote, article, position_id
+// columns: actor, held_by, proposal, stance, conditions: list, since: date, quote, article, position_id, according_to: list
 //
 // SPARQL version: positions.rq.
 // As known on $as_of: every node and relationship read must be known by then
@@ -58,9 +59,14 @@ OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
 WHERE coalesce(conditioned.known <= $as_of, true) AND coalesce(condition.known <= $as_of, true)
 WITH pos, holder, p, stance, side, quote, article,
      collect(DISTINCT CASE WHEN coalesce(condition.text__known <= $as_of, true) THEN condition.text END) AS conditions
+CALL (pos) {
+  OPTIONAL MATCH (pos)-[attributed:ACCORDING_TO]->(source)
+  WHERE coalesce(attributed.known <= $as_of, true) AND coalesce(source.known <= $as_of, true)
+  RETURN collect(DISTINCT CASE WHEN coalesce(source.label__known <= $as_of, true) THEN source.label END) AS according_to
+}
 RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
        CASE WHEN coalesce(holder.label__known <= $as_of, true) THEN holder.label END AS held_by,
        CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END AS proposal,
        last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since, quote, article,
-       pos.factId AS position_id
+       pos.factId AS position_id, according_to
 ORDER BY actor, proposal, held_by, position_id

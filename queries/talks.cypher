@@ -7,11 +7,13 @@
 //   known; reported: the date of the first article that reports it.
 //   participants: who took part (or initiated it); mediators: who mediated; concerns: the proposals
 //   it is about. place and venue: as reported (the first in order when articles differ). quote and
-//   article: its quote in the first article that reports it.
+//   article: its quote in the first article that reports it. end_date: the last day of talks held
+//   over several days, if known; format: direct (the sides met) or proximity (the mediators carried
+//   messages between sides who did not meet), if known.
 // param status: enum(planned|held) = none — only talks with this status as of the date
 // param actor: iri(actor) = none — only talks this actor took part in or mediated, itself or through anyone whose represents chain leads to it (an id such as russia)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD); latest uses everything known
-// columns: event, type, status, date: date, reported: date, place, venue, participants: list, mediators: list, concerns: list, quote, article, event_id
+// columns: event, type, status, date: date, reported: date, place, venue, participants: list, mediators: list, concerns: list, quote, article, event_id, end_date: date, format
 // known-by: as_of
 //
 // SPARQL version: talks.rq. Known on the date: a node's or relationship's `known` (and a value's
@@ -64,7 +66,9 @@ CALL (e) {
 WITH e, type, quote, article, reported, status, participants, mediators, concerns,
      CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS date,
      CASE WHEN $as_of IS NULL OR e.place__known IS NULL OR e.place__known <= $as_of THEN e.place END AS place,
-     CASE WHEN $as_of IS NULL OR e.venue__known IS NULL OR e.venue__known <= $as_of THEN e.venue END AS venue
+     CASE WHEN $as_of IS NULL OR e.venue__known IS NULL OR e.venue__known <= $as_of THEN e.venue END AS venue,
+     CASE WHEN $as_of IS NULL OR e.endDate__known IS NULL OR e.endDate__known <= $as_of THEN e.endDate END AS end_date,
+     CASE WHEN $as_of IS NULL OR e.talksFormat__known IS NULL OR e.talksFormat__known <= $as_of THEN e.talksFormat END AS format
 RETURN e.label AS event, last(split(type.uri, '/')) AS type, status, date, reported, place, venue,
-       participants, mediators, concerns, quote, article, e.factId AS event_id
+       participants, mediators, concerns, quote, article, e.factId AS event_id, end_date, format
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')

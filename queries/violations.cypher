@@ -7,11 +7,12 @@
 //   spokesperson of a commission of a union counts for the union); stated_by is who made the claim.
 //   mutual: the accused side also accuses the accuser of violating the same arrangement (as of the
 //   date). denied_by: who denies the accusation. quote and article: the accusation's quote in the
-//   first article that reports it.
+//   first article that reports it. authorship: whether the alleged event's perpetrator (its `by`) is
+//   only alleged or established, if the articles say.
 // param proposal: iri(proposal) = none — only this arrangement (an id such as energy-infrastructure-truce)
 // param actor: iri(actor) = none — only accusations by or against this actor: the claimant, the accused, or anyone up their represents chains (an id such as russia)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD): accusations made and reported on or before it
-// columns: proposal, accuser, stated_by, accused, event, event_date: date, claimed_on: date, mutual: boolean, denied_by: list, quote, article, claim_id
+// columns: proposal, accuser, stated_by, accused, event, event_date: date, claimed_on: date, mutual: boolean, denied_by: list, quote, article, claim_id, authorship
 // known-by: as_of
 //
 // SPARQL version: violations.rq. Known on the date: a node's or relationship's `known` (and a value's
@@ -62,5 +63,6 @@ WHERE $as_of IS NULL OR alleged.known IS NULL OR alleged.known <= $as_of
 RETURN p.label AS proposal, accuser.label AS accuser, by.label AS stated_by, target_side.label AS accused,
        e.label AS event,
        CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS event_date,
-       claimed_on, mutual, denied_by, quote, article, c.factId AS claim_id
+       claimed_on, mutual, denied_by, quote, article, c.factId AS claim_id,
+       CASE WHEN $as_of IS NULL OR e.authorship__known IS NULL OR e.authorship__known <= $as_of THEN e.authorship END AS authorship
 ORDER BY proposal, claimed_on, claim_id, accused, coalesce(event, '')

@@ -48,6 +48,7 @@ CORRIDOR_TODAY = [
     CORRIDOR_QUOTE,
     FIRST,
     "union-wants-corridor",
+    [],
 ]
 
 #: (query, parameters, expected rows): each a defect of issue 13.
@@ -76,6 +77,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
                 CORRIDOR_QUOTE,
                 FIRST,
                 "union-wants-corridor",
+                [],
             ],
             [
                 "Ostland",
@@ -90,6 +92,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
                 PRISONERS_QUOTE,
                 FIRST,
                 "ostland-wants-prisoners-back",
+                [],
             ],
         ],
     ),
@@ -112,6 +115,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
                 PRISONERS_QUOTE,
                 FIRST,
                 "ostland-wants-prisoners-back",
+                [],
             ],
         ],
     ),
@@ -132,6 +136,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
                 PRISONERS_QUOTE,
                 FIRST,
                 "ostland-wants-prisoners-back",
+                [],
             ],
         ],
     ),

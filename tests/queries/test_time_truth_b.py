@@ -48,12 +48,12 @@ ACCUSATION = "Ostland shelled a border village on April 11."
 TALKS_KNOWN_ON_APRIL_5: list[Any] = [
     "Talks on a border truce", "talks", "held", "2031-04-01", "2031-04-02", None, None,
     ["Ostland", "Westria"], [], [BORDER_TRUCE],
-    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks",
+    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks", None, None,
 ]  # fmt: skip
 TALKS_KNOWN_ON_APRIL_12: list[Any] = [
     "Talks on a border truce", "talks", "held", "2031-04-01", "2031-04-02", None, None,
     ["Ostland", "Westria"], ["Lakeland"], [FULL_CEASEFIRE, BORDER_TRUCE],
-    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks",
+    "delegations of Westria and Ostland met on Tuesday", FIRST, "border-talks", None, None,
 ]  # fmt: skip
 MEDIATORS_KNOWN_ON_APRIL_12: list[list[Any]] = [
     ["Lakeland", "Talks on a border truce", "talks", ["Ostland", "Westria"], [FULL_CEASEFIRE, BORDER_TRUCE],
@@ -117,7 +117,7 @@ TIMELINE_UNTIL_APRIL_11: list[list[Any]] = [
 VIOLATION: list[Any] = [
     BORDER_TRUCE, "Westria", "Ines Westerholt", "Ostland", SHELLING, "2031-04-11", "2031-04-11", False, [],
     "Westerholt accused Ostland of shelling a border village on Friday", SECOND,
-    "westria-accuses-ostland-of-shelling",
+    "westria-accuses-ostland-of-shelling", None,
 ]  # fmt: skip
 SINGLE_SOURCE: list[Any] = [
     ACCUSATION, "violation-accusation", ["Ines Westerholt"], 1, ["Westria"], "one article, one side",
