@@ -167,9 +167,11 @@ def _proposals_slide() -> str:
                 "OPTIONAL MATCH claimed = (claim)-[:CLAIMED_SCOPE]->(:Concept)\n"
                 "RETURN reading, collect(claimed) AS claimed"
             ),
-            "How they read its terms (terms interpretations: what a deal includes and leaves out):",
+            "How each side reads a proposal's terms (terms interpretations: what a deal includes and leaves out;"
+            " empty where no article reports a reading):",
             _cypher_block(
-                "MATCH (actor:Actor)<-[:CLAIMANT]-(claim:TermsInterpretation)-[:ABOUT_PROPOSAL]->(proposal:Proposal)\n"
+                "MATCH (proposal:Proposal)\n"
+                "OPTIONAL MATCH (actor:Actor)<-[:CLAIMANT]-(claim:TermsInterpretation)-[:ABOUT_PROPOSAL]->(proposal)\n"
                 "RETURN proposal.name AS proposal, actor.name AS actor,\n"
                 "       claim.includesTerm AS includes, claim.excludesTerm AS excludes, claim.date AS date\n"
                 "ORDER BY proposal, date, actor"
