@@ -903,13 +903,14 @@ def test_json_csv_and_table_output(examples_store: Path) -> None:
             "quote": "and halt mandatory military mobilization",
             "article": SEED_ARTICLE,
             "demand_id": "putin-demands-halt-to-mobilization",
+            "about": [],
         }
     ]
     assert tables.format_csv(result) == (
-        "actor,demanded_by,demand,demanded_of,issue,precondition_for,status,status_since,since,quote,article,demand_id\n"
+        "actor,demanded_by,demand,demanded_of,issue,precondition_for,status,status_since,since,quote,article,demand_id,about\n"
         "Russia,Vladimir Putin,Ukraine must halt mandatory military mobilization.,Ukraine,mobilization,"
         f"{US_PLAN},withdrawn,2025-04-08,2025-03-19,and halt mandatory military mobilization,{SEED_ARTICLE},"
-        "putin-demands-halt-to-mobilization\n"
+        "putin-demands-halt-to-mobilization,\n"
     )
     violations = run(examples_store, "violations", as_of="2025-03-19")
     assert tables.format_csv(violations).splitlines()[1].split(",")[7] == "true"
