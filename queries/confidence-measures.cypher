@@ -1,6 +1,7 @@
 // name: confidence-measures
 // title: Prisoner exchanges and other goodwill steps, with counts
-// description: Prisoner exchanges and ceasefire declarations (unilateral truces) known on the date:
+// description: Goodwill steps known on the date: prisoner exchanges, releases of detainees,
+//   ceasefire declarations (unilateral truces), blockades lifted and sanctions lifted;
 //   as known on the date, only what articles published on or before it reported. date: the
 //   event's own date, if known; reported: the date of the first article that reports it. status:
 //   its status as of the date (planned or held; a status holds from the date the article gives for
@@ -18,7 +19,10 @@
 // known node is read only when its `<name>__known` date, if any, is too.
 MATCH (e:Event)-[typed:EVENT_TYPE]->(type)
 WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/prisoner-exchange',
-                   'https://w3id.org/ceasefire-kg/event-type/ceasefire-declaration']
+                   'https://w3id.org/ceasefire-kg/event-type/detainee-release',
+                   'https://w3id.org/ceasefire-kg/event-type/ceasefire-declaration',
+                   'https://w3id.org/ceasefire-kg/event-type/blockade-lifted',
+                   'https://w3id.org/ceasefire-kg/event-type/sanctions-lifted']
   AND coalesce(e.known <= $as_of, true) AND coalesce(typed.known <= $as_of, true)
   AND ($actor IS NULL OR EXISTS {
     MATCH (e)-[involves:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]->(who)

@@ -8,11 +8,12 @@
 //   mutual: the accused side also accuses the accuser of violating the same arrangement (as of the
 //   date). denied_by: who denies the accusation. quote and article: the accusation's quote in the
 //   first article that reports it. authorship: whether the alleged event's perpetrator (its `by`) is
-//   only alleged or established, if the articles say.
+//   only alleged or established, if the articles say. fatalities and wounded: the numbers of people
+//   killed and wounded in the alleged event, if the articles give them.
 // param proposal: iri(proposal) = none — only this arrangement (an id such as energy-infrastructure-truce)
 // param actor: iri(actor) = none — only accusations by or against this actor: the claimant, the accused, or anyone up their represents chains (an id such as russia)
 // param as_of: date = latest — answer as known on this date (YYYY-MM-DD): accusations made and reported on or before it
-// columns: proposal, accuser, stated_by, accused, event, event_date: date, claimed_on: date, mutual: boolean, denied_by: list, quote, article, claim_id, authorship
+// columns: proposal, accuser, stated_by, accused, event, event_date: date, claimed_on: date, mutual: boolean, denied_by: list, quote, article, claim_id, authorship, fatalities: integer, wounded: integer
 // known-by: as_of
 //
 // SPARQL version: violations.rq. Known on the date: a node's or relationship's `known` (and a value's
@@ -64,5 +65,7 @@ RETURN p.label AS proposal, accuser.label AS accuser, by.label AS stated_by, tar
        e.label AS event,
        CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS event_date,
        claimed_on, mutual, denied_by, quote, article, c.factId AS claim_id,
-       CASE WHEN $as_of IS NULL OR e.authorship__known IS NULL OR e.authorship__known <= $as_of THEN e.authorship END AS authorship
+       CASE WHEN $as_of IS NULL OR e.authorship__known IS NULL OR e.authorship__known <= $as_of THEN e.authorship END AS authorship,
+       CASE WHEN $as_of IS NULL OR e.fatalities__known IS NULL OR e.fatalities__known <= $as_of THEN e.fatalities END AS fatalities,
+       CASE WHEN $as_of IS NULL OR e.wounded__known IS NULL OR e.wounded__known <= $as_of THEN e.wounded END AS wounded
 ORDER BY proposal, claimed_on, claim_id, accused, coalesce(event, '')

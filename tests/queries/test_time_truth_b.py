@@ -117,7 +117,7 @@ TIMELINE_UNTIL_APRIL_11: list[list[Any]] = [
 VIOLATION: list[Any] = [
     BORDER_TRUCE, "Westria", "Ines Westerholt", "Ostland", SHELLING, "2031-04-11", "2031-04-11", False, [],
     "Westerholt accused Ostland of shelling a border village on Friday", SECOND,
-    "westria-accuses-ostland-of-shelling", None,
+    "westria-accuses-ostland-of-shelling", None, None, None,
 ]  # fmt: skip
 SINGLE_SOURCE: list[Any] = [
     ACCUSATION, "violation-accusation", ["Ines Westerholt"], 1, ["Westria"], "one article, one side",
