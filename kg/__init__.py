@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ceasefire_kg.api import KnowledgeGraph, Neo4jGraph, ask
-    from ceasefire_kg.neo4j_client import Connection, connect
+    from ceasefire_kg.connection import Connection
+    from ceasefire_kg.neo4j_client import connect
 
 # Imported on first use, so that `ckg --version` and other light commands do not load rdflib, pyoxigraph,
 # networkx and the Neo4j driver.
@@ -24,7 +25,7 @@ _PUBLIC = {
     "KnowledgeGraph": "ceasefire_kg.api",
     "Neo4jGraph": "ceasefire_kg.api",
     "ask": "ceasefire_kg.api",
-    "Connection": "ceasefire_kg.neo4j_client",
+    "Connection": "ceasefire_kg.connection",
     "connect": "ceasefire_kg.neo4j_client",
 }
 

@@ -34,6 +34,7 @@ import neo4j
 
 from ceasefire_kg.analysis import NegotiationGraph
 from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend
+from ceasefire_kg.defaults import DEFAULT_STORE
 from ceasefire_kg.files import write_atomically
 from ceasefire_kg.loaders.load import LoadReport, load_into_folder, validate_against_folder
 from ceasefire_kg.namespaces import article_graph_iri
@@ -41,7 +42,7 @@ from ceasefire_kg.neo4j_read import export_neo4j
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
 from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, PushReport, push
 from ceasefire_kg.saved_queries import QueryResult, SavedQuery, find_query
-from ceasefire_kg.store import DEFAULT_STORE, Store
+from ceasefire_kg.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -27,6 +27,7 @@ from neo4j.exceptions import (
 )
 
 from ceasefire_kg import neo4j_server
+from ceasefire_kg.connection import Connection
 from ceasefire_kg.errors import (
     CkgError,
     GraphDatabaseError,
@@ -48,23 +49,6 @@ MINIMUM_SERVER_VERSION = (5, 26)
 CONNECT_TIMEOUT_SECONDS = 15.0
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 URI_HINT = "Use neo4j://HOST:PORT, neo4j+s://HOST (cluster, Aura) or bolt://HOST:PORT (--uri / NEO4J_URI)."
-
-
-@dataclass(frozen=True)
-class Connection:
-    """Where and as whom to connect to Neo4j.
-
-    Attributes:
-        uri: The Bolt URI (``neo4j://``, ``neo4j+s://``, ``bolt://`` ...).
-        username: The user.
-        password: The password; None for the managed server's stored one (see :func:`connect`).
-        database: The database; None for the server's default.
-    """
-
-    uri: str | None
-    username: str = neo4j_server.USERNAME
-    password: str | None = None
-    database: str | None = None
 
 
 @contextmanager

@@ -15,7 +15,6 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import StoreError
-from ceasefire_kg.namespaces import PREFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +43,9 @@ def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], output: IO[bytes],
     Raises:
         StoreError: If an IRI cannot be written in JSON-LD (see :func:`write_jsonld`).
     """
+    # Imported here: the command line reads EXPORT_FORMATS without loading rdflib.
+    from ceasefire_kg.namespaces import PREFIXES
+
     if rdf_format == ox.RdfFormat.JSON_LD:
         write_jsonld(items, output)  # type: ignore[arg-type]
         return
@@ -51,7 +53,7 @@ def serialize(items: Iterable[ox.Triple] | Iterable[ox.Quad], output: IO[bytes],
     ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
 
 
-def write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes], prefixes: dict[str, str] = PREFIXES) -> None:
+def write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes], prefixes: dict[str, str] | None = None) -> None:
     """Write quads as JSON-LD whose ``@context`` declares the prefixes, and whose IRIs use them.
 
     Oxigraph writes the JSON-LD (named graphs as ``{"@id": graph, "@graph":
@@ -66,12 +68,16 @@ def write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes], prefixes: dict[str
     Args:
         quads: The quads, those of each graph together (as sorted by graph).
         output: Binary stream to write to.
-        prefixes: Prefix to namespace IRI.
+        prefixes: Prefix to namespace IRI; the project's own (:data:`ceasefire_kg.namespaces.PREFIXES`) if None.
 
     Raises:
         StoreError: If an IRI that no namespace shortens would read as a compact
             IRI (its scheme is one of the prefixes), so would change meaning.
     """
+    if prefixes is None:
+        from ceasefire_kg.namespaces import PREFIXES
+
+        prefixes = PREFIXES
     compactor = _IriCompactor(prefixes)
     output.write(b'{"@context":' + _json(prefixes) + b',"@graph":[')
     separator = b""

@@ -38,8 +38,6 @@ from ceasefire_kg.rdf_output import EXPORT_FORMATS, serialize
 
 logger = logging.getLogger(__name__)
 
-#: Default store folder, relative to the working directory.
-DEFAULT_STORE = Path(".ckg")
 _MARKER = "ckg-store"
 _DATABASE = "oxigraph"
 _ARTICLE_GRAPH_PREFIX = str(GRAPH) + "article/"

@@ -197,6 +197,21 @@ def driver_to_empty_database(neo4j_server: Neo4jConnection, pytestconfig: pytest
         yield driver
 
 
+@contextlib.contextmanager
+def driver_to_pushed_store(
+    neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store_path: Path
+) -> Iterator[neo4j.Driver]:
+    """A new driver to the test server, whose database holds just what ``ckg push`` sends of the store."""
+    # Imported here: the push loads the whole writer, which most test modules never need.
+    from ceasefire_kg.push import push
+    from ceasefire_kg.store import Store
+
+    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
+        with Store.open_read_only(store_path) as store:
+            push(store, driver, neo4j_server.database)
+        yield driver
+
+
 @pytest.fixture
 def neo4j_driver(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config) -> Iterator[neo4j.Driver]:
     """A driver to the test server, whose database (see ``neo4j_database``) is empty."""

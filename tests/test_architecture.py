@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.corpus import examples_store
 from tests.paths import REPO
 
 #: The installed package's modules by the folders setup.cfg maps them from.
@@ -86,3 +89,37 @@ def test_library_code_never_prints_or_exits() -> None:
                 assert node.func.id not in ("print", "exit", "quit"), f"{name} line {node.lineno}"
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 assert (node.value.id, node.attr) != ("sys", "exit"), f"{name} line {node.lineno}"
+
+
+#: Libraries that take a noticeable part of a second to import.
+HEAVY_LIBRARIES = ("rdflib", "neo4j", "networkx", "jsonschema", "yaml")
+
+_LOADED_AFTER = """
+import sys
+from ceasefire_kg.cli import cli
+{run}
+print("loaded:", *sorted({{name.split(".")[0] for name in sys.modules}} & set(sys.argv[1:])))
+"""
+
+
+def _heavy_libraries_loaded(run: str, cwd: Path) -> list[str]:
+    # A fresh interpreter: this test process has imported everything already.
+    completed = subprocess.run(
+        [sys.executable, "-c", _LOADED_AFTER.format(run=run), *HEAVY_LIBRARIES],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.splitlines()[-1].split()[1:]
+
+
+def test_ckg_help_loads_no_heavy_library(tmp_path: Path) -> None:
+    # `ckg --help` and option parsing must answer at once.
+    assert _heavy_libraries_loaded("cli(['--help'], standalone_mode=False)", tmp_path) == []
+
+
+def test_a_saved_query_on_the_embedded_store_loads_neither_the_driver_nor_networkx(tmp_path: Path) -> None:
+    store = examples_store(tmp_path / "examples")
+    run = f"cli(['query', 'blocking-demands', '--backend', 'local', '--store', {str(store)!r}], standalone_mode=False)"
+    assert _heavy_libraries_loaded(run, tmp_path) == ["rdflib"]

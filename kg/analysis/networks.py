@@ -6,10 +6,8 @@ from typing import IO
 
 import networkx as nx
 
+from ceasefire_kg.defaults import GRAPH_FORMATS
 from ceasefire_kg.errors import AnalysisError
-
-#: The file formats :func:`write_network` writes, by the suffix that chooses them.
-GRAPH_FORMATS = ("graphml", "gexf")
 
 
 def write_network(network: nx.Graph, stream: IO[bytes], format_name: str) -> None:

@@ -10,13 +10,14 @@ from typing import Any
 
 import neo4j
 import neo4j.exceptions
+import neo4j.time
 
 from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, QueryNotReadOnly, SavedQueryFileError, clause
 from ceasefire_kg.neo4j_client import neo4j_errors, open_session
-from ceasefire_kg.saved_queries.definitions import CYPHER_SUFFIX, QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.definitions import CYPHER_SUFFIX, Parameter, QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
-from ceasefire_kg.saved_queries.terms import check_columns, from_cypher, normalize, to_cypher
+from ceasefire_kg.saved_queries.terms import check_columns, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -152,3 +153,21 @@ def _query_error(query: SavedQuery, error: neo4j.exceptions.ClientError) -> Exce
     if code.startswith("Neo.ClientError.Statement.") and "DatabaseNotFound" not in code:
         return QueryFailed(f"Neo4j could not answer query '{query.name}': {clause(message)}.")
     return None
+
+
+def to_cypher(value: Any, parameter: Parameter) -> Any:
+    """A parameter's value as the driver sends it (dates as Neo4j dates)."""
+    if isinstance(value, dt.date):
+        return neo4j.time.Date(value.year, value.month, value.day)
+    return value
+
+
+def from_cypher(value: Any) -> Any:
+    """A value the driver returned, as the embedded store gives it (dates as ISO text)."""
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return value.iso_format()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [from_cypher(item) for item in value]
+    return value

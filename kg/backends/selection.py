@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ceasefire_kg.backends.base import Backend
 from ceasefire_kg.backends.local import LocalBackend
-from ceasefire_kg.backends.neo4j import Neo4jBackend
+from ceasefire_kg.defaults import BACKEND_CHOICES
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryNeo4jUnreachable, clause
-from ceasefire_kg.neo4j_client import Connection, connect, neo4j_problem
 from ceasefire_kg.store import Store
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from ceasefire_kg.connection import Connection
 
-#: The choices, by the name users type.
-BACKEND_CHOICES = ("auto", "local", "neo4j")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ def open_backend(
         with _local(store_path, " (NEO4J_URI is not set)") as selected:
             yield selected
         return
+    # Only a configured server loads the Neo4j driver: the embedded store starts faster without it.
+    from ceasefire_kg.backends.neo4j import Neo4jBackend
+    from ceasefire_kg.neo4j_client import connect, neo4j_problem
+
     with ExitStack() as stack:
         try:
             driver = stack.enter_context(connect(connection, QueryNeo4jUnreachable))

@@ -8,9 +8,11 @@ itself listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
+from ceasefire_kg.defaults import BROWSER_ASSETS_PORT
+
 #: Where ``ckg browser`` serves the stylesheet and the guide unless told otherwise;
 #: the managed server's ``browser.post_connect_cmd`` names it.
-DEFAULT_PORT = 7475
+DEFAULT_PORT = BROWSER_ASSETS_PORT
 #: The only address the server listens on.
 BIND_HOST = "127.0.0.1"
 #: The host named in URLs given to Neo4j Browser (on every server's default allowlist).

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ceasefire_kg import analysis
 from ceasefire_kg.cli.common import (
     FactOption,
     StageProgress,
@@ -22,7 +22,9 @@ from ceasefire_kg.cli.common import (
     table_format_option,
     write_network_file,
 )
-from ceasefire_kg.neo4j_client import Connection
+
+if TYPE_CHECKING:
+    from ceasefire_kg.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ def analyze_alignment(
     communities of the pairs that agree more than they disagree. With -f json
     the output holds the stances, the pairs and the blocs; with -f csv, the pairs.
     """
+    from ceasefire_kg import analysis
+
     with read_negotiation(backend, store_path, connection, as_of) as (negotiation, _):
         result = analysis.alignment(negotiation, as_of, proposal)
     if output is not None:
@@ -111,6 +115,8 @@ def analyze_brokers(
     that pass through the actor; connects lists the other sides it is in
     contact with.
     """
+    from ceasefire_kg import analysis
+
     with read_negotiation(backend, store_path, connection, as_of) as (negotiation, _):
         result = analysis.brokers(negotiation, as_of)
     if output is not None:
@@ -146,6 +152,8 @@ def analyze_explain(
     chain with the responses to each. Given a proposal's id instead, it lists
     the open demands that block the proposal, each with that chain.
     """
+    from ceasefire_kg import analysis
+
     with read_negotiation(backend, store_path, connection, as_of) as (negotiation, opened):
         explanation = analysis.explain_fact(negotiation, opened, demand_id, as_of)
     if output_format == "json":
@@ -180,6 +188,8 @@ def analyze_gaps(
     acceptance of the same proposal. addressed says whether the demand is made
     of the accepting side (or of a bloc it belongs to).
     """
+    from ceasefire_kg import analysis
+
     with read_negotiation(backend, store_path, connection, as_of) as (negotiation, opened):
         progress = StageProgress(threshold=500)
         try:

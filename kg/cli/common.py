@@ -10,21 +10,26 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ceasefire_kg import analysis, neo4j_server, saved_queries
-from ceasefire_kg.analysis import NegotiationGraph
-from ceasefire_kg.backends import BACKEND_CHOICES, Backend, open_backend
+from ceasefire_kg import neo4j_server
 from ceasefire_kg.cli.tables import OUTPUT_FORMATS, format_result
+from ceasefire_kg.defaults import BACKEND_CHOICES, DEFAULT_STORE, GRAPH_FORMATS
 from ceasefire_kg.errors import (
     CkgError,
     QueryParameterError,
 )
 from ceasefire_kg.files import write_atomically
-from ceasefire_kg.neo4j_client import Connection
-from ceasefire_kg.store import DEFAULT_STORE
+
+# The command line imports the library's heavy parts (rdflib, the Neo4j driver,
+# networkx) only in the commands that use them, so that it starts at once.
+if TYPE_CHECKING:
+    from ceasefire_kg.analysis import NegotiationGraph, Table
+    from ceasefire_kg.backends import Backend
+    from ceasefire_kg.connection import Connection
+    from ceasefire_kg.saved_queries import Parameter
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +189,8 @@ def neo4j_connection_options(*, backend_choice: bool = False) -> Callable[[Calla
         def with_connection(
             *args: Any, uri: str | None, username: str, password: str | None, database: str | None, **kwargs: Any
         ) -> Any:
+            from ceasefire_kg.connection import Connection
+
             return command(*args, connection=Connection(uri, username, password, database), **kwargs)
 
         for option in reversed(options):
@@ -221,6 +228,8 @@ def chosen_backend(
     choice: str, store_path: Path, connection: Connection, *, neo4j_can_answer: bool = True
 ) -> Iterator[Backend]:
     """The back end ``--backend`` chose, said on stderr once it works (see :func:`open_backend`)."""
+    from ceasefire_kg.backends import open_backend
+
     with open_backend(choice, store_path, connection, neo4j_can_answer=neo4j_can_answer) as selected:
         progress_note(selected.note)
         yield selected.backend
@@ -233,8 +242,15 @@ class FactOption(click.ParamType):
     """An option value converted as a saved-query parameter of the same type is."""
 
     def __init__(self, type_name: str, kind: str | None = None) -> None:
-        self.parameter = saved_queries.Parameter("value", type_name, kind)
+        self.type_name, self.kind = type_name, kind
         self.name = kind or type_name  # shown in help as PROPOSAL, SCOPE, DATE
+
+    @functools.cached_property
+    def parameter(self) -> Parameter:
+        # Built on first use: the saved queries' module loads rdflib, which --help does not need.
+        from ceasefire_kg.saved_queries import Parameter
+
+        return Parameter("value", self.type_name, self.kind)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
@@ -274,6 +290,8 @@ def read_negotiation(
     The back end stays open inside the ``with`` block, for analyses that also
     run a saved query (explain, gaps).
     """
+    from ceasefire_kg.analysis import NegotiationGraph
+
     with chosen_backend(choice, store_path, connection) as backend:
         progress = StageProgress()
         try:
@@ -283,7 +301,7 @@ def read_negotiation(
         yield negotiation, backend
 
 
-def echo_table(table: analysis.Table, output_format: str, title: str | None = None) -> None:
+def echo_table(table: Table, output_format: str, title: str | None = None) -> None:
     if title and output_format == "table":
         click.echo(f"{title}\n")
     width = shutil.get_terminal_size((120, 24)).columns
@@ -292,15 +310,17 @@ def echo_table(table: analysis.Table, output_format: str, title: str | None = No
 
 def network_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """Check the --output suffix before any work is done."""
-    if value is not None and value.suffix.lower().lstrip(".") not in analysis.GRAPH_FORMATS:
+    if value is not None and value.suffix.lower().lstrip(".") not in GRAPH_FORMATS:
         raise click.BadParameter(f"{value} should end in .graphml or .gexf: the suffix chooses the format.")
     return value
 
 
 def write_network_file(network: Any, output: Path, what: str) -> None:
     """Write a network as GraphML or GEXF (by the file's suffix), replacing the file only once complete."""
+    from ceasefire_kg.analysis import write_network
+
     format_name = output.suffix.lower().lstrip(".")
-    write_atomically(output, lambda stream: analysis.write_network(network, stream, format_name))
+    write_atomically(output, lambda stream: write_network(network, stream, format_name))
     progress_note(
         f"Wrote the {what} network ({network.number_of_nodes()} nodes, {network.number_of_edges()} edges) to {output}."
     )

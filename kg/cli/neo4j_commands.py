@@ -7,11 +7,10 @@ import shlex
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ceasefire_kg import browser as browser_assets
 from ceasefire_kg import neo4j_server
 from ceasefire_kg.cli.common import (
     StageProgress,
@@ -23,10 +22,11 @@ from ceasefire_kg.cli.common import (
     reports_errors,
     store_option,
 )
-from ceasefire_kg.neo4j_client import Connection, connect
-from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES
-from ceasefire_kg.push import push as push_to_neo4j
-from ceasefire_kg.store import Store
+from ceasefire_kg.defaults import BROWSER_ASSETS_PORT, DEFAULT_BATCH_TRIPLES
+
+if TYPE_CHECKING:
+    from ceasefire_kg.browser import BrowserTarget
+    from ceasefire_kg.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., A
         name,
         "port" if name == "--port" else "browser_port",
         type=click.IntRange(1, 65535),
-        default=browser_assets.DEFAULT_PORT,
+        default=BROWSER_ASSETS_PORT,
         envvar="CKG_BROWSER_PORT",
         show_envvar=True,
         show_default=True,
@@ -52,7 +52,9 @@ def _home_option(home: Path | None) -> str:
     return f" --home {shlex.quote(str(home))}" if home is not None else ""
 
 
-def _echo_browser_target(target: browser_assets.BrowserTarget, port: int, home: Path | None) -> None:
+def _echo_browser_target(target: BrowserTarget, port: int, home: Path | None) -> None:
+    from ceasefire_kg import browser as browser_assets
+
     click.echo(f"Neo4j Browser: {target.link}")
     if target.managed and target.password_file is not None:
         click.echo(f"Log in as {neo4j_server.USERNAME}; the password is in {target.password_file}.")
@@ -123,6 +125,8 @@ def browser_command(
     itself after you connect. For a Neo4j of your own (--uri), paste the two
     printed commands into Browser.
     """
+    from ceasefire_kg import browser as browser_assets
+
     if browser_url and not uri:
         raise click.UsageError("--browser-url is for a Neo4j of your own: give its --uri too.")
     if uri:
@@ -181,6 +185,10 @@ def push(
     written, and running push again completes it. See docs/property-graph.md
     for the graph's shape.
     """
+    from ceasefire_kg.neo4j_client import connect
+    from ceasefire_kg.push import push as push_to_neo4j
+    from ceasefire_kg.store import Store
+
     progress = StageProgress(threshold=1)
     try:
         with Store.open_read_only(store_path) as store, connect(connection) as driver:
@@ -295,6 +303,8 @@ def neo4j_start(
     Neo4j Browser is set up to load ckg's style and guide after connecting;
     `ckg browser` serves them.
     """
+    from ceasefire_kg import browser as browser_assets
+
     settings = neo4j_settings(
         home,
         bolt_port=bolt_port,
@@ -318,7 +328,7 @@ def neo4j_start(
         click.echo(f"             (generated; kept in {settings.password_file})")
     if browser_autoload and browser_assets.managed_target(settings, browser_port).autoload:
         # The whole command, so that it serves the port this server loads from.
-        port_option = "" if browser_port == browser_assets.DEFAULT_PORT else f" --port {browser_port}"
+        port_option = "" if browser_port == BROWSER_ASSETS_PORT else f" --port {browser_port}"
         own_home = None if settings.home == neo4j_server.default_home() else settings.home
         click.echo(
             "For a styled graph and a guided tour in Neo4j Browser, run "

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ceasefire_kg import saved_queries
-from ceasefire_kg.backends.base import has_cypher
 from ceasefire_kg.cli.common import (
     backend_option,
     chosen_backend,
@@ -20,7 +19,9 @@ from ceasefire_kg.cli.common import (
     table_format_option,
 )
 from ceasefire_kg.cli.tables import describe_query, format_result
-from ceasefire_kg.neo4j_client import Connection
+
+if TYPE_CHECKING:
+    from ceasefire_kg.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 @reports_errors
 def queries_command(name: str | None) -> None:
     """List the saved queries with their titles and parameters; with NAME, describe one."""
+    from ceasefire_kg import saved_queries
+
     if name is not None:
         click.echo(describe_query(saved_queries.find_query(name)), nl=False)
         return
@@ -77,6 +80,9 @@ def query_command(
     .cypher file; a .rq file of the same name beside it answers on the
     embedded store. Which backend answered is said on stderr.
     """
+    from ceasefire_kg import saved_queries
+    from ceasefire_kg.backends.base import has_cypher
+
     query = saved_queries.find_query(name, allow_service=allow_service)
     given = saved_queries.parse_assignments(params)
     values = query.bind(given)

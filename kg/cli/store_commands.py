@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,11 +18,10 @@ from ceasefire_kg.cli.common import (
     text_dir_option,
 )
 from ceasefire_kg.files import write_atomically
-from ceasefire_kg.loaders.load import load_into_folder, validate_against_folder
-from ceasefire_kg.namespaces import article_graph_iri
-from ceasefire_kg.neo4j_client import Connection, connect
-from ceasefire_kg.neo4j_read import export_neo4j
-from ceasefire_kg.store import EXPORT_FORMATS, Store
+from ceasefire_kg.rdf_output import EXPORT_FORMATS
+
+if TYPE_CHECKING:
+    from ceasefire_kg.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: P
 
     Positions already in the store (if there is one) may be superseded.
     """
+    from ceasefire_kg.loaders.load import validate_against_folder
+
     report = validate_against_folder(store_path, paths, text_dirs=text_dirs, on_progress=progress_note)
     click.echo(report.describe())
 
@@ -51,6 +53,8 @@ def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path)
     A file whose article is already stored replaces it. If any file has a
     problem, nothing is stored.
     """
+    from ceasefire_kg.loaders.load import load_into_folder
+
     report, total = load_into_folder(store_path, paths, text_dirs=text_dirs, on_progress=progress_note)
     click.echo(report.describe())
     click.echo(f"The store at {store_path} now holds {total} triples.")
@@ -65,6 +69,8 @@ def retract(article_ids: tuple[str, ...], store_path: Path) -> None:
 
     Facts that other articles also assert stay.
     """
+    from ceasefire_kg.store import Store
+
     with Store.open(store_path) as store:
         store.drop_articles(article_ids)
         total = store.count_triples()
@@ -76,6 +82,9 @@ def retract(article_ids: tuple[str, ...], store_path: Path) -> None:
 @reports_errors
 def articles(store_path: Path) -> None:
     """List the stored articles with their number of triples."""
+    from ceasefire_kg.namespaces import article_graph_iri
+    from ceasefire_kg.store import Store
+
     with Store.open_read_only(store_path) as store:
         sizes = store.graph_sizes()
         ids = store.article_ids()
@@ -121,6 +130,10 @@ def export(
     connection: Connection,
 ) -> None:
     """Write the stored graph as RDF, in a stable order that diffs well."""
+    from ceasefire_kg.neo4j_client import connect
+    from ceasefire_kg.neo4j_read import export_neo4j
+    from ceasefire_kg.store import Store
+
     if source == "neo4j":
         database = connection.database
         with connect(connection) as driver:

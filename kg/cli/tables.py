@@ -7,9 +7,12 @@ import io
 import json
 import textwrap
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ceasefire_kg.saved_queries import LIST_JOINER, SavedQuery
+from ceasefire_kg.defaults import LIST_JOINER
+
+if TYPE_CHECKING:
+    from ceasefire_kg.saved_queries import SavedQuery
 
 #: The output formats, by the name users type.
 OUTPUT_FORMATS = ("table", "json", "csv")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import neo4j
 
+from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES
 from ceasefire_kg.mapping import Mapping, default_mapping
 from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
 from ceasefire_kg.progress import Progress, no_progress
@@ -33,9 +34,6 @@ logger = logging.getLogger(__name__)
 
 #: The stage push reports its progress under.
 PUSH_STAGE = "Pushing graphs"
-
-#: Triples (old plus new content) per write transaction; whole graphs only.
-DEFAULT_BATCH_TRIPLES = 50_000
 
 
 def push(

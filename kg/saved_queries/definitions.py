@@ -21,8 +21,6 @@ logger = logging.getLogger(__name__)
 PARAM_NAMESPACE = "https://w3id.org/ceasefire-kg/param#"
 #: Separator of the values of a ``list`` column in SPARQL results (``GROUP_CONCAT``).
 LIST_SEPARATOR = "\x1f"
-#: How a list is written in table and CSV output.
-LIST_JOINER = "; "
 
 PARAMETER_TYPES = ("string", "integer", "boolean", "date", "iri", "fact-id", "enum")
 COLUMN_TYPES = ("string", "integer", "boolean", "date", "list")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import neo4j
-import neo4j.exceptions
-import neo4j.time
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import SavedQueryFileError
@@ -96,12 +92,6 @@ def to_rdf(value: Any, parameter: Parameter) -> ox.NamedNode | ox.Literal | None
     return ox.Literal(str(value))
 
 
-def to_cypher(value: Any, parameter: Parameter) -> Any:
-    if isinstance(value, dt.date):
-        return neo4j.time.Date(value.year, value.month, value.day)
-    return value
-
-
 def from_rdf(term: Any) -> Any:
     if term is None:
         return None
@@ -117,16 +107,6 @@ def from_rdf(term: Any) -> Any:
     if isinstance(term, (ox.NamedNode, ox.BlankNode)):
         return term.value
     return str(term)
-
-
-def from_cypher(value: Any) -> Any:
-    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
-        return value.iso_format()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [from_cypher(item) for item in value]
-    return value
 
 
 def normalize(value: Any, column: Column) -> Any:

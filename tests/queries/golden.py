@@ -310,6 +310,11 @@ def parameters_id(parameters: Mapping[str, str]) -> str:
     return ",".join(f"{name}={value}" for name, value in parameters.items()) or "defaults"
 
 
+def case_id(case: Sequence[Any]) -> str:
+    """A hand-answered case (query name, parameters, ...) as a test id: ``demands-actor=harbor-union``."""
+    return f"{case[0]}-{parameters_id(case[1])}"
+
+
 # --- the golden files -------------------------------------------------------------------
 
 

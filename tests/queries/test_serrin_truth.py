@@ -21,11 +21,9 @@ import neo4j
 import pytest
 
 from ceasefire_kg import saved_queries as sq
-from ceasefire_kg.push import push
-from ceasefire_kg.store import Store
-from tests.conftest import Neo4jConnection, driver_to_empty_database
+from tests.conftest import Neo4jConnection, driver_to_pushed_store
 from tests.corpus import serrin_store
-from tests.queries.golden import answer_locally, answer_on_neo4j, parameters_id
+from tests.queries.golden import answer_locally, answer_on_neo4j, case_id
 
 MID = "2026-09-18"
 LAST = "2026-09-30"
@@ -439,11 +437,6 @@ CASES: list[Case] = [
 ]
 
 
-def case_id(case: Case) -> str:
-    """Such as ``blocking-demands-as_of=2026-09-18``."""
-    return f"{case[0]}-{parameters_id(case[1])}"
-
-
 def shown(query_name: str, rows: list[list[Any]], columns: Sequence[str]) -> list[tuple[Any, ...]]:
     """The named columns of each row, in the rows' order.
 
@@ -475,9 +468,7 @@ def test_the_embedded_store_gives_the_hand_answers(case: Case, store: Path) -> N
 @pytest.fixture(scope="module")
 def pushed(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store: Path) -> Iterator[neo4j.Driver]:
     """A driver to the test database holding the Serrin-war data set."""
-    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
-        with Store.open_read_only(store) as opened:
-            push(opened, driver, neo4j_server.database)
+    with driver_to_pushed_store(neo4j_server, pytestconfig, store) as driver:
         yield driver
 
 

@@ -18,11 +18,9 @@ from typing import Any
 import neo4j
 import pytest
 
-from ceasefire_kg.push import push
-from ceasefire_kg.store import Store
-from tests.conftest import Neo4jConnection, driver_to_empty_database
+from tests.conftest import Neo4jConnection, driver_to_pushed_store
 from tests.corpus import time_store
-from tests.queries.golden import answer_locally, answer_on_neo4j, parameters_id, row_differences
+from tests.queries.golden import answer_locally, answer_on_neo4j, case_id, row_differences
 
 FIRST = "2031-04-02-talks-open"
 FULL_CEASEFIRE = "Full ceasefire between Westria and Ostland"
@@ -234,11 +232,6 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
 ]
 
 
-def case_id(case: tuple[str, dict[str, str], list[list[Any]]]) -> str:
-    """Such as ``demands-actor=harbor-union``."""
-    return f"{case[0]}-{parameters_id(case[1])}"
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The time data set, loaded once."""
@@ -257,9 +250,7 @@ def test_the_embedded_store_answers_as_known_on_the_date(
 @pytest.fixture(scope="module")
 def pushed(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store: Path) -> Iterator[neo4j.Driver]:
     """A driver to the test database holding the time data set."""
-    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
-        with Store.open_read_only(store) as opened:
-            push(opened, driver, neo4j_server.database)
+    with driver_to_pushed_store(neo4j_server, pytestconfig, store) as driver:
         yield driver
 
 

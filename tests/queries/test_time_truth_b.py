@@ -30,11 +30,10 @@ from ceasefire_kg import analysis
 from ceasefire_kg.analysis.negotiation import MAX_REPRESENTS_DEPTH
 from ceasefire_kg.backends import LocalBackend
 from ceasefire_kg.namespaces import entity_iri
-from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
-from tests.conftest import Neo4jConnection, driver_to_empty_database
+from tests.conftest import Neo4jConnection, driver_to_pushed_store
 from tests.corpus import time_store
-from tests.queries.golden import answer_locally, answer_on_neo4j, row_differences
+from tests.queries.golden import answer_locally, answer_on_neo4j, case_id, row_differences
 
 FIRST = "2031-04-02-talks-open"
 SECOND = "2031-04-12-truce-in-force"
@@ -170,11 +169,6 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
 ]
 
 
-def case_id(case: tuple[str, dict[str, str], list[list[Any]]]) -> str:
-    query, parameters, _ = case
-    return query + "-" + (",".join(f"{name}={value}" for name, value in parameters.items()) or "defaults")
-
-
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return time_store(tmp_path_factory.mktemp("time-truth-b"))
@@ -197,9 +191,7 @@ def test_sparql_answers_as_known_on_the_date(
 def pushed_driver(
     neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store_path: Path
 ) -> Iterator[neo4j.Driver]:
-    with driver_to_empty_database(neo4j_server, pytestconfig) as driver:
-        with Store.open_read_only(store_path) as store:
-            push(store, driver, neo4j_server.database)
+    with driver_to_pushed_store(neo4j_server, pytestconfig, store_path) as driver:
         yield driver
 
 

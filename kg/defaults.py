@@ -1,0 +1,30 @@
+"""Defaults and choices that the command line shows before it does any work.
+
+They live here, apart from the modules that use them (the store, the back ends,
+the push, the analyses, Neo4j Browser's assets), because this module imports
+nothing: ``ckg --help`` and option parsing read them without loading rdflib,
+the Neo4j driver or networkx, so the command line answers at once. The
+modules that own each value import it from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The embedded store's folder when none is given.
+DEFAULT_STORE = Path(".ckg")
+
+#: Where answers can come from, by the name users type (see ``ceasefire_kg.backends``).
+BACKEND_CHOICES = ("auto", "local", "neo4j")
+
+#: Network file formats the analyses write, by file suffix.
+GRAPH_FORMATS = ("graphml", "gexf")
+
+#: Triples per push transaction (whole articles only).
+DEFAULT_BATCH_TRIPLES = 50_000
+
+#: How a list is written in table and CSV output.
+LIST_JOINER = "; "
+
+#: The port on which ``ckg browser`` serves Neo4j Browser's style and guide.
+BROWSER_ASSETS_PORT = 7475
