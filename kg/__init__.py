@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ceasefire_kg.api import KnowledgeGraph, Neo4jGraph, ask
     from ceasefire_kg.connection import Connection
     from ceasefire_kg.neo4j_client import connect
+    from ceasefire_kg.saved_queries.paging import Page
 
 # Imported on first use, so that `ckg --version` and other light commands do not load rdflib, pyoxigraph,
 # networkx and the Neo4j driver.
@@ -27,9 +28,10 @@ _PUBLIC = {
     "ask": "ceasefire_kg.api",
     "Connection": "ceasefire_kg.connection",
     "connect": "ceasefire_kg.neo4j_client",
+    "Page": "ceasefire_kg.saved_queries.paging",
 }
 
-__all__ = ["Connection", "KnowledgeGraph", "Neo4jGraph", "__version__", "ask", "connect"]
+__all__ = ["Connection", "KnowledgeGraph", "Neo4jGraph", "Page", "__version__", "ask", "connect"]
 
 
 def __getattr__(name: str) -> Any:

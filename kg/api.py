@@ -41,13 +41,18 @@ from ceasefire_kg.namespaces import article_graph_iri
 from ceasefire_kg.neo4j_read import export_neo4j
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
 from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, PushReport, push
-from ceasefire_kg.saved_queries import QueryResult, SavedQuery, find_query
+from ceasefire_kg.saved_queries import Page, QueryResult, SavedQuery, find_query
 from ceasefire_kg.store import Store
 
 logger = logging.getLogger(__name__)
 
 
-def ask(backend: Backend, query: str | SavedQuery, parameters: Mapping[str, Any] | None = None) -> QueryResult:
+def ask(
+    backend: Backend,
+    query: str | SavedQuery,
+    parameters: Mapping[str, Any] | None = None,
+    page: Page | None = None,
+) -> QueryResult:
     """Answer a saved query on a back end.
 
     Args:
@@ -58,6 +63,8 @@ def ask(backend: Backend, query: str | SavedQuery, parameters: Mapping[str, Any]
             line (``"2025-03-19"``, ``"russia"``), or Python values (a
             :class:`datetime.date`, an ``int``, a ``bool``). Unset parameters
             take the query's defaults.
+        page: Only these rows (``Page(limit=50, offset=100)``); the result's
+            ``more`` says whether rows follow. None for the whole answer.
 
     Raises:
         UnknownSavedQuery: No saved query has that name.
@@ -66,7 +73,7 @@ def ask(backend: Backend, query: str | SavedQuery, parameters: Mapping[str, Any]
     """
     saved = query if isinstance(query, SavedQuery) else find_query(query)
     values = saved.bind({name: _as_text(value) for name, value in (parameters or {}).items()})
-    return backend.run(saved, values)
+    return backend.run(saved, values, page)
 
 
 def _as_text(value: Any) -> str:
@@ -180,10 +187,10 @@ class KnowledgeGraph:
         with Store.open_read_only(self.path) as store:
             yield LocalBackend(store)
 
-    def query(self, query: str | SavedQuery, /, **parameters: Any) -> QueryResult:
+    def query(self, query: str | SavedQuery, /, *, page: Page | None = None, **parameters: Any) -> QueryResult:
         """Answer a saved query on the store (see :func:`ask`): ``kg.query("positions", actor="russia")``."""
         with self.backend() as backend:
-            return ask(backend, query, parameters)
+            return ask(backend, query, parameters, page)
 
     def negotiation(self, on_progress: Progress = no_progress, as_of: dt.date | None = None) -> NegotiationGraph:
         """The negotiation as the networkx multigraph the analyses read (as known on ``as_of``, if given)."""
@@ -230,9 +237,9 @@ class Neo4jGraph:
     def __init__(self, driver: neo4j.Driver, database: str | None = None) -> None:
         self.backend = Neo4jBackend(driver, database)
 
-    def query(self, query: str | SavedQuery, /, **parameters: Any) -> QueryResult:
+    def query(self, query: str | SavedQuery, /, *, page: Page | None = None, **parameters: Any) -> QueryResult:
         """Answer a saved query in Cypher (see :func:`ask`)."""
-        return ask(self.backend, query, parameters)
+        return ask(self.backend, query, parameters, page)
 
     def negotiation(self, on_progress: Progress = no_progress, as_of: dt.date | None = None) -> NegotiationGraph:
         """The negotiation as the networkx multigraph the analyses read (as known on ``as_of``, if given)."""

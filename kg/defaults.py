@@ -23,6 +23,9 @@ GRAPH_FORMATS = ("graphml", "gexf")
 #: Triples per push transaction (whole articles only).
 DEFAULT_BATCH_TRIPLES = 50_000
 
+#: Rows of a saved query's answer shown as a table before the command says how to see more.
+TABLE_PAGE_ROWS = 100
+
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from ceasefire_kg.progress import Progress, no_progress
 from ceasefire_kg.saved_queries.definitions import QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.paging import Page
 from ceasefire_kg.saved_queries.references import MissingReference
 
 
@@ -28,8 +29,8 @@ class Backend(Protocol):
     name: str
     description: str
 
-    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
-        """Answer a saved query with values from :meth:`SavedQuery.bind`."""
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any], page: Page | None = None) -> QueryResult:
+        """Answer a saved query with values from :meth:`SavedQuery.bind`; only ``page``'s rows, if given."""
         ...
 
     def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:

@@ -14,6 +14,7 @@ from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
 from ceasefire_kg.known_time import known_graphs
 from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.paging import Page, cut, limited_text
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
 from ceasefire_kg.saved_queries.terms import check_columns, constant, from_rdf, normalize, substitute_parameters, to_rdf
 from ceasefire_kg.store import Store
@@ -34,7 +35,7 @@ class LocalBackend:
         self.store = store
         self.description = f"the embedded store at {store.path}"
 
-    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any], page: Page | None = None) -> QueryResult:
         """Run a saved query's SPARQL version.
 
         When the query's ``known-by`` parameter is set to a date, the query
@@ -43,6 +44,7 @@ class LocalBackend:
         Args:
             query: The query.
             parameters: Values from :meth:`SavedQuery.bind`.
+            page: Only these rows (pushed down into the SPARQL where it allows); None for all.
 
         Raises:
             QueryBackendUnavailable: If the query has no SPARQL version.
@@ -62,10 +64,11 @@ class LocalBackend:
         # Unset parameters stay function calls that return nothing ("no restriction").
         functions = {ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()}
         sparql = substitute_parameters(query.sparql, terms)
+        paged = None if page is None or page.whole else limited_text(sparql, page, "sparql")
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
         try:
-            solutions = self.store.query(sparql, graphs, custom_functions=functions)
+            solutions = self.store.query(paged or sparql, graphs, custom_functions=functions)
         except SyntaxError as error:
             raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
         except (OSError, RuntimeError, ValueError) as error:
@@ -81,7 +84,10 @@ class LocalBackend:
             ]
         except (OSError, RuntimeError, ValueError) as error:
             raise QueryFailed(f"The embedded store could not answer query '{query.name}': {error}") from error
-        return QueryResult(query, self.name, dict(parameters), rows)
+        if page is None or page.whole:
+            return QueryResult(query, self.name, dict(parameters), rows)
+        rows, more = cut(rows, page, limited_by_engine=paged is not None)
+        return QueryResult(query, self.name, dict(parameters), rows, page.offset, more)
 
     def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:
         """The parameters among ``values`` that name an IRI or fact id the store does not hold."""

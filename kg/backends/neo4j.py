@@ -16,6 +16,7 @@ from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, QueryNotReadOnly, SavedQueryFileError, clause
 from ceasefire_kg.neo4j_client import neo4j_errors, open_session
 from ceasefire_kg.saved_queries.definitions import CYPHER_SUFFIX, Parameter, QueryResult, SavedQuery
+from ceasefire_kg.saved_queries.paging import Page, cut, cypher_page_parameters, limited_text
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
 from ceasefire_kg.saved_queries.terms import check_columns, normalize
 
@@ -42,12 +43,13 @@ class Neo4jBackend:
         where = f"database {database}" if database else "default database"
         self.description = f"Neo4j at {uri} ({where})" if uri else f"Neo4j ({where})"
 
-    def run(self, query: SavedQuery, parameters: Mapping[str, Any]) -> QueryResult:
+    def run(self, query: SavedQuery, parameters: Mapping[str, Any], page: Page | None = None) -> QueryResult:
         """Run a saved query's Cypher version in a read transaction.
 
         Args:
             query: The query.
             parameters: Values from :meth:`SavedQuery.bind`.
+            page: Only these rows (pushed down into the Cypher where it allows); None for all.
 
         Raises:
             QueryBackendUnavailable: If the query has no Cypher version.
@@ -64,9 +66,13 @@ class Neo4jBackend:
         values = {
             parameter.name: to_cypher(parameters.get(parameter.name), parameter) for parameter in query.parameters
         }
+        paged = None if page is None or page.whole else limited_text(cypher, page, "cypher")
+        if page is not None and paged is not None:
+            values.update(cypher_page_parameters(page))
+        statement = paged or cypher
 
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, values)
+            result = tx.run(statement, values)
             return list(result.keys()), [list(record.values()) for record in result]
 
         logger.debug("Running %s on Neo4j (database %s) with %s", query.name, self.database, values)
@@ -85,7 +91,10 @@ class Neo4jBackend:
             tuple(normalize(from_cypher(value), column) for value, column in zip(record, query.columns))
             for record in records
         ]
-        return QueryResult(query, self.name, dict(parameters), rows)
+        if page is None or page.whole:
+            return QueryResult(query, self.name, dict(parameters), rows)
+        rows, more = cut(rows, page, limited_by_engine=paged is not None)
+        return QueryResult(query, self.name, dict(parameters), rows, page.offset, more)
 
     def missing_references(self, query: SavedQuery, values: Mapping[str, Any]) -> list[MissingReference]:
         """The parameters among ``values`` that name an IRI or fact id the database does not hold."""

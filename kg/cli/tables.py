@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ceasefire_kg.defaults import LIST_JOINER
 
 if TYPE_CHECKING:
-    from ceasefire_kg.saved_queries import SavedQuery
+    from ceasefire_kg.saved_queries import QueryResult, SavedQuery
 
 #: The output formats, by the name users type.
 OUTPUT_FORMATS = ("table", "json", "csv")
@@ -141,6 +141,21 @@ def _cell_text(value: Any, csv_style: bool = False) -> str:
     if isinstance(value, list):
         return LIST_JOINER.join(str(item) for item in value)
     return " ".join(str(value).split()) if not csv_style else str(value)
+
+
+def describe_page(result: QueryResult) -> str:
+    """One line for stderr after an answer: how many rows, and how to see the others when it is a page."""
+    count, first = len(result.rows), result.offset + 1
+    if result.more:
+        return (
+            f"Rows {first}–{result.offset + count} shown; more follow. "
+            f"Next page: --offset {result.offset + count}; every row: --all."
+        )
+    if result.offset == 0:
+        return f"{count} row{'s' if count != 1 else ''}."
+    if count == 0:
+        return f"No rows from row {first} on: the answer is shorter. Try a smaller --offset."
+    return f"Rows {first}–{result.offset + count} of {result.offset + count}."
 
 
 def describe_query(query: SavedQuery) -> str:

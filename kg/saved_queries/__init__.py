@@ -9,7 +9,8 @@ the same rows in the same order on the same data.
 * :mod:`.definitions` — what a query is: parameters, columns, examples, results;
 * :mod:`.query_files` — finding and reading query files;
 * :mod:`.terms` — parameter values to RDF terms and Cypher values, answers back;
-* :mod:`.references` — parameters that name nothing the data holds.
+* :mod:`.references` — parameters that name nothing the data holds;
+* :mod:`.paging` — pages of an answer, pushed down into the query text.
 
 Running a query is a back end's job (:mod:`ceasefire_kg.backends`).
 """
@@ -31,6 +32,7 @@ from ceasefire_kg.saved_queries.definitions import (
     SavedQuery,
     or_list,
 )
+from ceasefire_kg.saved_queries.paging import Page
 from ceasefire_kg.saved_queries.query_files import (
     find_query,
     load_query_file,
@@ -54,6 +56,7 @@ __all__ = [
     "Column",
     "Lookup",
     "MissingReference",
+    "Page",
     "Parameter",
     "QueryExample",
     "QueryResult",

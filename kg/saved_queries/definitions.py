@@ -367,12 +367,16 @@ class QueryResult:
         rows: The rows, as tuples in column order, values normalised: ``str``,
             ``int``, ``float``, ``bool``, None, ISO dates as ``str``, and sorted
             lists of ``str`` for ``list`` columns.
+        offset: How many rows of the answer come before these (when a page was asked for).
+        more: Whether more rows follow these (when a page was asked for).
     """
 
     query: SavedQuery
     backend: str
     parameters: dict[str, Any]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    offset: int = 0
+    more: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -79,6 +79,7 @@ from ceasefire_kg.saved_queries.definitions import (
     QueryExample,
     SavedQuery,
 )
+from ceasefire_kg.saved_queries.paging import LIMIT_PARAMETER, OFFSET_PARAMETER
 
 logger = logging.getLogger(__name__)
 
@@ -393,6 +394,9 @@ def _header_fields(text: str, source: str, comment: str) -> list[tuple[str, str 
 def _parse_parameter(name: str | None, text: str, line: int, problems: list[str]) -> Parameter | None:
     if name is None or not _IDENTIFIER_RE.fullmatch(name):
         problems.append(f"line {line}: parameter name '{name}' must be a letter or _ followed by letters, digits or _")
+        return None
+    if name in (OFFSET_PARAMETER, LIMIT_PARAMETER):
+        problems.append(f"line {line}: parameter name '{name}' is reserved for pages of the answer; choose another")
         return None
     match = _PARAM_RE.fullmatch(text)
     if match is None:
