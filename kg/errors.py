@@ -279,6 +279,6 @@ class UnknownSelection(BriefError):
         if close:
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?"
         else:
-            shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-            hint = f" Known {kind}s: {shown}." if known else ""
+            more = f" and {len(known) - 8} more" if len(known) > 8 else ""
+            hint = f" Known {kind}s: {', '.join(known[:8])}{more}." if known else ""
         return cls(f"Unknown {kind} {reference!r}: no {kind} with that id was known on {date.isoformat()}.{hint}")

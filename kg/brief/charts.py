@@ -201,7 +201,9 @@ def alignment_svg(result: Alignment) -> str | None:
         return None
     bloc_colours = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
     nodes = sorted(network.nodes, key=lambda n: (network.nodes[n].get("bloc", 0), network.nodes[n]["label"], n))
-    positions = nx.circular_layout(nodes) if len(nodes) > 2 else {nodes[0]: (-1.0, 0.0), nodes[1]: (1.0, 0.0)}
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(nodes)  # the circle follows the blocs, in this order
+    positions = nx.circular_layout(ordered) if len(nodes) > 2 else {nodes[0]: (-1.0, 0.0), nodes[1]: (1.0, 0.0)}
     size = 4.5 if len(nodes) <= 8 else 7
     figure = _pyplot_free_figure(size + 1.5, size)
     axes = figure.subplots()
@@ -222,9 +224,7 @@ def alignment_svg(result: Alignment) -> str | None:
     for node in nodes:
         x, y = positions[node]
         bloc = network.nodes[node].get("bloc", 0)
-        axes.scatter(
-            [x], [y], s=500, color=bloc_colours[(bloc - 1) % len(bloc_colours)], edgecolors="black", zorder=2
-        )
+        axes.scatter([x], [y], s=500, color=bloc_colours[(bloc - 1) % len(bloc_colours)], edgecolors="black", zorder=2)
         axes.annotate(
             f"{_short(network.nodes[node]['label'], 28)}\n(bloc {bloc})",
             (x, y),

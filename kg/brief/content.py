@@ -242,7 +242,9 @@ def build_brief(
         sides=sides,
     )
     cited = {row["article"] for row in _all_rows(brief) if row.get("article")}
-    brief.articles = {article_id: all_articles[article_id] for article_id in sorted(cited) if article_id in all_articles}
+    brief.articles = {
+        article_id: all_articles[article_id] for article_id in sorted(cited) if article_id in all_articles
+    }
     return brief
 
 
@@ -282,7 +284,7 @@ def _selection(negotiation: NegotiationGraph, date: dt.date, proposal: str | Non
         node = _find(negotiation, proposal, proposals)
         if node is None:
             raise UnknownSelection.for_reference(
-                proposal, "proposal", sorted(negotiation.fact_id(p) for p in proposals), date
+                _tail(proposal), "proposal", sorted(negotiation.fact_id(p) for p in proposals), date
             )
         name = negotiation.label(node)
         return Selection(name, negotiation.fact_id(node), None, {negotiation.fact_id(node): name})

@@ -95,7 +95,7 @@ class _Page:
         proposals = ", ".join(escape(name) for name in brief.selection.proposals.values()) or "none known"
         return (
             f"<header><h1>Brief: {escape(brief.selection.title)}</h1>"
-            f"<p>As of <strong><time datetime=\"{brief.as_of.isoformat()}\">{_date(brief.as_of)}</time></strong>, "
+            f'<p>As of <strong><time datetime="{brief.as_of.isoformat()}">{_date(brief.as_of)}</time></strong>, '
             "as known on that date (only articles published by then).</p>"
             f"<p>Proposals covered: {proposals}.</p>"
             f"<p>Changes since {_date(brief.since)}; {len(brief.articles)} articles cited.</p></header>"
@@ -122,7 +122,10 @@ class _Page:
             article = self.article(row["article"])
             source = ""
             if article is not None:
-                source = _link(article.url, escape(article.title)) + f", {escape(article.outlet)}, {_date(article.published)}"
+                source = (
+                    _link(article.url, escape(article.title))
+                    + f", {escape(article.outlet)}, {_date(article.published)}"
+                )
             voiced = "" if row["demanded_by"] == row["side"] else f" ({_text(row['demanded_by'])})"
             items.append(
                 f"<li><strong>{_text(row['side'])}{voiced}</strong> demands of <strong>{_text(row['demanded_of'])}</strong>: "
@@ -135,9 +138,10 @@ class _Page:
 
     def positions(self) -> str:
         brief = self.brief
-        proposals = sorted({row["proposal"] for row in brief.positions})
+        # Every proposal the brief covers is a column, a proposal no side took a position on too.
+        proposals = sorted(set(brief.selection.proposals.values()) | {row["proposal"] for row in brief.positions})
         sides = sorted({row["actor"] for row in brief.positions})
-        if not proposals:
+        if not brief.positions:
             return f'<p class="note">No side had taken a position on these proposals by {_date(brief.as_of)}.</p>'
         cells: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for row in brief.positions:
@@ -160,18 +164,14 @@ class _Page:
                         if row["conditions"]
                         else ""
                     )
-                    account = (
-                        f"<small>according to {_text(row['according_to'])}</small>" if row["according_to"] else ""
-                    )
+                    account = f"<small>according to {_text(row['according_to'])}</small>" if row["according_to"] else ""
                     parts.append(
                         f'<span class="label">{_text(row["stance"])}</span>{held}{conditions}{account}'
                         f"<small>since {_date(row['since'])}</small><small>{self.cite(row)}</small>"
                     )
                 tds.append(f'<td class="stance stance-{escape(stance, quote=True)}">{"".join(parts)}</td>')
             body.append("<tr>" + "".join(tds) + "</tr>")
-        key = "".join(
-            f'<span class="stance-{escape(s, quote=True)}">{escape(s)}</span>' for s in charts.STANCE_COLOURS
-        )
+        key = "".join(f'<span class="stance-{escape(s, quote=True)}">{escape(s)}</span>' for s in charts.STANCE_COLOURS)
         return (
             f'<div class="key">{key}</div><div class="scroll"><table class="matrix"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
@@ -205,8 +205,12 @@ class _Page:
             )
             for row in sorted(shown, key=lambda r: (r["date"] or dt.date.min, r["kind"], r["id"]))
         ]
-        return figure + "<h3>Dated facts</h3>" + self.table(
-            ("date", "kind", "what", "status", "quote and source"), rows, "Nothing dated about these proposals."
+        return (
+            figure
+            + "<h3>Dated facts</h3>"
+            + self.table(
+                ("date", "kind", "what", "status", "quote and source"), rows, "Nothing dated about these proposals."
+            )
         )
 
     def changes(self) -> str:
@@ -238,7 +242,8 @@ class _Page:
             (
                 _text(row["proposal"]),
                 _text(row["kind"]),
-                _text(row["side"]) + (f"<small>by {_text(row['claimed_by'])}</small>" if row["claimed_by"] != row["side"] else ""),
+                _text(row["side"])
+                + (f"<small>by {_text(row['claimed_by'])}</small>" if row["claimed_by"] != row["side"] else ""),
                 _text(row["scopes"] or ""),
                 _text(row["includes"]),
                 _text(row["excludes"]),
@@ -250,7 +255,8 @@ class _Page:
         accusations = [
             (
                 _text(row["date"]),
-                _text(row["accuser"]) + (f"<small>by {_text(row['made_by'])}</small>" if row["made_by"] != row["accuser"] else ""),
+                _text(row["accuser"])
+                + (f"<small>by {_text(row['made_by'])}</small>" if row["made_by"] != row["accuser"] else ""),
                 _text(row["accused"]),
                 _text(row["charge"]),
                 _text(row["proposal"]),
@@ -277,13 +283,32 @@ class _Page:
         return (
             "<h3>Readings of scope and terms</h3>"
             + self.table(
-                ("proposal", "reading", "side", "scopes", "includes", "excludes", "read differently by", "quote and source"),
+                (
+                    "proposal",
+                    "reading",
+                    "side",
+                    "scopes",
+                    "includes",
+                    "excludes",
+                    "read differently by",
+                    "quote and source",
+                ),
                 readings,
                 "No side's reading of these proposals' scope or terms was reported.",
             )
             + "<h3>Accusations</h3>"
             + self.table(
-                ("date", "accuser", "accused", "charge", "proposal", "events", "denied by", "both ways", "quote and source"),
+                (
+                    "date",
+                    "accuser",
+                    "accused",
+                    "charge",
+                    "proposal",
+                    "events",
+                    "denied by",
+                    "both ways",
+                    "quote and source",
+                ),
                 accusations,
                 "No accusation by or against these sides was reported.",
             )
@@ -299,7 +324,7 @@ class _Page:
         result = self.brief.alignment
         picture = charts.alignment_svg(result)
         figure = (
-            "<figure>"
+            '<figure class="network">'
             + picture
             + "<figcaption>Sides that took stances on the same proposals (people count for the side they "
             "represent; a proposer counts as supporting its proposal). A line's number is agreements minus "
