@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 
 from ceasefire_kg import brief
+from tests import test_browser_e2e
 from tests.cli_helpers import run_ckg
 from tests.corpus import load_store
 from tests.paths import EXAMPLES, REPO
-from tests.test_browser_e2e import chromium  # noqa: F401  (the fixture)
 
 OUTPUT = Path(os.environ.get("CKG_TEST_OUTPUT") or REPO / "test-output") / "brief"
 PHONE_WIDTH = 390
+#: The headless Chromium fixture of the Neo4j Browser tests (registered under its own name, chromium).
+_chromium = test_browser_e2e.chromium
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def open_page(chromium: Any, path: Path, width: int) -> tuple[Any, Any, list[str
     return context, page, requests, errors
 
 
-def test_the_brief_opens_in_chromium_prints_to_a4_and_fits_a_phone(chromium: Any, brief_file: Path) -> None:  # noqa: F811
+def test_the_brief_opens_in_chromium_and_prints_to_a4(chromium: Any, brief_file: Path) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context, page, requests, errors = open_page(chromium, brief_file, 1200)
     try:
@@ -81,7 +83,7 @@ def test_the_brief_opens_in_chromium_prints_to_a4_and_fits_a_phone(chromium: Any
     assert errors == []
 
 
-def test_the_brief_fits_a_phone_screen(chromium: Any, brief_file: Path) -> None:  # noqa: F811
+def test_the_brief_fits_a_phone_screen(chromium: Any, brief_file: Path) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     context, page, requests, errors = open_page(chromium, brief_file, PHONE_WIDTH)
     try:
