@@ -58,9 +58,9 @@ def open_page(chromium: Any, path: Path, width: int) -> tuple[Any, Any, list[str
     return context, page, requests, errors
 
 
-def test_the_brief_opens_in_chromium_and_prints_to_a4(chromium: Any, brief_file: Path) -> None:
+def test_the_brief_opens_in_chromium_and_prints_to_a4(_chromium: Any, brief_file: Path) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    context, page, requests, errors = open_page(chromium, brief_file, 1200)
+    context, page, requests, errors = open_page(_chromium, brief_file, 1200)
     try:
         for anchor, title in brief.SECTIONS:
             heading = page.locator(f"section#{anchor} > h2")
@@ -83,9 +83,9 @@ def test_the_brief_opens_in_chromium_and_prints_to_a4(chromium: Any, brief_file:
     assert errors == []
 
 
-def test_the_brief_fits_a_phone_screen(chromium: Any, brief_file: Path) -> None:
+def test_the_brief_fits_a_phone_screen(_chromium: Any, brief_file: Path) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    context, page, requests, errors = open_page(chromium, brief_file, PHONE_WIDTH)
+    context, page, requests, errors = open_page(_chromium, brief_file, PHONE_WIDTH)
     try:
         # Wide tables scroll inside their own box; the page itself does not scroll sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
