@@ -5,6 +5,7 @@ Library code raises these; the CLI turns them into messages and exit code 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 
@@ -244,3 +245,40 @@ class UnknownFact(AnalysisError):
         listing = {"demand": "demands", "proposal": "positions"}.get(kind)
         where = f" 'ckg query {listing}' lists them with their ids." if listing else ""
         return cls(f"No {kind} with the id or IRI {reference!r} in the graph.{hint}{where}")
+
+
+# --- The one-page brief (ceasefire_kg.brief) ------------------------------------------
+
+
+class BriefError(CkgError):
+    """A brief cannot be made as asked."""
+
+
+class EmptyStore(BriefError):
+    """The back end holds no article to brief on."""
+
+
+class DateBeforeArticles(BriefError):
+    """The brief's date is before the first article: nothing was known then."""
+
+
+class UnknownSelection(BriefError):
+    """No proposal or scope has the id given, as of the brief's date."""
+
+    @classmethod
+    def for_reference(cls, reference: str, kind: str, known: list[str], date: dt.date) -> UnknownSelection:
+        """The error for ``reference``, suggesting the closest known ids.
+
+        Args:
+            reference: The id given.
+            kind: ``proposal`` or ``scope``.
+            known: The ids of that kind known on the date.
+            date: The brief's date.
+        """
+        close = difflib.get_close_matches(reference, known, n=3, cutoff=0.5)
+        if close:
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?"
+        else:
+            more = f" and {len(known) - 8} more" if len(known) > 8 else ""
+            hint = f" Known {kind}s: {', '.join(known[:8])}{more}." if known else ""
+        return cls(f"Unknown {kind} {reference!r}: no {kind} with that id was known on {date.isoformat()}.{hint}")

@@ -1,0 +1,112 @@
+"""The part of the negotiation graph a brief needs: the proposals, the positions on them, and who holds them.
+
+The analyses (:func:`ceasefire_kg.analysis.alignment`) read a
+:class:`~ceasefire_kg.analysis.NegotiationGraph`. Reading all of it takes
+about 40 s on a million triples, most of it building networkx nodes for facts
+a brief never looks at. A brief only needs the proposals and what hangs off
+them, so this module reads the graph's structure first (a few small
+predicates), finds the proposals, their positions, holders, proposers, scopes
+and the ``represents`` chains, and then keeps, of the bulky predicates (types,
+labels, ids, quotes), only the triples about those nodes. The alignment of a
+proposal on this graph is the alignment of that proposal on the whole graph:
+it reads nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ceasefire_kg.analysis import PROPERTY_KEYS, NegotiationGraph
+from ceasefire_kg.backends.base import Backend, Progress, no_progress
+
+logger = logging.getLogger(__name__)
+
+#: Small predicates that say how proposals, positions, actors and scopes hang together.
+STRUCTURE_KEYS = (
+    "onProposal",
+    "holder",
+    "stance",
+    "supersedes",
+    "conditionedOn",
+    "represents",
+    "proposedBy",
+    "proposedOn",
+    "party",
+    "scope",
+    "broader",
+    "asOf",
+    "prefLabel",
+)
+#: Predicates about every node: kept only for the nodes the brief needs.
+DETAIL_KEYS = ("type", "label", "factId", "evidence")
+#: Predicates of quotes and articles, kept for the quotes of the nodes the brief needs.
+QUOTE_KEYS = ("inArticle", "exact", "issued")
+
+_IRI_OF = {key: iri for iri, key in PROPERTY_KEYS.items()}
+# Edges whose target a brief follows from a node it needs.
+_FOLLOWED = ("holder", "stance", "supersedes", "conditionedOn", "proposedBy", "party", "scope", "onProposal")
+
+
+def read_brief_graph(
+    backend: Backend, known_by: dt.date | None = None, on_progress: Progress = no_progress
+) -> NegotiationGraph:
+    """The proposals, their positions, holders, proposers, parties and scopes, with labels, ids and quotes.
+
+    Args:
+        backend: Where the graph is.
+        known_by: Only what was known on this date (``docs/time.md``); None for everything.
+        on_progress: Told how the reading goes.
+    """
+    structure = list(backend.triples([_IRI_OF[key] for key in STRUCTURE_KEYS], on_progress, known_by))
+    by_key: dict[str, list[Sequence[Any]]] = defaultdict(list)
+    for triple in structure:
+        by_key[PROPERTY_KEYS[triple[1].value]].append(triple)
+    # Proposals: what positions are on, what has proposers, parties or scopes (checked by type below).
+    needed: set[str] = set()
+    for key in ("proposedBy", "party", "scope", "proposedOn"):
+        needed.update(triple[0].value for triple in by_key[key])
+    needed.update(triple[2].value for triple in by_key["onProposal"])
+    needed.update(triple[0].value for triple in by_key["onProposal"])
+    # Every represents link: the sides of everyone the brief names, by their chains.
+    for triple in by_key["represents"]:
+        needed.update((triple[0].value, triple[2].value))
+    # Every scope concept of the scheme, so that a scope no proposal names yet is still known.
+    needed.update(triple[0].value for triple in by_key["prefLabel"])
+    for key in _FOLLOWED:
+        needed.update(triple[2].value for triple in by_key[key] if triple[0].value in needed)
+    needed.update(_broader_closure(by_key["broader"], needed))
+    kept = [triple for triple in structure if triple[0].value in needed]
+    quotes: set[str] = set()
+    quote_triples: list[Sequence[Any]] = []
+    detail = [_IRI_OF[key] for key in DETAIL_KEYS + QUOTE_KEYS]
+    for triple in backend.triples(detail, on_progress, known_by):
+        key = PROPERTY_KEYS[triple[1].value]
+        if key in QUOTE_KEYS:
+            quote_triples.append(triple)
+        elif triple[0].value in needed:
+            kept.append(triple)
+            if key == "evidence":
+                quotes.add(triple[2].value)
+    articles = {t[2].value for t in quote_triples if PROPERTY_KEYS[t[1].value] == "inArticle" and t[0].value in quotes}
+    kept.extend(t for t in quote_triples if t[0].value in quotes or t[0].value in articles)
+    logger.debug("Brief graph: %d of %d structure triples, %d in all", len(structure), len(kept), len(kept))
+    return NegotiationGraph.from_triples(kept)
+
+
+def _broader_closure(broader: Iterable[Sequence[Any]], start: set[str]) -> set[str]:
+    """The scopes above the ones in ``start``."""
+    up: dict[str, list[str]] = defaultdict(list)
+    for triple in broader:
+        up[triple[0].value].append(triple[2].value)
+    found: set[str] = set()
+    frontier = [node for node in start if node in up]
+    while frontier:
+        for parent in up[frontier.pop()]:
+            if parent not in found:
+                found.add(parent)
+                frontier.append(parent)
+    return found
