@@ -18,7 +18,7 @@ from ceasefire_kg.cli.common import (
     reports_errors,
     store_option,
 )
-from ceasefire_kg.neo4j_client import Connection
+from ceasefire_kg.connection import Connection
 
 logger = logging.getLogger(__name__)
 
