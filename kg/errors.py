@@ -244,3 +244,14 @@ class UnknownFact(AnalysisError):
         listing = {"demand": "demands", "proposal": "positions"}.get(kind)
         where = f" 'ckg query {listing}' lists them with their ids." if listing else ""
         return cls(f"No {kind} with the id or IRI {reference!r} in the graph.{hint}{where}")
+
+
+# --- Drafting fact files from article texts (ceasefire_kg.draft) ------------
+
+
+class DraftError(CkgError):
+    """An article cannot be drafted as asked (no text, a bad date, an unreadable registry)."""
+
+
+class DraftEndpointError(DraftError):
+    """The language-model endpoint given to ``ckg draft --llm`` failed or answered unusably."""
