@@ -42,7 +42,20 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
-_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that)\s+$", re.IGNORECASE)
+_NAMES_ANOTHER = re.compile(r"\s+(?:on|for)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:ceasefire|truce)\b", re.IGNORECASE)
+_DEFINITE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_PRESENTS = re.compile(r"\b(?:propos\w*|plan|put forward|agreed to)\b", re.IGNORECASE)
+_PLAIN = str.maketrans({"\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_BOTH = re.compile(r"\b(?:both sides|the two sides|both capitals|both governments)\b", re.IGNORECASE)
+_NOUN_DEMAND = re.compile(r"^(?:demand (?:to|that)|call for|request)", re.IGNORECASE)
+
+
+def _content_words(text: str) -> set[str]:
+    """The longer words of a text, lowercased, for telling whether two texts speak of the same thing."""
+    return {word for word in re.findall(r"[a-z]{5,}", text.lower()) if word not in _COMMON}
+
+
+_COMMON = frozenset("would could should their there which about after before while other first ready said".split())
 
 
 def _words(text: str, limit: int) -> str:
@@ -184,12 +197,19 @@ class OfflineDrafter:
             previous_word = folded[: match.start()].rstrip().rsplit(" ", 1)[-1].lower()
             if previous_word in ("ceasefire", "truce", "deal"):
                 continue  # "a ceasefire deal" is the ceasefire
+            if key == "agreement" and _NAMES_ANOTHER.match(folded, match.end()):
+                continue  # "agreement on a full ceasefire" is the ceasefire
             fact = self.proposals.get(key)
+            if fact is None and key == "agreement" and self.last_proposal is not None and _DEFINITE.search(
+                folded[: match.start()]
+            ):
+                fact = self.last_proposal  # "the deal": the one the article is about
             if fact is None:
                 fact = self._new_proposal(sentence, mentions, match, key, speaker)
                 self.proposals[key] = fact
             else:
                 self._proposal_status(fact, folded)
+                self._better_quote(fact, sentence)
             current = current or fact
         if current is None and self.lex["proposal_refs"].search(folded) and self.last_proposal is not None:
             current = self.last_proposal
@@ -238,6 +258,12 @@ class OfflineDrafter:
         self._proposal_status(fact, folded)
         return fact
 
+    def _better_quote(self, fact: DraftFact, sentence: Sentence) -> None:
+        """Quote the sentence that presents a proposal ("a plan, put forward …") rather than one that only names it."""
+        if _PRESENTS.search(sentence.folded) and not _PRESENTS.search(fact.data["quote"].translate(_PLAIN)):
+            fact.start, fact.end = sentence.start, sentence.end
+            fact.data["quote"] = sentence.text
+
     def _is_state(self, actor_id: str) -> bool:
         actor = self.index.actors.get(actor_id)
         return actor is not None and actor.type == "state"
@@ -273,16 +299,22 @@ class OfflineDrafter:
             text = folded[text_start:end]
             if len(text.split()) < 3:
                 text = clause
+            by = speaker
+            if cue is not None and _NOUN_DEMAND.match(cue.group()):
+                # "Halvoria's demand to reopen the port", "the Union call for a withdrawal": whose demand it is.
+                owner = [m for m in mentions if 0 <= cue.start() - m.end <= 2]
+                if owner:
+                    by = owner[-1].actor.id
             data: dict[str, Any] = {
                 "id": "",
                 "reviewed": False,
-                "by": speaker,
+                "by": by,
             }
-            of = self.sides_after(mentions, text_start, speaker)[:2]
+            of = self.sides_after(mentions, text_start, by)[:2]
             if of:
                 data["of"] = of
             data["text"] = _sentence_text(re.sub(r"\s+", " ", text))
-            data["id"] = self.ids.make(speaker, "demands", slug(_words(re.sub(r"^(?:that|the|a|an) ", "", text.strip()), 5)))
+            data["id"] = self.ids.make(by, "demands", slug(_words(re.sub(r"^(?:that|the|a|an) ", "", text.strip()), 5)))
             if proposal is not None and _CONDITION.search(folded) and proposal.data.get("type") != "agreement" or (
                 proposal is not None and "condition" in folded
             ):
@@ -326,6 +358,13 @@ class OfflineDrafter:
             if subjects and subjects[0].actor.id != speaker:
                 data["actor"] = subjects[0].actor.id
                 data["according_to"] = [speaker]
+        both = _BOTH.search(folded[: cue.start()])
+        if both is not None and self.main_states:
+            for state in self.main_states:
+                each = {**data, "actor": state, "according_to": [speaker]} if speaker != state else {**data, "actor": state}
+                each["id"] = self.ids.make(state, stance, proposal.id)
+                self.add("positions", each, sentence)
+            return
         data["id"] = self.ids.make(data["actor"], stance, proposal.id)
         own = [fact.id for fact in demands if fact.data["by"] == actor]
         if stance == "conditionally-accepts" and own:
@@ -334,7 +373,13 @@ class OfflineDrafter:
 
     def _response(self, sentence: Sentence, speaker: str | None, demands: list[DraftFact]) -> None:
         folded = sentence.folded
-        if speaker is None or not self.lex["response_object"].search(folded):
+        if speaker is None:
+            return
+        if not self.lex["response_object"].search(folded) and not any(
+            len(_content_words(folded) & _content_words(fact.data["text"])) >= 2
+            for fact in self.facts
+            if fact.section == "demands" and fact not in demands
+        ):
             return
         stances = self.lex.choices("response")
         stance = next(
@@ -344,12 +389,13 @@ class OfflineDrafter:
         if stance is None:
             return
         own_side = self.side(speaker)
-        earlier = [
-            fact for fact in self.facts if fact.section == "demands" and self.side(fact.data["by"]) != own_side and fact not in demands
-        ]
-        if not earlier:
+        others = [fact for fact in self.facts if fact.section == "demands" and self.side(fact.data["by"]) != own_side]
+        if not others:
             return
-        demand = earlier[-1]
+        words = _content_words(folded)
+        here = [fact for fact in others if fact in demands]
+        overlapping = [fact for fact in others if len(words & _content_words(fact.data["text"])) >= 2]
+        demand = (here or overlapping or others)[-1]
         data: dict[str, Any] = {
             "id": self.ids.make(speaker, stance, demand.id)[:110],
             "reviewed": False,
@@ -383,6 +429,12 @@ class OfflineDrafter:
         if denial is not None:
             made |= self._denial(sentence, speaker, claim_date)
         accusation = self.lex["accusation"].search(folded, denial.end() if denial else 0)
+        reported = [
+            fact for fact in events if fact.data["type"] in ("strike", "attack") and self.side(speaker) not in fact.data.get("by", [])
+            and fact.data.get("by")
+        ]
+        if accusation is None and reported and denial is None and self.lex["speech"].search(folded):
+            accusation = self.lex["speech"].search(folded)  # "Kyiv said a Russian missile strike …": an accusation
         if accusation is not None:
             made |= self._accusation(sentence, mentions, speaker, proposal, events, accusation, claim_date)
         forecast = self.lex["forecast"].search(folded)
@@ -396,11 +448,20 @@ class OfflineDrafter:
         if scope is not None and proposal is not None and not made:
             made = self._scope(sentence, speaker, proposal, scope, claim_date)
         quoted = self.lex["statement"].search(folded)
-        if quoted is not None and not made and not drafted and self.lex["speech"].search(folded):
+        elaborates = any(
+            fact.data.get("by", fact.data.get("actor")) == speaker
+            for fact in self.facts
+            if fact.start >= self._previous_start(sentence) and fact.start < sentence.start
+        )
+        if quoted is not None and not made and not drafted and not elaborates and self.lex["speech"].search(folded):
             data = self._claim_data("statement", speaker, claim_date, _sentence_text(quoted.group().strip('"')))
             if proposal is not None:
                 data["proposal"] = proposal.id
             self.add("claims", data, sentence)
+
+    def _previous_start(self, sentence: Sentence) -> int:
+        sentences = self.article.sentences
+        return sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
 
     def _claim_date(self, folded: str) -> str | None:
         dates = [d.day for d in find_dates(folded, self.published) if d.day <= self.published]

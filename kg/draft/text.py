@@ -138,8 +138,8 @@ def _sentences(content: str, folded: str, body_start: int) -> list[Sentence]:
         start = 0
         for end_match in _SENTENCE_END.finditer(text):
             end = end_match.end()
-            if _is_abbreviation(text, end_match.start()):
-                continue
+            if _is_abbreviation(text, end_match.start()) or text.count('"', start, end) % 2 == 1:
+                continue  # an abbreviation, or a full stop inside a quotation that goes on
             _append(found, content, folded, offset + start, offset + end)
             start = end
         _append(found, content, folded, offset + start, offset + len(text))
