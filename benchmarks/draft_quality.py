@@ -53,8 +53,8 @@ GOLD: list[tuple[str, str, tuple[str, ...], bool]] = [
     ("tests/queries/demand-kinds/2031-04-02-verenia-rejects-relief.txt", "", KINDS, False),
     # Its fact file records the events only (the test is about events).
     ("tests/loaders/data/2031-05-12-harbour-talks.txt", "", ("events",), False),
-    # ("benchmarks/draft_gold/2032-06-03-tarsa-grain-corridor.txt", "", KINDS, True),
-    # ("benchmarks/draft_gold/2032-06-10-ostrel-prisoner-swap.txt", "", KINDS, True),
+    ("benchmarks/draft_gold/2032-06-03-tarsa-grain-corridor.txt", "", KINDS, True),
+    ("benchmarks/draft_gold/2032-06-10-ostrel-prisoner-swap.txt", "", KINDS, True),
 ]
 
 
