@@ -154,6 +154,8 @@ def draft_article(
     used = {a for fact in draft.facts for a in _actor_refs(fact.data)}
     draft.actors = [actor for actor in draft.actors if actor.id in used or llm is None and actor.proposed]
     settle(draft, content)
+    if llm is not None:
+        draft.candidates = sorted((fact.start, fact.end) for fact in draft.facts)
     logger.info("drafted %d facts from %s", len(draft.facts), text_path)
     return draft
 

@@ -2,7 +2,7 @@
 
 News reports date things relative to the day they appear: "on Tuesday" is the
 last Tuesday on or before publication, "overnight" the night before, "April 9"
-the nearest April 9 not more than half a year ahead. The standard library is
+the nearest April 9 not more than two months ahead. The standard library is
 enough for these few forms; a general parser (python-dateutil) reads "Tuesday"
 as the next Tuesday and knows nothing of "overnight", so it would add a
 dependency without doing the part that matters here.
@@ -94,12 +94,12 @@ def _resolve(match: re.Match[str], published: date) -> DateMention | None:
 
 
 def _nearest_year(published: date, month: int, day: int) -> int:
-    """The year that puts month/day nearest the publication, not more than about half a year ahead."""
+    """The year that puts month/day nearest the publication, not more than two months ahead (reports look back)."""
     try:
         candidate = date(published.year, month, day)
     except ValueError:
         return published.year
-    return published.year - 1 if (candidate - published).days > 183 else published.year
+    return published.year - 1 if (candidate - published).days > 60 else published.year
 
 
 def parse_publication_date(value: str) -> date:
