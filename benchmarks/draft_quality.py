@@ -30,7 +30,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from common import DOC, OUT_DIR, REPO, describe_machine, machine_info, markdown_table, replace_marked_section, write_json
+from common import (
+    DOC,
+    OUT_DIR,
+    REPO,
+    describe_machine,
+    machine_info,
+    markdown_table,
+    replace_marked_section,
+    write_json,
+)
 
 from ceasefire_kg.draft import Draft, LlmSettings, draft_article
 from ceasefire_kg.draft.output import as_document
@@ -177,7 +186,9 @@ def _match(gold: list[Fact], drafted: list[Fact], same: Any) -> tuple[int, int]:
     return matched, len(used)
 
 
-def evaluate(text: Path, fact_file: Path, kinds: tuple[str, ...], held_out: bool, llm: LlmSettings | None) -> tuple[ArticleResult, Draft]:
+def evaluate(
+    text: Path, fact_file: Path, kinds: tuple[str, ...], held_out: bool, llm: LlmSettings | None
+) -> tuple[ArticleResult, Draft]:
     """Draft one gold article and compare."""
     content = read_article_text(text)
     gold_document = read_source(fact_file).data
@@ -215,7 +226,10 @@ def evaluate(text: Path, fact_file: Path, kinds: tuple[str, ...], held_out: bool
         for label, facts, others in (("missed", gold, drafted), ("extra", drafted, gold)):
             for f in facts:
                 if not any(o.kind == f.kind and _overlap(f, o) and same_side(f, o) for o in others):
-                    print(f"  {label} {f.kind} {sorted(f.main)} {sorted(f.targets)}: {content[f.start:f.end][:110]!r}", file=sys.stderr)
+                    print(
+                        f"  {label} {f.kind} {sorted(f.main)} {sorted(f.targets)}: {content[f.start : f.end][:110]!r}",
+                        file=sys.stderr,
+                    )
     result.strict = Tally(len(gold), len(drafted), *_match(gold, drafted, same_id))
     found = sum(1 for g in gold if any(_overlap(g, d) for d in drafted))
     relevant = sum(1 for d in drafted if any(_overlap(g, d) for g in gold))
@@ -252,7 +266,11 @@ def timing(out_dir: Path) -> dict[str, float]:
         start = time.perf_counter()
         draft_article(text, registries=[registry])
         drafts.append(time.perf_counter() - start)
-    return {"words": float(len(text.read_text("utf-8").split())), "draft_s": statistics.median(drafts), "read_s": statistics.median(reads)}
+    return {
+        "words": float(len(text.read_text("utf-8").split())),
+        "draft_s": statistics.median(drafts),
+        "read_s": statistics.median(reads),
+    }
 
 
 def _pct(value: float) -> str:
@@ -274,7 +292,9 @@ def report(results: list[ArticleResult], speed: dict[str, float] | None, drafter
         offered += result.candidates_offered
         gold_quotes += result.gold_quotes
     rows = [[kind, t.gold, t.drafted, _pct(t.recall), _pct(t.precision)] for kind, t in by_kind.items()]
-    rows.append(["**all facts**", total.gold, total.drafted, f"**{_pct(total.recall)}**", f"**{_pct(total.precision)}**"])
+    rows.append(
+        ["**all facts**", total.gold, total.drafted, f"**{_pct(total.recall)}**", f"**{_pct(total.precision)}**"]
+    )
     rows.append(["all facts, actors by id", strict.gold, strict.drafted, _pct(strict.recall), _pct(strict.precision)])
     rows.append(["quotes alone", quotes.gold, quotes.drafted, _pct(quotes.recall), _pct(quotes.precision)])
     rows.append(["held-out articles only", held.gold, held.drafted, _pct(held.recall), _pct(held.precision)])
@@ -295,7 +315,9 @@ def report(results: list[ArticleResult], speed: dict[str, float] | None, drafter
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--write-doc", action="store_true", help="Rewrite the draft-quality section of docs/benchmarks.md.")
+    parser.add_argument(
+        "--write-doc", action="store_true", help="Rewrite the draft-quality section of docs/benchmarks.md."
+    )
     parser.add_argument("--llm", help="Also measure the language-model drafter at this endpoint.")
     parser.add_argument("--model", help="The model's name (with --llm).")
     parser.add_argument("--debug", action="store_true", help="Print each missed and extra fact.")
@@ -318,10 +340,24 @@ def main() -> None:
     info = machine_info()
     write_json(
         OUT_DIR / "draft_quality.json",
-        {"machine": info, "speed": speed, "articles": [r.__dict__ | {"by_kind": {k: t.__dict__ for k, t in r.by_kind.items()}, "strict": r.strict.__dict__, "quotes": r.quotes.__dict__} for r in results]},
+        {
+            "machine": info,
+            "speed": speed,
+            "articles": [
+                r.__dict__
+                | {
+                    "by_kind": {k: t.__dict__ for k, t in r.by_kind.items()},
+                    "strict": r.strict.__dict__,
+                    "quotes": r.quotes.__dict__,
+                }
+                for r in results
+            ],
+        },
     )
     if args.write_doc:
-        replace_marked_section(DOC, "draft-quality" if llm is None else "draft-quality-llm", f"{describe_machine(info)}\n\n{text}\n")
+        replace_marked_section(
+            DOC, "draft-quality" if llm is None else "draft-quality-llm", f"{describe_machine(info)}\n\n{text}\n"
+        )
 
 
 if __name__ == "__main__":

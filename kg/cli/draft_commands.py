@@ -94,10 +94,14 @@ def draft(
     else:
         write_text_atomically(output, result, mode=0o644)
     counts = ", ".join(
-        f"{len(drafted.section(section))} {section}" for section in drafted.article_sections() if drafted.section(section)
+        f"{len(drafted.section(section))} {section}"
+        for section in drafted.article_sections()
+        if drafted.section(section)
     )
     where = f" to {output}" if output is not None else ""
-    click.echo(f"Drafted {len(drafted.facts)} facts ({counts or 'none'}){where}; each is marked 'reviewed: false'.", err=True)
+    click.echo(
+        f"Drafted {len(drafted.facts)} facts ({counts or 'none'}){where}; each is marked 'reviewed: false'.", err=True
+    )
     for note in drafted.notes:
         click.echo(f"Note: {note}.", err=True)
 

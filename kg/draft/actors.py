@@ -157,9 +157,7 @@ def read_registries(paths: Iterable[Path]) -> ActorIndex:
             else:
                 structure_errors(source, "registry", problems)
         if problems:
-            raise DraftError(
-                "cannot use the registry:\n" + "\n".join(problem.describe() for problem in problems)
-            )
+            raise DraftError("cannot use the registry:\n" + "\n".join(problem.describe() for problem in problems))
         for entry in sources[0].data["actors"]:
             actor, names, adjectives = _registry_actor(entry)
             index.add(actor, names, adjectives)

@@ -58,7 +58,9 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise DraftError(f"cannot read the article text {path}: {error.strerror}. Check that it is readable.") from None
     except UnicodeDecodeError as error:
-        raise DraftError(f"the article text {path} is not valid UTF-8 (byte {error.start}). Save it as UTF-8.") from None
+        raise DraftError(
+            f"the article text {path} is not valid UTF-8 (byte {error.start}). Save it as UTF-8."
+        ) from None
     if not content.strip():
         raise DraftError(f"the article text {path} is empty. Give the file holding the article's full text.")
     return content
@@ -69,7 +71,9 @@ def _publication(text_path: Path, published: str | None) -> date:
         try:
             return parse_publication_date(published)
         except ValueError as error:
-            raise DraftError(f"bad publication date: {error}. Give --published as YYYY-MM-DD, e.g. 2025-04-09.") from None
+            raise DraftError(
+                f"bad publication date: {error}. Give --published as YYYY-MM-DD, e.g. 2025-04-09."
+            ) from None
     dated = _DATED_NAME.match(text_path.name)
     if dated is not None:
         try:
@@ -152,7 +156,7 @@ def draft_article(
 
         draft_with_model(draft, article, index, llm)
     used = {a for fact in draft.facts for a in _actor_refs(fact.data)}
-    draft.actors = [actor for actor in draft.actors if actor.id in used or llm is None and actor.proposed]
+    draft.actors = [actor for actor in draft.actors if actor.id in used or (llm is None and actor.proposed)]
     settle(draft, content)
     if llm is not None:
         draft.candidates = sorted((fact.start, fact.end) for fact in draft.facts)

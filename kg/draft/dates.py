@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 logger = logging.getLogger(__name__)
 
-_WEEKDAYS = {name: number for number, name in enumerate(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-)}
+_WEEKDAYS = {
+    name: number
+    for number, name in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,

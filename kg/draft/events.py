@@ -106,7 +106,9 @@ class EventDrafter:
         if event_type in _BETWEEN:
             mediation = drafter.lex["mediation"].search(folded)
             mediators = (
-                [m.actor.id for m in mentions if m.start >= mediation.start() and not m.adjective][:2] if mediation else []
+                [m.actor.id for m in mentions if m.start >= mediation.start() and not m.adjective][:2]
+                if mediation
+                else []
             )
             mediators += [
                 m.actor.id
@@ -120,7 +122,9 @@ class EventDrafter:
                 and drafter.index.actors[s].type == "state"
                 and s not in {drafter.side(x) for x in mediators}
             ]
-            if len(sides) < 2 and (_BOTH_SIDES.search(folded) or not sides) or len(sides) < 2 and event_type == "talks":
+            if (len(sides) < 2 and (_BOTH_SIDES.search(folded) or not sides)) or (
+                len(sides) < 2 and event_type == "talks"
+            ):
                 sides = list(dict.fromkeys([*sides, *drafter.main_states]))
             if event_type in ("meeting", "call"):
                 people = [m.actor.id for m in mentions if m.actor.type == "person" and m.actor.id not in mediators]
@@ -143,7 +147,9 @@ class EventDrafter:
             if targets:
                 data["targets"] = list(dict.fromkeys(targets))[:2]
         self._counts(folded, event_type, data)
-        data["id"] = drafter.ids.make(event_type, data.get("date", ""), *(data.get("by", []) or data.get("participants", [])[:1]))
+        data["id"] = drafter.ids.make(
+            event_type, data.get("date", ""), *(data.get("by", []) or data.get("participants", [])[:1])
+        )
         return data
 
     def _by(
@@ -156,11 +162,18 @@ class EventDrafter:
         subjects = [
             m
             for m in mentions
-            if m.end <= cue.start() and cue.start() - m.end <= 40 and drafter.is_subject(m, folded) and m.actor.id != speaker
+            if m.end <= cue.start()
+            and cue.start() - m.end <= 40
+            and drafter.is_subject(m, folded)
+            and m.actor.id != speaker
         ]
         if subjects:
             return drafter.side(subjects[-1].actor.id)
-        if event_type in ("detainee-release", "sanctions-imposed", "sanctions-lifted", "blockade-lifted", "mine-laying") and speaker:
+        if (
+            event_type
+            in ("detainee-release", "sanctions-imposed", "sanctions-lifted", "blockade-lifted", "mine-laying")
+            and speaker
+        ):
             before = [m for m in mentions if m.end <= cue.start() and drafter.is_subject(m, folded)]
             return drafter.side(before[-1].actor.id) if before else None
         return None

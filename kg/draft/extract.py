@@ -20,11 +20,11 @@ from datetime import date
 from typing import Any
 
 from ceasefire_kg.draft.actors import ActorIndex, Mention, slug
-from ceasefire_kg.draft.dates import find_dates
+from ceasefire_kg.draft.claims import ClaimDrafter
 from ceasefire_kg.draft.events import EventDrafter
 from ceasefire_kg.draft.lexicon import Lexicon, lexicon
 from ceasefire_kg.draft.model import DraftFact, IdMaker
-from ceasefire_kg.draft.text import ArticleText, Sentence
+from ceasefire_kg.draft.text import ArticleText, Sentence, first_words, sentence_text
 
 logger = logging.getLogger(__name__)
 
@@ -58,19 +58,6 @@ def _content_words(text: str) -> set[str]:
 _COMMON = frozenset("would could should their there which about after before while other first ready said".split())
 
 
-def _words(text: str, limit: int) -> str:
-    return " ".join(text.split()[:limit])
-
-
-def _sentence_text(text: str) -> str:
-    """A clause made a short sentence of its own, for a fact's ``text``."""
-    text = text.strip(" ,;:-\"'")
-    text = text[:1].upper() + text[1:] if text else text
-    if len(text) > 300:
-        text = text[:299].rsplit(" ", 1)[0]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
 class OfflineDrafter:
     """Drafts the facts of one article from its sentences.
 
@@ -94,12 +81,17 @@ class OfflineDrafter:
         self.last_speaker: str | None = None
         self.main_states = self._main_states()
         self.events = EventDrafter(self)
+        self.claims = ClaimDrafter(self)
 
     # -- helpers the event drafter shares --------------------------------
 
-    def add(self, section: str, data: dict[str, Any], sentence: Sentence, span: tuple[int, int] | None = None) -> DraftFact:
+    def add(
+        self, section: str, data: dict[str, Any], sentence: Sentence, span: tuple[int, int] | None = None
+    ) -> DraftFact:
         """Add a fact quoting the sentence (or ``span`` of it, offsets within the sentence)."""
-        start, end = (sentence.start, sentence.end) if span is None else (sentence.start + span[0], sentence.start + span[1])
+        start, end = (
+            (sentence.start, sentence.end) if span is None else (sentence.start + span[0], sentence.start + span[1])
+        )
         data["quote"] = self.article.content[start:end]
         fact = DraftFact(section, data, start, end)
         self.facts.append(fact)
@@ -143,7 +135,7 @@ class OfflineDrafter:
         self._position(sentence, mentions, speaker, proposal, demands)
         self._response(sentence, speaker, demands)
         events = self.events.draft(sentence, mentions, speaker, proposal)
-        self._claims(sentence, mentions, speaker, proposal, events, drafted=bool(demands))
+        self.claims.draft(sentence, mentions, speaker, proposal, events, drafted=bool(demands))
         if speaker is not None:
             self.last_speaker = speaker
             if self.index.actors[speaker].type == "person":
@@ -200,8 +192,11 @@ class OfflineDrafter:
             if key == "agreement" and _NAMES_ANOTHER.match(folded, match.end()):
                 continue  # "agreement on a full ceasefire" is the ceasefire
             fact = self.proposals.get(key)
-            if fact is None and key == "agreement" and self.last_proposal is not None and _DEFINITE.search(
-                folded[: match.start()]
+            if (
+                fact is None
+                and key == "agreement"
+                and self.last_proposal is not None
+                and _DEFINITE.search(folded[: match.start()])
             ):
                 fact = self.last_proposal  # "the deal": the one the article is about
             if fact is None:
@@ -228,7 +223,9 @@ class OfflineDrafter:
                 determiner = found
                 break
         start = determiner.end() if determiner else match.start()
-        tail = re.match(r"(?:\s+(?:on|for|to|of|along|between|in)\s+[\w'.-]+(?:\s+[\w'.-]+){0,4})?", folded[match.end() :])
+        tail = re.match(
+            r"(?:\s+(?:on|for|to|of|along|between|in)\s+[\w'.-]+(?:\s+[\w'.-]+){0,4})?", folded[match.end() :]
+        )
         end = match.end() + (tail.end() if tail else 0)
         phrase = re.split(r"[,;:\"]", folded[start:end])[0].strip()
         inside = [m for m in mentions if start - 12 <= m.start and m.end <= end]
@@ -237,9 +234,9 @@ class OfflineDrafter:
         if not proposed_by and re.search(r"\bpropos", folded, re.IGNORECASE) and speaker:
             proposed_by = [self.side(speaker)]
         data: dict[str, Any] = {
-            "id": self.ids.make(slug(_words(phrase, 7))),
+            "id": self.ids.make(slug(first_words(phrase, 7))),
             "reviewed": False,
-            "name": _sentence_text(phrase).rstrip("."),
+            "name": sentence_text(phrase).rstrip("."),
             "type": key,
         }
         if proposed_by:
@@ -313,9 +310,11 @@ class OfflineDrafter:
             of = self.sides_after(mentions, text_start, by)[:2]
             if of:
                 data["of"] = of
-            data["text"] = _sentence_text(re.sub(r"\s+", " ", text))
-            data["id"] = self.ids.make(by, "demands", slug(_words(re.sub(r"^(?:that|the|a|an) ", "", text.strip()), 5)))
-            if proposal is not None and _CONDITION.search(folded) and proposal.data.get("type") != "agreement" or (
+            data["text"] = sentence_text(re.sub(r"\s+", " ", text))
+            data["id"] = self.ids.make(
+                by, "demands", slug(first_words(re.sub(r"^(?:that|the|a|an) ", "", text.strip()), 5))
+            )
+            if (proposal is not None and _CONDITION.search(folded) and proposal.data.get("type") != "agreement") or (
                 proposal is not None and "condition" in folded
             ):
                 data["precondition_for"] = [proposal.id]
@@ -344,8 +343,10 @@ class OfflineDrafter:
         cue = stances[stance].search(folded)
         assert cue is not None
         response_object = self.lex["response_object"].search(folded, cue.start())
-        if response_object is not None and response_object.start() - cue.end() < 30 and not self.lex["proposal"].search(
-            folded[cue.end() : response_object.start()]
+        if (
+            response_object is not None
+            and response_object.start() - cue.end() < 30
+            and not self.lex["proposal"].search(folded[cue.end() : response_object.start()])
         ):
             return  # a response to a demand, not a position on a proposal
         if self.lex["denial"].search(folded) or self.lex["accusation"].search(folded[: cue.start()]):
@@ -361,7 +362,11 @@ class OfflineDrafter:
         both = _BOTH.search(folded[: cue.start()])
         if both is not None and self.main_states:
             for state in self.main_states:
-                each = {**data, "actor": state, "according_to": [speaker]} if speaker != state else {**data, "actor": state}
+                each = (
+                    {**data, "actor": state, "according_to": [speaker]}
+                    if speaker != state
+                    else {**data, "actor": state}
+                )
                 each["id"] = self.ids.make(state, stance, proposal.id)
                 self.add("positions", each, sentence)
             return
@@ -383,7 +388,11 @@ class OfflineDrafter:
             return
         stances = self.lex.choices("response")
         stance = next(
-            (name for name in ("conditionally-accepts", "considers", "rejects", "accepts") if stances[name].search(folded)),
+            (
+                name
+                for name in ("conditionally-accepts", "considers", "rejects", "accepts")
+                if stances[name].search(folded)
+            ),
             None,
         )
         if stance is None:
@@ -407,142 +416,3 @@ class OfflineDrafter:
         if stance == "conditionally-accepts" and own:
             data["conditions"] = own
         self.add("responses", data, sentence)
-
-    # -- claims --------------------------------------------------------------
-
-    def _claims(
-        self,
-        sentence: Sentence,
-        mentions: list[Mention],
-        speaker: str | None,
-        proposal: DraftFact | None,
-        events: list[DraftFact],
-        *,
-        drafted: bool,
-    ) -> None:
-        folded = sentence.folded
-        if speaker is None:
-            return
-        made = False
-        claim_date = self._claim_date(folded)
-        denial = self.lex["denial"].search(folded)
-        if denial is not None:
-            made |= self._denial(sentence, speaker, claim_date)
-        accusation = self.lex["accusation"].search(folded, denial.end() if denial else 0)
-        reported = [
-            fact for fact in events if fact.data["type"] in ("strike", "attack") and self.side(speaker) not in fact.data.get("by", [])
-            and fact.data.get("by")
-        ]
-        if accusation is None and reported and denial is None and self.lex["speech"].search(folded):
-            accusation = self.lex["speech"].search(folded)  # "Kyiv said a Russian missile strike …": an accusation
-        if accusation is not None:
-            made |= self._accusation(sentence, mentions, speaker, proposal, events, accusation, claim_date)
-        forecast = self.lex["forecast"].search(folded)
-        if forecast is not None and not made:
-            data = self._claim_data("forecast", speaker, claim_date, _sentence_text(folded[forecast.start() :]))
-            if proposal is not None:
-                data["proposal"] = proposal.id
-            self.add("claims", data, sentence)
-            made = True
-        scope = self.lex["scope"].search(folded)
-        if scope is not None and proposal is not None and not made:
-            made = self._scope(sentence, speaker, proposal, scope, claim_date)
-        quoted = self.lex["statement"].search(folded)
-        elaborates = any(
-            fact.data.get("by", fact.data.get("actor")) == speaker
-            for fact in self.facts
-            if fact.start >= self._previous_start(sentence) and fact.start < sentence.start
-        )
-        if quoted is not None and not made and not drafted and not elaborates and self.lex["speech"].search(folded):
-            data = self._claim_data("statement", speaker, claim_date, _sentence_text(quoted.group().strip('"')))
-            if proposal is not None:
-                data["proposal"] = proposal.id
-            self.add("claims", data, sentence)
-
-    def _previous_start(self, sentence: Sentence) -> int:
-        sentences = self.article.sentences
-        return sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
-
-    def _claim_date(self, folded: str) -> str | None:
-        dates = [d.day for d in find_dates(folded, self.published) if d.day <= self.published]
-        return dates[0].isoformat() if dates else None
-
-    def _claim_data(self, claim_type: str, speaker: str, claim_date: str | None, text: str | None) -> dict[str, Any]:
-        words = slug(_words(text or "", 4)) if text else ""
-        data: dict[str, Any] = {"id": self.ids.make(speaker, claim_type, words), "reviewed": False, "type": claim_type, "by": speaker}
-        if claim_date:
-            data["date"] = claim_date
-        if text:
-            data["text"] = text
-        return data
-
-    def _denial(self, sentence: Sentence, speaker: str, claim_date: str | None) -> bool:
-        own = self.side(speaker)
-        accusations = [
-            fact for fact in self.facts if fact.section == "claims" and "accused" in fact.data and self.side(fact.data["by"]) != own
-        ]
-        aimed = [fact for fact in accusations if own in fact.data["accused"]]
-        target = (aimed or accusations or [None])[-1]
-        if target is None:
-            return False
-        data = self._claim_data("denial", speaker, claim_date, None)
-        data["denies"] = target.id
-        if target.data.get("events"):
-            data["events"] = list(target.data["events"])
-        self.add("claims", data, sentence)
-        return True
-
-    def _accusation(
-        self,
-        sentence: Sentence,
-        mentions: list[Mention],
-        speaker: str,
-        proposal: DraftFact | None,
-        events: list[DraftFact],
-        cue: re.Match[str],
-        claim_date: str | None,
-    ) -> bool:
-        folded = sentence.folded
-        own = self.side(speaker)
-        accused = self.sides_after(mentions, cue.start(), speaker)
-        accused += [
-            self.side(m.actor.id) for m in mentions if m.adjective and self.side(m.actor.id) not in (own, *accused)
-        ]
-        accused = [a for a in dict.fromkeys(accused) if self._is_state(a) or a in self.index.actors][:2]
-        if not accused:
-            return False
-        violation = self.lex["violation"].search(folded)
-        target = proposal or self.last_proposal
-        if violation is not None and target is not None:
-            data = self._claim_data("violation-accusation", speaker, claim_date, None)
-            data["accused"] = accused
-            data["proposal"] = target.id
-        else:
-            data = self._claim_data("accusation", speaker, claim_date, None)
-            data["accused"] = accused
-            charges = self.lex.choices("charges")
-            data["charge"] = next((name for name, pattern in charges.items() if pattern.search(folded)), "other")
-        if events:
-            data["events"] = [fact.id for fact in events]
-        self.add("claims", data, sentence)
-        return True
-
-    def _scope(
-        self, sentence: Sentence, speaker: str, proposal: DraftFact, cue: re.Match[str], claim_date: str | None
-    ) -> bool:
-        clause = sentence.folded[cue.end() :]
-        included, _, excluded = clause.partition("but not")
-        if excluded:
-            data = self._claim_data("terms-interpretation", speaker, claim_date, None)
-            data["proposal"] = proposal.id
-            data["includes"] = [_sentence_text(included).rstrip(".")]
-            data["excludes"] = [_sentence_text(excluded).rstrip(".")]
-        else:
-            scopes = [name for name, pattern in self.lex.choices("scope_words").items() if pattern.search(clause)]
-            if not scopes:
-                return False
-            data = self._claim_data("scope-interpretation", speaker, claim_date, None)
-            data["proposal"] = proposal.id
-            data["scopes"] = scopes
-        self.add("claims", data, sentence)
-        return True

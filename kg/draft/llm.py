@@ -99,14 +99,14 @@ class _Client:
             request.add_header("Authorization", f"Bearer {self.key}")
         where = f"the endpoint {self.url}"
         try:
-            with urllib.request.urlopen(request, timeout=self.settings.timeout) as answer:  # noqa: S310 (the user's URL)
+            with urllib.request.urlopen(request, timeout=self.settings.timeout) as answer:
                 raw = answer.read()
         except urllib.error.HTTPError as error:
             hint = " Check the key in $" + self.settings.api_key_env + "." if error.code in (401, 403) else ""
             raise DraftEndpointError(
                 f"{where} answered HTTP {error.code} ({error.reason}). Check --llm and --model.{hint}"
             ) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise DraftEndpointError(
                 f"{where} did not answer within {self.settings.timeout:g} s. Give a longer --timeout, or a smaller model."
             ) from None
@@ -188,7 +188,9 @@ def draft_with_model(draft: Draft, article: ArticleText, index: ActorIndex, sett
         else:
             answer = candidate if isinstance(candidate, dict) else answer
             known = set(index.actors) | {
-                a.get("id") for a in (candidate.get("actors") or []) if isinstance(candidate, dict) and isinstance(a, dict)
+                a.get("id")
+                for a in (candidate.get("actors") or [])
+                if isinstance(candidate, dict) and isinstance(a, dict)
             }
             problems = _problems(candidate, content, {k for k in known if isinstance(k, str)})
         if not problems:

@@ -147,7 +147,9 @@ def render(draft: Draft, source_name: str) -> str:
         "# against the text and deleted that line. Ids, names and texts are suggestions; the quotes are the text's own.",
     ]
     if draft.actors:
-        header.append("# Actors under 'actors:' are not in the registries given: check them, or move them to a registry.")
+        header.append(
+            "# Actors under 'actors:' are not in the registries given: check them, or move them to a registry."
+        )
     header += [f"# Note: {note}." for note in draft.notes]
     body = yaml.dump(as_document(draft), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
     footer = []

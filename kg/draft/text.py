@@ -153,7 +153,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word is None:
         return False
     token = word.group(1)
-    return token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS or len(token) == 1 and token.isupper()
+    return token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
 
 
 def _append(found: list[Sentence], content: str, folded: str, start: int, end: int) -> None:
@@ -163,3 +163,17 @@ def _append(found: list[Sentence], content: str, folded: str, start: int, end: i
         end -= 1
     if end - start >= 3:
         found.append(Sentence(len(found), start, end, content[start:end], folded[start:end]))
+
+
+def first_words(text: str, limit: int) -> str:
+    """The first ``limit`` words of a text."""
+    return " ".join(text.split()[:limit])
+
+
+def sentence_text(text: str) -> str:
+    """A clause made a short sentence of its own, for a fact's ``text`` (at most 300 characters)."""
+    text = text.strip(" ,;:-\"'")
+    text = text[:1].upper() + text[1:] if text else text
+    if len(text) > 300:
+        text = text[:299].rsplit(" ", 1)[0]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -41,7 +41,7 @@ def replay_server(*script: Step) -> Iterator[Replay]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             with lock:
@@ -65,7 +65,7 @@ def replay_server(*script: Step) -> Iterator[Replay]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting (the timeout case)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the http.server API)
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

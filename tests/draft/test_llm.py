@@ -77,8 +77,9 @@ def test_an_invented_quote_still_there_after_the_repair_rounds_is_dropped() -> N
         draft = _draft(replay.url, repair_rounds=1)
 
     assert len(replay.requests) == 2
-    assert "quote not found in the article text (copy it exactly): 'Tandorian guns shelled Orsk overnight'" in (
-        replay.requests[1]["messages"][-1]["content"]
+    assert (
+        "quote not found in the article text (copy it exactly): 'Tandorian guns shelled Orsk overnight'"
+        in (replay.requests[1]["messages"][-1]["content"])
     )
     assert draft.notes == ["dropped event 'orsk-shelling': its quote is not in the text"]
 

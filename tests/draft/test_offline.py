@@ -40,7 +40,11 @@ def test_the_kremlin_article_drafts_its_main_facts() -> None:
         "text": "2025-04-09-kremlin-conditional-ceasefire.txt",
     }
     ceasefire = _facts(draft, "proposals")[0]
-    assert (ceasefire["type"], ceasefire["proposed_by"], ceasefire["duration_days"]) == ("ceasefire", ["united-states"], 30)
+    assert (ceasefire["type"], ceasefire["proposed_by"], ceasefire["duration_days"]) == (
+        "ceasefire",
+        ["united-states"],
+        30,
+    )
     assert {p["type"]: p["status"] for p in _facts(draft, "proposals")}["truce"] == "collapsed"
     position = _facts(draft, "positions")[0]
     assert (position["actor"], position["stance"], position["proposal"]) == (
