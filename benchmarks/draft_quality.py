@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from common import (
     DOC,
     OUT_DIR,
@@ -248,8 +251,16 @@ def _thousand_words() -> str:
         (REPO / "examples/serrin-war/2026-09-19-truce-holds-amid-accusations.txt").read_text("utf-8"),
         (REPO / "examples/serrin-war/2026-09-28-calvet-blockade-lifted.txt").read_text("utf-8"),
     ]
-    words = " ".join(parts).split(" ")
-    return " ".join(words[:1000])
+    lines: list[str] = []
+    count = 0
+    for line in "\n".join(parts).splitlines():
+        words = line.split()
+        if count + len(words) >= 1000:
+            lines.append(" ".join(words[: 1000 - count]))
+            break
+        lines.append(line)
+        count += len(words)
+    return "\n".join(lines) + "\n"
 
 
 def timing(out_dir: Path) -> dict[str, float]:
