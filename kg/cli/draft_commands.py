@@ -83,12 +83,10 @@ def draft(
     settings = None
     if llm_url is not None and model is not None:
         settings = LlmSettings(llm_url, model, api_key_env, timeout, repair_rounds)
-    result = render_draft(
-        drafted := draft_article(
-            article, registries=registries, published=published, article_id=article_id, output=output, llm=settings
-        ),
-        article.name,
+    drafted = draft_article(
+        article, registries=registries, published=published, article_id=article_id, output=output, llm=settings
     )
+    result = render_draft(drafted, article.name)
     if output is None:
         click.echo(result, nl=False)
     else:

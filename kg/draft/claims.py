@@ -103,7 +103,7 @@ class ClaimDrafter:
     def _claim_data(self, claim_type: str, speaker: str, claim_date: str | None, text: str | None) -> dict[str, Any]:
         words = slug(first_words(text or "", 4)) if text else ""
         data: dict[str, Any] = {
-            "id": self.drafter.ids.make(speaker, claim_type, words),
+            "id": self.drafter.ids.make(speaker, claim_type, words, day=self.drafter.day),
             "reviewed": False,
             "type": claim_type,
             "by": speaker,

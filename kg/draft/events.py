@@ -148,7 +148,7 @@ class EventDrafter:
                 data["targets"] = list(dict.fromkeys(targets))[:2]
         self._counts(folded, event_type, data)
         data["id"] = drafter.ids.make(
-            event_type, data.get("date", ""), *(data.get("by", []) or data.get("participants", [])[:1])
+            event_type, *(data.get("by", []) or data.get("participants", [])[:1]), day=data.get("date", drafter.day)
         )
         return data
 

@@ -71,6 +71,7 @@ class OfflineDrafter:
         self.article = article
         self.index = index
         self.published = published
+        self.day = published.isoformat()
         self.lex: Lexicon = lexicon()
         self.ids = IdMaker()
         self.facts: list[DraftFact] = []
@@ -367,10 +368,10 @@ class OfflineDrafter:
                     if speaker != state
                     else {**data, "actor": state}
                 )
-                each["id"] = self.ids.make(state, stance, proposal.id)
+                each["id"] = self.ids.make(state, stance, proposal.id, day=self.day)
                 self.add("positions", each, sentence)
             return
-        data["id"] = self.ids.make(data["actor"], stance, proposal.id)
+        data["id"] = self.ids.make(data["actor"], stance, proposal.id, day=self.day)
         own = [fact.id for fact in demands if fact.data["by"] == actor]
         if stance == "conditionally-accepts" and own:
             data["conditions"] = own
@@ -406,7 +407,7 @@ class OfflineDrafter:
         overlapping = [fact for fact in others if len(words & _content_words(fact.data["text"])) >= 2]
         demand = (here or overlapping or others)[-1]
         data: dict[str, Any] = {
-            "id": self.ids.make(speaker, stance, demand.id)[:110],
+            "id": self.ids.make(speaker, stance, demand.id, day=self.day),
             "reviewed": False,
             "actor": speaker,
             "demand": demand.id,

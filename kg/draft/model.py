@@ -80,9 +80,15 @@ class IdMaker:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def make(self, *parts: str) -> str:
-        """An id joining ``parts``, shortened to fit, with ``-2``, ``-3`` … when already taken."""
-        base = re.sub(r"-+", "-", "-".join(part for part in parts if part)).strip("-")[:100].strip("-") or "fact"
+    def make(self, *parts: str, day: str = "") -> str:
+        """An id joining ``parts`` (and ``day`` last, kept whole), shortened to fit, with ``-2`` … when taken.
+
+        What an actor says or does on a day gets that day in its id, so that drafts of different
+        articles do not give the same id to different facts (the same id names the same thing everywhere).
+        """
+        room = 100 - (len(day) + 1 if day else 0)
+        base = re.sub(r"-+", "-", "-".join(part for part in parts if part)).strip("-")[:room].strip("-") or "fact"
+        base = f"{base}-{day}" if day else base
         candidate, number = base, 2
         while candidate in self.used:
             candidate = f"{base}-{number}"
