@@ -21,6 +21,8 @@ from ceasefire_kg.errors import DraftError
 logger = logging.getLogger(__name__)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Largest article text drafted: a long report is a few tens of kilobytes; more is not one article.
+MAX_TEXT_BYTES = 1_000_000
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
@@ -47,13 +49,19 @@ def read_text(path: Path) -> str:
     """The article's text as the loader reads it.
 
     Raises:
-        DraftError: The file is missing, unreadable, not UTF-8 or empty.
+        DraftError: The file is missing, unreadable, too large, not UTF-8 or empty.
     """
     from ceasefire_kg.loaders.quotes import read_article_text
 
     if not path.is_file():
         raise DraftError(f"article text {path} not found. Give the path of the article's text file (UTF-8).")
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DraftError(
+                f"the article text {path} is {size} bytes, over the limit of {MAX_TEXT_BYTES} for one article. "
+                "Draft one article at a time."
+            )
         content = read_article_text(path)
     except OSError as error:
         raise DraftError(f"cannot read the article text {path}: {error.strerror}. Check that it is readable.") from None

@@ -86,6 +86,25 @@ def test_a_text_that_is_not_utf8(tmp_path: Path) -> None:
     assert result.stderr == f"Error: the article text {latin} is not valid UTF-8 (byte 3). Save it as UTF-8.\n"
 
 
+def test_a_text_too_large_for_one_article(tmp_path: Path) -> None:
+    big = tmp_path / "2025-01-01-big.txt"
+    big.write_text("Talks resumed. " * 70_000, "utf-8")
+    result = run_ckg("draft", big)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the article text {big} is 1050000 bytes, over the limit of 1000000 for one article. "
+        "Draft one article at a time.\n"
+    )
+
+
+def test_a_directory_is_not_an_article(tmp_path: Path) -> None:
+    result = run_ckg("draft", tmp_path)
+
+    assert result.exit_code == 2
+    assert f"Error: Invalid value for 'ARTICLE': File '{tmp_path}' is a directory." in result.stderr
+
+
 def test_a_bad_publication_date() -> None:
     result = run_ckg("draft", KREMLIN, "--published", "2025-04-31")
 
