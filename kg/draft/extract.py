@@ -134,7 +134,7 @@ class OfflineDrafter:
         proposal = self._proposals(sentence, mentions, speaker)
         demands = self._demands(sentence, mentions, speaker, proposal)
         self._position(sentence, mentions, speaker, proposal, demands)
-        self._response(sentence, speaker, demands)
+        self._response(sentence, mentions, speaker, demands)
         events = self.events.draft(sentence, mentions, speaker, proposal)
         self.claims.draft(sentence, mentions, speaker, proposal, events, drafted=bool(demands))
         if speaker is not None:
@@ -360,6 +360,11 @@ class OfflineDrafter:
             if subjects and subjects[0].actor.id != speaker:
                 data["actor"] = subjects[0].actor.id
                 data["according_to"] = [speaker]
+        else:
+            actor, according_to = self._attributed(folded, mentions, cue.start(), speaker)
+            if according_to:
+                data["actor"], data["according_to"] = actor, according_to
+        actor = data["actor"]
         both = _BOTH.search(folded[: cue.start()])
         if both is not None and self.main_states:
             for state in self.main_states:
@@ -377,7 +382,23 @@ class OfflineDrafter:
             data["conditions"] = own
         self.add("positions", data, sentence)
 
-    def _response(self, sentence: Sentence, speaker: str | None, demands: list[DraftFact]) -> None:
+    def _attributed(self, folded: str, mentions: list[Mention], cue: int, speaker: str) -> tuple[str, list[str]]:
+        """Whose stance a cue gives, and on whose account.
+
+        "Ostland backs the request, Caldoran officials said": the subject before the
+        cue holds the stance, known from the speaker named after it.
+        """
+        spoken = [m for m in mentions if m.actor.id == speaker]
+        subjects = [m for m in mentions if m.end <= cue and self.is_subject(m, folded)]
+        if spoken and subjects and all(m.start > cue for m in spoken):
+            subject = subjects[-1].actor.id
+            if self.side(subject) != self.side(speaker):
+                return subject, [speaker]
+        return speaker, []
+
+    def _response(
+        self, sentence: Sentence, mentions: list[Mention], speaker: str | None, demands: list[DraftFact]
+    ) -> None:
         folded = sentence.folded
         if speaker is None:
             return
@@ -398,7 +419,10 @@ class OfflineDrafter:
         )
         if stance is None:
             return
-        own_side = self.side(speaker)
+        cue = stances[stance].search(folded)
+        assert cue is not None
+        actor, according_to = self._attributed(folded, mentions, cue.start(), speaker)
+        own_side = self.side(actor)
         others = [fact for fact in self.facts if fact.section == "demands" and self.side(fact.data["by"]) != own_side]
         if not others:
             return
@@ -407,13 +431,15 @@ class OfflineDrafter:
         overlapping = [fact for fact in others if len(words & _content_words(fact.data["text"])) >= 2]
         demand = (here or overlapping or others)[-1]
         data: dict[str, Any] = {
-            "id": self.ids.make(speaker, stance, demand.id, day=self.day),
+            "id": self.ids.make(actor, stance, demand.id, day=self.day),
             "reviewed": False,
-            "actor": speaker,
+            "actor": actor,
             "demand": demand.id,
             "stance": stance,
         }
-        own = [fact.id for fact in demands if fact.data["by"] == speaker]
+        if according_to:
+            data["according_to"] = according_to
+        own = [fact.id for fact in demands if fact.data["by"] == actor]
         if stance == "conditionally-accepts" and own:
             data["conditions"] = own
         self.add("responses", data, sentence)
