@@ -178,5 +178,6 @@ _Dumper.add_representer(list, _list)
 
 
 def _one_line(content: str, start: int, end: int) -> str:
-    text = " ".join(content[start:end].split())
+    """A sentence for a comment line: one line, printable characters only (a comment cannot escape a NUL)."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in content[start:end]).split())
     return text if len(text) <= 200 else text[:199] + "…"

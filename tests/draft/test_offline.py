@@ -130,3 +130,22 @@ def test_unreviewed_drafts_are_refused_until_reviewed(tmp_path: Path) -> None:
         validate_paths([output])
     assert all(problem.field == "reviewed" for problem in error.value.problems)
     assert validate_paths([output], allow_unreviewed=True)[2].articles[0].quotes_checked > 0
+
+
+def test_control_characters_in_the_text_still_give_a_loadable_draft(tmp_path: Path) -> None:
+    text = tmp_path / "2025-04-09-odd.txt"
+    text.write_text(
+        "Odd\x00 title\n\nKyiv said\x00 a Russian missile strike on Monday killed 3 people.\n"
+        "Talks\x07 on the ceasefire were held\u200b in Riyadh on Tuesday, officials said.\n"
+        "Something\x00 must change.\n",
+        "utf-8",
+    )
+    output = tmp_path / "odd.yaml"
+    draft = draft_article(text, registries=[REGISTRY], output=output)
+    output.write_text(render_draft(draft, text.name), "utf-8")
+
+    written = output.read_text("utf-8")
+    assert "\x00" not in written
+    assert "#   Something  must change." not in written and "#   Something must change." in written
+    report = validate_paths([output], allow_unreviewed=True)[2]
+    assert report.articles[0].quotes_checked == len(draft.facts) > 0
