@@ -17,6 +17,7 @@ from ceasefire_kg.draft.model import Draft
 from ceasefire_kg.draft.output import render, settle
 from ceasefire_kg.draft.text import ArticleText, split_article
 from ceasefire_kg.errors import DraftError
+from ceasefire_kg.loaders.quotes import read_article_text
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ def read_text(path: Path) -> str:
     Raises:
         DraftError: The file is missing, unreadable, too large, not UTF-8 or empty.
     """
-    from ceasefire_kg.loaders.quotes import read_article_text
-
     if not path.is_file():
         raise DraftError(f"article text {path} not found. Give the path of the article's text file (UTF-8).")
     try:

@@ -315,10 +315,8 @@ class OfflineDrafter:
             data["id"] = self.ids.make(
                 by, "demands", slug(first_words(re.sub(r"^(?:that|the|a|an) ", "", text.strip()), 5))
             )
-            if (proposal is not None and _CONDITION.search(folded) and proposal.data.get("type") != "agreement") or (
-                proposal is not None and "condition" in folded
-            ):
-                data["precondition_for"] = [proposal.id]
+            if proposal is not None and (_CONDITION.search(folded) or "condition" in folded):
+                data["precondition_for"] = [proposal.id]  # a condition set for the proposal the sentence names
             status = "withdrawn" if _WITHDRAWN.search(folded) else "met" if _MET.search(folded) else "open"
             data["status"] = status
             span = None if not splits else (start + (2 if folded[start] == "," else 0), end)
