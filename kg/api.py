@@ -107,6 +107,7 @@ class KnowledgeGraph:
         *,
         text_dirs: Iterable[str | Path] = (),
         on_note: ProgressCallback = log_progress,
+        allow_unreviewed: bool = False,
     ) -> LoadReport:
         """Check fact files (or folders of them) as :meth:`load` would, and store nothing.
 
@@ -114,7 +115,11 @@ class KnowledgeGraph:
             InputError: Every problem found, each with its file, line, field and fix.
         """
         return validate_against_folder(
-            self.path, [Path(p) for p in paths], text_dirs=[Path(p) for p in text_dirs], on_progress=on_note
+            self.path,
+            [Path(p) for p in paths],
+            text_dirs=[Path(p) for p in text_dirs],
+            on_progress=on_note,
+            allow_unreviewed=allow_unreviewed,
         )
 
     def load(
@@ -123,6 +128,7 @@ class KnowledgeGraph:
         *,
         text_dirs: Iterable[str | Path] = (),
         on_note: ProgressCallback = log_progress,
+        allow_unreviewed: bool = False,
     ) -> LoadReport:
         """Check fact files (or folders of them) and store them, all or nothing.
 
@@ -133,6 +139,7 @@ class KnowledgeGraph:
             paths: Files or folders (searched for ``*.yaml``/``*.yml``).
             text_dirs: Folders of article texts (``<article id>.txt``) to check quotes against.
             on_note: Told each step of a long load.
+            allow_unreviewed: Accept drafted facts marked ``reviewed: false`` (else each is a problem).
 
         Returns:
             What was loaded; :attr:`LoadReport.store_triples` is the store's size afterwards.
@@ -141,7 +148,11 @@ class KnowledgeGraph:
             InputError: Every problem found; the store is unchanged.
         """
         report, total = load_into_folder(
-            self.path, [Path(p) for p in paths], text_dirs=[Path(p) for p in text_dirs], on_progress=on_note
+            self.path,
+            [Path(p) for p in paths],
+            text_dirs=[Path(p) for p in text_dirs],
+            on_progress=on_note,
+            allow_unreviewed=allow_unreviewed,
         )
         report.store_triples = total
         return report

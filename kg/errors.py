@@ -282,3 +282,14 @@ class UnknownSelection(BriefError):
             more = f" and {len(known) - 8} more" if len(known) > 8 else ""
             hint = f" Known {kind}s: {', '.join(known[:8])}{more}." if known else ""
         return cls(f"Unknown {kind} {reference!r}: no {kind} with that id was known on {date.isoformat()}.{hint}")
+
+
+# --- Drafting fact files from article texts (ceasefire_kg.draft) ------------
+
+
+class DraftError(CkgError):
+    """An article cannot be drafted as asked (no text, a bad date, an unreadable registry)."""
+
+
+class DraftEndpointError(DraftError):
+    """The language-model endpoint given to ``ckg draft --llm`` failed or answered unusably."""

@@ -41,6 +41,7 @@ from ceasefire_kg.loaders.reader import (
     is_file,
     read_sources,
 )
+from ceasefire_kg.loaders.review import unreviewed_problems
 from ceasefire_kg.loaders.schema_check import did_you_mean, malformed_paths, structure_errors
 from ceasefire_kg.loaders.valid_time import future_status_problem
 from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
@@ -185,6 +186,7 @@ def check_paths(
     max_bytes: int = MAX_FILE_BYTES,
     known_responses: Callable[[], set[str]] = set,
     stored_represents: StoredLinks = no_stored_links,
+    allow_unreviewed: bool = False,
 ) -> CheckedCorpus:
     """Read and check fact files and folders; raise with every problem found.
 
@@ -196,6 +198,7 @@ def check_paths(
         stored_represents: The ``represents`` links already stored outside the graphs the load replaces,
             which its chains may run through.
         max_bytes: Refuse files larger than this.
+        allow_unreviewed: Accept entries marked ``reviewed: false`` (drafts); else each is a problem.
 
     Returns:
         The checked articles and registries.
@@ -210,6 +213,8 @@ def check_paths(
     read = {source.path.resolve() for source in sources}
     stored = {"positions": known_positions, "responses": known_responses}
     corpus = checker.run(sources, stored, unreadable=[file for file in files if file.resolve() not in read])
+    if not allow_unreviewed:
+        problems.extend(unreviewed_problems(corpus))
     if problems:
         # A file that is both given and listed as a registry is read twice; its problems count once.
         raise InputError(list({problem.describe(): problem for problem in problems}.values()))

@@ -102,6 +102,7 @@ def validate_paths(
     store: Store | None = None,
     text_dirs: Iterable[Path] = (),
     on_progress: ProgressCallback = log_progress,
+    allow_unreviewed: bool = False,
 ) -> tuple[CheckedCorpus, list[NamedGraph], LoadReport]:
     """Check fact files completely (format, references, quotes, shapes) without storing.
 
@@ -111,6 +112,7 @@ def validate_paths(
             holds may be superseded, and the shapes are checked in its context.
         text_dirs: Folders where ``<article id>.txt`` texts are looked up.
         on_progress: Called with a short message as each stage starts.
+        allow_unreviewed: Accept drafted facts marked ``reviewed: false``; else each is a problem.
 
     Returns:
         The checked corpus, its named graphs, and a report.
@@ -147,6 +149,7 @@ def validate_paths(
         known_positions=stored_positions,
         known_responses=stored_responses,
         stored_represents=stored_represents,
+        allow_unreviewed=allow_unreviewed,
     )
     on_progress("Building RDF")
     graphs = corpus_graphs(corpus)
@@ -181,6 +184,7 @@ def load_paths(
     *,
     text_dirs: Iterable[Path] = (),
     on_progress: ProgressCallback = log_progress,
+    allow_unreviewed: bool = False,
 ) -> LoadReport:
     """Validate fact files and store them, replacing earlier versions of the same articles.
 
@@ -191,7 +195,9 @@ def load_paths(
         InputError: With every problem found; the store is unchanged.
         StoreError: If the store cannot be written; it is unchanged.
     """
-    _, graphs, report = validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=on_progress)
+    _, graphs, report = validate_paths(
+        paths, store=store, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed
+    )
     _write(store, graphs, report, on_progress)
     return report
 
@@ -203,6 +209,7 @@ def load_into_folder(
     *,
     text_dirs: Iterable[Path] = (),
     on_progress: ProgressCallback = log_progress,
+    allow_unreviewed: bool = False,
 ) -> tuple[LoadReport, int]:
     """Like :func:`load_paths`, for a store folder that may not exist yet.
 
@@ -219,10 +226,12 @@ def load_into_folder(
     paths = list(paths)
     text_dirs = list(text_dirs)
     if Store.exists(store_path):
-        return _load_into_store(store_path, paths, text_dirs, on_progress)
+        return _load_into_store(store_path, paths, text_dirs, on_progress, allow_unreviewed)
     # Only the graphs are kept (not the parsed files), and each is let go once
     # written, so that the bulk load has the memory they held.
-    graphs, report = validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[1:]
+    graphs, report = validate_paths(
+        paths, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed
+    )[1:]
     # A new store needs no transaction: it is bulk-loaded beside its folder and
     # renamed into place, which is all or nothing at the folder level.
     on_progress(f"Writing {report.triples} triples")
@@ -232,16 +241,22 @@ def load_into_folder(
         if not Store.exists(store_path):
             raise
         on_progress(f"Another load created the store at {store_path} meanwhile; loading into it")
-        return _load_into_store(store_path, paths, text_dirs, on_progress)
+        return _load_into_store(store_path, paths, text_dirs, on_progress, allow_unreviewed)
     report.stored = True
     return report, total
 
 
 def _load_into_store(
-    store_path: Path, paths: list[Path], text_dirs: list[Path], on_progress: ProgressCallback
+    store_path: Path,
+    paths: list[Path],
+    text_dirs: list[Path],
+    on_progress: ProgressCallback,
+    allow_unreviewed: bool = False,
 ) -> tuple[LoadReport, int]:
     with Store.open(store_path) as store:
-        report = load_paths(store, paths, text_dirs=text_dirs, on_progress=on_progress)
+        report = load_paths(
+            store, paths, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed
+        )
         return report, store.count_triples()
 
 
@@ -251,12 +266,15 @@ def validate_against_folder(
     *,
     text_dirs: Iterable[Path] = (),
     on_progress: ProgressCallback = log_progress,
+    allow_unreviewed: bool = False,
 ) -> LoadReport:
     """Validate fact files in the context of a store folder, if it exists; never write."""
     if Store.exists(store_path):
         with Store.open_read_only(store_path) as store:
-            return validate_paths(paths, store=store, text_dirs=text_dirs, on_progress=on_progress)[2]
-    return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress)[2]
+            return validate_paths(
+                paths, store=store, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed
+            )[2]
+    return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed)[2]
 
 
 def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[ox.NamedNode, list[TermTriple]]]:

@@ -31,6 +31,7 @@ def test_the_wheel_holds_the_schema_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for data_file in ("ontology.ttl", "shapes.ttl", "article-facts.schema.json"):
         assert f"ceasefire_kg/schema/{data_file}" in names
+    assert "ceasefire_kg/draft/lexicon.json" in names  # the offline drafter's cue lexicon
     # Every module of the package's folders, subpackages included (each must be listed in setup.cfg's packages).
     for folder, installed in ((REPO / "kg", "ceasefire_kg"), (REPO / "loaders", "ceasefire_kg/loaders")):
         for module in folder.rglob("*.py"):
@@ -72,3 +73,12 @@ def test_an_installed_wheel_validates_files_from_another_directory(wheel: Path, 
     result = subprocess.run([str(ckg), "validate", str(EXAMPLES)], cwd=workdir, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Valid: 2 articles and 1 registry")
+    text = EXAMPLES / "2025-04-09-kremlin-conditional-ceasefire.txt"
+    drafted = subprocess.run(
+        [str(ckg), "draft", str(text), "--registry", str(EXAMPLES / "actors.yaml")],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+    )
+    assert drafted.returncode == 0, drafted.stderr
+    assert "  reviewed: false\n" in drafted.stdout

@@ -25,20 +25,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+allow_unreviewed_option = click.option(
+    "--allow-unreviewed",
+    is_flag=True,
+    help="Accept facts marked 'reviewed: false' (drafts from `ckg draft`) as they are.",
+)
+
 
 @click.command()
 @fact_paths_argument
 @text_dir_option
 @store_option
+@allow_unreviewed_option
 @reports_errors
-def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path) -> None:
+def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Check article-fact files (or folders of them) without storing anything.
 
     Positions already in the store (if there is one) may be superseded.
     """
     from ceasefire_kg.loaders.load import validate_against_folder
 
-    report = validate_against_folder(store_path, paths, text_dirs=text_dirs, on_progress=progress_note)
+    report = validate_against_folder(
+        store_path, paths, text_dirs=text_dirs, on_progress=progress_note, allow_unreviewed=allow_unreviewed
+    )
     click.echo(report.describe())
 
 
@@ -46,8 +55,9 @@ def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: P
 @fact_paths_argument
 @text_dir_option
 @store_option
+@allow_unreviewed_option
 @reports_errors
-def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path) -> None:
+def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Validate article-fact files (or folders) and store them.
 
     A file whose article is already stored replaces it. If any file has a
@@ -55,7 +65,9 @@ def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path)
     """
     from ceasefire_kg.loaders.load import load_into_folder
 
-    report, total = load_into_folder(store_path, paths, text_dirs=text_dirs, on_progress=progress_note)
+    report, total = load_into_folder(
+        store_path, paths, text_dirs=text_dirs, on_progress=progress_note, allow_unreviewed=allow_unreviewed
+    )
     click.echo(report.describe())
     click.echo(f"The store at {store_path} now holds {total} triples.")
 

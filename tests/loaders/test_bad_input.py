@@ -116,7 +116,7 @@ BROKEN_ARTICLES = [
             "bad.yaml:17: demand 'test-demand', field 'quote': missing required field 'quote'. "
             "Add 'quote:' to this entry.",
             "bad.yaml:23: demand 'test-demand', field 'quotee': unknown field 'quotee'. "
-            "Allowed fields: id, by, of, text, issue, precondition_for, about, status, as_of, quote. Did you mean 'quote'?",
+            "Allowed fields: id, by, of, text, issue, precondition_for, about, status, as_of, quote, reviewed. Did you mean 'quote'?",
         ],
         id="unknown-field",
     ),
@@ -410,7 +410,7 @@ SCHEMA_ERROR_BESIDE_ANOTHER = [
         [
             "bad.yaml:17: demand 'test-demand', field 'text': missing required field 'text'. Add 'text:' to this entry.",
             "bad.yaml:20: demand 'test-demand', field 'txt': unknown field 'txt'. "
-            "Allowed fields: id, by, of, text, issue, precondition_for, about, status, as_of, quote. Did you mean 'text'?",
+            "Allowed fields: id, by, of, text, issue, precondition_for, about, status, as_of, quote, reviewed. Did you mean 'text'?",
             "bad.yaml:22: demand 'test-demand', field 'as_of': '2025-02-30' is not a real date "
             "(day is out of range for month). Write an existing calendar date as YYYY-MM-DD.",
         ],
