@@ -235,11 +235,18 @@ class NamedGraph:
         iri: The named graph.
         source: The file it came from, for messages.
         triples: Its triples, without duplicates, in a stable order.
+        ntriples: Their N-Triples text (:func:`ceasefire_kg.store.ntriples_bytes`) once written for
+            the shape checks, kept so that the store need not write it again; empty until then.
     """
 
     iri: ox.NamedNode
     source: str
     triples: list[TermTriple] = field(default_factory=list)
+    ntriples: bytes = field(default=b"", repr=False)
+
+    def content(self) -> list[TermTriple] | bytes:
+        """What the store writes of it: the N-Triples text if already written, else the triples."""
+        return self.ntriples if self.ntriples else self.triples
 
 
 def corpus_graphs(corpus: CheckedCorpus) -> list[NamedGraph]:
