@@ -300,11 +300,13 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         data.write(ntriples_bytes(types), len(types))
     with data:
         violations = ntriples_violations(data.files())
-    locate = _locator(corpus)
-    problems = []
+    problems: list[Problem] = []
+    locate: dict[ox.NamedNode, _Written] | None = None
     for violation in violations:
         if not isinstance(violation.focus, ox.NamedNode) or violation.focus not in new_subjects:
             continue
+        if locate is None:
+            locate = _locator(corpus)  # only when there is something to report
         where = locate.get(violation.focus)
         if where is None:
             problems.append(_shape_problem(violation, graphs[0].source, None, None, None))

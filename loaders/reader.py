@@ -397,9 +397,10 @@ class _Converter:
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalar(node, path, _field_of(path))
+        return self._scalar(node, path)
 
-    def _scalar(self, node: ScalarNode, path: JsonPath, field_name: str | None) -> Any:
+    def _scalar(self, node: ScalarNode, path: JsonPath, *, key: bool = False) -> Any:
+        """The value of a scalar (``key``: a mapping's key at ``path``, which belongs to no field)."""
         value = node.value
         # Surrogates are not ASCII: most values need no search.
         surrogate = _SURROGATE.search(value) if isinstance(value, str) and not value.isascii() else None
@@ -411,7 +412,7 @@ class _Converter:
                     f"the escape \\u{ord(surrogate[0]):04x} is half of a UTF-16 surrogate pair, not a character.",
                     "Write the character itself, or its \\U0001XXXX escape.",
                     node.start_mark.line + 1,
-                    field_name,
+                    None if key else _field_of(path),
                 )
             )
             return None
@@ -433,7 +434,7 @@ class _Converter:
                     f"the value '{node.value}' cannot be read as {tag}.",
                     f"Remove the tag '{tag}' or correct the value.",
                     node.start_mark.line + 1,
-                    field_name,
+                    None if key else _field_of(path),
                 )
             )
             return None
@@ -446,7 +447,7 @@ class _Converter:
             if key_node.tag not in _PLAIN_TAGS:
                 self._refuse_tag(key_node, path, None)
                 continue
-            key = self._scalar(key_node, path, None) if isinstance(key_node, ScalarNode) else key_node
+            key = self._scalar(key_node, path, key=True) if isinstance(key_node, ScalarNode) else key_node
             if not isinstance(key, str):
                 if isinstance(key_node, ScalarNode):
                     message = f"the key '{key_node.value}' is read as {_yaml_type(key)}, not text."
