@@ -9,7 +9,7 @@ For each size (default 10k, 100k and 1M triples) the script
    each stage from the progress lines ``ckg`` writes to stderr (reading and
    checking files, building RDF, SHACL shapes, writing);
 3. optionally (``--stages``) repeats the load in a child that wraps the
-   library's stage functions with timers, for a finer split (YAML, JSON
+   library's stage functions with timers (wall and process CPU time), for a finer split (YAML, JSON
    Schema, quotes, RDF terms, N-Triples lines, shape checks in Oxigraph,
    bulk load or update with graph hashes, count); ``--skip-shacl`` there
    measures everything but the shape checks;
