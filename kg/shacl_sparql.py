@@ -144,15 +144,24 @@ class _Compiler:
                 f"sh:hasValue is compiled only inside a shape used through sh:node ({self.term(prop)})."
             )
         focus = " ".join(f"<{t}>" for t in targets)
-        # Each focus node once, also when it is an instance of several target classes.
-        focus_nodes = f"{{ SELECT DISTINCT ?f WHERE {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }} }}"
-        values = f"{focus_nodes} ?f <{path}> ?v ."
+        # Violations are rare: each query first finds the values (or nodes) that break the constraint,
+        # among all subjects with the property, and only then asks whether each is a focus node
+        # (an instance of a target class), which is several times faster than the other way round.
+        is_focus = f"FILTER EXISTS {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }}"
+        values = f"?f <{path}> ?v . "
         checks = []
         for limit in _values(self.shapes, prop, "minCount"):
             count = int(str(limit))
+            # Each focus node once, also when it is an instance of several target classes.
             if count == 1:
-                query = f"SELECT ?f WHERE {{ {focus_nodes} FILTER NOT EXISTS {{ ?f <{path}> ?v }} }}"
+                query = (
+                    f"SELECT DISTINCT ?f WHERE {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type "
+                    f"FILTER NOT EXISTS {{ ?f <{path}> ?v }} }}"
+                )
             else:
+                focus_nodes = (
+                    f"{{ SELECT DISTINCT ?f WHERE {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }} }}"
+                )
                 query = (
                     f"SELECT ?f WHERE {{ {focus_nodes} OPTIONAL {{ ?f <{path}> ?v }} }} "
                     f"GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {count})"
@@ -163,7 +172,10 @@ class _Compiler:
                 )
             )
         for limit in _values(self.shapes, prop, "maxCount"):
-            query = f"SELECT ?f WHERE {{ {values} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {int(str(limit))})"
+            query = (
+                f"SELECT ?f WHERE {{ {{ SELECT ?f WHERE {{ {values} }} GROUP BY ?f "
+                f"HAVING (COUNT(DISTINCT ?v) > {int(str(limit))}) }} {is_focus} }}"
+            )
             checks.append(
                 Check(
                     query, path, _SH + "MaxCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
@@ -173,8 +185,8 @@ class _Compiler:
             # A literal of the right datatype whose text is not of that type fails too.
             well_formed = f" || !COALESCE(isLiteral(<{datatype}>(?v)), false)" if str(datatype) in _CASTS else ""
             query = (
-                f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
-                f"FILTER(!isLiteral(?v) || datatype(?v) != <{datatype}>{well_formed}) }}"
+                f"SELECT DISTINCT ?f ?v WHERE {{ {values}"
+                f"FILTER(!isLiteral(?v) || datatype(?v) != <{datatype}>{well_formed}) {is_focus} }}"
             )
             checks.append(
                 Check(
@@ -186,9 +198,11 @@ class _Compiler:
                 )
             )
         for cls in _values(self.shapes, prop, "class"):
+            # Each value once (many focus nodes name the same one), then who names it.
             query = (
-                f"SELECT DISTINCT ?f ?v WHERE {{ {values} "
-                f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }}"
+                f"SELECT DISTINCT ?f ?v WHERE {{ {{ SELECT DISTINCT ?v WHERE {{ ?x <{path}> ?v "
+                f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }} }} "
+                f"{values}{is_focus} }}"
             )
             checks.append(
                 Check(
@@ -208,7 +222,7 @@ class _Compiler:
                 else ox.Literal(str(minimum))
             )
             # A value that cannot be compared fails too.
-            query = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER(!COALESCE(?v >= {bound}, false)) }}"
+            query = f"SELECT DISTINCT ?f ?v WHERE {{ {values}FILTER(!COALESCE(?v >= {bound}, false)) {is_focus} }}"
             checks.append(
                 Check(
                     query,
@@ -221,7 +235,7 @@ class _Compiler:
         for node in _values(self.shapes, prop, "node"):
             details = self.node_details(node)  # type: ignore[arg-type]
             conforms = " && ".join(f"EXISTS {{ ?v <{d.path}> <{d.value}> }}" for d in details)
-            query = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER(!({conforms})) }}"
+            query = f"SELECT DISTINCT ?f ?v WHERE {{ {values}FILTER(!({conforms})) {is_focus} }}"
             checks.append(
                 Check(
                     query,

@@ -277,17 +277,17 @@ def validate_against_folder(
     return validate_paths(paths, text_dirs=text_dirs, on_progress=on_progress, allow_unreviewed=allow_unreviewed)[2]
 
 
-def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[ox.NamedNode, list[TermTriple]]]:
-    """Yield each graph's IRI and triples, removing it from ``graphs`` so that it can be freed once used."""
+def _handed_out(graphs: list[NamedGraph]) -> Iterator[tuple[ox.NamedNode, list[TermTriple] | bytes]]:
+    """Yield each graph's IRI and content, removing it from ``graphs`` so that it can be freed once used."""
     graphs.reverse()
     while graphs:
         graph = graphs.pop()
-        yield graph.iri, graph.triples
+        yield graph.iri, graph.content()
 
 
 def _write(store: Store, graphs: list[NamedGraph], report: LoadReport, on_progress: ProgressCallback) -> None:
     on_progress(f"Writing {report.triples} triples")
-    store.replace_graphs((graph.iri, graph.triples) for graph in graphs)
+    store.replace_graphs((graph.iri, graph.content()) for graph in graphs)
     report.stored = True
 
 
@@ -296,7 +296,9 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
     data = _Batches()
     data.write(ntriples_bytes(ontology_triples()), len(ontology_triples()))
     for graph in graphs:
-        data.write(ntriples_bytes(graph.triples), len(graph.triples))
+        # Kept on the graph: the store writes the same text.
+        graph.ntriples = ntriples_bytes(graph.triples)
+        data.write(graph.ntriples, len(graph.triples))
         new_subjects.update(triple[0] for triple in graph.triples)
     if store is not None:
         # The shapes hold for the union of all graphs: add what other stored
@@ -316,11 +318,13 @@ def _shape_problems(corpus: CheckedCorpus, graphs: list[NamedGraph], store: Stor
         data.write(ntriples_bytes(types), len(types))
     with data:
         violations = ntriples_violations(data.files())
-    locate = _locator(corpus)
-    problems = []
+    problems: list[Problem] = []
+    locate: dict[ox.NamedNode, _Written] | None = None
     for violation in violations:
         if not isinstance(violation.focus, ox.NamedNode) or violation.focus not in new_subjects:
             continue
+        if locate is None:
+            locate = _locator(corpus)  # only when there is something to report
         where = locate.get(violation.focus)
         if where is None:
             problems.append(_shape_problem(violation, graphs[0].source, None, None, None))

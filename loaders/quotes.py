@@ -22,6 +22,7 @@ occurrence.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -61,9 +62,8 @@ _FOLDED: dict[str, str] = {
     "\u2015": "-",  # horizontal bar
     "\u2212": "-",  # minus sign
 }
-_FOLD = str.maketrans(_FOLDED)
 _WHITESPACE = re.compile(r"\s+")
-_NON_WHITESPACE = re.compile(r"\S+")
+_TRAILING_WHITESPACE = re.compile(r"\s+\Z")
 _BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -84,7 +84,19 @@ class QuoteSpan:
 
 def normalise_quote_text(text: str) -> str:
     """Fold quote-mark and dash styles and runs of whitespace, for matching quotes to texts."""
-    return _WHITESPACE.sub(" ", text.translate(_FOLD)).strip()
+    return _WHITESPACE.sub(" ", _fold(text)).strip()
+
+
+def _fold(text: str) -> str:
+    """Each character of :data:`_FOLDED` replaced by the one it folds to.
+
+    As ``str.translate`` would, much faster: that looks every character of a
+    non-ASCII text up in its table, where a text holds few of these characters.
+    """
+    for character, folded in _FOLDED.items():
+        if character in text:
+            text = text.replace(character, folded)
+    return text
 
 
 def read_article_text(path: Path) -> str:
@@ -112,33 +124,67 @@ def find_quote(quote: str, text: str) -> QuoteSpan | None:
     needle = normalise_quote_text(quote)
     if not needle:
         return None
-    normalised, origins = _normalised_text(text)
+    normalised, offsets = _normalised_text(text)
     found = normalised.find(needle)
     if found < 0:
         return None
-    start, end = origins[found], origins[found + len(needle) - 1] + 1
+    start, end = offsets.origin(found), offsets.origin(found + len(needle) - 1) + 1
     return QuoteSpan(text[start:end], start, end)
 
 
+@dataclass(frozen=True)
+class _Offsets:
+    """Where each character of a normalised text comes from in the text, piece by piece.
+
+    The normalised text is the text's pieces between its irregular runs of
+    whitespace (anything but one space), each such run written as one space
+    that stands at the run's first character. Within a piece, a character sits
+    at its own offset plus a fixed shift; ``starts`` holds where each piece
+    starts in the normalised text and ``origins`` where it starts in the text.
+    """
+
+    starts: list[int]
+    origins: list[int]
+
+    def origin(self, position: int) -> int:
+        """The offset in the text of the normalised text's character at ``position``."""
+        piece = bisect.bisect_right(self.starts, position) - 1
+        return self.origins[piece] + position - self.starts[piece]
+
+
+#: A run of whitespace other than one space: it becomes one space (or, at either end, nothing).
+_IRREGULAR_WHITESPACE = re.compile(r"\s\s+|[^\S ]")
+
+
 @functools.lru_cache(maxsize=8)
-def _normalised_text(text: str) -> tuple[str, list[int]]:
-    """The text normalised as quotes are, and for each of its characters the offset it comes from.
+def _normalised_text(text: str) -> tuple[str, _Offsets]:
+    """The text normalised as quotes are, and where each of its characters comes from.
 
     Folding maps one character to one, and a run of whitespace becomes one space standing at the
-    run's first character, so a match of a normalised quote maps back to the text's own span. Kept
-    for the few texts in use: an article's quotes are all looked up in the same text.
+    run's first character, so a match of a normalised quote maps back to the text's own span. Most
+    whitespace is one space already, so the text is cut only at the other runs, and offsets are
+    kept per piece, not per character. Kept for the few texts in use: an article's quotes are all
+    looked up in the same text.
     """
+    leading = _WHITESPACE.match(text)
+    begin = leading.end() if leading else 0
+    trailing = _TRAILING_WHITESPACE.search(text, begin)
+    finish = trailing.start() if trailing else len(text)
     parts: list[str] = []
+    starts: list[int] = []
     origins: list[int] = []
-    previous_end = None
-    for word in _NON_WHITESPACE.finditer(text):
-        if previous_end is not None:
-            parts.append(" ")
-            origins.append(previous_end)
-        parts.append(word.group())
-        origins.extend(range(word.start(), word.end()))
-        previous_end = word.end()
-    return "".join(parts).translate(_FOLD), origins
+    length, piece = 0, begin
+    for run in _IRREGULAR_WHITESPACE.finditer(text, begin, finish):
+        starts.append(length)
+        origins.append(piece)
+        parts.append(text[piece : run.start()])
+        parts.append(" ")
+        length += run.start() - piece + 1
+        piece = run.end()
+    starts.append(length)
+    origins.append(piece)
+    parts.append(text[piece:finish])
+    return _fold("".join(parts)), _Offsets(starts, origins)
 
 
 def _matched_start(quote: str, text: str) -> int:

@@ -11,6 +11,7 @@ N-Triples text, and so the graph hashes, is what Oxigraph writes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,19 +88,28 @@ def _url(value: str) -> ox.Literal:
     return ox.Literal(value, datatype=_ANY_URI)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _entity_node(kind: str, slug: str) -> ox.NamedNode:
+    # The same actors, proposals and demands are named over and over: each term is made once
+    # (and shared by the triples that name it), not once per mention.
+    return iri(entity_iri(kind, slug))
+
+
 def _ref(kind: str) -> Callable[[str], ox.NamedNode]:
-    return lambda ref: iri(entity_iri(kind, ref))
+    return lambda ref: _entity_node(kind, ref)
 
 
 def _kind_ref(target: tuple[str, str]) -> ox.NamedNode:
     # A (kind, id) pair: a field whose ids may name things of several kinds, resolved by the builder.
-    return iri(entity_iri(*target))
+    return _entity_node(*target)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _scope_node(slug: str) -> ox.NamedNode:
     return iri(scope_iri(slug))
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _issue_node(slug: str) -> ox.NamedNode:
     return iri(issue_iri(slug))
 
@@ -235,11 +245,18 @@ class NamedGraph:
         iri: The named graph.
         source: The file it came from, for messages.
         triples: Its triples, without duplicates, in a stable order.
+        ntriples: Their N-Triples text (:func:`ceasefire_kg.store.ntriples_bytes`) once written for
+            the shape checks, kept so that the store need not write it again; empty until then.
     """
 
     iri: ox.NamedNode
     source: str
     triples: list[TermTriple] = field(default_factory=list)
+    ntriples: bytes = field(default=b"", repr=False)
+
+    def content(self) -> list[TermTriple] | bytes:
+        """What the store writes of it: the N-Triples text if already written, else the triples."""
+        return self.ntriples if self.ntriples else self.triples
 
 
 def corpus_graphs(corpus: CheckedCorpus) -> list[NamedGraph]:
@@ -287,7 +304,7 @@ class _Builder:
                 self.add(subject, predicate, convert(item))
 
     def actor(self, actor: dict[str, Any]) -> ox.NamedNode:
-        node = iri(entity_iri("actor", actor["id"]))
+        node = _entity_node("actor", actor["id"])
         self.add_all(node, _RDF.type, (_CF.Actor, ACTOR_CLASSES[actor["type"]]))
         self.add(node, _CF.factId, _text(actor["id"]))
         self.fields("actor", node, actor)
@@ -299,7 +316,7 @@ class _ArticleBuilder(_Builder):
         super().__init__()
         self.article = article
         self.meta = article.data["article"]
-        self.article_iri = iri(entity_iri("article", article.article_id))
+        self.article_iri = _entity_node("article", article.article_id)
         self.actor_names = article.actor_names()
         self.proposal_names = {p["id"]: p["name"] for p in article.facts("proposals")}
         self.demand_texts = {d["id"]: d["text"] for d in article.facts("demands")}
@@ -337,7 +354,7 @@ class _ArticleBuilder(_Builder):
         self, kind: str, fact: dict[str, Any], classes: Iterable[ox.NamedNode], label: str | None = None
     ) -> ox.NamedNode:
         """Add what every fact has, and its fields; ``label`` when no field gives it."""
-        node = iri(entity_iri(kind, fact["id"]))
+        node = _entity_node(kind, fact["id"])
         self.add_all(node, _RDF.type, classes)
         if label is not None:
             self.add(node, _RDFS.label, _text(label))

@@ -349,6 +349,11 @@ def _to_source(path: Path, root: Node | None) -> SourceFile:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_STR_TAG = _YAML_TAG + "str"
+#: The constructors of the plain scalar tags, none of which keeps state between values.
+_SCALAR_CONSTRUCTORS = {
+    _YAML_TAG + name: _StrictLoader.yaml_constructors[_YAML_TAG + name] for name in ("int", "float", "bool", "null")
+}
 
 #: What PyYAML's reader refuses as non-printable; libyaml's checks differ.
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
@@ -384,19 +389,21 @@ class _Converter:
         if len(path) >= MAX_NESTING:
             # libyaml composes deeper trees than the strict loader allows; stop before recursing further.
             raise _ReadError(_too_deep(self.source.name, line))
-        field_name = next((part for part in reversed(path) if isinstance(part, str)), None)
         if node.tag not in _PLAIN_TAGS:
-            self._refuse_tag(node, path, field_name)
+            self._refuse_tag(node, path, _field_of(path))
             return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalar(node, path, field_name)
+        return self._scalar(node, path)
 
-    def _scalar(self, node: ScalarNode, path: JsonPath, field_name: str | None) -> Any:
-        surrogate = _SURROGATE.search(node.value) if isinstance(node.value, str) else None
+    def _scalar(self, node: ScalarNode, path: JsonPath, *, key: bool = False) -> Any:
+        """The value of a scalar (``key``: a mapping's key at ``path``, which belongs to no field)."""
+        value = node.value
+        # Surrogates are not ASCII: most values need no search.
+        surrogate = _SURROGATE.search(value) if isinstance(value, str) and not value.isascii() else None
         if surrogate is not None:
             # A "\ud800" escape: YAML reads it, but it is half of a UTF-16 pair, not a character.
             self.pending.append(
@@ -405,12 +412,19 @@ class _Converter:
                     f"the escape \\u{ord(surrogate[0]):04x} is half of a UTF-16 surrogate pair, not a character.",
                     "Write the character itself, or its \\U0001XXXX escape.",
                     node.start_mark.line + 1,
-                    field_name,
+                    None if key else _field_of(path),
                 )
             )
             return None
+        if node.tag == _STR_TAG:
+            return value  # What the constructor would return, without its bookkeeping.
+        scalar = _SCALAR_CONSTRUCTORS.get(node.tag)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            if scalar is not None:
+                # Directly: construct_object would also keep every node it built (for aliases),
+                # every file's, for as long as the shared constructor lives.
+                return scalar(self.constructor, node)
+            return self.constructor.construct_object(node, deep=True)  # !!seq or !!map on a scalar: refused
         except (yaml.YAMLError, ValueError, KeyError, TypeError, AttributeError):
             # Only an explicit tag (!!int abc) gets here: plain values resolve to a tag that fits.
             tag = node.tag.replace(_YAML_TAG, "!!")
@@ -420,7 +434,7 @@ class _Converter:
                     f"the value '{node.value}' cannot be read as {tag}.",
                     f"Remove the tag '{tag}' or correct the value.",
                     node.start_mark.line + 1,
-                    field_name,
+                    None if key else _field_of(path),
                 )
             )
             return None
@@ -433,7 +447,7 @@ class _Converter:
             if key_node.tag not in _PLAIN_TAGS:
                 self._refuse_tag(key_node, path, None)
                 continue
-            key = self._scalar(key_node, path, None) if isinstance(key_node, ScalarNode) else key_node
+            key = self._scalar(key_node, path, key=True) if isinstance(key_node, ScalarNode) else key_node
             if not isinstance(key, str):
                 if isinstance(key_node, ScalarNode):
                     message = f"the key '{key_node.value}' is read as {_yaml_type(key)}, not text."
@@ -482,6 +496,11 @@ class _Converter:
                 field_name,
             )
         )
+
+
+def _field_of(path: JsonPath) -> str | None:
+    """The field a value at ``path`` belongs to: its last key."""
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
 
 
 def _yaml_type(value: object) -> str:

@@ -283,6 +283,13 @@ def test_find_quote_gives_the_texts_own_span(quote: str, text: str, span: QuoteS
         assert text[found.start : found.end] == found.exact
 
 
+def test_the_text_is_folded_as_a_translation_table_would_fold_it() -> None:
+    from ceasefire_kg.loaders.quotes import _FOLDED, _normalised_text
+
+    text = "x " + " ".join(_FOLDED) + " \u00e9\u2026 \U0001f54a y"
+    assert _normalised_text(text)[0] == text.translate(str.maketrans(_FOLDED))
+
+
 def test_a_quote_of_only_whitespace_has_no_span() -> None:
     assert find_quote(" \n ", "any text") is None
 
