@@ -266,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--uri", help=argparse.SUPPRESS)
     parser.add_argument("--base-python", required=False, help="the baseline's interpreter (its virtualenv)")
-    parser.add_argument("--current-python", default=sys.executable, help="this checkout's interpreter (default: this one)")
+    parser.add_argument(
+        "--current-python", default=sys.executable, help="this checkout's interpreter (default: this one)"
+    )
     parser.add_argument("--base-store", type=Path, help="the store loaded by the baseline")
     parser.add_argument("--current-store", type=Path, help="the store loaded by this checkout from the same files")
     parser.add_argument("--neo4j", action="store_true", help="answer from Neo4j (--base-uri, --current-uri)")
