@@ -21,6 +21,12 @@ and given to both. ``--as-of DATE`` adds, for each query taking ``as_of``, a
 case at that date (both versions have the parameter, with other meanings:
 see docs/time.md, so those ratios compare different answers).
 
+With ``--cross``, a third worker runs the baseline's code on the current
+store, which splits each CPU ratio in two: the code ratio (current / baseline
+code, both on the current store: what the queries and library cost) and the
+data ratio (the baseline's code on the current / the baseline's store: what
+the triples the current load writes for the same files cost).
+
 With ``--neo4j``, the workers answer from Neo4j instead: each from its own
 server (``--base-uri``, ``--current-uri``) holding what that version pushed
 (``--push`` pushes each store with its version's ``ckg push --rebuild``
@@ -193,40 +199,42 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def compare(base: Worker, current: Worker, case: dict[str, Any], warmup: int, rounds: int) -> dict[str, Any]:
-    """Time one case on both workers, interleaved."""
+def compare(
+    base: Worker, current: Worker, case: dict[str, Any], warmup: int, rounds: int, cross: Worker | None = None
+) -> dict[str, Any]:
+    """Time one case on the workers, interleaved (the order rotates every round)."""
     request = {"op": "run", "query": case["query"], "values": case["values"]}
-    first = {}
-    if warmup:
-        first = {"base": base.ask(**request, times=warmup), "current": current.ask(**request, times=warmup)}
-    times: dict[str, list[float]] = {"base": [], "current": []}
-    cpu: dict[str, list[float]] = {"base": [], "current": []}
+    workers = [("base", base), ("current", current)] + ([("cross", cross)] if cross is not None else [])
+    for _, worker_ in workers:
+        if warmup:
+            worker_.ask(**request, times=warmup)
+    times: dict[str, list[float]] = {side: [] for side, _ in workers}
+    cpu: dict[str, list[float]] = {side: [] for side, _ in workers}
     rows: dict[str, int] = {}
     for turn in range(rounds):
-        order = (("base", base), ("current", current)) if turn % 2 == 0 else (("current", current), ("base", base))
+        shift = turn % len(workers)
+        order = workers[shift:] + workers[:shift]
+        if turn % 2:
+            order.reverse()
         for side, worker_ in order:
             answer = worker_.ask(**request, times=1)
             times[side] += answer["ms"]
             cpu[side] += answer["cpu_ms"]
             rows[side] = answer["rows"]
-    if not rows and first:
-        rows = {side: first[side]["rows"] for side in first}
-    base_p50, current_p50 = statistics.median(times["base"]), statistics.median(times["current"])
-    base_cpu, current_cpu = statistics.median(cpu["base"]), statistics.median(cpu["current"])
-    return {
-        **case,
-        "rows": rows,
-        "base_ms": times["base"],
-        "current_ms": times["current"],
-        "base_cpu_ms": cpu["base"],
-        "current_cpu_ms": cpu["current"],
-        "base_p50": base_p50,
-        "current_p50": current_p50,
-        "ratio": current_p50 / base_p50 if base_p50 else None,
-        "base_cpu_p50": base_cpu,
-        "current_cpu_p50": current_cpu,
-        "cpu_ratio": current_cpu / base_cpu if base_cpu else None,
-    }
+    result: dict[str, Any] = {**case, "rows": rows}
+    for side, _ in workers:
+        result[f"{side}_ms"] = times[side]
+        result[f"{side}_cpu_ms"] = cpu[side]
+        result[f"{side}_p50"] = statistics.median(times[side])
+        result[f"{side}_cpu_p50"] = statistics.median(cpu[side])
+    result["ratio"] = result["current_p50"] / result["base_p50"]
+    result["cpu_ratio"] = result["current_cpu_p50"] / result["base_cpu_p50"]
+    if cross is not None:
+        # Same store (this checkout's load of the files), other code: what the queries and library cost.
+        result["code_cpu_ratio"] = result["current_cpu_p50"] / result["cross_cpu_p50"]
+        # Same code (the baseline's), other store: what the data this checkout writes costs.
+        result["data_cpu_ratio"] = result["cross_cpu_p50"] / result["base_cpu_p50"]
+    return result
 
 
 def _values_label(case: dict[str, Any]) -> str:
@@ -238,19 +246,26 @@ def _values_label(case: dict[str, Any]) -> str:
 
 def table(results: list[dict[str, Any]], limit: float) -> str:
     """The Markdown table: one row per case."""
-    lines = [
+    cross = any("code_cpu_ratio" in row for row in results)
+    header = (
         "| query | parameters | rows current / baseline | p50 current (ms) | p50 baseline (ms) | ratio "
-        "| CPU p50 current (ms) | CPU p50 baseline (ms) | CPU ratio | within |",
-        "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
-    ]
+        "| CPU p50 current (ms) | CPU p50 baseline (ms) | CPU ratio |"
+    )
+    rule = "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    if cross:
+        header += " CPU code ratio | CPU data ratio |"
+        rule += " ---: | ---: |"
+    lines = [header + " within |", rule + " :---: |"]
     for row in results:
         ratio = row["ratio"]
-        lines.append(
+        line = (
             f"| {row['query']} | {_values_label(row)} | {row['rows'].get('current', '-')} / {row['rows'].get('base', '-')} "
             f"| {row['current_p50']:.1f} | {row['base_p50']:.1f} | {ratio:.2f} "
-            f"| {row['current_cpu_p50']:.1f} | {row['base_cpu_p50']:.1f} | {row['cpu_ratio']:.2f} "
-            f"| {'yes' if ratio <= limit else 'NO'} |"
+            f"| {row['current_cpu_p50']:.1f} | {row['base_cpu_p50']:.1f} | {row['cpu_ratio']:.2f} |"
         )
+        if cross:
+            line += f" {row['code_cpu_ratio']:.2f} | {row['data_cpu_ratio']:.2f} |"
+        lines.append(line + f" {'yes' if ratio <= limit else 'NO'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -281,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="measured runs per case and version (default 15)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (default 2)")
     parser.add_argument("--as-of", help="also a case at this date for each query taking as_of")
+    parser.add_argument(
+        "--cross", action="store_true", help="also time the baseline's code on the current store (code and data ratios)"
+    )
     parser.add_argument("--only", nargs="*", default=None, help="only these queries")
     parser.add_argument("--limit", type=float, default=1.10, help="the ratio a case must stay within (default 1.10)")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
@@ -295,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     current_uri = args.current_uri if args.neo4j else None
     base = Worker("baseline", args.base_python, args.base_store, args, base_uri)
     current = Worker("current", args.current_python, args.current_store, args, current_uri)
+    cross = Worker("cross", args.base_python, args.current_store, args, None) if args.cross else None
     try:
         if args.neo4j and args.push:
             for side in (base, current):
@@ -308,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         started = time.perf_counter()
         for case in cases:
-            result = compare(base, current, case, args.warmup, args.rounds)
+            result = compare(base, current, case, args.warmup, args.rounds, cross)
             results.append(result)
             log(
                 f"{case['query']} ({_values_label(case)}): rows {result['rows']}, current {result['current_p50']:.1f} ms, "
@@ -316,8 +335,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         elapsed = time.perf_counter() - started
     finally:
-        base.close()
-        current.close()
+        for worker_ in (base, current, cross):
+            if worker_ is not None:
+                worker_.close()
     ratios = [row["ratio"] for row in results if row["ratio"]]
     cpu_ratios = [row["cpu_ratio"] for row in results if row["cpu_ratio"]]
     summary = {
@@ -325,6 +345,14 @@ def main(argv: list[str] | None = None) -> int:
         "geomean_ratio": geomean(ratios),
         "median_ratio": statistics.median(ratios),
         "geomean_cpu_ratio": geomean(cpu_ratios),
+        **(
+            {
+                "geomean_code_cpu_ratio": geomean([row["code_cpu_ratio"] for row in results]),
+                "geomean_data_cpu_ratio": geomean([row["data_cpu_ratio"] for row in results]),
+            }
+            if args.cross
+            else {}
+        ),
         "cpu_over_limit": [
             f"{row['query']} ({_values_label(row)})" for row in results if row["cpu_ratio"] > args.limit
         ],
@@ -338,7 +366,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(results)} cases, {args.rounds} interleaved rounds after {args.warmup} warm-ups; geometric mean of the "
         f"ratios {summary['geomean_ratio']:.2f}, median {summary['median_ratio']:.2f}; over {args.limit:.2f}: "
         f"{', '.join(summary['over_limit']) or 'none'}. CPU time: geometric mean of the ratios "
-        f"{summary['geomean_cpu_ratio']:.2f}; over {args.limit:.2f}: {', '.join(summary['cpu_over_limit']) or 'none'}; load average {load_at_start[0]:.1f} at start, "
+        f"{summary['geomean_cpu_ratio']:.2f}; over {args.limit:.2f}: {', '.join(summary['cpu_over_limit']) or 'none'}"
+        + (
+            f"; code ratio (both on the current store) {summary['geomean_code_cpu_ratio']:.2f}, data ratio "
+            f"(the baseline's code on both stores) {summary['geomean_data_cpu_ratio']:.2f}"
+            if args.cross
+            else ""
+        )
+        + f"; load average {load_at_start[0]:.1f} at start, "
         f"{summary['load_average_at_end'][0]:.1f} at end; {elapsed:.0f} s."
     )
     if args.json:
