@@ -525,12 +525,24 @@ class Store:
         return solutions
 
     def query(
-        self, sparql: str, graphs: Sequence[ox.NamedNode] | None = None, **bindings: Any
+        self,
+        sparql: str,
+        graphs: Sequence[ox.NamedNode] | None = None,
+        *,
+        restrict_named: bool = True,
+        **bindings: Any,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query over the union of all graphs, or of ``graphs`` only (also for ``GRAPH ?g``)."""
+        """Run a SPARQL query over the union of all graphs, or of ``graphs`` only.
+
+        With ``graphs``, ``GRAPH ?g`` sees only those graphs too, unless
+        ``restrict_named`` is false (the query then restricts ``?g`` itself,
+        see :func:`ceasefire_kg.known_time.restrict_graph_patterns`).
+        """
         if graphs is None:
             return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, **bindings)
         default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(graphs)
+        if not restrict_named:
+            return self._db.query(sparql, default_graph=default, prefixes=PREFIXES, **bindings)
         named: list[ox.NamedNode | ox.BlankNode] = list(graphs)
         return self._db.query(sparql, default_graph=default, named_graphs=named, prefixes=PREFIXES, **bindings)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import neo4j
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
 from ceasefire_kg import analysis
@@ -14,7 +15,13 @@ from ceasefire_kg import saved_queries as sq
 from ceasefire_kg.analysis.negotiation import PROPERTY_KEYS
 from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend
 from ceasefire_kg.errors import SavedQueryFileError
-from ceasefire_kg.known_time import known_graphs, publication_dates
+from ceasefire_kg.known_time import (
+    KNOWN_GRAPH_FUNCTION,
+    known_graph_test,
+    known_graphs,
+    publication_dates,
+    restrict_graph_patterns,
+)
 from ceasefire_kg.namespaces import SCHEMA_GRAPH, article_graph_iri, entity_iri, registry_graph_iri
 from ceasefire_kg.neo4j_read import read_triples
 from ceasefire_kg.push import push
@@ -111,6 +118,28 @@ def test_known_by_restricts_the_embedded_store_to_the_graphs_known_then(tmp_path
     assert "putin" in before and set(before) < set(everyone)
     only_later = set(everyone) - set(_run(examples_store, query, kind="Actor", as_of="2025-04-08"))
     assert only_later, "the April article names actors the March one does not"
+
+
+def test_each_graph_pattern_gets_a_known_graph_filter_in_the_group_that_binds_its_variable() -> None:
+    known = f"<{KNOWN_GRAPH_FUNCTION}>"
+    sparql = (
+        "SELECT * WHERE {\n"
+        '  # GRAPH ?c { } in a comment, "GRAPH ?s {" in a string and <urn:x#GRAPH> stay as they are\n'
+        '  GRAPH ?g { ?a ?b "GRAPH ?s { }" } OPTIONAL { graph ?h { ?a <urn:x#y> ?c FILTER(?c < 3) } }\n'
+        "  FILTER NOT EXISTS { GRAPH ?n { ?a ?b ?d } }\n"
+        "}"
+    )
+    assert restrict_graph_patterns(sparql) == (
+        "SELECT * WHERE {\n"
+        '  # GRAPH ?c { } in a comment, "GRAPH ?s {" in a string and <urn:x#GRAPH> stay as they are\n'
+        f'  GRAPH ?g {{ ?a ?b "GRAPH ?s {{ }}" }} FILTER({known}(?g)) OPTIONAL {{ graph ?h {{ ?a <urn:x#y> ?c '
+        f"FILTER(?c < 3) }} FILTER({known}(?h)) }}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?n {{ ?a ?b ?d }} FILTER({known}(?n)) }}\n"
+        "}"
+    )
+    test = known_graph_test([ox.NamedNode("urn:g:1")])
+    assert test(ox.NamedNode("urn:g:1")) == ox.Literal(True)
+    assert test(ox.NamedNode("urn:g:2")) == ox.Literal(False)
 
 
 def test_without_known_by_a_date_parameter_does_not_cut_knowledge(tmp_path: Path, examples_store: Path) -> None:

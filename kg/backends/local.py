@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
-from ceasefire_kg.known_time import known_graphs
+from ceasefire_kg.known_time import KNOWN_GRAPH_FUNCTION, known_graph_test, known_graphs, restrict_graph_patterns
 from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.paging import Page, cut, limited_text
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
@@ -62,13 +62,19 @@ class LocalBackend:
         graphs = None if known_on is None else known_graphs(self.store, known_on)
         terms = {parameter.name: to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
         # Unset parameters stay function calls that return nothing ("no restriction").
-        functions = {ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()}
+        functions: dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.Literal | None]] = {
+            ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()
+        }
         sparql = substitute_parameters(query.sparql, terms)
+        if graphs is not None:
+            # GRAPH ?g filtered by a set look-up: pyoxigraph walks a list of named graphs one by one.
+            sparql = restrict_graph_patterns(sparql)
+            functions[ox.NamedNode(KNOWN_GRAPH_FUNCTION)] = known_graph_test(graphs)
         paged = None if page is None or page.whole else limited_text(sparql, page, "sparql")
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
         try:
-            solutions = self.store.query(paged or sparql, graphs, custom_functions=functions)
+            solutions = self.store.query(paged or sparql, graphs, restrict_named=False, custom_functions=functions)
         except SyntaxError as error:
             raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
         except (OSError, RuntimeError, ValueError) as error:
