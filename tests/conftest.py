@@ -34,6 +34,8 @@ from ceasefire_kg.errors import CkgError
 from tests.paths import in_ci
 
 TEST_BOLT_PORT = int(os.environ.get("CKG_TEST_NEO4J_BOLT_PORT", "17687"))
+#: Seconds the test server may take to answer after a start.
+TEST_START_TIMEOUT = 300.0
 TEST_HTTP_PORT = int(os.environ.get("CKG_TEST_NEO4J_HTTP_PORT", "17474"))
 #: Where the browser tests serve the style and the guide; the managed test
 #: server's Neo4j Browser loads them from there after connecting.
@@ -109,7 +111,11 @@ def start_managed_neo4j(settings: n4j.Neo4jSettings, password: str | None, confi
         What :func:`ceasefire_kg.neo4j_server.start` returned.
     """
     try:
-        return n4j.start(settings, password, on_progress=lambda message: _report(config, message))
+        # Longer than a user's default: a restart after a kill recovers the database first, and a
+        # CI machine may be busy with other work.
+        return n4j.start(
+            settings, password, timeout=TEST_START_TIMEOUT, on_progress=lambda message: _report(config, message)
+        )
     except CkgError as error:
         neo4j_unavailable(str(error))
 
