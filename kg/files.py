@@ -1,9 +1,13 @@
-"""File helpers shared by the commands that write files."""
+"""File helpers: atomic writes, and the temporary folders of first loads into a store."""
 
 from __future__ import annotations
 
+import glob
+import logging
 import os
+import re
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TypeVar
@@ -11,6 +15,8 @@ from typing import IO, TypeVar
 from ceasefire_kg.errors import CkgError
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 #: Permissions of a file only its owner may read, e.g. one holding a password.
 PRIVATE_FILE_MODE = 0o600
@@ -77,3 +83,32 @@ def write_text_atomically(path: Path, text: str, *, mode: int = PRIVATE_FILE_MOD
     """
     encoded = text.encode("utf-8")
     write_atomically(path, lambda stream: stream.write(encoded), mode=mode)
+
+
+#: A temporary folder of a first load: ``.<store>.<pid>-<hex>.loading`` beside the store.
+_LOADING = re.compile(r"\.(?P<store>.+)\.(?P<pid>\d+)-[0-9a-f]+\.loading")
+
+
+def loading_folder(path: Path) -> Path:
+    """A new temporary folder name beside ``path`` for a first load into it, naming this process."""
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.loading"
+
+
+def remove_abandoned_loads(path: Path) -> None:
+    """Delete what first loads into ``path`` that were killed (their process is gone) left beside it."""
+    for folder in path.parent.glob(f".{glob.escape(path.name)}.*.loading"):
+        match = _LOADING.fullmatch(folder.name)
+        if match is None or match["store"] != path.name or _process_alive(int(match["pid"])):
+            continue
+        logger.info("removing %s, left by a load that did not finish", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

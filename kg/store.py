@@ -12,15 +12,11 @@ is the union of all named graphs.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
 import itertools
 import json
 import logging
-import os
-import re
-import secrets
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +29,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import StoreError
+from ceasefire_kg.files import loading_folder, remove_abandoned_loads
 from ceasefire_kg.namespaces import GRAPH, PREFIXES, SCHEMA_GRAPH, article_graph_iri, iri
 from ceasefire_kg.rdf_output import EXPORT_FORMATS, serialize
 
@@ -105,30 +102,6 @@ def _text_of(lines: Sequence[bytes]) -> bytes:
 def ontology_lines() -> tuple[bytes, ...]:
     """The ontology graph as its canonical N-Triples lines (see :func:`ntriples_lines`)."""
     return tuple(ntriples_lines(ontology_triples()))
-
-
-#: A temporary folder of a first load: ``.<store>.<pid>-<hex>.loading`` beside the store.
-_LOADING = re.compile(r"\.(?P<store>.+)\.(?P<pid>\d+)-[0-9a-f]+\.loading")
-
-
-def _remove_abandoned_loads(path: Path) -> None:
-    """Delete what first loads into ``path`` that were killed (their process is gone) left beside it."""
-    for folder in path.parent.glob(f".{glob.escape(path.name)}.*.loading"):
-        match = _LOADING.fullmatch(folder.name)
-        if match is None or match["store"] != path.name or _process_alive(int(match["pid"])):
-            continue
-        logger.info("removing %s, left by a load that did not finish", folder)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 class Store:
@@ -248,9 +221,9 @@ class Store:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _remove_abandoned_loads(path)
+            remove_abandoned_loads(path)
             # mkdir (not mkdtemp) so that the store gets the usual folder permissions.
-            temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.loading"
+            temporary = loading_folder(path)
             temporary.mkdir()
         except OSError as error:
             raise StoreError(
