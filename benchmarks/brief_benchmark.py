@@ -47,10 +47,10 @@ class TimedBackend:
         self.description = inner.description
         self.seconds: dict[str, float] = defaultdict(float)
 
-    def run(self, query: Any, parameters: Any) -> Any:
+    def run(self, query: Any, parameters: Any, page: Any = None) -> Any:
         started = time.perf_counter()
         try:
-            return self.inner.run(query, parameters)
+            return self.inner.run(query, parameters, page)
         finally:
             self.seconds[f"query {query.name}"] += time.perf_counter() - started
 

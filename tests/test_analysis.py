@@ -379,8 +379,8 @@ class _RowsLeftOut:
         self.backend, self.demand_id = backend, demand_id
         self.name, self.description = backend.name, backend.description
 
-    def run(self, query: sq.SavedQuery, parameters: Mapping[str, Any]) -> sq.QueryResult:
-        result = self.backend.run(query, parameters)
+    def run(self, query: sq.SavedQuery, parameters: Mapping[str, Any], page: sq.Page | None = None) -> sq.QueryResult:
+        result = self.backend.run(query, parameters, page)
         index = result.columns.index("demand_id")
         rows = [row for row in result.rows if row[index] != self.demand_id]
         return sq.QueryResult(result.query, result.backend, result.parameters, rows)
