@@ -23,6 +23,10 @@ GRAPH_FORMATS = ("graphml", "gexf")
 #: Triples per push transaction (whole articles only).
 DEFAULT_BATCH_TRIPLES = 50_000
 
+#: ``ckg push`` into an empty database of the managed server takes the bulk path (Neo4j's offline
+#: importer: stop, import, start) from this many stored triples on; below, a Bolt push is quicker.
+BULK_PUSH_MIN_TRIPLES = 300_000
+
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "
 

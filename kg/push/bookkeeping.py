@@ -88,7 +88,8 @@ def check_pushable(session: neo4j.Session, where: str, mapping: Mapping, *, rebu
         _check_foreign_data(session, where)
     elif meta.rebuilding and not rebuild:
         raise Neo4jConflict(
-            f"An earlier `ckg push --rebuild` into the {where} was interrupted. Run `ckg push --rebuild` again."
+            f"An earlier `ckg push --rebuild` (or bulk push) into the {where} was interrupted. "
+            "Run `ckg push --rebuild` (or `ckg push --replace`) again."
         )
     elif meta.mapping not in (None, mapping.fingerprint) and not rebuild:
         raise SchemaDrift(

@@ -30,11 +30,12 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES
@@ -114,7 +115,9 @@ def check_bulk_target(
     check_database(driver, database)
     if not replace:
         with neo4j_errors(driver, database, "checking that the database is empty"):
-            nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database).records[0]["n"]
+            nodes = driver.execute_query(
+                "MATCH (n) RETURN count(n) AS n", database_=database, bookmark_manager_=None
+            ).records[0]["n"]
         if nodes:
             raise BulkPushUnavailable(
                 f"The database '{database or n4j.DEFAULT_DATABASE}' of the managed Neo4j holds {nodes:,} nodes, and a "
@@ -200,17 +203,14 @@ def bulk_push(
     return report
 
 
-class _step:
-    """Times one step of the bulk push into the report."""
-
-    def __init__(self, report: PushReport, name: str) -> None:
-        self.report, self.name = report, name
-
-    def __enter__(self) -> None:
-        self.started = time.monotonic()
-
-    def __exit__(self, *_: object) -> None:
-        self.report.steps[self.name] = time.monotonic() - self.started
+@contextmanager
+def _step(report: PushReport, name: str) -> Iterator[None]:
+    """Time one step of the bulk push into the report."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        report.steps[name] = time.monotonic() - started
 
 
 def _import_and_restart(
@@ -238,7 +238,9 @@ def _import_and_restart(
     note("Running neo4j-admin database import full...")
     try:
         with _step(report, "import"):
-            summary = import_full(settings, java.executable, database or n4j.DEFAULT_DATABASE, inputs, importer_progress)
+            summary = import_full(
+                settings, java.executable, database or n4j.DEFAULT_DATABASE, inputs, importer_progress
+            )
         logger.info("importer: %s", summary)
     except BaseException:
         # Never leave the user's server stopped; the import's own error is the one to report.
@@ -256,9 +258,10 @@ def _reconnect(driver: neo4j.Driver, database: str | None) -> None:
     deadline = time.monotonic() + _RECONNECT_SECONDS
     while True:
         try:
-            driver.execute_query("RETURN 1", database_=database)
+            # No bookmarks: those of the database before the import name transactions the new one never had.
+            driver.execute_query("RETURN 1", database_=database, bookmark_manager_=None)
             return
-        except (ServiceUnavailable, SessionExpired) as error:
+        except (ServiceUnavailable, SessionExpired, TransientError) as error:
             if time.monotonic() >= deadline:
                 raise Neo4jUnreachable(
                     f"Neo4j did not serve the database '{database}' again within {_RECONNECT_SECONDS:g} s after "
@@ -267,7 +270,9 @@ def _reconnect(driver: neo4j.Driver, database: str | None) -> None:
             time.sleep(0.5)
 
 
-def _chunks(rows: list[dict[str, Any]], weight: Callable[[dict[str, Any]], int], limit: int) -> Iterator[list[dict[str, Any]]]:
+def _chunks(
+    rows: list[dict[str, Any]], weight: Callable[[dict[str, Any]], int], limit: int
+) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
     size = 0
     for row in rows:
@@ -295,10 +300,7 @@ def _record_state(
     statements = Statements(mapping)
     work = [
         *((_PATCH_NODES, chunk) for chunk in _chunks(node_rows, lambda _: 1, _ROWS_PER_TRANSACTION)),
-        *(
-            (_PATCH_RELATIONSHIPS, chunk)
-            for chunk in _chunks(relationship_rows, lambda _: 1, _ROWS_PER_TRANSACTION)
-        ),
+        *((_PATCH_RELATIONSHIPS, chunk) for chunk in _chunks(relationship_rows, lambda _: 1, _ROWS_PER_TRANSACTION)),
         *(
             (statements.upsert_graphs, chunk)
             for chunk in _chunks(graph_rows, lambda row: len(row["content"]) + 200, _CONTENT_PER_TRANSACTION)

@@ -18,6 +18,7 @@ is told may hold multi-line fields.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import uuid
@@ -149,7 +150,7 @@ def _scalar_type(value: Any) -> str | None:
         return "double" if math.isfinite(value) else None
     if isinstance(value, str):
         return None if any(bad in value for bad in _UNSAFE_TEXT) else "string"
-    if isinstance(value, Date):
+    if isinstance(value, (Date, datetime.date)) and not isinstance(value, datetime.datetime):
         return "date" if 1 <= value.year <= 9999 else None
     return None
 
@@ -187,7 +188,7 @@ def _field(value: Any, kind: str) -> str:
     if kind == "double":
         return repr(value)
     if kind == "date":
-        return str(value.iso_format())
+        return value.isoformat() if isinstance(value, datetime.date) else str(value.iso_format())
     return str(value)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 #: How a bulk push's report names its steps.
 _STEP_NAMES = {
     "plan": "planning",
