@@ -83,6 +83,9 @@ def push(
     candidates = changed_graphs(local, remote)
     report = PushReport(unchanged=len(local) - sum(1 for iri in candidates if iri in local))
     if not candidates and not rebuild:
+        if local:
+            # Nothing to send; the indexes a first push creates last may still be missing if it stopped there.
+            ensure_schema(driver, database, mapping)
         _count_result(report, driver, database, started)
         return report
     check_terms(store, mapping, [iri for iri in candidates if iri in local])
@@ -134,7 +137,9 @@ def _send(
     ):
         if rebuild:
             wipe(session)
-        ensure_schema(driver, database, mapping)
+        # Into a database without ckg's graph, the indexes are built once the data is in.
+        fresh = not remote
+        ensure_schema(driver, database, mapping, indexes=not fresh)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
         planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0)
@@ -142,6 +147,8 @@ def _send(
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
+        if fresh:
+            ensure_schema(driver, database, mapping)
 
 
 def _write_batches(
