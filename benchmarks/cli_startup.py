@@ -54,7 +54,9 @@ def _install_revision(revision: str, work: Path) -> Path:
     if not (venv / "bin" / "ckg").exists():
         log(f"installing {revision} into {venv}")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-e", str(checkout)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-e", str(checkout)], check=True
+        )
     return venv / "bin" / "ckg"
 
 
@@ -89,7 +91,9 @@ def main() -> None:
         # Each version loads the examples into a store of its own (the store layout may differ).
         store = work / f"store-{label}"
         if not store.exists():
-            subprocess.run([str(program), "load", str(EXAMPLES), "--store", str(store)], check=True, capture_output=True)
+            subprocess.run(
+                [str(program), "load", str(EXAMPLES), "--store", str(store)], check=True, capture_output=True
+            )
         stores[label] = store
 
     walls: dict[str, list[float]] = {name: [] for name in commands}

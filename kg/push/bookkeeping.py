@@ -150,7 +150,7 @@ def ensure_schema(
     where = describe_target(driver, database)
     with neo4j_errors(driver, database, "creating constraints and indexes"), open_session(driver, database) as session:
         constraints = list(session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"))
-        indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+        existing = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
         uri_unique = [
             r["name"]
             for r in constraints
@@ -163,7 +163,7 @@ def ensure_schema(
                 f"The {where} has a constraint named {URI_CONSTRAINT} that does not make :Resource(uri) "
                 f"unique. Drop it (`DROP CONSTRAINT {URI_CONSTRAINT}`) and push again."
             )
-        present = indexes | {r["name"] for r in constraints} | ({URI_CONSTRAINT} if uri_unique else set())
+        present = existing | {r["name"] for r in constraints} | ({URI_CONSTRAINT} if uri_unique else set())
         missing = [statement for name, statement in wanted.items() if name not in present]
         for statement in missing:
             try:

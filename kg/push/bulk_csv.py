@@ -282,9 +282,9 @@ def write_csv(graph: PropertyGraph, folder: Path, progress: Progress) -> CsvFile
                 ",".join([*heads[kind], *(f"{n}:{group.columns[n]}" for n in names)]) + "\n", encoding="utf-8"
             )
             with open(folder / data, "w", encoding="utf-8", newline="") as out:
-                for key, kept in group.rows:
+                for lead, kept in group.rows:
                     cells = [_field(kept[n], group.columns[n]) if n in kept else "" for n in names]
-                    out.write(",".join([*key, *cells]) + "\n")
+                    out.write(",".join([*lead, *cells]) + "\n")
                     done += 1
                     if done % 50_000 == 0:
                         progress(CSV_STAGE, done, total)
