@@ -16,9 +16,9 @@ Steps, on a generated corpus of at least 1,000,000 triples (``--triples``):
    the store's merged graph as N-Triples straight into the same emptied
    database, as its documentation shows; its own parse time (rdflib into
    memory, no Neo4j) is reported beside it;
-5. with ``--bulk``, a first push through Neo4j's offline importer into the
-   managed server (``bulk_push``: plan, CSV files, stop, import, start,
-   indexes, push state; right after rdflib-neo4j's load);
+5. with ``--bulk``, last (it restarts the server), a first push through
+   Neo4j's offline importer into the managed server (``bulk_push``: plan,
+   CSV files, stop, import, start, indexes, push state), over the full database;
 6. the ratios, and the goals: a Bolt push at least 1.5x and a bulk push at
    least 3x rdflib-neo4j's throughput, a no-change re-push under 5% of the
    first push, one new article under 1 s.
@@ -332,11 +332,6 @@ def main(argv: list[str] | None = None) -> int:
                     "relationships": rels,
                     **theirs_cpu.as_dict(),
                 }
-            if args.bulk and settings is not None:
-                results["bulk"] = bulk_first_push(store_path, driver, args.database, settings, loads)
-                server_pid = n4j.status(settings).pid  # a new process since the restart
-                if "rdflib_neo4j" in results:
-                    results["bulk_ratio"] = results["rdflib_neo4j"]["load_s"] / results["bulk"]["first_push_s"]
             if not args.skip_bolt:
                 empty_database(driver, args.database)
                 log("ckg push: first push")
@@ -378,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 if "rdflib_neo4j" in results:
                     results["ratio"] = results["rdflib_neo4j"]["load_s"] / first_s
+            # Last: it restarts the server, whose caches and compiled queries the other runs had warm.
+            if args.bulk and settings is not None:
+                results["bulk"] = bulk_first_push(store_path, driver, args.database, settings, loads)
+                if "rdflib_neo4j" in results:
+                    results["bulk_ratio"] = results["rdflib_neo4j"]["load_s"] / results["bulk"]["first_push_s"]
             results["load_average_1min_at_start"] = loads
     finally:
         if settings is not None and not args.keep_server:

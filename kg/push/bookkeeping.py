@@ -180,6 +180,11 @@ def ensure_schema(
             session.run("CALL db.awaitIndexes(300)").consume()
 
 
+def holds_resources(session: neo4j.Session) -> bool:
+    """Whether the database holds any ``:Resource`` node."""
+    return session.run(f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN n LIMIT 1").single() is not None
+
+
 def ensure_meta(session: neo4j.Session, mapping: Mapping) -> int:
     """Create the ``:CkgMeta`` node if missing; returns the database's current revision."""
     session.run(

@@ -21,6 +21,7 @@ from ceasefire_kg.push.bookkeeping import (
     database_counts,
     ensure_meta,
     ensure_schema,
+    holds_resources,
     remote_hashes,
     wipe,
 )
@@ -137,12 +138,13 @@ def _send(
     ):
         if rebuild:
             wipe(session)
-        # Into a database without ckg's graph, the indexes are built once the data is in.
-        fresh = not remote
+        # Into a database without ckg's graph, nodes are created without a lookup
+        # and the indexes are built once the data is in.
+        fresh = not remote and not holds_resources(session)
         ensure_schema(driver, database, mapping, indexes=not fresh)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
-        planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0)
+        planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
         batches = stream_batches(store, local, remote, changes, batch_triples, report)
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
