@@ -230,10 +230,11 @@ def push(
             use_bulk = replace or bool(bulk)
             if use_bulk:
                 check_bulk_target(connection.uri, driver, connection.database, settings, replace=replace)
-            elif bulk is None and not rebuild and sum(store.graph_sizes().values()) >= BULK_PUSH_MIN_TRIPLES:
+            elif bulk is None and not rebuild:
                 try:
+                    # The cheap checks first: an incremental push of a big store must stay quick.
                     check_bulk_target(connection.uri, driver, connection.database, settings, replace=False)
-                    use_bulk = True
+                    use_bulk = sum(store.graph_sizes().values()) >= BULK_PUSH_MIN_TRIPLES
                 except BulkPushUnavailable as reason:
                     logger.info("Pushing over Bolt: %s", reason)
             if use_bulk:
