@@ -48,6 +48,7 @@ from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL, database_counts, 
 from ceasefire_kg.push.bulk_csv import CsvFiles, patch_rows, plan_property_graph, write_csv
 from ceasefire_kg.push.changes import changed_graphs, check_terms
 from ceasefire_kg.push.report import PushReport
+from ceasefire_kg.push.run import no_cyclic_gc
 from ceasefire_kg.push.statements import Statements
 from ceasefire_kg.store import Store
 
@@ -174,11 +175,11 @@ def bulk_push(
     check_terms(store, mapping, graphs)
     java = n4j.check_java()
     restart = running_settings(settings)
-    with _step(report, "plan"):
+    with _step(report, "plan"), no_cyclic_gc():
         graph = plan_property_graph(store, mapping, local, graphs, batch_triples, report, progress)
     folder = tempfile.mkdtemp(prefix="ckg-bulk-", dir=settings.home)
     try:
-        with _step(report, "csv"):
+        with _step(report, "csv"), no_cyclic_gc():
             files = write_csv(graph, Path(folder), progress)
         graph_rows = graph.graphs
         del graph

@@ -207,30 +207,52 @@ class _Group:
 
     columns: dict[str, str]
     multiline: bool
-    rows: list[tuple[list[str], dict[str, Any]]] = field(default_factory=list)
+    #: (leading cells, property name -> its CSV field).
+    rows: list[tuple[list[str], dict[str, str]]] = field(default_factory=list)
 
     def fits(self, typed: dict[str, str], multiline: bool) -> bool:
         return self.multiline == multiline and all(self.columns.get(name, kind) == kind for name, kind in typed.items())
 
 
+#: A value's column type, CSV field and whether it spans lines; None when CSV cannot carry it.
+_Encoded = tuple[str, str, bool] | None
+
+
 class _Grouper:
-    """Sorts rows into as few header groups as their column types allow."""
+    """Encodes rows and sorts them into as few header groups as their column types allow."""
 
     def __init__(self) -> None:
         self.groups: list[_Group] = []
+        self.names: set[str] = set()
+        # Most lists are provenance lists that many rows share (one object per set of graphs).
+        self.lists: dict[int, tuple[list[Any], _Encoded]] = {}
 
-    def add(self, key: list[str], props: dict[str, Any], patch: dict[str, Any]) -> None:
+    def encode(self, value: Any) -> _Encoded:
+        if isinstance(value, list):
+            cached = self.lists.get(id(value))
+            if cached is not None and cached[0] is value:
+                return cached[1]
+        kind = csv_type(value)
+        encoded = None if kind is None else (kind, _field(value, kind), _multiline(value))
+        if isinstance(value, list):
+            self.lists[id(value)] = (value, encoded)
+        return encoded
+
+    def add(self, lead: list[str], props: dict[str, Any], patch: dict[str, Any]) -> None:
         typed: dict[str, str] = {}
-        kept: dict[str, Any] = {}
+        cells: dict[str, str] = {}
+        multiline = False
         for name, value in props.items():
-            kind = csv_type(value)
-            if kind is None:
+            encoded = self.encode(value)
+            if encoded is None:
                 patch[name] = value
-            else:
+                continue
+            if name not in self.names:
                 if not _SAFE_NAME.fullmatch(name):
                     raise SchemaDrift(f"The property name {name!r} cannot head a column of the importer's CSV files.")
-                typed[name], kept[name] = kind, value
-        multiline = any(_multiline(value) for value in kept.values())
+                self.names.add(name)
+            typed[name], cells[name] = encoded[0], encoded[1]
+            multiline = multiline or encoded[2]
         for group in self.groups:
             if group.fits(typed, multiline):
                 break
@@ -238,7 +260,7 @@ class _Grouper:
             group = _Group({}, multiline)
             self.groups.append(group)
         group.columns.update(typed)
-        group.rows.append((key, kept))
+        group.rows.append((lead, cells))
 
 
 def write_csv(graph: PropertyGraph, folder: Path, progress: Progress) -> CsvFiles:
@@ -282,9 +304,8 @@ def write_csv(graph: PropertyGraph, folder: Path, progress: Progress) -> CsvFile
                 ",".join([*heads[kind], *(f"{n}:{group.columns[n]}" for n in names)]) + "\n", encoding="utf-8"
             )
             with open(folder / data, "w", encoding="utf-8", newline="") as out:
-                for lead, kept in group.rows:
-                    cells = [_field(kept[n], group.columns[n]) if n in kept else "" for n in names]
-                    out.write(",".join([*lead, *cells]) + "\n")
+                for lead, cells in group.rows:
+                    out.write(",".join([*lead, *(cells.get(n, "") for n in names)]) + "\n")
                     done += 1
                     if done % 50_000 == 0:
                         progress(CSV_STAGE, done, total)

@@ -134,7 +134,7 @@ def _send(
     with (
         neo4j_errors(driver, database, "pushing"),
         open_session(driver, database) as session,
-        _no_cyclic_gc(),
+        no_cyclic_gc(),
     ):
         if rebuild:
             wipe(session)
@@ -215,7 +215,7 @@ def _count_result(report: PushReport, driver: neo4j.Driver, database: str | None
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector.
 
     A big push holds millions of small objects (no cycles among them); the
