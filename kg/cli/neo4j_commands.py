@@ -244,7 +244,6 @@ def push(
                     connection.database,
                     settings,
                     password=connection.password,
-                    batch_triples=batch_size,
                     on_progress=progress,
                     on_note=progress_note,
                 )

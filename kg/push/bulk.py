@@ -8,9 +8,9 @@ is empty or the user asked to replace it. The steps:
 
 1. check the target (the managed server, running, the default database, empty
    unless ``replace``) and the store's terms;
-2. plan every graph with the Bolt push's planner and write the nodes and
-   relationships as the importer's CSV files (:mod:`.bulk_csv`), with the
-   ``:CkgMeta`` node marked as a rebuild under way;
+2. build every node and relationship as a Bolt push would write them
+   (:mod:`.bulk_graph`) and write them as the importer's CSV files
+   (:mod:`.bulk_csv`), with the ``:CkgMeta`` node marked as a rebuild under way;
 3. stop the server, run the importer, start the server again as it was;
 4. over Bolt: create the constraints and indexes, set the few values CSV
    cannot carry, write the ``:CkgGraph`` bookkeeping nodes, and finally
@@ -38,14 +38,14 @@ import neo4j
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from ceasefire_kg import neo4j_server as n4j
-from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES
 from ceasefire_kg.errors import BulkPushUnavailable, CkgError, Neo4jUnreachable
 from ceasefire_kg.mapping import RESOURCE_LABEL, Mapping, default_mapping, quote_name
 from ceasefire_kg.neo4j_client import check_database, neo4j_errors, open_session
 from ceasefire_kg.neo4j_server.admin_import import ImportInput, import_full, is_managed_uri, running_settings
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
 from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL, database_counts, ensure_schema
-from ceasefire_kg.push.bulk_csv import CsvFiles, patch_rows, plan_property_graph, write_csv
+from ceasefire_kg.push.bulk_csv import CsvFiles, patch_rows, write_csv
+from ceasefire_kg.push.bulk_graph import build_property_graph
 from ceasefire_kg.push.changes import changed_graphs, check_terms
 from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.run import no_cyclic_gc
@@ -135,7 +135,6 @@ def bulk_push(
     *,
     password: str | None = None,
     mapping: Mapping | None = None,
-    batch_triples: int = DEFAULT_BATCH_TRIPLES,
     on_progress: Progress | None = None,
     on_note: ProgressCallback | None = None,
 ) -> PushReport:
@@ -151,7 +150,6 @@ def bulk_push(
             the ports, memory and Browser command the server runs with.
         password: The password of user neo4j; None for the stored one.
         mapping: The whitelist; the one of the shipped ontology by default.
-        batch_triples: Triples the planner takes at a time.
         on_progress: Called with (stage, done, total) while planning, writing and importing.
         on_note: Called with a message as each step starts.
 
@@ -176,7 +174,7 @@ def bulk_push(
     java = n4j.check_java()
     restart = running_settings(settings)
     with _step(report, "plan"), no_cyclic_gc():
-        graph = plan_property_graph(store, mapping, local, graphs, batch_triples, report, progress)
+        graph = build_property_graph(store, mapping, graphs, report, progress)
     folder = tempfile.mkdtemp(prefix="ckg-bulk-", dir=settings.home)
     try:
         with _step(report, "csv"), no_cyclic_gc():

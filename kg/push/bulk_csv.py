@@ -1,10 +1,7 @@
 """The property graph of a whole store, as the CSV files of Neo4j's offline importer.
 
 A bulk first push writes exactly what a Bolt push into an empty database
-would: the same :class:`~.planner.Planner` turns every graph into node and
-relationship rows, batch by batch, and :func:`plan_property_graph` keeps the
-last row of each node and relationship (a later batch only adds graphs to
-what an earlier one wrote). :func:`write_csv` then writes them in the
+would (:mod:`.bulk_graph` builds it); :func:`write_csv` writes it in the
 importer's format, with typed columns (``name:string``, ``graphs:string[]``,
 ``known:date``, ...).
 
@@ -21,7 +18,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +26,12 @@ from typing import Any
 from neo4j.time import Date
 
 from ceasefire_kg.errors import SchemaDrift
-from ceasefire_kg.mapping import RESOURCE_LABEL, URI_PROPERTY, Mapping
+from ceasefire_kg.mapping import RESOURCE_LABEL, URI_PROPERTY
 from ceasefire_kg.progress import Progress
 from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL
-from ceasefire_kg.push.changes import GraphChange, stream_batches
-from ceasefire_kg.push.planner import Planner
-from ceasefire_kg.push.report import PushReport
-from ceasefire_kg.store import Store
 
 #: Between the elements of an array value (and the labels of a node): a character text never holds.
 ARRAY_DELIMITER = "\x1f"
-#: The stage the planning reports its progress under.
-PLAN_STAGE = "Planning the property graph"
 #: The stage writing the files reports its progress under.
 CSV_STAGE = "Writing CSV files"
 
@@ -80,61 +70,6 @@ class CsvFiles:
     node_patches: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: (start, type, end) -> properties to set over Bolt after the import.
     relationship_patches: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
-
-
-def plan_property_graph(
-    store: Store,
-    mapping: Mapping,
-    local: dict[str, str],
-    graphs: list[str],
-    batch_triples: int,
-    report: PushReport,
-    progress: Progress,
-) -> PropertyGraph:
-    """Plan every graph as a first push into an empty database would, keeping each node's and relationship's last row.
-
-    Args:
-        store: The store.
-        mapping: The whitelist.
-        local: Content hash by graph IRI, in the store.
-        graphs: Every graph, in push order.
-        batch_triples: Triples the planner takes at a time (memory, not transactions).
-        report: Counts the graphs and triples.
-        progress: Called with (:data:`PLAN_STAGE`, graphs done, graphs in all).
-    """
-    changes = [GraphChange(iri) for iri in graphs]
-    planner = Planner(store, mapping, changes, unchanged=False)
-    result = PropertyGraph()
-    nodes, relationships = result.nodes, result.relationships
-    objects: dict[str, str] = {}
-    progress(PLAN_STAGE, 0, len(changes))
-    for batch, seen in stream_batches(store, local, {}, changes, batch_triples, report):
-        plan = planner.plan(batch, uuid.uuid4().hex, 0)
-        for change in batch:
-            change.old = change.new = None
-            change.new_content = None
-        for row in plan.nodes:
-            known = nodes.get(row["uri"])
-            labels = set(known[0]) if known else set()
-            labels.update(row["add"])
-            labels.difference_update(row["remove"])
-            nodes[row["uri"]] = (labels, row["props"])
-        for row in plan.objects:
-            objects.setdefault(row["uri"], row["name"])
-        for row in plan.deletes:
-            relationships.pop((row["s"], row["t"], row["o"]), None)
-        for row in (*plan.creates, *plan.updates):
-            props: dict[str, Any] = {"graphs": row["g"], "articles": row["a"]}
-            if row["k"] is not None:
-                props["known"] = row["k"]
-            relationships[(row["s"], row["t"], row["o"])] = props
-        result.graphs.extend(plan.graphs)
-        progress(PLAN_STAGE, seen, len(changes))
-    for uri, name in objects.items():
-        if uri not in nodes:
-            # As the Bolt push creates a node that is only the object of relationships.
-            nodes[uri] = (set(), {URI_PROPERTY: uri, "name": name, "graphs": [], "articles": []})
-    return result
 
 
 # --- values in CSV ------------------------------------------------------------------------
