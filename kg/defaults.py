@@ -25,7 +25,7 @@ DEFAULT_BATCH_TRIPLES = 50_000
 
 #: ``ckg push`` into an empty database of the managed server takes the bulk path (Neo4j's offline
 #: importer: stop, import, start) from this many stored triples on; below, a Bolt push is quicker.
-BULK_PUSH_MIN_TRIPLES = 300_000
+BULK_PUSH_MIN_TRIPLES = 1_000_000
 
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "
