@@ -16,7 +16,8 @@ import pytest
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri
-from ceasefire_kg.push import push
+from ceasefire_kg.neo4j_server.admin_import import Neo4jImportFailed
+from ceasefire_kg.push import bulk, push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
 from tests.conftest import Neo4jConnection, clean_database, start_managed_neo4j
@@ -154,3 +155,24 @@ def test_replace_overwrites_a_database_that_holds_data(examples_template: Path, 
     code, out, err = _push_cli(managed, examples_template)
     assert code == 0, err
     assert out.startswith("Neo4j was already up to date (5 graphs).")
+
+
+def test_a_failed_import_starts_the_server_again_and_says_what_to_do(
+    examples_template: Path, managed: Neo4jConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_import(*_: object, **__: object) -> str:
+        raise Neo4jImportFailed("neo4j-admin database import full exited with 1 while at 'Node import':\nno space left")
+
+    monkeypatch.setattr(bulk, "import_full", failing_import)
+    code, _, err = _push_cli(managed, examples_template, "--bulk")
+    assert code == 1
+    assert err.endswith(
+        "Error: neo4j-admin database import full exited with 1 while at 'Node import':\nno space left\n"
+        "Neo4j was started again; its database 'neo4j' may be as before or empty. Fix the cause shown above, "
+        "then run `ckg push --replace` to import the store again.\n"
+    )
+    assert managed.settings is not None and n4j.status(managed.settings).running
+    # Nothing was imported: a push over Bolt still works.
+    code, out, err = _push_cli(managed, examples_template, "--no-bulk")
+    assert code == 0, err
+    assert out.startswith("Pushed 5 new, 0 changed and 0 removed graphs")

@@ -41,7 +41,13 @@ from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.errors import BulkPushUnavailable, CkgError, Neo4jUnreachable
 from ceasefire_kg.mapping import RESOURCE_LABEL, Mapping, default_mapping, quote_name
 from ceasefire_kg.neo4j_client import check_database, neo4j_errors, open_session
-from ceasefire_kg.neo4j_server.admin_import import ImportInput, import_full, is_managed_uri, running_settings
+from ceasefire_kg.neo4j_server.admin_import import (
+    ImportInput,
+    Neo4jImportFailed,
+    import_full,
+    is_managed_uri,
+    running_settings,
+)
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
 from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL, database_counts, ensure_schema
 from ceasefire_kg.push.bulk_csv import CsvFiles, patch_rows, write_csv
@@ -241,12 +247,19 @@ def _import_and_restart(
                 settings, java.executable, database or n4j.DEFAULT_DATABASE, inputs, importer_progress
             )
         logger.info("importer: %s", summary)
-    except BaseException:
+    except BaseException as failure:
         # Never leave the user's server stopped; the import's own error is the one to report.
         try:
             n4j.start(settings, password, on_progress=note)
+            started = "Neo4j was started again"
         except CkgError as error:
             logger.warning("Could not start Neo4j again after the failed import: %s", error)
+            started = f"Neo4j could not be started again ({error})"
+        if isinstance(failure, Neo4jImportFailed):
+            raise Neo4jImportFailed(
+                f"{failure}\n{started}; its database '{database or n4j.DEFAULT_DATABASE}' may be as before or "
+                "empty. Fix the cause shown above, then run `ckg push --replace` to import the store again."
+            ) from failure
         raise
     with _step(report, "start"):
         n4j.start(settings, password, on_progress=note)
