@@ -26,6 +26,10 @@ DEFAULT_BATCH_TRIPLES = 50_000
 #: Rows of a saved query's answer shown as a table before the command says how to see more.
 TABLE_PAGE_ROWS = 100
 
+#: ``ckg push`` into an empty database of the managed server takes the bulk path (Neo4j's offline
+#: importer: stop, import, start) from this many stored triples on; below, a Bolt push is quicker.
+BULK_PUSH_MIN_TRIPLES = 1_000_000
+
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "
 

@@ -161,6 +161,10 @@ class Neo4jTooOld(GraphDatabaseError):
     """The server is older than the Neo4j version ckg writes for."""
 
 
+class BulkPushUnavailable(GraphDatabaseError):
+    """A bulk push (Neo4j's offline importer) cannot be used for this target: not the managed server, not running, not empty."""
+
+
 class ConcurrentPush(GraphDatabaseError):
     """Another push changed the database while this one was running."""
 

@@ -38,6 +38,7 @@ Literal values are stored natively and losslessly (:meth:`Mapping.encode_literal
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -364,7 +365,7 @@ class Mapping:
         self,
         mapping: PropertyMapping,
         literals: Iterable[ox.Literal],
-        known: MappingABC[ox.Literal, Date | None] | None = None,
+        known: MappingABC[ox.Literal, datetime.date | Date | None] | None = None,
     ) -> dict[str, Any]:
         """Neo4j properties holding a predicate's literal values on one node, losslessly.
 

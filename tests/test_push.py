@@ -164,6 +164,19 @@ def test_second_push_of_the_same_store_changes_nothing(
     assert snapshot(neo4j_driver, neo4j_database) == before
 
 
+def test_a_first_push_graph_by_graph_writes_what_one_transaction_writes(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    # Into an empty database nodes are created without a lookup; a node that one graph only
+    # points at and a later graph describes must still end up as one node.
+    report = _push(examples, neo4j_driver, neo4j_database, batch_triples=1)
+    assert report.transactions == 4
+    graph_by_graph = snapshot(neo4j_driver, neo4j_database)
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+    one, _ = _clean_push_snapshot(examples, neo4j_driver, neo4j_database)
+    assert one == graph_by_graph
+
+
 def test_add_change_and_retract_send_only_those_articles_and_equal_a_clean_push(
     examples: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shlex
 import webbrowser
@@ -22,7 +23,7 @@ from ceasefire_kg.cli.common import (
     reports_errors,
     store_option,
 )
-from ceasefire_kg.defaults import BROWSER_ASSETS_PORT, DEFAULT_BATCH_TRIPLES
+from ceasefire_kg.defaults import BROWSER_ASSETS_PORT, BULK_PUSH_MIN_TRIPLES, DEFAULT_BATCH_TRIPLES
 
 if TYPE_CHECKING:
     from ceasefire_kg.browser import BrowserTarget
@@ -162,8 +163,21 @@ def browser_command(
 @click.option(
     "--rebuild",
     is_flag=True,
-    help="Delete everything ckg pushed to the database before, then push every graph again.",
+    help="Delete everything ckg pushed to the database before, then push every graph again (over Bolt).",
 )
+@click.option(
+    "--bulk/--no-bulk",
+    default=None,
+    help="Use (or never use) Neo4j's offline importer for a first push into the managed server: "
+    "it stops the server, imports and starts it again. [default: for an empty database of the managed "
+    f"server and a store of {BULK_PUSH_MIN_TRIPLES:,} triples or more]",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite the managed server's database, whatever it holds, with the store, through the offline importer.",
+)
+@neo4j_home_option("Home folder of the managed server (as for `ckg neo4j`), for the bulk path.")
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -176,6 +190,9 @@ def push(
     store_path: Path,
     connection: Connection,
     rebuild: bool,
+    bulk: bool | None,
+    replace: bool,
+    home: Path | None,
     batch_size: int,
 ) -> None:
     """Send the store to Neo4j, for querying and exploring there.
@@ -184,22 +201,61 @@ def push(
     transaction holds whole articles, so an interrupted push leaves none half
     written, and running push again completes it. See docs/property-graph.md
     for the graph's shape.
+
+    A first push of a big store into the Neo4j that `ckg neo4j` manages goes
+    through Neo4j's offline importer (neo4j-admin database import full): the
+    server is stopped for the import and started again. Later pushes are
+    incremental, over Bolt.
     """
+    from ceasefire_kg.errors import BulkPushUnavailable
     from ceasefire_kg.neo4j_client import connect
     from ceasefire_kg.push import push as push_to_neo4j
+    from ceasefire_kg.push.bulk import bulk_push, check_bulk_target
     from ceasefire_kg.store import Store
 
+    if replace and bulk is False:
+        raise click.UsageError("--replace overwrites the database through the offline importer; drop --no-bulk.")
+    if rebuild and (replace or bulk):
+        raise click.UsageError(
+            "--rebuild pushes everything again over Bolt; --replace (or --bulk) does it through the offline "
+            "importer. Give one of them."
+        )
+    settings = neo4j_settings(home)
+    if home is not None and connection.password is None:
+        # The password that server keeps, rather than the default home's.
+        connection = dataclasses.replace(connection, password=neo4j_server.stored_password(settings))
     progress = StageProgress(threshold=1)
     try:
         with Store.open_read_only(store_path) as store, connect(connection) as driver:
-            report = push_to_neo4j(
-                store,
-                driver,
-                connection.database,
-                batch_triples=batch_size,
-                rebuild=rebuild,
-                on_progress=progress,
-            )
+            use_bulk = replace or bool(bulk)
+            if use_bulk:
+                check_bulk_target(connection.uri, driver, connection.database, settings, replace=replace)
+            elif bulk is None and not rebuild:
+                try:
+                    # The cheap checks first: an incremental push of a big store must stay quick.
+                    check_bulk_target(connection.uri, driver, connection.database, settings, replace=False)
+                    use_bulk = sum(store.graph_sizes().values()) >= BULK_PUSH_MIN_TRIPLES
+                except BulkPushUnavailable as reason:
+                    logger.info("Pushing over Bolt: %s", reason)
+            if use_bulk:
+                report = bulk_push(
+                    store,
+                    driver,
+                    connection.database,
+                    settings,
+                    password=connection.password,
+                    on_progress=progress,
+                    on_note=progress_note,
+                )
+            else:
+                report = push_to_neo4j(
+                    store,
+                    driver,
+                    connection.database,
+                    batch_triples=batch_size,
+                    rebuild=rebuild,
+                    on_progress=progress,
+                )
     finally:
         progress.close()
     click.echo(report.describe())

@@ -30,7 +30,10 @@ The driver is given by the caller (the CLI builds it), with the database name.
 * :mod:`.planner` — a batch of changes to the rows of one write transaction;
 * :mod:`.statements` — the Cypher, with names from the whitelist, and the transaction;
 * :mod:`.bookkeeping` — constraints, indexes and the ``:CkgGraph``/``:CkgMeta`` nodes;
-* :mod:`.report` — :class:`PushReport` and the progress callback.
+* :mod:`.report` — :class:`PushReport` and the progress callback;
+* :mod:`.bulk` — the bulk first push into the managed server, through Neo4j's offline importer;
+* :mod:`.bulk_graph` — the whole store's property graph, built in one pass for it;
+* :mod:`.bulk_csv` — that graph as the importer's CSV files.
 """
 
 from __future__ import annotations

@@ -88,7 +88,8 @@ def check_pushable(session: neo4j.Session, where: str, mapping: Mapping, *, rebu
         _check_foreign_data(session, where)
     elif meta.rebuilding and not rebuild:
         raise Neo4jConflict(
-            f"An earlier `ckg push --rebuild` into the {where} was interrupted. Run `ckg push --rebuild` again."
+            f"An earlier `ckg push --rebuild` (or bulk push) into the {where} was interrupted. "
+            "Run `ckg push --rebuild` (or `ckg push --replace`) again."
         )
     elif meta.mapping not in (None, mapping.fingerprint) and not rebuild:
         raise SchemaDrift(
@@ -108,11 +109,21 @@ def _check_foreign_data(session: neo4j.Session, where: str) -> None:
         )
 
 
-def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> None:
+def ensure_schema(
+    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, *, indexes: bool = True
+) -> None:
     """Create the uniqueness constraints and the indexes the saved queries need, if missing.
 
     An existing uniqueness constraint on ``:Resource(uri)`` under another name
     (neosemantics creates one) is used as it is.
+
+    Args:
+        driver: A driver to the server.
+        database: The database.
+        mapping: The whitelist, which names the indexed labels and properties.
+        indexes: False for the uniqueness constraints only: a first push
+            creates the other indexes after its last transaction, which is
+            quicker than keeping them up to date row by row.
 
     Raises:
         Neo4jConflict: If existing data violates a constraint, or a constraint
@@ -127,7 +138,7 @@ def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping |
         "ckg_meta_id": f"CREATE CONSTRAINT ckg_meta_id IF NOT EXISTS "
         f"FOR (m:{quote_name(META_LABEL)}) REQUIRE m.id IS UNIQUE",
     }
-    for label, prop in INDEXED_PROPERTIES:
+    for label, prop in INDEXED_PROPERTIES if indexes else ():
         if label != RESOURCE_LABEL:
             mapping.class_of_label(label)
             if prop not in mapping.properties_by_name:
@@ -139,7 +150,7 @@ def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping |
     where = describe_target(driver, database)
     with neo4j_errors(driver, database, "creating constraints and indexes"), open_session(driver, database) as session:
         constraints = list(session.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"))
-        indexes = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+        existing = {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
         uri_unique = [
             r["name"]
             for r in constraints
@@ -152,7 +163,7 @@ def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping |
                 f"The {where} has a constraint named {URI_CONSTRAINT} that does not make :Resource(uri) "
                 f"unique. Drop it (`DROP CONSTRAINT {URI_CONSTRAINT}`) and push again."
             )
-        present = indexes | {r["name"] for r in constraints} | ({URI_CONSTRAINT} if uri_unique else set())
+        present = existing | {r["name"] for r in constraints} | ({URI_CONSTRAINT} if uri_unique else set())
         missing = [statement for name, statement in wanted.items() if name not in present]
         for statement in missing:
             try:
@@ -167,6 +178,11 @@ def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping |
                 raise
         if missing:
             session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def holds_resources(session: neo4j.Session) -> bool:
+    """Whether the database holds any ``:Resource`` node."""
+    return session.run(f"MATCH (n:{quote_name(RESOURCE_LABEL)}) RETURN n LIMIT 1").single() is not None
 
 
 def ensure_meta(session: neo4j.Session, mapping: Mapping) -> int:

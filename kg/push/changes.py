@@ -42,7 +42,8 @@ class GraphChange:
         return len(self.old or ()) + len(self.new or ())
 
 
-def _parse_lines(text: bytes) -> list[ox.Triple]:
+def parse_lines(text: bytes) -> list[ox.Triple]:
+    """The triples of a graph's N-Triples text."""
     return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) if text else []
 
 
@@ -97,7 +98,7 @@ def load_pushed(session: neo4j.Session, graphs: list[str], remote: dict[str, str
         remote: Content hash by graph IRI, as pushed.
     """
     old = remote_contents(session, [iri for iri in graphs if iri in remote])
-    return [GraphChange(iri, old=_parse_lines(old[iri]) if iri in old else None) for iri in graphs]
+    return [GraphChange(iri, old=parse_lines(old[iri]) if iri in old else None) for iri in graphs]
 
 
 def stream_batches(
@@ -142,5 +143,5 @@ def stream_batches(
 def _read_change(store: Store, change: GraphChange) -> None:
     text = store.graph_ntriples(change.iri)
     change.new_hash = content_hash(text)
-    change.new = _parse_lines(text)
+    change.new = parse_lines(text)
     change.new_content = zlib.compress(text, 1)

@@ -51,7 +51,9 @@ def _subject_values(triples: Iterable[ox.Triple]) -> set[str]:
 class Planner:
     """Turns graph changes into write transactions, batch by batch."""
 
-    def __init__(self, store: Store, mapping: Mapping, changes: list[GraphChange], unchanged: bool) -> None:
+    def __init__(
+        self, store: Store, mapping: Mapping, changes: list[GraphChange], unchanged: bool, *, fresh: bool = False
+    ) -> None:
         """Prepare to plan.
 
         Args:
@@ -59,11 +61,15 @@ class Planner:
             mapping: The whitelist.
             changes: The graphs to send, with their pushed content.
             unchanged: Whether some local graphs are not being sent.
+            fresh: Whether the database holds no ckg node yet: a node this push
+                has not written before is then created without looking it up.
         """
         self.store = store
         self.mapping = mapping
         self.sending = {change.iri for change in changes}
         self.has_unchanged = unchanged
+        # The nodes this push wrote so far; None when nodes may exist already.
+        self.written: set[str] | None = set() if fresh else None
         # subject -> graph -> [(predicate, object)]: the pushed content of the graphs being sent.
         self.pushed: dict[str, dict[str, list[tuple[ox.NamedNode, Any]]]] = {}
         self.local: dict[str, dict[str, Entries]] = {}
@@ -178,19 +184,23 @@ class Planner:
         provenances: Provenances = {}
         pushed = self.pushed
         labels = self.mapping.labels
+        written = self.written
         for subject in subjects:
             old, new = before[subject], after[subject]
             if not old.node_equals(new):
                 old_labels = {labels[t] for t in old.types}
                 new_labels = {labels[t] for t in new.types}
-                plan.nodes.append(
-                    {
-                        "uri": subject,
-                        "props": node_properties(self.mapping, subject, new, provenances),
-                        "add": sorted(new_labels - old_labels),
-                        "remove": sorted(old_labels - new_labels),
-                    }
-                )
+                node_row = {
+                    "uri": subject,
+                    "props": node_properties(self.mapping, subject, new, provenances),
+                    "add": sorted(new_labels - old_labels),
+                    "remove": sorted(old_labels - new_labels),
+                }
+                if written is not None and subject not in written:
+                    written.add(subject)
+                    plan.new_nodes.append(node_row)
+                else:
+                    plan.nodes.append(node_row)
                 if not new.graphs:
                     garbage.add(subject)
             for key in old.rels.keys() - new.rels.keys():
@@ -212,5 +222,10 @@ class Planner:
                         plan.creates.append(row)
                     else:
                         plan.updates.append(row)
-        plan.objects = [{"uri": uri, "name": name} for uri, name in sorted(objects.items())]
+        for uri, name in sorted(objects.items()):
+            if written is not None and uri not in written:
+                written.add(uri)
+                plan.new_objects.append({"uri": uri, "name": name})
+            else:
+                plan.objects.append({"uri": uri, "name": name})
         plan.garbage = sorted(garbage)

@@ -21,6 +21,7 @@ from ceasefire_kg.push.bookkeeping import (
     database_counts,
     ensure_meta,
     ensure_schema,
+    holds_resources,
     remote_hashes,
     wipe,
 )
@@ -83,6 +84,9 @@ def push(
     candidates = changed_graphs(local, remote)
     report = PushReport(unchanged=len(local) - sum(1 for iri in candidates if iri in local))
     if not candidates and not rebuild:
+        if local:
+            # Nothing to send; the indexes a first push creates last may still be missing if it stopped there.
+            ensure_schema(driver, database, mapping)
         _count_result(report, driver, database, started)
         return report
     check_terms(store, mapping, [iri for iri in candidates if iri in local])
@@ -130,18 +134,23 @@ def _send(
     with (
         neo4j_errors(driver, database, "pushing"),
         open_session(driver, database) as session,
-        _no_cyclic_gc(),
+        no_cyclic_gc(),
     ):
         if rebuild:
             wipe(session)
-        ensure_schema(driver, database, mapping)
+        # Into a database without ckg's graph, nodes are created without a lookup
+        # and the indexes are built once the data is in.
+        fresh = not remote and not holds_resources(session)
+        ensure_schema(driver, database, mapping, indexes=not fresh)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
-        planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0)
+        planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
         batches = stream_batches(store, local, remote, changes, batch_triples, report)
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
+        if fresh:
+            ensure_schema(driver, database, mapping)
 
 
 def _write_batches(
@@ -206,7 +215,7 @@ def _count_result(report: PushReport, driver: neo4j.Driver, database: str | None
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector.
 
     A big push holds millions of small objects (no cycles among them); the

@@ -25,6 +25,9 @@ class WritePlan:
     revision: int
     nodes: list[dict[str, Any]] = field(default_factory=list)
     objects: list[dict[str, Any]] = field(default_factory=list)
+    #: Nodes and object-only nodes known not to exist yet (a first push): created without a lookup.
+    new_nodes: list[dict[str, Any]] = field(default_factory=list)
+    new_objects: list[dict[str, Any]] = field(default_factory=list)
     deletes: list[dict[str, str]] = field(default_factory=list)
     creates: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -53,7 +56,7 @@ class Statements:
         Raises:
             SchemaDrift: For the first name the mapping does not know.
         """
-        for label in {label for row in plan.nodes for label in (*row["add"], *row["remove"])}:
+        for label in {label for row in (*plan.nodes, *plan.new_nodes) for label in (*row["add"], *row["remove"])}:
             self.mapping.class_of_label(label)
         for rel_type in {row["t"] for rows in (plan.deletes, plan.creates, plan.updates) for row in rows}:
             self.mapping.relationship_typed(rel_type)
@@ -61,6 +64,12 @@ class Statements:
     upsert_nodes = (
         f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
         "SET n = row.props\nSET n:$(row.add)\nREMOVE n:$(row.remove)"
+    )
+    #: A node that does not exist yet (the uniqueness constraint would refuse a second one).
+    create_nodes = f"UNWIND $rows AS row\nCREATE (n:{quote_name(RESOURCE_LABEL)})\nSET n = row.props, n:$(row.add)"
+    create_objects = (
+        f"UNWIND $rows AS row\nCREATE (n:{quote_name(RESOURCE_LABEL)} "
+        "{uri: row.uri, name: row.name, graphs: [], articles: []})"
     )
     merge_objects = (
         f"UNWIND $rows AS row\nMERGE (n:{quote_name(RESOURCE_LABEL)} {{uri: row.uri}})\n"
@@ -129,7 +138,9 @@ def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements:
     # Every statement runs, even without rows: a few cheap round trips that keep
     # their query plans warm for the next (incremental) push.
     for text, rows in (
+        (statements.create_nodes, plan.new_nodes),
         (statements.upsert_nodes, plan.nodes),
+        (statements.create_objects, plan.new_objects),
         (statements.merge_objects, plan.objects),
         (statements.delete_relationships, plan.deletes),
         (statements.create_relationships, plan.creates),
