@@ -19,6 +19,7 @@ from ceasefire_kg.loaders.fields import REFERENCE_FIELDS
 from ceasefire_kg.loaders.quotes import find_quote
 from ceasefire_kg.loaders.reader import SECTION_KINDS
 from ceasefire_kg.loaders.schema_check import validator
+from ceasefire_kg.namespaces import BUILTIN_SCOPE_IDS
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def _resolved(facts: list[DraftFact], draft: Draft) -> list[DraftFact]:
     while True:
         known = {kind: {f.id for f in facts if SECTION_KINDS[f.section] == kind} for kind in SECTION_KINDS.values()}
         known["actor"] |= actor_ids
-        known["scope"] |= set(_BUILTIN_SCOPES)
+        known["scope"] |= set(BUILTIN_SCOPE_IDS)
         kept: list[DraftFact] = []
         for fact in facts:
             if _prune_references(fact, known, draft):
@@ -95,19 +96,6 @@ def _prune_references(fact: DraftFact, known: dict[str, set[str]], draft: Draft)
         if not fact.data["precondition_for"]:
             del fact.data["precondition_for"]
     return not schema_errors(fact.section, fact.data)
-
-
-_BUILTIN_SCOPES = (
-    "comprehensive",
-    "partial",
-    "infrastructure",
-    "energy-infrastructure",
-    "critical-infrastructure",
-    "railway-infrastructure",
-    "maritime",
-    "geographic",
-    "humanitarian",
-)
 
 
 def as_document(draft: Draft) -> dict[str, Any]:
