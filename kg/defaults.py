@@ -21,7 +21,7 @@ BACKEND_CHOICES = ("auto", "local", "neo4j")
 GRAPH_FORMATS = ("graphml", "gexf")
 
 #: Triples per push transaction (whole articles only).
-DEFAULT_BATCH_TRIPLES = 50_000
+DEFAULT_BATCH_TRIPLES = 20_000
 
 #: ``ckg push`` into an empty database of the managed server takes the bulk path (Neo4j's offline
 #: importer: stop, import, start) from this many stored triples on; below, a Bolt push is quicker.
