@@ -21,7 +21,7 @@ BACKEND_CHOICES = ("auto", "local", "neo4j")
 GRAPH_FORMATS = ("graphml", "gexf")
 
 #: Triples per push transaction (whole articles only).
-DEFAULT_BATCH_TRIPLES = 50_000
+DEFAULT_BATCH_TRIPLES = 20_000
 
 #: Rows of a saved query's answer shown as a table before the command says how to see more.
 TABLE_PAGE_ROWS = 100

@@ -109,21 +109,11 @@ def _check_foreign_data(session: neo4j.Session, where: str) -> None:
         )
 
 
-def ensure_schema(
-    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, *, indexes: bool = True
-) -> None:
+def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> None:
     """Create the uniqueness constraints and the indexes the saved queries need, if missing.
 
     An existing uniqueness constraint on ``:Resource(uri)`` under another name
     (neosemantics creates one) is used as it is.
-
-    Args:
-        driver: A driver to the server.
-        database: The database.
-        mapping: The whitelist, which names the indexed labels and properties.
-        indexes: False for the uniqueness constraints only: a first push
-            creates the other indexes after its last transaction, which is
-            quicker than keeping them up to date row by row.
 
     Raises:
         Neo4jConflict: If existing data violates a constraint, or a constraint
@@ -138,7 +128,7 @@ def ensure_schema(
         "ckg_meta_id": f"CREATE CONSTRAINT ckg_meta_id IF NOT EXISTS "
         f"FOR (m:{quote_name(META_LABEL)}) REQUIRE m.id IS UNIQUE",
     }
-    for label, prop in INDEXED_PROPERTIES if indexes else ():
+    for label, prop in INDEXED_PROPERTIES:
         if label != RESOURCE_LABEL:
             mapping.class_of_label(label)
             if prop not in mapping.properties_by_name:

@@ -84,9 +84,6 @@ def push(
     candidates = changed_graphs(local, remote)
     report = PushReport(unchanged=len(local) - sum(1 for iri in candidates if iri in local))
     if not candidates and not rebuild:
-        if local:
-            # Nothing to send; the indexes a first push creates last may still be missing if it stopped there.
-            ensure_schema(driver, database, mapping)
         _count_result(report, driver, database, started)
         return report
     check_terms(store, mapping, [iri for iri in candidates if iri in local])
@@ -138,10 +135,9 @@ def _send(
     ):
         if rebuild:
             wipe(session)
-        # Into a database without ckg's graph, nodes are created without a lookup
-        # and the indexes are built once the data is in.
+        # Into a database without ckg's graph, nodes are created without a lookup.
         fresh = not remote and not holds_resources(session)
-        ensure_schema(driver, database, mapping, indexes=not fresh)
+        ensure_schema(driver, database, mapping)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
         planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
@@ -149,8 +145,6 @@ def _send(
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
-        if fresh:
-            ensure_schema(driver, database, mapping)
 
 
 def _write_batches(
