@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
+from ceasefire_kg.wording import counted
+
 
 def clause(text: str) -> str:
     """``text`` without its closing full stops, to embed it in a sentence of one's own.
@@ -79,10 +81,7 @@ class InputError(CkgError):
     def _describe(self) -> str:
         count = len(self.problems)
         files = len({problem.file for problem in self.problems})
-        header = (
-            f"{count} problem{'s' if count != 1 else ''} in {files} "
-            f"file{'s' if files != 1 else ''}; nothing was stored:"
-        )
+        header = f"{counted(count, 'problem')} in {counted(files, 'file')}; nothing was stored:"
         return "\n".join([header, *(problem.describe() for problem in self.problems)])
 
 

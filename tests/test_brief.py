@@ -103,7 +103,7 @@ def test_the_command_writes_every_section_and_nothing_that_loads_from_elsewhere(
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == (
         f"Wrote the brief on a full ceasefire as of 2025-03-19 to {output}: 3 blocking demands, 2 positions, "
-        "7 changes since 2025-03-12, 1 articles cited."
+        "7 changes since 2025-03-12, 1 article cited."
     )
     html = output.read_text(encoding="utf-8")
     page = sections_of(html)

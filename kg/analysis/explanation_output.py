@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ceasefire_kg.analysis.explain import Condition, Explanation, Link, ProposalExplanation
+from ceasefire_kg.wording import counted
 
 
 def _add_link(lines: list[str], link: Link, indent: str) -> None:
@@ -65,7 +66,7 @@ def _format_proposal(explanation: ProposalExplanation) -> str:
         lines.append(f"No open demand blocks {explanation.label}.")
     else:
         count = len(explanation.blocking)
-        lines.append(f"{explanation.label} is blocked by {count} open demand{'s' if count != 1 else ''}:")
+        lines.append(f"{explanation.label} is blocked by {counted(count, 'open demand')}:")
         for condition in explanation.blocking:
             lines.append("")
             _add_condition(lines, condition, "", "blocking demand")

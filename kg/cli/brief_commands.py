@@ -19,6 +19,7 @@ from ceasefire_kg.cli.common import (
     store_option,
 )
 from ceasefire_kg.connection import Connection
+from ceasefire_kg.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +94,11 @@ def brief_command(
             )
         finally:
             progress.close()
-    blocking = len(made.blocking)
     progress_note(
         f"Wrote the brief on {made.selection.title} as of {made.as_of.isoformat()} to {output}: "
-        f"{blocking} blocking demand{'s' if blocking != 1 else ''}, {len(made.positions)} positions, "
-        f"{len(made.changes)} change{'s' if len(made.changes) != 1 else ''} since {made.since.isoformat()}, "
-        f"{len(made.articles)} articles cited."
+        f"{counted(len(made.blocking), 'blocking demand')}, {counted(len(made.positions), 'position')}, "
+        f"{counted(len(made.changes), 'change')} since {made.since.isoformat()}, "
+        f"{counted(len(made.articles), 'article')} cited."
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ceasefire_kg.defaults import LIST_JOINER
+from ceasefire_kg.wording import counted
 
 if TYPE_CHECKING:
     from ceasefire_kg.saved_queries import QueryResult, SavedQuery
@@ -152,7 +153,7 @@ def describe_page(result: QueryResult) -> str:
             f"Next page: --offset {result.offset + count}; every row: --all."
         )
     if result.offset == 0:
-        return f"{count} row{'s' if count != 1 else ''}."
+        return f"{counted(count, 'row')}."
     if count == 0:
         return f"No rows from row {first} on: the answer is shorter. Try a smaller --offset."
     return f"Rows {first}–{result.offset + count} of {result.offset + count}."
