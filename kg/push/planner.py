@@ -18,18 +18,18 @@ planned again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pyoxigraph as ox
 
-from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.mapping import Mapping, local_name
 from ceasefire_kg.push.changes import GraphChange
 from ceasefire_kg.push.state import (
     Entries,
+    EntriesBySubject,
     Provenances,
     Published,
     SubjectState,
+    add_entries,
     node_properties,
     provenance,
     publication_date,
@@ -71,7 +71,7 @@ class Planner:
         # The nodes this push wrote so far; None when nodes may exist already.
         self.written: set[str] | None = set() if fresh else None
         # subject -> graph -> [(predicate, object)]: the pushed content of the graphs being sent.
-        self.pushed: dict[str, dict[str, list[tuple[ox.NamedNode, Any]]]] = {}
+        self.pushed: EntriesBySubject = {}
         self.local: dict[str, dict[str, Entries]] = {}
         # The last state computed for big subjects (hubs): the next batch's "before".
         self.states: dict[str, SubjectState] = {}
@@ -81,18 +81,7 @@ class Planner:
             self._date(change.iri, change.old)
 
     def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        pushed = self.pushed
-        for triple in triples:
-            subject = triple.subject
-            if not isinstance(subject, ox.NamedNode):
-                raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
-            by_graph = pushed.get(subject.value)
-            if by_graph is None:
-                by_graph = pushed[subject.value] = {}
-            entries = by_graph.get(graph)
-            if entries is None:
-                entries = by_graph[graph] = []
-            entries.append((triple.predicate, triple.object))
+        add_entries(self.pushed, graph, triples)
 
     def _date(self, graph: str, triples: list[ox.Triple] | None) -> None:
         """Follow a graph's publication date as its content is swapped."""

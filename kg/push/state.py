@@ -52,6 +52,8 @@ Published = dict[str, Date]
 
 #: What one graph says about a subject: (predicate, object) pairs.
 Entries = list[tuple[ox.NamedNode, Any]]
+#: subject -> graph -> what the graph says about the subject.
+EntriesBySubject = dict[str, dict[str, Entries]]
 #: A set of graphs -> (the graphs sorted, the ids of the articles among them).
 Provenances = dict[frozenset[str], tuple[list[str], list[str]]]
 
@@ -77,6 +79,30 @@ class SubjectState:
             and self.graphs == other.graphs
             and self.known == other.known
         )
+
+
+def add_entries(entries: EntriesBySubject, graph: str, triples: Iterable[ox.Triple]) -> None:
+    """File a graph's triples under their subjects, as the planner and the bulk push keep them.
+
+    Args:
+        entries: subject -> graph -> (predicate, object) pairs, which this adds to.
+        graph: The graph's IRI.
+        triples: Its content.
+
+    Raises:
+        SchemaDrift: A subject that is not an IRI.
+    """
+    for triple in triples:
+        subject = triple.subject
+        if not isinstance(subject, ox.NamedNode):
+            raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
+        by_graph = entries.get(subject.value)
+        if by_graph is None:
+            by_graph = entries[subject.value] = {}
+        found = by_graph.get(graph)
+        if found is None:
+            found = by_graph[graph] = []
+        found.append((triple.predicate, triple.object))
 
 
 def known_since(graphs: Iterable[str], published: Published) -> Date | None:
