@@ -12,9 +12,10 @@ database writes (the bulk push's tests compare both).
 
 from __future__ import annotations
 
-import zlib
+from contextlib import closing
 from typing import Any
 
+from ceasefire_kg.graph_reader import read_graphs
 from ceasefire_kg.mapping import ARTICLES_PROPERTY, GRAPHS_PROPERTY, KNOWN_PROPERTY, URI_PROPERTY, Mapping, local_name
 from ceasefire_kg.progress import Progress
 from ceasefire_kg.push.bulk_csv import PropertyGraph
@@ -30,7 +31,7 @@ from ceasefire_kg.push.state import (
     publication_date,
     subject_state,
 )
-from ceasefire_kg.store import Store, content_hash
+from ceasefire_kg.store import Store
 
 #: The stage building the graph reports its progress under.
 READ_STAGE = "Reading the store's graphs"
@@ -58,20 +59,19 @@ def build_property_graph(
     entries: EntriesBySubject = {}
     published: Published = {}
     progress(READ_STAGE, 0, len(graphs))
-    for done, graph in enumerate(graphs, start=1):
-        text = store.graph_ntriples(graph)
-        triples = parse_lines(text)
-        add_entries(entries, graph, triples)
-        date = publication_date(graph, triples)
-        if date is not None:
-            published[graph] = date
-        result.graphs.append(
-            {"iri": graph, "hash": content_hash(text), "content": zlib.compress(text, 1), "triples": len(triples)}
-        )
-        report.added.append(graph)
-        report.triples += len(triples)
-        if done % 100 == 0:
-            progress(READ_STAGE, done, len(graphs))
+    with closing(read_graphs(store, graphs)) as texts:
+        for done, text in enumerate(texts, start=1):
+            graph = text.iri
+            triples = parse_lines(text.text)
+            add_entries(entries, graph, triples)
+            date = publication_date(graph, triples)
+            if date is not None:
+                published[graph] = date
+            result.graphs.append({"iri": graph, "hash": text.hash, "content": text.content, "triples": len(triples)})
+            report.added.append(graph)
+            report.triples += len(triples)
+            if done % 100 == 0:
+                progress(READ_STAGE, done, len(graphs))
     progress(READ_STAGE, len(graphs), len(graphs))
 
     provenances: Provenances = {}
