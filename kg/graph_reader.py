@@ -78,7 +78,7 @@ def read_graph(store: Store, iri: str) -> GraphText:
 
 
 def read_graphs(
-    store: Store, iris: list[str], *, process_graphs: int = PROCESS_GRAPHS
+    store: Store, iris: list[str], *, process_graphs: int | None = None
 ) -> Generator[GraphText, None, None]:
     """Read the graphs in the given order; from ``process_graphs`` graphs on, in a second process.
 
@@ -87,12 +87,13 @@ def read_graphs(
     Args:
         store: The store (on disk; the second process opens it read only).
         iris: The graphs to read.
-        process_graphs: From how many graphs on a second process reads them.
+        process_graphs: From how many graphs on a second process reads them
+            (:data:`PROCESS_GRAPHS` by default).
 
     Raises:
         StoreError: The second process could not read the store.
     """
-    if len(iris) < process_graphs:
+    if len(iris) < (PROCESS_GRAPHS if process_graphs is None else process_graphs):
         for iri in iris:
             yield read_graph(store, iri)
         return

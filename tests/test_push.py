@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from neo4j.time import Date
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from ceasefire_kg import graph_reader
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import (
@@ -498,6 +499,19 @@ def test_the_stores_recorded_hashes_are_only_a_shortcut(
     report = _push(examples, neo4j_driver, neo4j_database)
     assert (report.added, report.changed, report.transactions, report.unchanged) == ([], [], 0, 4)
     assert snapshot(neo4j_driver, neo4j_database) == before
+
+
+def test_graphs_read_in_a_second_process_push_the_same_graph(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _push(examples, neo4j_driver, neo4j_database)
+    in_process = snapshot(neo4j_driver, neo4j_database)
+    empty_database(neo4j_driver, neo4j_database)
+    monkeypatch.setattr(graph_reader, "PROCESS_GRAPHS", 1)  # what a big push does
+    report = _push(examples, neo4j_driver, neo4j_database, batch_triples=300)
+    assert report.transactions > 1 and len(report.added) == 4
+    assert snapshot(neo4j_driver, neo4j_database) == in_process
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
 
 
 # --- knowledge time: known and <name>__known ---------------------------------------------

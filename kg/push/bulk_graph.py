@@ -26,6 +26,7 @@ from ceasefire_kg.push.state import (
     Provenances,
     Published,
     add_entries,
+    by_subject,
     node_properties,
     provenance,
     publication_date,
@@ -63,7 +64,7 @@ def build_property_graph(
         for done, text in enumerate(texts, start=1):
             graph = text.iri
             triples = parse_lines(text.text)
-            add_entries(entries, graph, triples)
+            add_entries(entries, graph, by_subject(graph, triples))
             date = publication_date(graph, triples)
             if date is not None:
                 published[graph] = date

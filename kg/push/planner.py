@@ -30,6 +30,7 @@ from ceasefire_kg.push.state import (
     Published,
     SubjectState,
     add_entries,
+    by_subject,
     node_properties,
     provenance,
     publication_date,
@@ -41,6 +42,8 @@ from ceasefire_kg.store import Store
 
 #: Subjects with more pushed triples than this keep their state between batches.
 _HUB_ENTRIES = 64
+#: The state of a subject no graph asserts (shared: states are never changed once computed).
+_NOTHING = SubjectState()
 
 
 def _subject_values(triples: Iterable[ox.Triple]) -> set[str]:
@@ -81,7 +84,7 @@ class Planner:
             self._date(change.iri, change.old)
 
     def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        add_entries(self.pushed, graph, triples)
+        add_entries(self.pushed, graph, by_subject(graph, triples))
 
     def _date(self, graph: str, triples: list[ox.Triple] | None) -> None:
         """Follow a graph's publication date as its content is swapped."""
@@ -118,6 +121,8 @@ class Planner:
             cached = self.states.pop(subject, None)
             if cached is not None:
                 return cached
+            if not self.has_unchanged and subject not in self.pushed:
+                return _NOTHING  # new in this batch: most subjects of a first push
         unchanged = self._unchanged_contributions(subject)
         pushed = self.pushed.get(subject, {})
         state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()], self.published)
@@ -134,13 +139,18 @@ class Planner:
             revision: The database's revision the transaction expects to find.
         """
         subjects: set[str] = set()
+        # The new content filed by subject once: its subjects, then what is pushed.
+        new: dict[str, dict[str, Entries]] = {}
         for change in batch:
             subjects.update(_subject_values(change.old or ()))
-            subjects.update(_subject_values(change.new or ()))
+            if change.new is not None:
+                grouped = new[change.iri] = by_subject(change.iri, change.new)
+                subjects.update(grouped)
         before = {subject: self._subject_state(subject, before=True) for subject in subjects}
         for change in batch:
             self._remove(change.iri, change.old or ())
-            self._add(change.iri, change.new or ())
+            if change.iri in new:
+                add_entries(self.pushed, change.iri, new[change.iri])
             self._date(change.iri, change.new)
         after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 

@@ -81,28 +81,45 @@ class SubjectState:
         )
 
 
-def add_entries(entries: EntriesBySubject, graph: str, triples: Iterable[ox.Triple]) -> None:
-    """File a graph's triples under their subjects, as the planner and the bulk push keep them.
+def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
+    """One graph's triples filed under their subjects: subject -> (predicate, object) pairs.
 
     Args:
-        entries: subject -> graph -> (predicate, object) pairs, which this adds to.
-        graph: The graph's IRI.
+        graph: The graph's IRI (for the message).
         triples: Its content.
 
     Raises:
         SchemaDrift: A subject that is not an IRI.
     """
+    grouped: dict[str, Entries] = {}
     for triple in triples:
         subject = triple.subject
         if not isinstance(subject, ox.NamedNode):
             raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
-        by_graph = entries.get(subject.value)
-        if by_graph is None:
-            by_graph = entries[subject.value] = {}
-        found = by_graph.get(graph)
+        value = subject.value
+        found = grouped.get(value)
         if found is None:
-            found = by_graph[graph] = []
+            found = grouped[value] = []
         found.append((triple.predicate, triple.object))
+    return grouped
+
+
+def add_entries(entries: EntriesBySubject, graph: str, grouped: dict[str, Entries]) -> None:
+    """Add a graph's triples, as :func:`by_subject` files them, to what the planner and the bulk push keep.
+
+    Args:
+        entries: subject -> graph -> (predicate, object) pairs, which this adds to.
+        graph: The graph's IRI.
+        grouped: Its triples by subject.
+    """
+    for subject, pairs in grouped.items():
+        by_graph = entries.get(subject)
+        if by_graph is None:
+            entries[subject] = {graph: pairs}
+        elif graph in by_graph:
+            by_graph[graph].extend(pairs)
+        else:
+            by_graph[graph] = pairs
 
 
 def known_since(graphs: Iterable[str], published: Published) -> Date | None:
