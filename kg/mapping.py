@@ -31,8 +31,9 @@ Literal values are stored natively and losslessly (:meth:`Mapping.encode_literal
   is stored as its lexical form (a string), and its datatype IRI goes into a
   parallel ``<name>__type`` (``""`` where implied), present only when needed;
 * when some values became known later than the node (see ``docs/time.md``),
-  a parallel ``<name>__known`` holds each value's ``Date`` (null: known from
-  the start), present only when needed. Like ``known`` on nodes and
+  a parallel ``<name>__known`` holds each value's ``Date``, present only
+  when needed; in a list, a value known from the start has
+  :data:`KNOWN_FROM_START` (0001-01-01), since Neo4j lists cannot hold null. Like ``known`` on nodes and
   relationships it is derived by the push and never read back as RDF.
 """
 
@@ -95,6 +96,9 @@ BOOKKEEPING_LABELS = frozenset({"CkgGraph", "CkgMeta"})
 LANG_SUFFIX = "__lang"
 TYPE_SUFFIX = "__type"
 KNOWN_SUFFIX = "__known"
+#: A ``<name>__known`` list entry meaning "known from the start": Neo4j cannot store a null in a
+#: list, and the earliest date the drivers carry compares as known on every date (``<= $as_of``).
+KNOWN_FROM_START = datetime.date(1, 1, 1)
 #: Companion properties of a literal property, derived and shaped like its values.
 COMPANION_SUFFIXES = (LANG_SUFFIX, TYPE_SUFFIX, KNOWN_SUFFIX)
 #: Bumped when what a push derives changes (such as ``known``): a database
@@ -373,7 +377,8 @@ class Mapping:
             mapping: The predicate's mapping.
             literals: Its distinct values on the node (at least one).
             known: When given, the date each value became known (None: from
-                the start), written as ``name__known`` in step with the values.
+                the start), written as ``name__known`` in step with the values
+                (:data:`KNOWN_FROM_START` for None in a list).
 
         Returns:
             ``{name: value or list}`` plus ``name__lang`` / ``name__type`` /
@@ -409,7 +414,10 @@ class Mapping:
         if any(types):
             props[mapping.name + TYPE_SUFFIX] = shaped(types)
         if known is not None:
-            props[mapping.name + KNOWN_SUFFIX] = shaped([known[literal] for literal in ordered])
+            dates = [known[literal] for literal in ordered]
+            if as_list:  # a list cannot hold null
+                dates = [KNOWN_FROM_START if date is None else date for date in dates]
+            props[mapping.name + KNOWN_SUFFIX] = shaped(dates)
         return props
 
     def _encode_one(self, mapping: PropertyMapping, literal: ox.Literal) -> dict[str, Any]:

@@ -72,6 +72,7 @@ def _known_values(literals: list[ox.Literal], known: Any, known_by: dt.date | No
             f"The property '{where}' has {len(literals)} values but {len(dates)} known dates; ckg always "
             "writes them in step. Push again with `ckg push --rebuild`."
         )
+    # KNOWN_FROM_START (a list's "known from the start") is before every date, as null is.
     return [literal for literal, date in zip(literals, dates) if date is None or date.to_native() <= known_by]
 
 

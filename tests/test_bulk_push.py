@@ -13,9 +13,10 @@ from pathlib import Path
 import neo4j
 import pyoxigraph as ox
 import pytest
+from neo4j.time import Date
 
 from ceasefire_kg import neo4j_server as n4j
-from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri
+from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_server.admin_import import Neo4jImportFailed
 from ceasefire_kg.push import bulk, push
 from ceasefire_kg.store import Store
@@ -29,6 +30,10 @@ pytestmark = pytest.mark.neo4j
 FOLLOW_UP = "2025-04-09-kremlin-conditional-ceasefire"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DCTERMS_ISSUED = ox.NamedNode("http://purl.org/dc/terms/issued")
+ENVOY = iri(entity_iri("actor", "known-mix-envoy"))
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +55,22 @@ def examples_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (event, SKOS_ALT, ox.Literal("")),
         (iri(entity_iri("actor", "putin")), SKOS_ALT, ox.Literal("a\x1fb;c")),
     ]
+    # A value a registry asserts (known from the start) beside one a later article adds.
+    article = iri(entity_iri("article", "known-mix"))
+    known_mix = [
+        (article, RDF_TYPE, iri(CF.Article)),
+        (article, DCTERMS_ISSUED, ox.Literal("2031-03-10", datatype=ox.NamedNode(XSD + "date"))),
+        (ENVOY, RDFS_LABEL, ox.Literal("Envoy of March")),
+    ]
+    registry = [(ENVOY, RDF_TYPE, iri(CF.Actor)), (ENVOY, RDFS_LABEL, ox.Literal("The envoy"))]
     with Store.open(path) as store:
-        store.replace_graphs([(iri(article_graph_iri("odd-values")), [ox.Triple(*triple) for triple in triples])])
+        store.replace_graphs(
+            [
+                (iri(article_graph_iri("odd-values")), [ox.Triple(*triple) for triple in triples]),
+                (iri(article_graph_iri("known-mix")), [ox.Triple(*triple) for triple in known_mix]),
+                (iri(registry_graph_iri("known-mix")), [ox.Triple(*triple) for triple in registry]),
+            ]
+        )
     return path
 
 
@@ -98,7 +117,7 @@ def test_a_bulk_push_writes_what_a_bolt_push_writes_and_later_pushes_are_increme
 
     code, out, err = _push_cli(managed, first, "--bulk")
     assert code == 0, err
-    assert out.startswith("Imported 4 graphs (") and "neo4j-admin database import full" in out
+    assert out.startswith("Imported 6 graphs (") and "neo4j-admin database import full" in out
     assert "Running neo4j-admin database import full..." in err
     with _driver(managed) as driver:
         assert neo4j_ntriples(driver, managed.database) == store_ntriples(first)
@@ -108,9 +127,12 @@ def test_a_bulk_push_writes_what_a_bolt_push_writes_and_later_pushes_are_increme
                 "MATCH (n:Resource {uri: $uri}) RETURN n", uri=str(entity_iri("event", "odd-values"))
             ).single()["n"]
             meta = session.run("MATCH (m:CkgMeta) RETURN m").single()["m"]
+            envoy = session.run("MATCH (n:Resource {uri: $uri}) RETURN n", uri=ENVOY.value).single()["n"]
             constraints = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
         assert event["text"].startswith("first line\nsecond line") and event["venue"] == "carriage\rreturn"
         assert event["altLabel"] == [""] and event["comment"] == ""
+        assert envoy["label"] == ["Envoy of March", "The envoy"] and "known" not in envoy
+        assert envoy["label__known"] == [Date(2031, 3, 10), Date(1, 1, 1)], "a list cannot hold null"
         assert meta["rebuilding"] is False and meta["revision"] == 1 and meta["mapping"]
         assert {"n10s_unique_uri", "ckg_graph_iri", "ckg_meta_id"} <= constraints
 
@@ -144,7 +166,7 @@ def test_replace_overwrites_a_database_that_holds_data(examples_template: Path, 
 
     code, out, err = _push_cli(managed, examples_template, "--replace")
     assert code == 0, err
-    assert out.startswith("Imported 5 graphs (")
+    assert out.startswith("Imported 7 graphs (")
     with _driver(managed) as driver:
         assert (
             driver.execute_query("MATCH (m:Movie) RETURN count(m) AS n", database_=managed.database).records[0]["n"]
@@ -154,7 +176,7 @@ def test_replace_overwrites_a_database_that_holds_data(examples_template: Path, 
     # Pushing again finds nothing to send.
     code, out, err = _push_cli(managed, examples_template)
     assert code == 0, err
-    assert out.startswith("Neo4j was already up to date (5 graphs).")
+    assert out.startswith("Neo4j was already up to date (7 graphs).")
 
 
 def test_a_failed_import_starts_the_server_again_and_says_what_to_do(
@@ -175,4 +197,4 @@ def test_a_failed_import_starts_the_server_again_and_says_what_to_do(
     # Nothing was imported: a push over Bolt still works.
     code, out, err = _push_cli(managed, examples_template, "--no-bulk")
     assert code == 0, err
-    assert out.startswith("Pushed 5 new, 0 changed and 0 removed graphs")
+    assert out.startswith("Pushed 7 new, 0 changed and 0 removed graphs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from rdflib.namespace import OWL, RDF
 
 from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.mapping import (
+    KNOWN_FROM_START,
     LANG_SUFFIX,
     TYPE_SUFFIX,
     XSD,
@@ -239,7 +241,9 @@ def test_known_dates_are_written_in_step_with_the_values() -> None:
     march, later = Date(2031, 3, 10), _lit("Z later")
     values = {_lit("A first"): None, later: march}
     props = mapping.encode_literals(label, values, values)
-    assert props == {"label": ["A first", "Z later"], "label__known": [None, march]}
+    # A list cannot hold null in Neo4j: known from the start is the earliest date.
+    assert props == {"label": ["A first", "Z later"], "label__known": [KNOWN_FROM_START, march]}
+    assert KNOWN_FROM_START == datetime.date(1, 1, 1)
     assert set(mapping.decode_literals(label, props)) == set(values), "__known is not part of the value"
     role = mapping.properties[CF + "role"]
     assert mapping.encode_literals(role, [later], {later: march}) == {"role": "Z later", "role__known": march}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import threading
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from neo4j.time import Date
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from ceasefire_kg import graph_reader
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.cli import cli
 from ceasefire_kg.errors import (
@@ -29,6 +31,7 @@ from ceasefire_kg.errors import (
 )
 from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
+from ceasefire_kg.neo4j_read import read_triples
 from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, start_managed_neo4j
@@ -498,6 +501,19 @@ def test_the_stores_recorded_hashes_are_only_a_shortcut(
     assert snapshot(neo4j_driver, neo4j_database) == before
 
 
+def test_graphs_read_in_a_second_process_push_the_same_graph(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _push(examples, neo4j_driver, neo4j_database)
+    in_process = snapshot(neo4j_driver, neo4j_database)
+    empty_database(neo4j_driver, neo4j_database)
+    monkeypatch.setattr(graph_reader, "PROCESS_GRAPHS", 1)  # what a big push does
+    report = _push(examples, neo4j_driver, neo4j_database, batch_triples=300)
+    assert report.transactions > 1 and len(report.added) == 4
+    assert snapshot(neo4j_driver, neo4j_database) == in_process
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+
+
 # --- knowledge time: known and <name>__known ---------------------------------------------
 
 
@@ -622,3 +638,34 @@ def test_what_a_registry_asserts_is_known_from_the_start(
     ontology = _single(driver, database, "MATCH (c:Class) WHERE c.known IS NOT NULL RETURN count(c) AS n")
     assert ontology["n"] == 0
     assert neo4j_ntriples(driver, database) == store_ntriples(examples), "known is never read back"
+
+
+def test_values_known_from_the_start_and_later_share_one_known_list(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
+) -> None:
+    """A registry's value and an article's later one: a ``__known`` list that cannot hold null."""
+    driver, database = neo4j_driver, neo4j_database
+    registry = iri(registry_graph_iri("known-test"))
+    with Store.open(examples) as store:
+        store.replace_graphs(
+            [
+                _article("known-test-march", "2031-03-10", (_ENVOY, iri(RDFS.label), ox.Literal("Envoy of March"))),
+                (
+                    registry,
+                    [
+                        ox.Triple(_ENVOY, iri(RDF.type), iri(CF.Actor)),
+                        ox.Triple(_ENVOY, iri(RDFS.label), ox.Literal("The envoy")),
+                    ],
+                ),
+            ]
+        )
+    _push(examples, driver, database)
+    envoy, _, _ = _envoy(driver, database)
+    assert "known" not in envoy
+    assert envoy["label"] == ["Envoy of March", "The envoy"]
+    assert envoy["label__known"] == [Date(2031, 3, 10), Date(1, 1, 1)], "known from the start: 0001-01-01"
+    assert neo4j_ntriples(driver, database) == store_ntriples(examples)
+    before = read_triples(driver, database, known_by=datetime.date(2031, 3, 9))
+    labels = {t.object.value for t in before if t.subject == _ENVOY and t.predicate == iri(RDFS.label)}
+    assert labels == {"The envoy"}
+    _assert_like_a_clean_push(examples, driver, database)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
 import subprocess
 import urllib.parse
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ceasefire_kg.errors import Neo4jServerError
-from ceasefire_kg.neo4j_server.configuration import ADMIN_MAIN_CLASS, configured_ports, read_config
+from ceasefire_kg.neo4j_server.configuration import configured_ports, read_config
 from ceasefire_kg.neo4j_server.logs import last_lines
 from ceasefire_kg.neo4j_server.process import running_pid
 from ceasefire_kg.neo4j_server.settings import Neo4jSettings
@@ -33,6 +34,10 @@ _LOCAL_HOSTS = ("127.0.0.1", "localhost")
 _STAGE_LINE = re.compile(r"^\((\d+)/(\d+)\) (.+?)(?: \d{4}-\d{2}-\d{2}.*)?$")
 #: A progress line of the importer: ten groups of dots, then ``  45% ∆...``.
 _PERCENT_LINE = re.compile(r"\s(\d{1,3})% ")
+
+#: The admin commands themselves. ``neo4j-admin``'s launcher (``ADMIN_MAIN_CLASS``) only starts a
+#: second JVM with this class: calling it directly saves that JVM's start, several seconds.
+ADMIN_TOOL_CLASS = "org.neo4j.cli.AdminTool"
 
 #: Called with (importer stage, percent done).
 ImportProgress = Callable[[str, int], None]
@@ -123,10 +128,9 @@ def import_command(settings: Neo4jSettings, java: Path, database: str, files: Im
     command = [
         str(java),
         "-cp",
-        f"{settings.lib_dir}/*",
-        f"-Dbasedir={settings.home}",
+        f"{settings.conf_dir}/*:{settings.lib_dir}/*",
         "-Dfile.encoding=UTF-8",
-        ADMIN_MAIN_CLASS,
+        ADMIN_TOOL_CLASS,
         "database",
         "import",
         "full",
@@ -189,6 +193,8 @@ def import_full(
             text=True,
             encoding="utf-8",
             errors="replace",
+            # What the launcher would tell the admin tool: the home and its neo4j.conf.
+            env={**os.environ, "NEO4J_HOME": str(settings.home), "NEO4J_CONF": str(settings.conf_dir)},
             # The store files it writes are for this user only, as the server's are.
             umask=0o077,
         ) as process:

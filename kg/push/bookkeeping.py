@@ -109,11 +109,15 @@ def _check_foreign_data(session: neo4j.Session, where: str) -> None:
         )
 
 
-def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None) -> None:
+def ensure_schema(
+    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, *, wait: bool = True
+) -> None:
     """Create the uniqueness constraints and the indexes the saved queries need, if missing.
 
     An existing uniqueness constraint on ``:Resource(uri)`` under another name
-    (neosemantics creates one) is used as it is.
+    (neosemantics creates one) is used as it is. The constraints are in force
+    on return; the indexes are online only with ``wait`` (else call
+    :func:`await_indexes` later: Neo4j fills them in the background meanwhile).
 
     Raises:
         Neo4jConflict: If existing data violates a constraint, or a constraint
@@ -166,8 +170,17 @@ def ensure_schema(driver: neo4j.Driver, database: str | None, mapping: Mapping |
                         "database (--database / NEO4J_DATABASE), or clean those nodes up."
                     ) from error
                 raise
-        if missing:
-            session.run("CALL db.awaitIndexes(300)").consume()
+        if missing and wait:
+            session.run(_AWAIT_INDEXES).consume()
+
+
+_AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+
+
+def await_indexes(driver: neo4j.Driver, database: str | None) -> None:
+    """Wait until every index is online (see :func:`ensure_schema`)."""
+    with neo4j_errors(driver, database, "waiting for the indexes"), open_session(driver, database) as session:
+        session.run(_AWAIT_INDEXES).consume()
 
 
 def holds_resources(session: neo4j.Session) -> bool:

@@ -49,7 +49,7 @@ from ceasefire_kg.neo4j_server.admin_import import (
     running_settings,
 )
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
-from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL, database_counts, ensure_schema
+from ceasefire_kg.push.bookkeeping import META_ID, META_LABEL, await_indexes, database_counts, ensure_schema
 from ceasefire_kg.push.bulk_csv import CsvFiles, patch_rows, write_csv
 from ceasefire_kg.push.bulk_graph import build_property_graph
 from ceasefire_kg.push.changes import changed_graphs, check_terms
@@ -199,9 +199,11 @@ def bulk_push(
     _reconnect(driver, database)
     note("Creating constraints and indexes...")
     with _step(report, "schema"):
-        ensure_schema(driver, database, mapping)
+        # Neo4j fills the indexes while the push state is written (the constraints are in force).
+        ensure_schema(driver, database, mapping, wait=False)
     with _step(report, "state"):
         _record_state(driver, database, mapping, files, graph_rows, report, progress)
+        await_indexes(driver, database)
     report.nodes, report.relationships = database_counts(driver, database)
     report.seconds = time.monotonic() - started
     logger.info("bulk push: %s", report.describe())

@@ -12,27 +12,27 @@ database writes (the bulk push's tests compare both).
 
 from __future__ import annotations
 
-import zlib
+from contextlib import closing
 from typing import Any
 
-import pyoxigraph as ox
-
-from ceasefire_kg.errors import SchemaDrift
+from ceasefire_kg.graph_reader import read_graphs
 from ceasefire_kg.mapping import ARTICLES_PROPERTY, GRAPHS_PROPERTY, KNOWN_PROPERTY, URI_PROPERTY, Mapping, local_name
 from ceasefire_kg.progress import Progress
 from ceasefire_kg.push.bulk_csv import PropertyGraph
 from ceasefire_kg.push.changes import parse_lines
 from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.state import (
-    Entries,
+    EntriesBySubject,
     Provenances,
     Published,
+    add_entries,
+    by_subject,
     node_properties,
     provenance,
     publication_date,
     subject_state,
 )
-from ceasefire_kg.store import Store, content_hash
+from ceasefire_kg.store import Store
 
 #: The stage building the graph reports its progress under.
 READ_STAGE = "Reading the store's graphs"
@@ -57,23 +57,22 @@ def build_property_graph(
     """
     result = PropertyGraph()
     # subject -> graph -> [(predicate, object)], as the planner keeps it.
-    entries: dict[str, dict[str, Entries]] = {}
+    entries: EntriesBySubject = {}
     published: Published = {}
     progress(READ_STAGE, 0, len(graphs))
-    for done, graph in enumerate(graphs, start=1):
-        text = store.graph_ntriples(graph)
-        triples = parse_lines(text)
-        _collect(entries, graph, triples)
-        date = publication_date(graph, triples)
-        if date is not None:
-            published[graph] = date
-        result.graphs.append(
-            {"iri": graph, "hash": content_hash(text), "content": zlib.compress(text, 1), "triples": len(triples)}
-        )
-        report.added.append(graph)
-        report.triples += len(triples)
-        if done % 100 == 0:
-            progress(READ_STAGE, done, len(graphs))
+    with closing(read_graphs(store, graphs)) as texts:
+        for done, text in enumerate(texts, start=1):
+            graph = text.iri
+            triples = parse_lines(text.text)
+            add_entries(entries, graph, by_subject(graph, triples))
+            date = publication_date(graph, triples)
+            if date is not None:
+                published[graph] = date
+            result.graphs.append({"iri": graph, "hash": text.hash, "content": text.content, "triples": len(triples)})
+            report.added.append(graph)
+            report.triples += len(triples)
+            if done % 100 == 0:
+                progress(READ_STAGE, done, len(graphs))
     progress(READ_STAGE, len(graphs), len(graphs))
 
     provenances: Provenances = {}
@@ -106,17 +105,3 @@ def build_property_graph(
             )
     progress(BUILD_STAGE, total, total)
     return result
-
-
-def _collect(entries: dict[str, dict[str, Entries]], graph: str, triples: list[ox.Triple]) -> None:
-    for triple in triples:
-        subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
-            raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
-        by_graph = entries.get(subject.value)
-        if by_graph is None:
-            by_graph = entries[subject.value] = {}
-        found = by_graph.get(graph)
-        if found is None:
-            found = by_graph[graph] = []
-        found.append((triple.predicate, triple.object))

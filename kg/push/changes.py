@@ -8,19 +8,20 @@ from its bookkeeping node, its new content from the store.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 import neo4j
 import pyoxigraph as ox
 
 from ceasefire_kg.errors import SchemaDrift
+from ceasefire_kg.graph_reader import read_graphs
 from ceasefire_kg.known_time import is_article_graph
 from ceasefire_kg.mapping import RDF_TYPE, Mapping
 from ceasefire_kg.push.bookkeeping import remote_contents
 from ceasefire_kg.push.report import PushReport
-from ceasefire_kg.store import Store, content_hash
+from ceasefire_kg.store import Store
 
 #: Above this many graphs, the term check scans the whole store rather than listing them.
 _TERM_CHECK_GRAPHS = 500
@@ -121,27 +122,24 @@ def stream_batches(
     """
     current: list[GraphChange] = []
     size = 0
-    for seen, change in enumerate(changes, start=1):
-        if change.iri in local:
-            _read_change(store, change)
-            if change.new_hash == remote.get(change.iri):
-                report.unchanged += 1  # a stale recorded hash; the content is as pushed
-                continue
-            (report.changed if change.iri in remote else report.added).append(change.iri)
-            report.triples += len(change.new or ())
-        else:
-            report.removed.append(change.iri)
-        current.append(change)
-        size += change.size
-        if size >= batch_triples:
-            yield current, seen
-            current, size = [], 0
+    with closing(read_graphs(store, [change.iri for change in changes if change.iri in local])) as texts:
+        for seen, change in enumerate(changes, start=1):
+            if change.iri in local:
+                graph = next(texts)
+                change.new_hash = graph.hash
+                change.new = parse_lines(graph.text)
+                change.new_content = graph.content
+                if change.new_hash == remote.get(change.iri):
+                    report.unchanged += 1  # a stale recorded hash; the content is as pushed
+                    continue
+                (report.changed if change.iri in remote else report.added).append(change.iri)
+                report.triples += len(change.new or ())
+            else:
+                report.removed.append(change.iri)
+            current.append(change)
+            size += change.size
+            if size >= batch_triples:
+                yield current, seen
+                current, size = [], 0
     if current:
         yield current, len(changes)
-
-
-def _read_change(store: Store, change: GraphChange) -> None:
-    text = store.graph_ntriples(change.iri)
-    change.new_hash = content_hash(text)
-    change.new = parse_lines(text)
-    change.new_content = zlib.compress(text, 1)

@@ -18,18 +18,19 @@ planned again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pyoxigraph as ox
 
-from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.mapping import Mapping, local_name
 from ceasefire_kg.push.changes import GraphChange
 from ceasefire_kg.push.state import (
     Entries,
+    EntriesBySubject,
     Provenances,
     Published,
     SubjectState,
+    add_entries,
+    by_subject,
     node_properties,
     provenance,
     publication_date,
@@ -41,6 +42,8 @@ from ceasefire_kg.store import Store
 
 #: Subjects with more pushed triples than this keep their state between batches.
 _HUB_ENTRIES = 64
+#: The state of a subject no graph asserts (shared: states are never changed once computed).
+_NOTHING = SubjectState()
 
 
 def _subject_values(triples: Iterable[ox.Triple]) -> set[str]:
@@ -71,7 +74,7 @@ class Planner:
         # The nodes this push wrote so far; None when nodes may exist already.
         self.written: set[str] | None = set() if fresh else None
         # subject -> graph -> [(predicate, object)]: the pushed content of the graphs being sent.
-        self.pushed: dict[str, dict[str, list[tuple[ox.NamedNode, Any]]]] = {}
+        self.pushed: EntriesBySubject = {}
         self.local: dict[str, dict[str, Entries]] = {}
         # The last state computed for big subjects (hubs): the next batch's "before".
         self.states: dict[str, SubjectState] = {}
@@ -81,18 +84,7 @@ class Planner:
             self._date(change.iri, change.old)
 
     def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        pushed = self.pushed
-        for triple in triples:
-            subject = triple.subject
-            if not isinstance(subject, ox.NamedNode):
-                raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
-            by_graph = pushed.get(subject.value)
-            if by_graph is None:
-                by_graph = pushed[subject.value] = {}
-            entries = by_graph.get(graph)
-            if entries is None:
-                entries = by_graph[graph] = []
-            entries.append((triple.predicate, triple.object))
+        add_entries(self.pushed, graph, by_subject(graph, triples))
 
     def _date(self, graph: str, triples: list[ox.Triple] | None) -> None:
         """Follow a graph's publication date as its content is swapped."""
@@ -129,6 +121,8 @@ class Planner:
             cached = self.states.pop(subject, None)
             if cached is not None:
                 return cached
+            if not self.has_unchanged and subject not in self.pushed:
+                return _NOTHING  # new in this batch: most subjects of a first push
         unchanged = self._unchanged_contributions(subject)
         pushed = self.pushed.get(subject, {})
         state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()], self.published)
@@ -145,13 +139,18 @@ class Planner:
             revision: The database's revision the transaction expects to find.
         """
         subjects: set[str] = set()
+        # The new content filed by subject once: its subjects, then what is pushed.
+        new: dict[str, dict[str, Entries]] = {}
         for change in batch:
             subjects.update(_subject_values(change.old or ()))
-            subjects.update(_subject_values(change.new or ()))
+            if change.new is not None:
+                grouped = new[change.iri] = by_subject(change.iri, change.new)
+                subjects.update(grouped)
         before = {subject: self._subject_state(subject, before=True) for subject in subjects}
         for change in batch:
             self._remove(change.iri, change.old or ())
-            self._add(change.iri, change.new or ())
+            if change.iri in new:
+                add_entries(self.pushed, change.iri, new[change.iri])
             self._date(change.iri, change.new)
         after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 

@@ -52,6 +52,8 @@ Published = dict[str, Date]
 
 #: What one graph says about a subject: (predicate, object) pairs.
 Entries = list[tuple[ox.NamedNode, Any]]
+#: subject -> graph -> what the graph says about the subject.
+EntriesBySubject = dict[str, dict[str, Entries]]
 #: A set of graphs -> (the graphs sorted, the ids of the articles among them).
 Provenances = dict[frozenset[str], tuple[list[str], list[str]]]
 
@@ -77,6 +79,47 @@ class SubjectState:
             and self.graphs == other.graphs
             and self.known == other.known
         )
+
+
+def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
+    """One graph's triples filed under their subjects: subject -> (predicate, object) pairs.
+
+    Args:
+        graph: The graph's IRI (for the message).
+        triples: Its content.
+
+    Raises:
+        SchemaDrift: A subject that is not an IRI.
+    """
+    grouped: dict[str, Entries] = {}
+    for triple in triples:
+        subject = triple.subject
+        if not isinstance(subject, ox.NamedNode):
+            raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
+        value = subject.value
+        found = grouped.get(value)
+        if found is None:
+            found = grouped[value] = []
+        found.append((triple.predicate, triple.object))
+    return grouped
+
+
+def add_entries(entries: EntriesBySubject, graph: str, grouped: dict[str, Entries]) -> None:
+    """Add a graph's triples, as :func:`by_subject` files them, to what the planner and the bulk push keep.
+
+    Args:
+        entries: subject -> graph -> (predicate, object) pairs, which this adds to.
+        graph: The graph's IRI.
+        grouped: Its triples by subject.
+    """
+    for subject, pairs in grouped.items():
+        by_graph = entries.get(subject)
+        if by_graph is None:
+            entries[subject] = {graph: pairs}
+        elif graph in by_graph:
+            by_graph[graph].extend(pairs)
+        else:
+            by_graph[graph] = pairs
 
 
 def known_since(graphs: Iterable[str], published: Published) -> Date | None:
