@@ -2,12 +2,14 @@
 
     python benchmarks/brief_benchmark.py --store /tmp/store-200k --generate 200000
     python benchmarks/brief_benchmark.py --store /tmp/store-1m --generate 1000000 --proposal ID
+    python benchmarks/brief_benchmark.py --store /tmp/store-1m --as-of 2024-09-28 --since 2024-09-01
 
 The store is a folder made by ``ckg load``; with ``--generate N`` a corpus of
 about N triples (``benchmarks/generate_corpus.py``, seed ``--seed``) is
 generated beside it and loaded first, unless the folder already holds a store.
-The brief is built as of the latest date (``write_brief``: gathering and the
-HTML page with its pictures) ``--runs`` times; the median is kept. Each saved
+The brief is built as of the latest date, or as of ``--as-of`` (and with
+``--since``), (``write_brief``: gathering and the HTML page with its pictures)
+``--runs`` times; the median is kept. Each saved
 query the brief asks and the graph reading are timed on their own through a
 back end that wraps the store's, and the baseline is the cheapest useful
 question of the same run: ``blocking-demands`` for the proposal alone, so the
@@ -17,6 +19,7 @@ brief is also given as a multiple of it. Target: 10 s at 1,000,000 triples.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -83,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", type=int, metavar="TRIPLES")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--proposal", help="the proposal's id  [default: the one with the most positions]")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, help="the brief's date  [default: the latest]")
+    parser.add_argument(
+        "--since", type=dt.date.fromisoformat, help="the start of what changed  [default: a week before]"
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if args.generate:
@@ -92,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         triples = store.count_triples()
         proposal = args.proposal or busiest_proposal(local)
         started = time.perf_counter()
-        ask(local, "blocking-demands", {"proposal": proposal})
+        ask(local, "blocking-demands", {"proposal": proposal, **({"as_of": args.as_of} if args.as_of else {})})
         baseline = time.perf_counter() - started
         totals = []
         stages: dict[str, list[float]] = defaultdict(list)
@@ -100,13 +107,16 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.runs):
                 timed = TimedBackend(local)
                 started = time.perf_counter()
-                made = brief.write_brief(timed, Path(folder) / "brief.html", proposal=proposal)
+                made = brief.write_brief(
+                    timed, Path(folder) / "brief.html", proposal=proposal, as_of=args.as_of, since=args.since
+                )
                 totals.append(time.perf_counter() - started)
                 for stage, seconds in timed.seconds.items():
                     stages[stage].append(seconds)
                 size = (Path(folder) / "brief.html").stat().st_size
     total = statistics.median(totals)
     print(f"store: {args.store} ({triples:,} triples in the union graph); proposal {proposal}")
+    print(f"as of {made.as_of.isoformat()}, since {made.since.isoformat()}")
     print(
         f"brief: {len(made.blocking)} blocking demands, {len(made.history)} positions over time, "
         f"{len(made.timeline)} dated facts, {len(made.accusations)} accusations, {len(made.articles)} articles; "
