@@ -150,14 +150,14 @@ def verdict(p50: float | None, target: float) -> str:
 
 
 def _time_backend(
-    run: Callable[[sq.Page | None], sq.QueryResult], page: sq.Page | None, args: argparse.Namespace
+    run: Callable[[sq.Page | None], sq.QueryResult], page: sq.Page | None, args: argparse.Namespace, warmup: int
 ) -> tuple[list[float], list[float] | None, sq.QueryResult, sq.QueryResult | None]:
     """Times of the whole answer and of the page (None without one), with the last results."""
-    whole, whole_result = timed(lambda: run(None), args.warmup, args.runs)
+    whole, whole_result = timed(lambda: run(None), warmup, args.runs)
     assert whole_result is not None
     if page is None:
         return whole, None, whole_result, None
-    paged, page_result = timed(lambda: run(page), args.warmup, args.runs)
+    paged, page_result = timed(lambda: run(page), warmup, args.runs)
     assert page_result is not None
     return whole, paged, whole_result, page_result
 
@@ -171,7 +171,10 @@ def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argp
             continue
         row: dict[str, Any] = {"query": query.name, "parameters": label}
         local, local_page, local_result, local_page_result = _time_backend(
-            lambda page, query=query, values=values: LocalBackend(store).run(query, values, page), page, args
+            lambda page, query=query, values=values: LocalBackend(store).run(query, values, page),
+            page,
+            args,
+            args.warmup if args.store_warmup is None else args.store_warmup,
         )
         row.update(
             store_p50=percentile(local, 0.5),
@@ -192,6 +195,7 @@ def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argp
                 lambda page, query=query, values=values: Neo4jBackend(driver, database).run(query, values, page),
                 page,
                 args,
+                args.warmup,
             )
             row.update(
                 neo4j_p50=percentile(remote, 0.5),
@@ -275,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--push", action="store_true", help="push the store to Neo4j first (replaces ckg's data there)")
     parser.add_argument("--runs", type=int, default=20, help="measured runs per query and backend (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (default 2)")
+    parser.add_argument(
+        "--store-warmup",
+        type=int,
+        help="unmeasured runs first on the store (default: --warmup; Neo4j needs them to plan, the store does not)",
+    )
     parser.add_argument("--store-target", type=float, default=500.0, help="p50 target on the store, ms (default 500)")
     parser.add_argument("--neo4j-target", type=float, default=100.0, help="p50 target on Neo4j, ms (default 100)")
     parser.add_argument(
@@ -335,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
                     "triples": triples,
                     "runs": args.runs,
                     "warmup": args.warmup,
+                    "store_warmup": args.warmup if args.store_warmup is None else args.store_warmup,
                     "targets_ms": {"store": args.store_target, "neo4j": args.neo4j_target},
                     "page_rows": args.page_rows,
                     "measuring_s": elapsed,
