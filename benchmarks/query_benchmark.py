@@ -9,9 +9,15 @@ takes a proposal, the proposal with the most positions; ``evidence`` gets the
 id of a position from the store. Both backends must return the same rows; a
 difference is reported in the table.
 
+Each case is timed twice on each backend: the whole answer, and the first
+page that ``ckg query`` shows in a table (``--page-rows``, default 100 rows,
+pushed down into the SPARQL and the Cypher as ``ckg query`` does; 0 measures
+whole answers only). The page's rows must be the first rows of the whole answer.
+
 Targets (at about 1,000,000 triples): p50 under ``--neo4j-target`` ms (100)
-on Neo4j and under ``--store-target`` ms (500) on the embedded store; each
-row says ``pass`` or ``short``.
+on Neo4j and under ``--store-target`` ms (500) on the embedded store, for the
+default page (for the whole answer with ``--page-rows 0``); each row says
+``pass`` or ``short``.
 
 The store is a folder made by ``ckg load``; with ``--generate N`` the corpus
 is first generated with ``benchmarks/generate_corpus.py`` (N triples, seed
@@ -52,6 +58,7 @@ from common import describe_machine, log, machine_info, start_managed_neo4j
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg import saved_queries as sq
 from ceasefire_kg.backends import LocalBackend, Neo4jBackend
+from ceasefire_kg.defaults import TABLE_PAGE_ROWS
 from ceasefire_kg.loaders.load import load_into_folder
 from ceasefire_kg.store import Store
 
@@ -142,63 +149,113 @@ def verdict(p50: float | None, target: float) -> str:
     return "pass" if p50 < target else "short"
 
 
+def _time_backend(
+    run: Callable[[sq.Page | None], sq.QueryResult], page: sq.Page | None, args: argparse.Namespace, warmup: int
+) -> tuple[list[float], list[float] | None, sq.QueryResult, sq.QueryResult | None]:
+    """Times of the whole answer and of the page (None without one), with the last results."""
+    whole, whole_result = timed(lambda: run(None), warmup, args.runs)
+    assert whole_result is not None
+    if page is None:
+        return whole, None, whole_result, None
+    paged, page_result = timed(lambda: run(page), warmup, args.runs)
+    assert page_result is not None
+    return whole, paged, whole_result, page_result
+
+
 def measure(store: Store, driver: neo4j.Driver | None, database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Time every variant on both backends; one dictionary per variant."""
+    """Time every variant on both backends, whole answers and the default page; one dictionary per variant."""
+    page = sq.Page(limit=args.page_rows) if args.page_rows else None
     results: list[dict[str, Any]] = []
     for query, label, values in variants(store):
         if args.only and query.name not in args.only:
             continue
         row: dict[str, Any] = {"query": query.name, "parameters": label}
-        local, local_result = timed(
-            lambda query=query, values=values: LocalBackend(store).run(query, values), args.warmup, args.runs
+        local, local_page, local_result, local_page_result = _time_backend(
+            lambda page, query=query, values=values: LocalBackend(store).run(query, values, page),
+            page,
+            args,
+            args.warmup if args.store_warmup is None else args.store_warmup,
         )
-        assert local_result is not None
         row.update(
             store_p50=percentile(local, 0.5),
             store_p95=percentile(local, 0.95),
             rows=len(local_result.rows),
             store_ms=local,
         )
-        if driver is not None:
-            remote, remote_result = timed(
-                lambda query=query, values=values: Neo4jBackend(driver, database).run(query, values),
-                args.warmup,
-                args.runs,
+        if local_page is not None and local_page_result is not None:
+            row.update(
+                store_page_p50=percentile(local_page, 0.5),
+                store_page_p95=percentile(local_page, 0.95),
+                store_page_ms=local_page,
+                page_rows=len(local_page_result.rows),
+                page_matches=local_page_result.rows == local_result.rows[: args.page_rows],
             )
-            assert remote_result is not None
+        if driver is not None:
+            remote, remote_page, remote_result, remote_page_result = _time_backend(
+                lambda page, query=query, values=values: Neo4jBackend(driver, database).run(query, values, page),
+                page,
+                args,
+                args.warmup,
+            )
             row.update(
                 neo4j_p50=percentile(remote, 0.5),
                 neo4j_p95=percentile(remote, 0.95),
                 neo4j_ms=remote,
                 same_rows=remote_result.rows == local_result.rows,
             )
+            if remote_page is not None and remote_page_result is not None:
+                row.update(
+                    neo4j_page_p50=percentile(remote_page, 0.5),
+                    neo4j_page_p95=percentile(remote_page, 0.95),
+                    neo4j_page_ms=remote_page,
+                    page_matches=row["page_matches"] and remote_page_result.rows == local_result.rows[: args.page_rows],
+                )
         results.append(row)
         log(
             f"{query.name} ({label}): {row['rows']} rows, store p50 {row['store_p50']:.0f} ms"
+            + (f" (page {row['store_page_p50']:.0f} ms)" if "store_page_p50" in row else "")
             + (f", Neo4j p50 {row['neo4j_p50']:.0f} ms" if "neo4j_p50" in row else "")
+            + (f" (page {row['neo4j_page_p50']:.0f} ms)" if "neo4j_page_p50" in row else "")
         )
     return results
 
 
 def table(results: list[dict[str, Any]], store_target: float, neo4j_target: float) -> str:
-    """The Markdown table of the results."""
+    """The Markdown table of the results: the page's p50 against the target, the whole answer's beside it."""
     with_neo4j = any("neo4j_p50" in row for row in results)
-    header = ["query", "parameters", "rows", "store p50", "store p95", f"store < {store_target:.0f} ms"]
-    if with_neo4j:
-        header += ["Neo4j p50", "Neo4j p95", f"Neo4j < {neo4j_target:.0f} ms"]
+    paged = any("store_page_p50" in row for row in results)
+    header = ["query", "parameters", "rows"]
+    if paged:
+        header += ["store page p50", "store page p95", f"store < {store_target:.0f} ms", "store whole p50"]
+        if with_neo4j:
+            header += ["Neo4j page p50", "Neo4j page p95", f"Neo4j < {neo4j_target:.0f} ms", "Neo4j whole p50"]
+    else:
+        header += ["store p50", "store p95", f"store < {store_target:.0f} ms"]
+        if with_neo4j:
+            header += ["Neo4j p50", "Neo4j p95", f"Neo4j < {neo4j_target:.0f} ms"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     for row in results:
         rows = str(row["rows"]) + ("" if row.get("same_rows", True) else " (Neo4j differs!)")
-        cells = [
-            row["query"],
-            row["parameters"],
-            rows,
-            f"{row['store_p50']:.0f}",
-            f"{row['store_p95']:.0f}",
-            verdict(row["store_p50"], store_target),
-        ]
-        if with_neo4j:
-            cells += [f"{row['neo4j_p50']:.0f}", f"{row['neo4j_p95']:.0f}", verdict(row["neo4j_p50"], neo4j_target)]
+        rows += "" if row.get("page_matches", True) else " (page differs!)"
+        cells = [row["query"], row["parameters"], rows]
+        if paged:
+            cells += [
+                f"{row['store_page_p50']:.0f}",
+                f"{row['store_page_p95']:.0f}",
+                verdict(row["store_page_p50"], store_target),
+                f"{row['store_p50']:.0f}",
+            ]
+            if with_neo4j:
+                cells += [
+                    f"{row['neo4j_page_p50']:.0f}",
+                    f"{row['neo4j_page_p95']:.0f}",
+                    verdict(row["neo4j_page_p50"], neo4j_target),
+                    f"{row['neo4j_p50']:.0f}",
+                ]
+        else:
+            cells += [f"{row['store_p50']:.0f}", f"{row['store_p95']:.0f}", verdict(row["store_p50"], store_target)]
+            if with_neo4j:
+                cells += [f"{row['neo4j_p50']:.0f}", f"{row['neo4j_p95']:.0f}", verdict(row["neo4j_p50"], neo4j_target)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -222,8 +279,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--push", action="store_true", help="push the store to Neo4j first (replaces ckg's data there)")
     parser.add_argument("--runs", type=int, default=20, help="measured runs per query and backend (default 20)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (default 2)")
+    parser.add_argument(
+        "--store-warmup",
+        type=int,
+        help="unmeasured runs first on the store (default: --warmup; Neo4j needs them to plan, the store does not)",
+    )
     parser.add_argument("--store-target", type=float, default=500.0, help="p50 target on the store, ms (default 500)")
     parser.add_argument("--neo4j-target", type=float, default=100.0, help="p50 target on Neo4j, ms (default 100)")
+    parser.add_argument(
+        "--page-rows",
+        type=int,
+        default=TABLE_PAGE_ROWS,
+        help=f"rows of the page also timed, as ckg query shows in a table (default {TABLE_PAGE_ROWS}; 0: none)",
+    )
     parser.add_argument("--only", nargs="*", default=None, help="only these queries")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     args = parser.parse_args(argv)
@@ -262,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"{triples} triples (distinct, in the union of the graphs); {args.runs} runs after {args.warmup} "
-        f"warm-up runs per query and backend; milliseconds, end to end through the library.\n"
+        f"warm-up runs per query, backend and page; milliseconds, end to end through the library"
+        + (f"; page: the first {args.page_rows} rows, whole: every row" if args.page_rows else "")
+        + ".\n"
     )
     print(describe_machine(info) + "\n")
     print(table(results, args.store_target, args.neo4j_target))
@@ -274,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
                     "triples": triples,
                     "runs": args.runs,
                     "warmup": args.warmup,
+                    "store_warmup": args.warmup if args.store_warmup is None else args.store_warmup,
                     "targets_ms": {"store": args.store_target, "neo4j": args.neo4j_target},
+                    "page_rows": args.page_rows,
                     "measuring_s": elapsed,
                     "machine": info,
                     "load_average_at_end": list(os.getloadavg()),

@@ -296,6 +296,11 @@ class Store:
             # checking every IRI again while parsing them took about 6 % of the bulk load's time.
             database.bulk_load(path=str(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
             batch.unlink()
+        if len(batches) > 1:
+            # Each batch is ingested as files of its own in every index, and a look-up then searches
+            # each of them: at 1M quads (5 batches) the saved queries' joins took 1.3-1.5x the time
+            # they take once the files are merged (docs/benchmarks.md). Merging costs a few seconds.
+            database.optimize()
         database.flush()
         del database
         (folder / _HASHES).write_text(json.dumps({"hashes": dict(sorted(hashes.items()))}, indent=0), encoding="utf-8")

@@ -17,7 +17,18 @@
 // As known on $as_of: every node and relationship read must be known by then
 // (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
 // known node is read only when its `<name>__known` date, if any, is too.
-MATCH (e:Event)-[typed:EVENT_TYPE]->(type)
+// The events asked about: when an actor is given, those it (or anyone whose represents chain leads
+// to it) takes part in, found from its node (an index look-up) rather than by reading every event.
+CALL () {
+  MATCH (:Resource {uri: $actor})<-[:REPRESENTS*0..5]-()<-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]-(e:Event)
+  RETURN e
+  UNION
+  WITH $actor IS NULL AS every_event
+  WHERE every_event
+  MATCH (e:Event)
+  RETURN e
+}
+MATCH (e)-[typed:EVENT_TYPE]->(type)
 WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/prisoner-exchange',
                    'https://w3id.org/ceasefire-kg/event-type/detainee-release',
                    'https://w3id.org/ceasefire-kg/event-type/ceasefire-declaration',

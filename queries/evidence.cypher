@@ -13,8 +13,21 @@
 //
 // SPARQL version: evidence.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
-MATCH (f:Resource)
-WHERE (f.uri = $fact OR f.factId = $fact) AND ($as_of IS NULL OR f.known IS NULL OR f.known <= $as_of)
+// The fact by its IRI or its id, through the index on the id of each kind of fact (every node
+// with an id has one of these labels: actors, articles and the facts of the article files).
+CALL () {
+  MATCH (f:Resource {uri: $fact}) RETURN f
+  UNION MATCH (f:Actor {factId: $fact}) RETURN f
+  UNION MATCH (f:Proposal {factId: $fact}) RETURN f
+  UNION MATCH (f:Demand {factId: $fact}) RETURN f
+  UNION MATCH (f:Position {factId: $fact}) RETURN f
+  UNION MATCH (f:Response {factId: $fact}) RETURN f
+  UNION MATCH (f:Claim {factId: $fact}) RETURN f
+  UNION MATCH (f:Event {factId: $fact}) RETURN f
+  UNION MATCH (f:Article {factId: $fact}) RETURN f
+}
+WITH f
+WHERE f:Resource AND ($as_of IS NULL OR f.known IS NULL OR f.known <= $as_of)
 MATCH (f)-[derived:WAS_DERIVED_FROM]->(a:Article)
 WHERE all(known IN [derived.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
 OPTIONAL MATCH (f)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a)

@@ -14,6 +14,17 @@
 //
 // SPARQL version: mediators.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
+// The mediators asked about: when an actor is given, those whose represents chain leads to it,
+// found from its node (an index look-up) rather than by reading every mediation.
+CALL () {
+  MATCH (:Resource {uri: $actor})<-[:REPRESENTS*0..5]-(mediator)
+  RETURN mediator
+  UNION
+  WITH $actor IS NULL AS every_mediator
+  WHERE every_mediator
+  MATCH ()-[:MEDIATOR]->(mediator)
+  RETURN DISTINCT mediator
+}
 MATCH (track)-[mediated:MEDIATOR]->(mediator)
 WHERE (track:Proposal OR track:Event)
   AND all(known IN [track.known, mediated.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)

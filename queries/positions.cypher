@@ -18,7 +18,23 @@
 // As known on $as_of: every node and relationship read must be known by then
 // (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
 // known node is read only when its `<name>__known` date, if any, is too.
-MATCH (pos:Position)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
+// The positions asked about, found from the proposal's or the actor's node when one is given (an
+// index look-up) rather than by reading every position; the filters below decide as before.
+CALL () {
+  MATCH (:Resource {uri: $proposal})<-[:ON_PROPOSAL]-(pos:Position)
+  RETURN pos
+  UNION
+  MATCH (given:Resource {uri: $actor})
+  WHERE $proposal IS NULL
+  MATCH (given)<-[:REPRESENTS*0..5]-()<-[:HOLDER]-(pos:Position)
+  RETURN pos
+  UNION
+  WITH $actor IS NULL AND $proposal IS NULL AS every_position
+  WHERE every_position
+  MATCH (pos:Position)
+  RETURN pos
+}
+MATCH (pos)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
 WHERE ($as_of IS NULL OR pos.asOf <= $as_of)
   AND coalesce(pos.known <= $as_of, true) AND coalesce(held.known <= $as_of, true)
   AND coalesce(regards.known <= $as_of, true) AND coalesce(takes.known <= $as_of, true)

@@ -15,7 +15,18 @@
 //
 // SPARQL version: single-source.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
-MATCH (c:Claim)
+// The claims asked about: when an actor is given, those it (or anyone whose represents chain leads
+// to it) makes, found from its node (an index look-up) rather than by reading every claim.
+CALL () {
+  MATCH (:Resource {uri: $actor})<-[:REPRESENTS*0..5]-()<-[:CLAIMANT]-(c:Claim)
+  RETURN c
+  UNION
+  WITH $actor IS NULL AS every_claim
+  WHERE every_claim
+  MATCH (c:Claim)
+  RETURN c
+}
+WITH c
 WHERE ($as_of IS NULL OR c.known IS NULL OR c.known <= $as_of)
   AND ($actor IS NULL OR EXISTS {
     MATCH (c)-[made:CLAIMANT]->(who), chain = (who)-[:REPRESENTS*0..5]->(actor)

@@ -18,7 +18,18 @@
 //
 // SPARQL version: talks.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
-MATCH (e:Event)-[event_type:EVENT_TYPE]->(type)
+// The events asked about: when an actor is given, those it (or anyone whose represents chain leads
+// to it) takes part in, found from its node (an index look-up) rather than by reading every event.
+CALL () {
+  MATCH (:Resource {uri: $actor})<-[:REPRESENTS*0..5]-()<-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]-(e:Event)
+  RETURN e
+  UNION
+  WITH $actor IS NULL AS every_event
+  WHERE every_event
+  MATCH (e:Event)
+  RETURN e
+}
+MATCH (e)-[event_type:EVENT_TYPE]->(type)
 WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/call',
                    'https://w3id.org/ceasefire-kg/event-type/meeting',
                    'https://w3id.org/ceasefire-kg/event-type/talks']

@@ -21,7 +21,32 @@
 //
 // SPARQL version: timeline.rq. Known on the until date: a node's or relationship's `known` (and a
 // value's `<name>__known`) is absent (known from the start) or on or before it.
+// The items asked about, found from the proposal's or the actor's node when one is given (an index
+// look-up), else every item that can be dated; the filters below keep those whose links are known.
 CALL () {
+  MATCH (given:Resource {uri: $proposal})
+  CALL (given) {
+    MATCH (x)-[:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(given)
+    RETURN x
+    UNION
+    RETURN given AS x
+  }
+  RETURN x
+  UNION
+  MATCH (given:Resource {uri: $actor})
+  WHERE $proposal IS NULL
+  MATCH (x)-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->()
+        -[:REPRESENTS*0..5]->(given)
+  RETURN x
+  UNION
+  WITH $actor IS NULL AND $proposal IS NULL AS every_item
+  WHERE every_item
+  MATCH (x)
+  WHERE x:Event OR x:Claim OR x:Position OR x:Demand OR x:Proposal
+  RETURN x
+}
+// Each item's date, kind, status and first quote (an item can have several: a status per record).
+CALL (x) {
   MATCH (x:Event)-[event_type:EVENT_TYPE]->(type)
   WHERE all(known IN [x.known, event_type.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
   CALL (x) {
@@ -33,7 +58,7 @@ CALL () {
   }
   WITH x, type, quote, article, reported,
        CASE WHEN $until IS NULL OR x.date__known IS NULL OR x.date__known <= $until THEN x.date END AS own_date
-  RETURN x, coalesce(own_date, reported) AS date, reported, last(split(type.uri, '/')) AS kind, null AS status,
+  RETURN coalesce(own_date, reported) AS date, reported, last(split(type.uri, '/')) AS kind, null AS status,
          quote, article
   UNION
   MATCH (x:Claim)
@@ -45,7 +70,7 @@ CALL () {
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x, x.date AS date, reported,
+  RETURN x.date AS date, reported,
          CASE WHEN x:ViolationAccusation THEN 'violation-accusation'
               WHEN x:ScopeInterpretation THEN 'scope-interpretation'
               WHEN x:Forecast THEN 'forecast' WHEN x:Denial THEN 'denial'
@@ -63,7 +88,7 @@ CALL () {
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x, x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quote, article
+  RETURN x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quote, article
   UNION
   MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept),
         (record)-[derived:WAS_DERIVED_FROM]->(a:Article)<-[in_article:IN_ARTICLE]-(q:Quote)<-[evidence:EVIDENCE]-(x)
@@ -75,7 +100,7 @@ CALL () {
        last(split(status_concept.uri, '/')) AS status, q, a
   ORDER BY a.issued, a.factId
   WITH x, date, kind, status, head(collect({quote: q.exact, article: a.factId, reported: a.issued})) AS first
-  RETURN x, date, first.reported AS reported, kind, status, first.quote AS quote, first.article AS article
+  RETURN date, first.reported AS reported, kind, status, first.quote AS quote, first.article AS article
 }
 WITH x, date, reported, kind, status, quote, article
 WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
@@ -89,6 +114,10 @@ WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
     MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
     WHERE p.uri = $proposal AND ($until IS NULL OR about.known IS NULL OR about.known <= $until)
   })
+// In the answer's order already, so that a page (SKIP/LIMIT after the last ORDER BY) looks up the
+// actors and proposals of its own rows only: the last ORDER BY keeps this order.
+WITH x, date, reported, kind, status, quote, article, x.factId AS id, coalesce(status, '') AS status_key
+ORDER BY date, kind, id, status_key, article
 CALL (x) {
   OPTIONAL MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
   WHERE $until IS NULL OR involved.known IS NULL OR involved.known <= $until
@@ -102,5 +131,5 @@ CALL (x) {
 }
 RETURN date, reported, kind, x.label AS what, status, actors,
        CASE WHEN x:Proposal THEN proposals + [x.label] ELSE proposals END AS proposals,
-       quote, article, x.factId AS id
-ORDER BY date, kind, id, coalesce(status, ''), article
+       quote, article, id
+ORDER BY date, kind, id, status_key, article

@@ -18,7 +18,23 @@
 //
 // SPARQL version: violations.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
-MATCH (c:ViolationAccusation)-[about:ABOUT_PROPOSAL]->(p), (c)-[claimant:CLAIMANT]->(by), (c)-[accused:ACCUSED]->(target)
+// The accusations asked about, found from the proposal's or the actor's node when one is given (an
+// index look-up) rather than by reading every accusation; the filters below decide as before.
+CALL () {
+  MATCH (:Resource {uri: $proposal})<-[:ABOUT_PROPOSAL]-(c:ViolationAccusation)
+  RETURN c
+  UNION
+  MATCH (given:Resource {uri: $actor})
+  WHERE $proposal IS NULL
+  MATCH (given)<-[:REPRESENTS*0..5]-()<-[:CLAIMANT|ACCUSED]-(c:ViolationAccusation)
+  RETURN c
+  UNION
+  WITH $actor IS NULL AND $proposal IS NULL AS every_accusation
+  WHERE every_accusation
+  MATCH (c:ViolationAccusation)
+  RETURN c
+}
+MATCH (c)-[about:ABOUT_PROPOSAL]->(p), (c)-[claimant:CLAIMANT]->(by), (c)-[accused:ACCUSED]->(target)
 WITH c, p, by, target, about, claimant, accused,
      CASE WHEN $as_of IS NULL OR c.date__known IS NULL OR c.date__known <= $as_of THEN c.date END AS claimed_on
 WHERE ($proposal IS NULL OR p.uri = $proposal) AND ($as_of IS NULL OR claimed_on <= $as_of)
