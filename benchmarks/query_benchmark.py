@@ -149,6 +149,17 @@ def verdict(p50: float | None, target: float) -> str:
     return "pass" if p50 < target else "short"
 
 
+def page_cells(row: dict[str, Any], backend: str, target: float) -> list[str]:
+    """One back end's cells of a paged row: page p50 and p95, the verdict, the whole answer's p50."""
+    page_p50 = row[f"{backend}_page_p50"]
+    return [
+        f"{page_p50:.0f}",
+        f"{row[f'{backend}_page_p95']:.0f}",
+        verdict(page_p50, target),
+        f"{row[f'{backend}_p50']:.0f}",
+    ]
+
+
 def _time_backend(
     run: Callable[[sq.Page | None], sq.QueryResult], page: sq.Page | None, args: argparse.Namespace, warmup: int
 ) -> tuple[list[float], list[float] | None, sq.QueryResult, sq.QueryResult | None]:
@@ -239,19 +250,9 @@ def table(results: list[dict[str, Any]], store_target: float, neo4j_target: floa
         rows += "" if row.get("page_matches", True) else " (page differs!)"
         cells = [row["query"], row["parameters"], rows]
         if paged:
-            cells += [
-                f"{row['store_page_p50']:.0f}",
-                f"{row['store_page_p95']:.0f}",
-                verdict(row["store_page_p50"], store_target),
-                f"{row['store_p50']:.0f}",
-            ]
+            cells += page_cells(row, "store", store_target)
             if with_neo4j:
-                cells += [
-                    f"{row['neo4j_page_p50']:.0f}",
-                    f"{row['neo4j_page_p95']:.0f}",
-                    verdict(row["neo4j_page_p50"], neo4j_target),
-                    f"{row['neo4j_p50']:.0f}",
-                ]
+                cells += page_cells(row, "neo4j", neo4j_target)
         else:
             cells += [f"{row['store_p50']:.0f}", f"{row['store_p95']:.0f}", verdict(row["store_p50"], store_target)]
             if with_neo4j:

@@ -537,6 +537,24 @@ _ENVOY = iri(entity_iri("actor", "known-test-envoy"))
 _PRINCIPAL = iri(entity_iri("actor", "known-test-principal"))
 
 
+def _store_and_push(
+    examples: Path, driver: neo4j.Driver, database: str, *graphs: tuple[ox.NamedNode, list[ox.Triple]]
+) -> None:
+    """Puts ``graphs`` in the store (replacing graphs of the same name) and pushes it."""
+    with Store.open(examples) as store:
+        store.replace_graphs(list(graphs))
+    _push(examples, driver, database)
+
+
+def _registry_with_the_envoy() -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """A registry graph that declares the envoy, known from the start."""
+    envoy = [
+        ox.Triple(_ENVOY, iri(RDF.type), iri(CF.Actor)),
+        ox.Triple(_ENVOY, iri(RDFS.label), ox.Literal("The envoy")),
+    ]
+    return iri(registry_graph_iri("known-test")), envoy
+
+
 def _envoy_articles() -> dict[str, tuple[ox.NamedNode, list[ox.Triple]]]:
     name = (_ENVOY, iri(RDFS.label), ox.Literal("The envoy"))
     return {
@@ -610,21 +628,7 @@ def test_what_a_registry_asserts_is_known_from_the_start(
     examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     driver, database = neo4j_driver, neo4j_database
-    registry = iri(registry_graph_iri("known-test"))
-    with Store.open(examples) as store:
-        store.replace_graphs(
-            [
-                _envoy_articles()["march"],
-                (
-                    registry,
-                    [
-                        ox.Triple(_ENVOY, iri(RDF.type), iri(CF.Actor)),
-                        ox.Triple(_ENVOY, iri(RDFS.label), ox.Literal("The envoy")),
-                    ],
-                ),
-            ]
-        )
-    _push(examples, driver, database)
+    _store_and_push(examples, driver, database, _envoy_articles()["march"], _registry_with_the_envoy())
     envoy, rel, _ = _envoy(driver, database)
     assert "known" not in envoy and "label__known" not in envoy
     assert envoy["role__known"] == Date(2031, 3, 10) and rel == Date(2031, 3, 10)
@@ -645,21 +649,8 @@ def test_values_known_from_the_start_and_later_share_one_known_list(
 ) -> None:
     """A registry's value and an article's later one: a ``__known`` list that cannot hold null."""
     driver, database = neo4j_driver, neo4j_database
-    registry = iri(registry_graph_iri("known-test"))
-    with Store.open(examples) as store:
-        store.replace_graphs(
-            [
-                _article("known-test-march", "2031-03-10", (_ENVOY, iri(RDFS.label), ox.Literal("Envoy of March"))),
-                (
-                    registry,
-                    [
-                        ox.Triple(_ENVOY, iri(RDF.type), iri(CF.Actor)),
-                        ox.Triple(_ENVOY, iri(RDFS.label), ox.Literal("The envoy")),
-                    ],
-                ),
-            ]
-        )
-    _push(examples, driver, database)
+    march = _article("known-test-march", "2031-03-10", (_ENVOY, iri(RDFS.label), ox.Literal("Envoy of March")))
+    _store_and_push(examples, driver, database, march, _registry_with_the_envoy())
     envoy, _, _ = _envoy(driver, database)
     assert "known" not in envoy
     assert envoy["label"] == ["Envoy of March", "The envoy"]
