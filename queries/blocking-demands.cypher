@@ -25,14 +25,22 @@
 // (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
 // known node is read only when its `<name>__known` date, if any, is too. A side is the end of a
 // represents chain whose links are all known.
-MATCH (p:Proposal)
+// The proposal given, found by an index look-up, or every proposal within the scope.
+CALL () {
+  MATCH (p:Resource {uri: $proposal})
+  WHERE p:Proposal
+  RETURN p
+  UNION
+  MATCH (p:Proposal)
+  WHERE $proposal IS NULL
+    AND EXISTS {
+      MATCH (p)-[in_scope:SCOPE]->(:Resource)-[:BROADER*0..]->(s:Resource)
+      WHERE s.uri = $scope AND coalesce(in_scope.known <= $as_of, true)
+    }
+  RETURN p
+}
+WITH p
 WHERE coalesce(p.known <= $as_of, true)
-  AND CASE WHEN $proposal IS NULL
-        THEN EXISTS {
-          MATCH (p)-[in_scope:SCOPE]->(:Resource)-[:BROADER*0..]->(s:Resource)
-          WHERE s.uri = $scope AND coalesce(in_scope.known <= $as_of, true)
-        }
-        ELSE p.uri = $proposal END
 CALL (p) {
   // Made a precondition directly by one who demands it ...
   MATCH (d:Demand)-[condition_of:PRECONDITION_FOR]->(p), (d)-[voiced:DEMANDED_BY]->(maker)

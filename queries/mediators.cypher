@@ -27,14 +27,14 @@ CALL () {
 }
 MATCH (track)-[mediated:MEDIATOR]->(mediator)
 WHERE (track:Proposal OR track:Event)
-  AND all(known IN [track.known, mediated.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  AND ($as_of IS NULL OR all(known IN [track.known, mediated.known] WHERE known IS NULL OR known <= $as_of))
   AND ($actor IS NULL OR EXISTS {
     MATCH chain = (mediator)-[:REPRESENTS*0..5]->(actor)
     WHERE actor.uri = $actor AND all(r IN relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   })
 CALL (track) {
   MATCH (track)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE $as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article, a.issued AS first_reported
   ORDER BY a.issued, a.factId
   LIMIT 1

@@ -15,11 +15,21 @@
 //
 // SPARQL version: scope-disputes.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
-MATCH (c:ScopeInterpretation)-[about:ABOUT_PROPOSAL]->(p), (c)-[claimant:CLAIMANT]->(by)
+// The claims asked about, found from the proposal's node when one is given (an index look-up).
+CALL () {
+  MATCH (:Resource {uri: $proposal})<-[:ABOUT_PROPOSAL]-(c:ScopeInterpretation)
+  RETURN c
+  UNION
+  WITH $proposal IS NULL AS every_claim
+  WHERE every_claim
+  MATCH (c:ScopeInterpretation)
+  RETURN c
+}
+MATCH (c)-[about:ABOUT_PROPOSAL]->(p), (c)-[claimant:CLAIMANT]->(by)
 WITH c, p, by, about, claimant,
      CASE WHEN $as_of IS NULL OR c.date__known IS NULL OR c.date__known <= $as_of THEN c.date END AS date
 WHERE ($proposal IS NULL OR p.uri = $proposal) AND ($as_of IS NULL OR date <= $as_of)
-  AND all(known IN [c.known, about.known, claimant.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  AND ($as_of IS NULL OR all(known IN [c.known, about.known, claimant.known] WHERE known IS NULL OR known <= $as_of))
 MATCH chain = (by)-[:REPRESENTS*0..5]->(side)
 WHERE all(r IN relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }
@@ -33,7 +43,7 @@ UNWIND readings AS reading
 WITH p, reading.claim AS c, reading.by AS by, reading.side AS side, reading.date AS date, reading.scopes AS scope_uris
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE $as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
