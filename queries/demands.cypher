@@ -18,61 +18,69 @@
 //
 // SPARQL version: demands.rq.
 // As known on $as_of: every node and relationship read must be known by then
-// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
-// known node is read only when its `<name>__known` date, if any, is too.
+// ($as_of IS NULL OR x.known IS NULL OR x.known <= $as_of: no date, or no `known`, means known; the
+// date is tested first so that an answer as of the latest date reads no `known`), and a literal of
+// a known node is read only when its `<name>__known` date, if any, is too.
 MATCH (d:Demand)-[voiced:DEMANDED_BY]->(by)
-WHERE coalesce(d.known <= $as_of, true) AND coalesce(voiced.known <= $as_of, true)
-  AND coalesce(by.known <= $as_of, true)
+WHERE ($as_of IS NULL OR d.known IS NULL OR d.known <= $as_of)
+  AND ($as_of IS NULL OR voiced.known IS NULL OR voiced.known <= $as_of)
+  AND ($as_of IS NULL OR by.known IS NULL OR by.known <= $as_of)
 // The side: the end of the voice's represents chain, following the links known on the date.
 CALL (by) {
   MATCH chain = (by)-[:REPRESENTS*0..5]->(side)
-  WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
-    AND coalesce(side.known <= $as_of, true)
-    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+  WHERE all(link IN relationships(chain) WHERE ($as_of IS NULL OR link.known IS NULL OR link.known <= $as_of))
+    AND ($as_of IS NULL OR side.known IS NULL OR side.known <= $as_of)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE ($as_of IS NULL OR up.known IS NULL OR up.known <= $as_of) }
   RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
 }
 WITH d, by, side WHERE $actor IS NULL OR $actor IN chain
 MATCH (d)-[has:STATUS_RECORD]->(record:StatusRecord)
-WHERE coalesce(has.known <= $as_of, true) AND coalesce(record.known <= $as_of, true)
+WHERE ($as_of IS NULL OR has.known IS NULL OR has.known <= $as_of)
+  AND ($as_of IS NULL OR record.known IS NULL OR record.known <= $as_of)
   AND ($as_of IS NULL OR record.asOf <= $as_of)
 WITH d, by, side, min(record.asOf) AS since, max(record.asOf) AS status_since
 MATCH (d)-[has:STATUS_RECORD]->(current:StatusRecord)-[gives:STATUS]->(status_concept)
-WHERE current.asOf = status_since AND coalesce(has.known <= $as_of, true)
-  AND coalesce(current.known <= $as_of, true) AND coalesce(gives.known <= $as_of, true)
+WHERE current.asOf = status_since AND ($as_of IS NULL OR has.known IS NULL OR has.known <= $as_of)
+  AND ($as_of IS NULL OR current.known IS NULL OR current.known <= $as_of)
+  AND ($as_of IS NULL OR gives.known IS NULL OR gives.known <= $as_of)
 WITH DISTINCT d, by, side, since, status_since, last(split(status_concept.uri, '/')) AS status
 WHERE $status IS NULL OR status = $status
 CALL (d) {
   MATCH (d)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
-  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
-    AND coalesce(quoted_in.known <= $as_of, true)
+  WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
+    AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
+    AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 CALL (d) {
   OPTIONAL MATCH (d)-[of_link:DEMANDED_OF]->(of)
-  WHERE coalesce(of_link.known <= $as_of, true) AND coalesce(of.known <= $as_of, true)
-  RETURN collect(DISTINCT CASE WHEN coalesce(of.label__known <= $as_of, true) THEN of.label END) AS demanded_of
+  WHERE ($as_of IS NULL OR of_link.known IS NULL OR of_link.known <= $as_of)
+    AND ($as_of IS NULL OR of.known IS NULL OR of.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(of.label__known <= $as_of, true)) THEN of.label END) AS demanded_of
 }
 CALL (d) {
   OPTIONAL MATCH (d)-[condition_of:PRECONDITION_FOR]->(p)
-  WHERE coalesce(condition_of.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
+  WHERE ($as_of IS NULL OR condition_of.known IS NULL OR condition_of.known <= $as_of)
+    AND ($as_of IS NULL OR p.known IS NULL OR p.known <= $as_of)
   // A demand is named by its text, a proposal or an event by its label.
   RETURN collect(DISTINCT CASE
-    WHEN p:Demand THEN CASE WHEN coalesce(p.text__known <= $as_of, true) THEN p.text END
-    WHEN coalesce(p.label__known <= $as_of, true) THEN p.label
+    WHEN p:Demand THEN CASE WHEN ($as_of IS NULL OR coalesce(p.text__known <= $as_of, true)) THEN p.text END
+    WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label
   END) AS precondition_for
 }
 CALL (d) {
   OPTIONAL MATCH (d)-[about_link:ABOUT]->(concerned)
-  WHERE coalesce(about_link.known <= $as_of, true) AND coalesce(concerned.known <= $as_of, true)
-  RETURN collect(DISTINCT CASE WHEN coalesce(concerned.label__known <= $as_of, true) THEN concerned.label END) AS about
+  WHERE ($as_of IS NULL OR about_link.known IS NULL OR about_link.known <= $as_of)
+    AND ($as_of IS NULL OR concerned.known IS NULL OR concerned.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(concerned.label__known <= $as_of, true)) THEN concerned.label END) AS about
 }
 OPTIONAL MATCH (d)-[on_issue:ISSUE]->(issue)
-WHERE coalesce(on_issue.known <= $as_of, true)
-RETURN CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
-       CASE WHEN coalesce(by.label__known <= $as_of, true) THEN by.label END AS demanded_by,
-       CASE WHEN coalesce(d.text__known <= $as_of, true) THEN d.text END AS demand, demanded_of,
+WHERE ($as_of IS NULL OR on_issue.known IS NULL OR on_issue.known <= $as_of)
+RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
+       CASE WHEN ($as_of IS NULL OR coalesce(by.label__known <= $as_of, true)) THEN by.label END AS demanded_by,
+       CASE WHEN ($as_of IS NULL OR coalesce(d.text__known <= $as_of, true)) THEN d.text END AS demand, demanded_of,
        last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quote, article,
        d.factId AS demand_id, about
 ORDER BY actor, since, demand, demanded_by, demand_id, status, coalesce(issue, '')

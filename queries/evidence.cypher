@@ -29,9 +29,9 @@ CALL () {
 WITH f
 WHERE f:Resource AND ($as_of IS NULL OR f.known IS NULL OR f.known <= $as_of)
 MATCH (f)-[derived:WAS_DERIVED_FROM]->(a:Article)
-WHERE all(known IN [derived.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+WHERE ($as_of IS NULL OR all(known IN [derived.known, a.known] WHERE known IS NULL OR known <= $as_of))
 OPTIONAL MATCH (f)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a)
-WHERE all(known IN [evidence.known, q.known, in_article.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known] WHERE known IS NULL OR known <= $as_of))
 RETURN f.factId AS fact_id, split(split(f.uri, '/id/')[1], '/')[0] AS kind, f.label AS fact,
        a.issued AS published, a.outlet AS outlet, a.title AS article, a.url AS url, q.exact AS quote,
        a.factId AS article_id

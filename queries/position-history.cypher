@@ -14,8 +14,9 @@
 //
 // SPARQL version: position-history.rq.
 // As known on $as_of: every node and relationship read must be known by then
-// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
-// known node is read only when its `<name>__known` date, if any, is too.
+// ($as_of IS NULL OR x.known IS NULL OR x.known <= $as_of: no date, or no `known`, means known; the
+// date is tested first so that an answer as of the latest date reads no `known`), and a literal of
+// a known node is read only when its `<name>__known` date, if any, is too.
 // The positions asked about, found from the proposal's or the actor's node when one is given (an
 // index look-up) rather than by reading every position; the filters below decide as before.
 CALL () {
@@ -34,36 +35,42 @@ CALL () {
 }
 MATCH (pos)-[held:HOLDER]->(holder), (pos)-[regards:ON_PROPOSAL]->(p), (pos)-[takes:STANCE]->(stance)
 WHERE ($proposal IS NULL OR p.uri = $proposal) AND ($as_of IS NULL OR pos.asOf <= $as_of)
-  AND coalesce(pos.known <= $as_of, true) AND coalesce(held.known <= $as_of, true)
-  AND coalesce(regards.known <= $as_of, true) AND coalesce(takes.known <= $as_of, true)
-  AND coalesce(holder.known <= $as_of, true) AND coalesce(p.known <= $as_of, true)
+  AND ($as_of IS NULL OR pos.known IS NULL OR pos.known <= $as_of)
+  AND ($as_of IS NULL OR held.known IS NULL OR held.known <= $as_of)
+  AND ($as_of IS NULL OR regards.known IS NULL OR regards.known <= $as_of)
+  AND ($as_of IS NULL OR takes.known IS NULL OR takes.known <= $as_of)
+  AND ($as_of IS NULL OR holder.known IS NULL OR holder.known <= $as_of)
+  AND ($as_of IS NULL OR p.known IS NULL OR p.known <= $as_of)
 // The side: the end of the holder's represents chain, following the links known on the date.
 CALL (holder) {
   MATCH chain = (holder)-[:REPRESENTS*0..5]->(side)
-  WHERE all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
-    AND coalesce(side.known <= $as_of, true)
-    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE coalesce(up.known <= $as_of, true) }
+  WHERE all(link IN relationships(chain) WHERE ($as_of IS NULL OR link.known IS NULL OR link.known <= $as_of))
+    AND ($as_of IS NULL OR side.known IS NULL OR side.known <= $as_of)
+    AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE ($as_of IS NULL OR up.known IS NULL OR up.known <= $as_of) }
   RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
 }
 WITH pos, holder, p, stance, side WHERE $actor IS NULL OR $actor IN chain
 CALL (pos) {
   MATCH (pos)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
-  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
-    AND coalesce(quoted_in.known <= $as_of, true)
+  WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
+    AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
+    AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
-WHERE coalesce(conditioned.known <= $as_of, true) AND coalesce(condition.known <= $as_of, true)
+WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
+  AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
 WITH pos, holder, p, stance, side, quote, article,
-     collect(DISTINCT CASE WHEN coalesce(condition.text__known <= $as_of, true) THEN condition.text END) AS conditions
+     collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
 OPTIONAL MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
-WHERE coalesce(replaces.known <= $as_of, true) AND coalesce(newer.known <= $as_of, true)
+WHERE ($as_of IS NULL OR replaces.known IS NULL OR replaces.known <= $as_of)
+  AND ($as_of IS NULL OR newer.known IS NULL OR newer.known <= $as_of)
 WITH pos, holder, p, stance, side, quote, article, conditions, collect(DISTINCT newer.factId) AS superseded_by
-RETURN pos.asOf AS since, CASE WHEN coalesce(side.label__known <= $as_of, true) THEN side.label END AS actor,
-       CASE WHEN coalesce(holder.label__known <= $as_of, true) THEN holder.label END AS held_by,
-       CASE WHEN coalesce(p.label__known <= $as_of, true) THEN p.label END AS proposal,
+RETURN pos.asOf AS since, CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
+       CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
+       CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
        last(split(stance.uri, '/')) AS stance, conditions, superseded_by, quote, article,
        pos.factId AS position_id
 ORDER BY since, actor, proposal, held_by, position_id

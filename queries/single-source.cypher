@@ -36,7 +36,7 @@ WHERE ($as_of IS NULL OR c.known IS NULL OR c.known <= $as_of)
 CALL (c) {
   OPTIONAL MATCH (c)-[alleges:ALLEGED_EVENT]->(e)<-[also_alleges:ALLEGED_EVENT]-(other:Claim)
   WHERE other <> c AND NOT other:Denial AND NOT c:Denial
-    AND all(known IN [alleges.known, also_alleges.known, other.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+    AND ($as_of IS NULL OR all(known IN [alleges.known, also_alleges.known, other.known] WHERE known IS NULL OR known <= $as_of))
   WITH c, collect(DISTINCT other) AS others
   UNWIND [c] + others AS backing
   MATCH (backing)-[made:CLAIMANT]->(claimant)
@@ -46,14 +46,14 @@ CALL (c) {
     AND NOT EXISTS { MATCH (side)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }
   WITH backing, side
   MATCH (backing)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
   RETURN count(DISTINCT a) AS articles, count(DISTINCT side) AS side_count, collect(DISTINCT side.label) AS sides
 }
 WITH c, articles, side_count, sides
 WHERE articles = 1 OR side_count = 1
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1

@@ -19,21 +19,25 @@
 // SPARQL version: talks.rq. Known on the date: a node's or relationship's `known` (and a value's
 // `<name>__known`) is absent (known from the start) or on or before it.
 // The events asked about: when an actor is given, those it (or anyone whose represents chain leads
-// to it) takes part in, found from its node (an index look-up) rather than by reading every event.
+// to it) takes part in, found from its node (an index look-up) rather than by reading every event;
+// otherwise the events of a talks type, found from the type's node.
 CALL () {
   MATCH (:Resource {uri: $actor})<-[:REPRESENTS*0..5]-()<-[:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]-(e:Event)
   RETURN e
   UNION
   WITH $actor IS NULL AS every_event
   WHERE every_event
-  MATCH (e:Event)
-  RETURN e
+  MATCH (type:Resource)<-[:EVENT_TYPE]-(e:Event)
+  WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/call',
+                     'https://w3id.org/ceasefire-kg/event-type/meeting',
+                     'https://w3id.org/ceasefire-kg/event-type/talks']
+  RETURN DISTINCT e
 }
 MATCH (e)-[event_type:EVENT_TYPE]->(type)
 WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/call',
                    'https://w3id.org/ceasefire-kg/event-type/meeting',
                    'https://w3id.org/ceasefire-kg/event-type/talks']
-  AND all(known IN [e.known, event_type.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  AND ($as_of IS NULL OR all(known IN [e.known, event_type.known] WHERE known IS NULL OR known <= $as_of))
   AND ($actor IS NULL OR EXISTS {
     MATCH (e)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]->(who), chain = (who)-[:REPRESENTS*0..5]->(actor)
     WHERE actor.uri = $actor
@@ -41,7 +45,7 @@ WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/call',
   })
 CALL (e) {
   MATCH (e)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
   RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
   ORDER BY a.issued, a.factId
   LIMIT 1
@@ -53,8 +57,8 @@ CALL (e) {
   WITH e, max(record.asOf) AS latest
   OPTIONAL MATCH (e)-[has_record:STATUS_RECORD]->(current:StatusRecord)-[has_status:STATUS]->(status)
   WHERE current.asOf = latest
-    AND all(known IN [has_record.known, current.known, current.asOf__known, has_status.known]
-            WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+    AND ($as_of IS NULL OR all(known IN [has_record.known, current.known, current.asOf__known, has_status.known]
+                               WHERE known IS NULL OR known <= $as_of))
   RETURN DISTINCT last(split(status.uri, '/')) AS status
 }
 WITH e, type, quote, article, reported, status

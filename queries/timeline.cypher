@@ -48,10 +48,10 @@ CALL () {
 // Each item's date, kind, status and first quote (an item can have several: a status per record).
 CALL (x) {
   MATCH (x:Event)-[event_type:EVENT_TYPE]->(type)
-  WHERE all(known IN [x.known, event_type.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+  WHERE ($until IS NULL OR all(known IN [x.known, event_type.known] WHERE known IS NULL OR known <= $until))
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
     RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
@@ -62,10 +62,11 @@ CALL (x) {
          quote, article
   UNION
   MATCH (x:Claim)
-  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until) AND (x.date__known IS NULL OR x.date__known <= $until))
+  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
+    AND (x.date__known IS NULL OR x.date__known <= $until))
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
     RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
@@ -79,11 +80,12 @@ CALL (x) {
          null AS status, quote, article
   UNION
   MATCH (x:Position)-[has_stance:STANCE]->(stance)
-  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until) AND (has_stance.known IS NULL OR has_stance.known <= $until)
+  WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
+    AND (has_stance.known IS NULL OR has_stance.known <= $until)
         AND (x.asOf__known IS NULL OR x.asOf__known <= $until))
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
     RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
@@ -93,9 +95,9 @@ CALL (x) {
   MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept),
         (record)-[derived:WAS_DERIVED_FROM]->(a:Article)<-[in_article:IN_ARTICLE]-(q:Quote)<-[evidence:EVIDENCE]-(x)
   WHERE (x:Demand OR x:Proposal)
-    AND all(known IN [has_record.known, record.known, record.asOf__known, has_status.known, derived.known, a.known,
-                      in_article.known, q.known, evidence.known]
-            WHERE $until IS NULL OR known IS NULL OR known <= $until)
+    AND ($until IS NULL OR all(known IN [has_record.known, record.known, record.asOf__known, has_status.known,
+                                         derived.known, a.known, in_article.known, q.known, evidence.known]
+                               WHERE known IS NULL OR known <= $until))
   WITH x, record.asOf AS date, CASE WHEN x:Demand THEN 'demand' ELSE 'proposal' END AS kind,
        last(split(status_concept.uri, '/')) AS status, q, a
   ORDER BY a.issued, a.factId

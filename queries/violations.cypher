@@ -38,7 +38,7 @@ MATCH (c)-[about:ABOUT_PROPOSAL]->(p), (c)-[claimant:CLAIMANT]->(by), (c)-[accus
 WITH c, p, by, target, about, claimant, accused,
      CASE WHEN $as_of IS NULL OR c.date__known IS NULL OR c.date__known <= $as_of THEN c.date END AS claimed_on
 WHERE ($proposal IS NULL OR p.uri = $proposal) AND ($as_of IS NULL OR claimed_on <= $as_of)
-  AND all(known IN [c.known, about.known, claimant.known, accused.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  AND ($as_of IS NULL OR all(known IN [c.known, about.known, claimant.known, accused.known] WHERE known IS NULL OR known <= $as_of))
 MATCH by_chain = (by)-[:REPRESENTS*0..5]->(accuser)
 WHERE all(r IN relationships(by_chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   AND NOT EXISTS { MATCH (accuser)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }
@@ -50,9 +50,10 @@ WITH DISTINCT c, p, by, accuser, target_side, claimed_on
 WITH c, p, by, accuser, target_side, claimed_on, EXISTS {
   MATCH (other:ViolationAccusation)-[other_about:ABOUT_PROPOSAL]->(p), (other)-[other_claimant:CLAIMANT]->(other_by),
         (other)-[other_accused:ACCUSED]->(other_target)
-  WHERE all(known IN [other.known, other_about.known, other_claimant.known, other_accused.known]
-            WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
-    AND ($as_of IS NULL OR (other.date <= $as_of AND (other.date__known IS NULL OR other.date__known <= $as_of)))
+  WHERE ($as_of IS NULL OR all(known IN [other.known, other_about.known, other_claimant.known, other_accused.known]
+                              WHERE known IS NULL OR known <= $as_of))
+    AND ($as_of IS NULL OR (other.date <= $as_of
+    AND (other.date__known IS NULL OR other.date__known <= $as_of)))
   MATCH their_accuser_chain = (other_by)-[:REPRESENTS*0..5]->(accuser_of_other)
   WHERE accuser_of_other = target_side
     AND all(r IN relationships(their_accuser_chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
@@ -62,14 +63,15 @@ WITH c, p, by, accuser, target_side, claimed_on, EXISTS {
 } AS mutual
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE $as_of IS NULL OR known IS NULL OR known <= $as_of)
+  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
   RETURN q.exact AS quote, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 CALL (c) {
   OPTIONAL MATCH (denial:Denial)-[denies:DENIES]->(c)
-  WHERE $as_of IS NULL OR (denial.date <= $as_of AND (denial.date__known IS NULL OR denial.date__known <= $as_of)
+  WHERE $as_of IS NULL OR (denial.date <= $as_of
+    AND (denial.date__known IS NULL OR denial.date__known <= $as_of)
         AND all(known IN [denial.known, denies.known] WHERE known IS NULL OR known <= $as_of))
   OPTIONAL MATCH (denial)-[denied_by:CLAIMANT]->(denier)
   WHERE $as_of IS NULL OR denied_by.known IS NULL OR denied_by.known <= $as_of
