@@ -35,16 +35,37 @@ logger = logging.getLogger(__name__)
 # --- ckg browser: Neo4j Browser's style and guided tour ------------------------
 
 
-def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _env_option(
+    *param_decls: str, envvar: str, default: Any, help_text: str, param_type: Any = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option read from ``envvar`` when not given, with its default and variable shown in --help."""
     return click.option(
-        name,
-        "port" if name == "--port" else "browser_port",
-        type=click.IntRange(1, 65535),
-        default=BROWSER_ASSETS_PORT,
-        envvar="CKG_BROWSER_PORT",
+        *param_decls,
+        type=param_type,
+        default=default,
+        envvar=envvar,
         show_envvar=True,
         show_default=True,
         help=help_text,
+    )
+
+
+def _port_option(
+    *param_decls: str, envvar: str, default: int, help_text: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A TCP port option (1–65535) read from ``envvar`` when not given."""
+    return _env_option(
+        *param_decls, envvar=envvar, default=default, help_text=help_text, param_type=click.IntRange(1, 65535)
+    )
+
+
+def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return _port_option(
+        name,
+        "port" if name == "--port" else "browser_port",
+        envvar="CKG_BROWSER_PORT",
+        default=BROWSER_ASSETS_PORT,
+        help_text=help_text,
     )
 
 
@@ -272,23 +293,17 @@ def neo4j_group() -> None:
 
 @neo4j_group.command("start")
 @neo4j_home_option()
-@click.option(
+@_port_option(
     "--bolt-port",
-    type=click.IntRange(1, 65535),
-    default=neo4j_server.DEFAULT_BOLT_PORT,
     envvar="CKG_NEO4J_BOLT_PORT",
-    show_envvar=True,
-    show_default=True,
-    help="Bolt port on 127.0.0.1.",
+    default=neo4j_server.DEFAULT_BOLT_PORT,
+    help_text="Bolt port on 127.0.0.1.",
 )
-@click.option(
+@_port_option(
     "--http-port",
-    type=click.IntRange(1, 65535),
-    default=neo4j_server.DEFAULT_HTTP_PORT,
     envvar="CKG_NEO4J_HTTP_PORT",
-    show_envvar=True,
-    show_default=True,
-    help="HTTP port on 127.0.0.1 (Neo4j Browser).",
+    default=neo4j_server.DEFAULT_HTTP_PORT,
+    help_text="HTTP port on 127.0.0.1 (Neo4j Browser).",
 )
 @click.option(
     "--password",
@@ -300,21 +315,12 @@ def neo4j_group() -> None:
         "<home>/password, else a generated one]"
     ),
 )
-@click.option(
-    "--heap",
-    default=neo4j_server.DEFAULT_HEAP,
-    envvar="CKG_NEO4J_HEAP",
-    show_envvar=True,
-    show_default=True,
-    help="JVM heap size.",
-)
-@click.option(
+@_env_option("--heap", envvar="CKG_NEO4J_HEAP", default=neo4j_server.DEFAULT_HEAP, help_text="JVM heap size.")
+@_env_option(
     "--page-cache",
-    default=neo4j_server.DEFAULT_PAGE_CACHE,
     envvar="CKG_NEO4J_PAGE_CACHE",
-    show_envvar=True,
-    show_default=True,
-    help="Neo4j page cache size.",
+    default=neo4j_server.DEFAULT_PAGE_CACHE,
+    help_text="Neo4j page cache size.",
 )
 @click.option(
     "--maven-settings",
