@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ceasefire_kg.cli.common import (
+    choice_option,
     fact_paths_argument,
     neo4j_connection_options,
     progress_note,
@@ -107,14 +108,13 @@ def articles(store_path: Path) -> None:
 
 
 @click.command()
-@click.option(
+@choice_option(
     "-f",
     "--format",
     "format_name",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    choices=sorted(EXPORT_FORMATS),
     default="turtle",
-    show_default=True,
-    help="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them "
+    help_text="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them "
     "(from Neo4j they get the merged graph as their default graph).",
 )
 @click.option(
@@ -123,13 +123,12 @@ def articles(store_path: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (replaced only once complete) instead of standard output.",
 )
-@click.option(
+@choice_option(
     "--from",
     "source",
-    type=click.Choice(["store", "neo4j"]),
+    choices=["store", "neo4j"],
     default="store",
-    show_default=True,
-    help="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
+    help_text="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
 )
 @store_option
 @neo4j_connection_options()
