@@ -13,7 +13,7 @@ that reports it (2026-09-19); L = 2026-09-30, after the last article.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import neo4j
 import pytest
 
 from ceasefire_kg import saved_queries as sq
-from tests.conftest import Neo4jConnection, driver_to_pushed_store
+from tests.conftest import Neo4jConnection
 from tests.corpus import serrin_store
 from tests.queries.golden import answer_locally, answer_on_neo4j, case_id
 
@@ -463,13 +463,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_embedded_store_gives_the_hand_answers(case: Case, store: Path) -> None:
     query, parameters, columns, expected = case
     assert shown(query, answer_locally(store, query, parameters), columns) == expected
-
-
-@pytest.fixture(scope="module")
-def pushed(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store: Path) -> Iterator[neo4j.Driver]:
-    """A driver to the test database holding the Serrin-war data set."""
-    with driver_to_pushed_store(neo4j_server, pytestconfig, store) as driver:
-        yield driver
 
 
 @pytest.mark.neo4j

@@ -11,16 +11,15 @@ tests/queries/golden.py; these stay readable on their own).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import neo4j
 import pytest
 
-from tests.conftest import Neo4jConnection, driver_to_pushed_store
+from tests.conftest import Neo4jConnection
 from tests.corpus import time_store
-from tests.queries.golden import answer_locally, answer_on_neo4j, case_id, row_differences
+from tests.queries.golden import answer_locally, answer_on_neo4j, assert_same_rows, case_id
 
 FIRST = "2031-04-02-talks-open"
 FULL_CEASEFIRE = "Full ceasefire between Westria and Ostland"
@@ -243,15 +242,7 @@ def test_the_embedded_store_answers_as_known_on_the_date(
     case: tuple[str, dict[str, str], list[list[Any]]], store: Path
 ) -> None:
     query, parameters, expected = case
-    differences = row_differences(expected, answer_locally(store, query, parameters))
-    assert differences is None, differences
-
-
-@pytest.fixture(scope="module")
-def pushed(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store: Path) -> Iterator[neo4j.Driver]:
-    """A driver to the test database holding the time data set."""
-    with driver_to_pushed_store(neo4j_server, pytestconfig, store) as driver:
-        yield driver
+    assert_same_rows(expected, answer_locally(store, query, parameters), case_id(case))
 
 
 @pytest.mark.neo4j
@@ -260,5 +251,4 @@ def test_neo4j_answers_as_known_on_the_date(
     case: tuple[str, dict[str, str], list[list[Any]]], pushed: neo4j.Driver, neo4j_server: Neo4jConnection
 ) -> None:
     query, parameters, expected = case
-    differences = row_differences(expected, answer_on_neo4j(pushed, neo4j_server.database, query, parameters))
-    assert differences is None, differences
+    assert_same_rows(expected, answer_on_neo4j(pushed, neo4j_server.database, query, parameters), case_id(case))
