@@ -58,6 +58,7 @@ FULL_CEASEFIRE_BLOCKED = [
     (HEIGHTS, "Kesaria", "Yaro Belin", FULL_CEASEFIRE, "2026-09-08", A1),
 ]
 BLOCKING_COLUMNS = ("demand_id", "side", "demanded_by", "proposal_id", "since", "article")
+DEMAND_STATUS_COLUMNS = ("demand_id", "actor", "status", "status_since", "since")
 
 #: The Union's own demand, voiced by Odile Marsant two hops down the represents chain
 #: (Marsant -> Lakes Union Commission -> Southern Lakes Union): the side is the chain's end.
@@ -111,7 +112,7 @@ CASES: list[Case] = [
     (
         "demands",
         {"as_of": MID},
-        ("demand_id", "actor", "status", "status_since", "since"),
+        DEMAND_STATUS_COLUMNS,
         [
             (BLOCKADE, "Halvoria", "open", "2026-09-13", "2026-09-08"),
             (HOME_GUARD, "Kesaria", "open", "2026-09-08", "2026-09-08"),
@@ -139,7 +140,7 @@ CASES: list[Case] = [
     (
         "demands",
         {"as_of": LAST},
-        ("demand_id", "actor", "status", "status_since", "since"),
+        DEMAND_STATUS_COLUMNS,
         [
             (BLOCKADE, "Halvoria", "met", "2026-09-26", "2026-09-08"),
             (HOME_GUARD, "Kesaria", "open", "2026-09-25", "2026-09-08"),

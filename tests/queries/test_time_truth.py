@@ -48,6 +48,35 @@ CORRIDOR_TODAY = [
     [],
 ]
 
+#: The prisoners demand until April 12 reports it met: made of Westria, open since the first article.
+PRISONERS_OPEN = [
+    "Ostland",
+    "Oren Ostrowski",
+    PRISONERS,
+    ["Westria"],
+    None,
+    [FULL_CEASEFIRE],
+    "open",
+    "2031-04-02",
+    "2031-04-02",
+    PRISONERS_QUOTE,
+    FIRST,
+    "ostland-wants-prisoners-back",
+    [],
+]
+#: Ostland's conditional yes to the full ceasefire (the prisoners first), in the agreements query.
+OSTLAND_CONDITIONAL_CEASEFIRE = [
+    "Ostland",
+    FULL_CEASEFIRE,
+    "ceasefire",
+    "proposed",
+    "conditionally-accepts",
+    "Oren Ostrowski",
+    [PRISONERS],
+    ["Westria"],
+    "full-ceasefire",
+]
+
 #: (query, parameters, expected rows): each a defect of issue 13.
 CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
     # represents is followed to the chain's end: the union's own demand, voiced by the
@@ -76,21 +105,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
                 "union-wants-corridor",
                 [],
             ],
-            [
-                "Ostland",
-                "Oren Ostrowski",
-                PRISONERS,
-                ["Westria"],
-                None,
-                [FULL_CEASEFIRE],
-                "open",
-                "2031-04-02",
-                "2031-04-02",
-                PRISONERS_QUOTE,
-                FIRST,
-                "ostland-wants-prisoners-back",
-                [],
-            ],
+            PRISONERS_OPEN,
         ],
     ),
     # The prisoners were returned on April 10, reported on April 12: as known on April 11 the
@@ -99,21 +114,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         "demands",
         {"as_of": "2031-04-11", "actor": "ostland"},
         [
-            [
-                "Ostland",
-                "Oren Ostrowski",
-                PRISONERS,
-                ["Westria"],
-                None,
-                [FULL_CEASEFIRE],
-                "open",
-                "2031-04-02",
-                "2031-04-02",
-                PRISONERS_QUOTE,
-                FIRST,
-                "ostland-wants-prisoners-back",
-                [],
-            ],
+            PRISONERS_OPEN,
         ],
     ),
     (
@@ -194,17 +195,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         "agreements",
         {"as_of": "2031-04-11"},
         [
-            [
-                "Ostland",
-                FULL_CEASEFIRE,
-                "ceasefire",
-                "proposed",
-                "conditionally-accepts",
-                "Oren Ostrowski",
-                [PRISONERS],
-                ["Westria"],
-                "full-ceasefire",
-            ],
+            OSTLAND_CONDITIONAL_CEASEFIRE,
             ["Westria", TRUCE, "truce", "proposed", "accepts", "Ines Westerholt", [], ["Ostland"], "border-truce"],
         ],
     ),
@@ -213,17 +204,7 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
         "agreements",
         {"as_of": "2031-04-12"},
         [
-            [
-                "Ostland",
-                FULL_CEASEFIRE,
-                "ceasefire",
-                "proposed",
-                "conditionally-accepts",
-                "Oren Ostrowski",
-                [PRISONERS],
-                ["Westria"],
-                "full-ceasefire",
-            ],
+            OSTLAND_CONDITIONAL_CEASEFIRE,
             ["Ostland", TRUCE, "truce", "in-force", None, None, [], ["Westria"], "border-truce"],
             ["Westria", TRUCE, "truce", "in-force", "accepts", "Ines Westerholt", [], ["Ostland"], "border-truce"],
         ],
