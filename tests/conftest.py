@@ -1,4 +1,4 @@
-"""Shared test fixtures: a Neo4j server for the tests that need one.
+"""Shared test fixtures: a Neo4j server for the tests that need one, and the example stores.
 
 Tests that need Neo4j take the ``neo4j_driver`` (or ``neo4j_database``) fixture
 and carry ``@pytest.mark.neo4j``. The server is either
@@ -252,3 +252,23 @@ def running_status(
         http_port=ports.http_port,
         accepting_connections=accepting,
     )
+
+
+# --- the example articles' stores, loaded once per session; tests only read them ------------
+
+
+@pytest.fixture(scope="session")
+def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example articles (19 March and 9 April 2025) and the actor registry."""
+    # Imported here: loading pulls in the whole reader, which the Neo4j fixtures never need.
+    from tests import corpus
+
+    return corpus.examples_store(tmp_path_factory.mktemp("examples"))
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What was known on 20 March 2025: the seed article alone, with the actor registry."""
+    from tests import corpus
+
+    return corpus.seed_store(tmp_path_factory.mktemp("seed"))

@@ -25,8 +25,7 @@ from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
 from tests.corpus import demands_store as corpus_demands_store
-from tests.corpus import generated_store, load_store
-from tests.paths import EXAMPLES
+from tests.corpus import generated_store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -38,11 +37,6 @@ THREE_DEMANDS = {
     "putin-demands-halt-to-mobilization": "and halt mandatory military mobilization",
 }
 RUSSIA, UKRAINE, UNITED_STATES = (str(entity_iri("actor", slug)) for slug in ("russia", "ukraine", "united-states"))
-
-
-@pytest.fixture(scope="module")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return load_store(tmp_path_factory.mktemp("examples") / "store", [EXAMPLES])
 
 
 @pytest.fixture(scope="module")

@@ -68,18 +68,6 @@ DEAD_URI = "bolt://127.0.0.1:9"
 
 
 @pytest.fixture(scope="session")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both example articles."""
-    return corpus.examples_store(tmp_path_factory.mktemp("examples"))
-
-
-@pytest.fixture(scope="session")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed article alone (with the actor registry)."""
-    return corpus.seed_store(tmp_path_factory.mktemp("seed"))
-
-
-@pytest.fixture(scope="session")
 def edge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The edge cases of tests/queries/articles."""
     return corpus.edge_store(tmp_path_factory.mktemp("edge"))
