@@ -336,15 +336,25 @@ def _as_known_on(backend: LocalBackend, as_of: dt.date | None) -> analysis.Negot
     return analysis.NegotiationGraph.from_triples(tuple(row) for row in solutions)
 
 
+def _assert_explain_agrees_with_the_query(
+    negotiation: analysis.NegotiationGraph, backend: Backend, scopes: tuple[str, ...]
+) -> int:
+    """On each date of the negotiation and each scope, explain's blocking pairs are the query's; how many there were."""
+    compared = 0
+    for as_of in _dates(negotiation):
+        known = _as_known_on(backend, as_of)
+        explanations = _explanations(known, backend, as_of)
+        for scope in scopes:
+            expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
+            assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
+            compared += len(expected)
+    return compared
+
+
 def test_explain_gives_the_verdicts_of_blocking_demands_on_the_examples(
     examples: analysis.NegotiationGraph, examples_backend: LocalBackend
 ) -> None:
-    for as_of in _dates(examples):
-        known = _as_known_on(examples_backend, as_of)
-        explanations = _explanations(known, examples_backend, as_of)
-        for scope in ("comprehensive", "partial", "infrastructure"):
-            expected = _query_pairs(examples_backend, as_of, str(SCOPE[scope]))
-            assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
+    _assert_explain_agrees_with_the_query(examples, examples_backend, ("comprehensive", "partial", "infrastructure"))
     seed = _explanations(examples, examples_backend, SEED_DATE)
     assert _explained_pairs(examples, seed, "comprehensive") == {(d, "us-30-day-ceasefire") for d in THREE_DEMANDS}
 
@@ -353,14 +363,7 @@ def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(genera
     with Store.open_read_only(generated) as store:
         backend = LocalBackend(store)
         negotiation = analysis.NegotiationGraph.read(backend)
-        compared = 0
-        for as_of in _dates(negotiation):
-            known = _as_known_on(backend, as_of)
-            explanations = _explanations(known, backend, as_of)
-            for scope in ("comprehensive", "partial", "maritime"):
-                expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
-                assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
-                compared += len(expected)
+        compared = _assert_explain_agrees_with_the_query(negotiation, backend, ("comprehensive", "partial", "maritime"))
     # The generated negotiations do have blocking demands (fewer at the sampled dates since
     # proposal statuses hold from the dates their articles give, which spread the sample earlier).
     assert compared > 5, compared
