@@ -480,37 +480,17 @@ def listening_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def test_start_when_the_bolt_port_is_taken(tmp_path: Path, listening_port: int) -> None:
-    result = ckg_neo4j(
-        "start",
-        "--home",
-        str(tmp_path),
-        "--bolt-port",
-        str(listening_port),
-        "--http-port",
-        str(free_port()),
-    )
+@pytest.mark.parametrize(
+    ("taken", "other", "variable"),
+    [("--bolt-port", "--http-port", "CKG_NEO4J_BOLT_PORT"), ("--http-port", "--bolt-port", "CKG_NEO4J_HTTP_PORT")],
+    ids=["bolt", "http"],
+)
+def test_start_when_a_port_is_taken(tmp_path: Path, listening_port: int, taken: str, other: str, variable: str) -> None:
+    result = ckg_neo4j("start", "--home", str(tmp_path), taken, str(listening_port), other, str(free_port()))
     assert_fails_with(
         result,
         f"Error: Port {listening_port} on 127.0.0.1 is already in use by another program. "
-        "Stop it, or choose another port with --bolt-port / CKG_NEO4J_BOLT_PORT.\n",
-    )
-
-
-def test_start_when_the_http_port_is_taken(tmp_path: Path, listening_port: int) -> None:
-    result = ckg_neo4j(
-        "start",
-        "--home",
-        str(tmp_path),
-        "--bolt-port",
-        str(free_port()),
-        "--http-port",
-        str(listening_port),
-    )
-    assert_fails_with(
-        result,
-        f"Error: Port {listening_port} on 127.0.0.1 is already in use by another program. "
-        "Stop it, or choose another port with --http-port / CKG_NEO4J_HTTP_PORT.\n",
+        f"Stop it, or choose another port with {taken} / {variable}.\n",
     )
 
 
