@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,12 +34,15 @@ allow_unreviewed_option = click.option(
 )
 
 
-@click.command()
-@fact_paths_argument
-@text_dir_option
-@store_option
-@allow_unreviewed_option
-@reports_errors
+def _fact_files_command(command: Callable[..., Any]) -> click.Command:
+    """A command on fact files (validate, load): the paths, --text-dir, --store, --allow-unreviewed; errors reported."""
+    decorated = reports_errors(command)
+    for option in (allow_unreviewed_option, store_option, text_dir_option, fact_paths_argument):
+        decorated = option(decorated)
+    return click.command()(decorated)
+
+
+@_fact_files_command
 def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Check article-fact files (or folders of them) without storing anything.
 
@@ -52,12 +56,7 @@ def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: P
     click.echo(report.describe())
 
 
-@click.command()
-@fact_paths_argument
-@text_dir_option
-@store_option
-@allow_unreviewed_option
-@reports_errors
+@_fact_files_command
 def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Validate article-fact files (or folders) and store them.
 
