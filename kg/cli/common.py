@@ -48,7 +48,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def env_option(
-    *param_decls: str, envvar: str, help_text: str, default: Any = None, param_type: Any = None
+    *decls: str, envvar: str, help_text: str, default: Any = None, param_type: Any = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """An option read from the environment variable ``envvar`` when not given.
 
@@ -56,13 +56,7 @@ def env_option(
     text then says what happens without the option).
     """
     return click.option(
-        *param_decls,
-        type=param_type,
-        default=default,
-        envvar=envvar,
-        show_envvar=True,
-        show_default=True,
-        help=help_text,
+        *decls, type=param_type, default=default, envvar=envvar, show_envvar=True, show_default=True, help=help_text
     )
 
 
