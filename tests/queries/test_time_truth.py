@@ -49,33 +49,15 @@ CORRIDOR_TODAY = [
 ]
 
 #: The prisoners demand until April 12 reports it met: made of Westria, open since the first article.
-PRISONERS_OPEN = [
-    "Ostland",
-    "Oren Ostrowski",
-    PRISONERS,
-    ["Westria"],
-    None,
-    [FULL_CEASEFIRE],
-    "open",
-    "2031-04-02",
-    "2031-04-02",
-    PRISONERS_QUOTE,
-    FIRST,
-    "ostland-wants-prisoners-back",
-    [],
-]
+PRISONERS_OPEN: list[Any] = [
+    "Ostland", "Oren Ostrowski", PRISONERS, ["Westria"], None, [FULL_CEASEFIRE], "open", "2031-04-02", "2031-04-02",
+    PRISONERS_QUOTE, FIRST, "ostland-wants-prisoners-back", [],
+]  # fmt: skip
 #: Ostland's conditional yes to the full ceasefire (the prisoners first), in the agreements query.
-OSTLAND_CONDITIONAL_CEASEFIRE = [
-    "Ostland",
-    FULL_CEASEFIRE,
-    "ceasefire",
-    "proposed",
-    "conditionally-accepts",
-    "Oren Ostrowski",
-    [PRISONERS],
-    ["Westria"],
-    "full-ceasefire",
-]
+OSTLAND_CONDITIONAL_CEASEFIRE: list[Any] = [
+    "Ostland", FULL_CEASEFIRE, "ceasefire", "proposed", "conditionally-accepts", "Oren Ostrowski", [PRISONERS],
+    ["Westria"], "full-ceasefire",
+]  # fmt: skip
 
 #: (query, parameters, expected rows): each a defect of issue 13.
 CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
