@@ -24,7 +24,6 @@ from ceasefire_kg.namespaces import CF, SCOPE, entity_iri
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
-from tests.corpus import demands_store as corpus_demands_store
 from tests.corpus import generated_store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -510,11 +509,6 @@ def test_neo4j_gives_the_same_answers(
 
 
 # --- explain follows chains of conditions ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demands_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_demands_store(tmp_path_factory.mktemp("demands"))
 
 
 @pytest.fixture(scope="module")
