@@ -59,60 +59,34 @@ def test_an_existing_output_is_kept_unless_forced(tmp_path: Path) -> None:
     assert run_ckg("draft", KREMLIN, "-o", output, "--force").exit_code == 0
 
 
-#: Bad input refused with exit code 1 and the exact message: the article text to write (its name under
-#: tmp_path and its bytes) or None, the arguments after ``draft`` ("{text}" stands for the written text's
-#: path) and the message ("{text}" likewise).
-BAD_INPUT = [
-    pytest.param(
-        None,
-        ["no-such-article.txt"],
-        "Error: article text no-such-article.txt not found. Give the path of the article's text file (UTF-8).\n",
-        id="a-missing-article-text",
-    ),
-    pytest.param(
-        ("2025-01-01-empty.txt", b" \n\n"),
-        ["{text}"],
-        "Error: the article text {text} is empty. Give the file holding the article's full text.\n",
-        id="an-empty-article-text",
-    ),
-    pytest.param(
-        ("2025-01-01-latin.txt", "Caf\xe9 talks".encode("latin-1")),
-        ["{text}"],
-        "Error: the article text {text} is not valid UTF-8 (byte 3). Save it as UTF-8.\n",
-        id="a-text-that-is-not-utf8",
-    ),
-    pytest.param(
-        ("2025-01-01-big.txt", ("Talks resumed. " * 70_000).encode("utf-8")),
-        ["{text}"],
-        "Error: the article text {text} is 1050000 bytes, over the limit of 1000000 for one article. "
-        "Draft one article at a time.\n",
-        id="a-text-too-large-for-one-article",
-    ),
-    pytest.param(
-        None,
-        [str(KREMLIN), "--published", "2025-04-31"],
-        "Error: bad publication date: '2025-04-31' is not a real date (day is out of range for month). "
-        "Give --published as YYYY-MM-DD, e.g. 2025-04-09.\n",
-        id="a-bad-publication-date",
-    ),
-    pytest.param(
-        ("talks.txt", b"Moscow said on Tuesday that talks would resume.\n"),
-        ["{text}"],
-        "Error: no publication date for talks.txt: its name does not start with one (YYYY-MM-DD-…). "
-        "Give --published YYYY-MM-DD; dates such as 'on Tuesday' are resolved against it.\n",
-        id="no-publication-date-at-all",
-    ),
-    pytest.param(
-        None,
-        [str(KREMLIN), "--id", "Kremlin Report"],
-        "Error: bad article id 'Kremlin Report': use lowercase letters, digits and hyphens, starting with a letter "
-        "or digit (at most 120 characters), e.g. 2025-04-09-kremlin-conditional-ceasefire.\n",
-        id="a-bad-article-id",
-    ),
-]
+#: Bad input refused with exit code 1 and the exact message: the case's name, the article text to write
+#: (its name under tmp_path and its bytes) or None, the arguments after ``draft`` ("{text}" stands for the
+#: written text's path) and the message ("{text}" likewise).
+BAD_INPUT: list[tuple[str, tuple[str, bytes] | None, list[str], str]] = [
+    ("a-missing-article-text", None, ["no-such-article.txt"],
+     "Error: article text no-such-article.txt not found. Give the path of the article's text file (UTF-8).\n"),
+    ("an-empty-article-text", ("2025-01-01-empty.txt", b" \n\n"), ["{text}"],
+     "Error: the article text {text} is empty. Give the file holding the article's full text.\n"),
+    ("a-text-that-is-not-utf8", ("2025-01-01-latin.txt", "Caf\xe9 talks".encode("latin-1")), ["{text}"],
+     "Error: the article text {text} is not valid UTF-8 (byte 3). Save it as UTF-8.\n"),
+    ("a-text-too-large-for-one-article", ("2025-01-01-big.txt", ("Talks resumed. " * 70_000).encode()), ["{text}"],
+     "Error: the article text {text} is 1050000 bytes, over the limit of 1000000 for one article. "
+     "Draft one article at a time.\n"),
+    ("a-bad-publication-date", None, [str(KREMLIN), "--published", "2025-04-31"],
+     "Error: bad publication date: '2025-04-31' is not a real date (day is out of range for month). "
+     "Give --published as YYYY-MM-DD, e.g. 2025-04-09.\n"),
+    ("no-publication-date-at-all", ("talks.txt", b"Moscow said on Tuesday that talks would resume.\n"), ["{text}"],
+     "Error: no publication date for talks.txt: its name does not start with one (YYYY-MM-DD-…). "
+     "Give --published YYYY-MM-DD; dates such as 'on Tuesday' are resolved against it.\n"),
+    ("a-bad-article-id", None, [str(KREMLIN), "--id", "Kremlin Report"],
+     "Error: bad article id 'Kremlin Report': use lowercase letters, digits and hyphens, starting with a letter "
+     "or digit (at most 120 characters), e.g. 2025-04-09-kremlin-conditional-ceasefire.\n"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("written", "arguments", "message"), BAD_INPUT)
+@pytest.mark.parametrize(
+    ("written", "arguments", "message"), [case[1:] for case in BAD_INPUT], ids=[case[0] for case in BAD_INPUT]
+)
 def test_bad_input_is_refused_with_how_to_fix_it(
     tmp_path: Path, written: tuple[str, bytes] | None, arguments: list[str], message: str
 ) -> None:
