@@ -990,6 +990,16 @@ class Story:
     def new_id(self, kind: str, wanted: str) -> str:
         return self.world.ids.take(kind, wanted)
 
+    def event_statement(
+        self, claim_id: str, by: str, text: str, event: Event, quote: str, proposal: str | None = None
+    ) -> None:
+        """A statement made today about ``event`` (and ``proposal``, when given)."""
+        claim: dict[str, Any] = {"id": claim_id, "type": "statement", "by": by, "date": iso(self.today), "text": text}
+        if proposal is not None:
+            claim["proposal"] = proposal
+        claim["events"] = [event.id]  # last, as the fact files list it
+        self.d.claim(claim, quote)
+
     def side_of(self, actor: Actor) -> int | None:
         for index, side in enumerate(self.neg.sides):
             if actor.id == side.state.id or actor.represents == side.state.id:
@@ -1531,17 +1541,7 @@ class Story:
                 d.actor(reporter)
             cid = d.new_claim_id(f"{reporter.id}-reports-{event.id}")
             q = d.say(f"{reporter.short} said ", f"the {thing} had hit {obj}")
-            d.claim(
-                {
-                    "id": cid,
-                    "type": "statement",
-                    "by": reporter.id,
-                    "date": iso(self.today),
-                    "text": f"{cap(a_or_an(accused.adjective))} {thing} hit {obj}.",
-                    "events": [event.id],
-                },
-                q,
-            )
+            self.event_statement(cid, reporter.id, f"{cap(a_or_an(accused.adjective))} {thing} hit {obj}.", event, q)
             speaker = self.pick([accuser.state, accuser.leader, accuser.foreign_minister])
             cid = d.new_claim_id(f"{speaker.id}-accuses-{accused.state.id}-{iso(self.today)}")
             q = d.say(f"{speaker.short} ", f"accused {accused.state.short} of violating {p.short}")
@@ -1636,16 +1636,8 @@ class Story:
         )
         d.event(event, q)
         cid = d.new_claim_id(f"{neg.envoy.id}-announces-{event.id}")
-        d.claim(
-            {
-                "id": cid,
-                "type": "statement",
-                "by": neg.envoy.id,
-                "date": iso(self.today),
-                "text": f"Talks between the two sides will open in {neg.venue_city} on {iso(day)}.",
-                "events": [event.id],
-            },
-            q,
+        self.event_statement(
+            cid, neg.envoy.id, f"Talks between the two sides will open in {neg.venue_city} on {iso(day)}.", event, q
         )
         if concerns and rng.random() < 0.7:
             p = d._proposal(concerns[0])
@@ -1706,17 +1698,7 @@ class Story:
                 ]
             )
             q = d.speech(side.negotiator, words)
-            d.claim(
-                {
-                    "id": cid,
-                    "type": "statement",
-                    "by": side.negotiator.id,
-                    "date": iso(self.today),
-                    "text": words + ".",
-                    "events": [event.id],
-                },
-                q,
-            )
+            self.event_statement(cid, side.negotiator.id, words + ".", event, q)
         if not d.headline:
             d.headline = f"Talks in {event.venue} End After {cap(_NUMBER_WORDS[rounds])} Days"
             d.topic = f"talks-in-{slug(event.venue or '')}-end"
@@ -1746,17 +1728,8 @@ class Story:
             p = d._proposal(concerns[0])
             cid = d.new_claim_id(f"{side.leader.id}-after-call-{iso(self.today)}")
             q = d.say(f"{side.leader.short} said ", f"efforts to secure {p.short} were still on track")
-            d.claim(
-                {
-                    "id": cid,
-                    "type": "statement",
-                    "by": side.leader.id,
-                    "date": iso(self.today),
-                    "text": f"Efforts to secure {p.short} are still on track.",
-                    "proposal": p.id,
-                    "events": [event.id],
-                },
-                q,
+            self.event_statement(
+                cid, side.leader.id, f"Efforts to secure {p.short} are still on track.", event, q, proposal=p.id
             )
         if not d.headline:
             d.headline = f"{side.leader.name} and {other.name} Discuss Ceasefire Efforts"
@@ -1787,17 +1760,7 @@ class Story:
         speaker = self.pick([a.leader, b.leader])
         cid = d.new_claim_id(f"{speaker.id}-welcomes-{event.id}")
         q = d.say(f"{speaker.short} ", "welcomed the exchange as a goodwill gesture")
-        d.claim(
-            {
-                "id": cid,
-                "type": "statement",
-                "by": speaker.id,
-                "date": iso(self.today),
-                "text": "The exchange is a goodwill gesture.",
-                "events": [event.id],
-            },
-            q,
-        )
+        self.event_statement(cid, speaker.id, "The exchange is a goodwill gesture.", event, q)
         if not d.headline:
             d.headline = f"{a.state.name} and {b.state.name} Swap {2 * each} Prisoners"
             d.topic = f"prisoner-exchange-{2 * each}"
@@ -1820,17 +1783,7 @@ class Story:
         d.event(event, q)
         cid = d.new_claim_id(f"{a.leader.id}-on-{event.id}")
         q = d.say(f"{a.leader.short} called the move ", "a gift to the aggressor")
-        d.claim(
-            {
-                "id": cid,
-                "type": "statement",
-                "by": a.leader.id,
-                "date": iso(self.today),
-                "text": "The suspension of aid rewards the aggressor.",
-                "events": [event.id],
-            },
-            q,
-        )
+        self.event_statement(cid, a.leader.id, "The suspension of aid rewards the aggressor.", event, q)
         if not d.headline:
             d.headline = f"{backer.name} Halts Military Aid to {a.state.name}"
             d.topic = f"{backer.id}-halts-aid"

@@ -149,7 +149,16 @@ class _Compiler:
         # (an instance of a target class), which is several times faster than the other way round.
         is_focus = f"FILTER EXISTS {{ VALUES ?type {{ {_subclasses(focus)} }} ?f rdf:type ?type }}"
         values = f"?f <{path}> ?v . "
-        checks = []
+        checks: list[Check] = []
+
+        def count_check(query: str, component: str, limit: Node) -> None:
+            # The message names the limit (minCount / maxCount) and the path.
+            checks.append(Check(query, path, _SH + component, message, str(limit), path_text=self.term(paths[0])))
+
+        def value_check(query: str, component: str, default_message: str, details: tuple[_Detail, ...] = ()) -> None:
+            # The rows name the offending value; the shape's own message wins over the generic one.
+            checks.append(Check(query, path, _SH + component, message or default_message, details=details, valued=True))
+
         for limit in _values(self.shapes, prop, "minCount"):
             count = int(str(limit))
             # Each focus node once, also when it is an instance of several target classes.
@@ -166,21 +175,13 @@ class _Compiler:
                     f"SELECT ?f WHERE {{ {focus_nodes} OPTIONAL {{ ?f <{path}> ?v }} }} "
                     f"GROUP BY ?f HAVING (COUNT(DISTINCT ?v) < {count})"
                 )
-            checks.append(
-                Check(
-                    query, path, _SH + "MinCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
-                )
-            )
+            count_check(query, "MinCountConstraintComponent", limit)
         for limit in _values(self.shapes, prop, "maxCount"):
             query = (
                 f"SELECT ?f WHERE {{ {{ SELECT ?f WHERE {{ {values} }} GROUP BY ?f "
                 f"HAVING (COUNT(DISTINCT ?v) > {int(str(limit))}) }} {is_focus} }}"
             )
-            checks.append(
-                Check(
-                    query, path, _SH + "MaxCountConstraintComponent", message, str(limit), path_text=self.term(paths[0])
-                )
-            )
+            count_check(query, "MaxCountConstraintComponent", limit)
         for datatype in _values(self.shapes, prop, "datatype"):
             # A literal of the right datatype whose text is not of that type fails too.
             well_formed = f" || !COALESCE(isLiteral(<{datatype}>(?v)), false)" if str(datatype) in _CASTS else ""
@@ -188,14 +189,8 @@ class _Compiler:
                 f"SELECT DISTINCT ?f ?v WHERE {{ {values}"
                 f"FILTER(!isLiteral(?v) || datatype(?v) != <{datatype}>{well_formed}) {is_focus} }}"
             )
-            checks.append(
-                Check(
-                    query,
-                    path,
-                    _SH + "DatatypeConstraintComponent",
-                    message or f"Value is not Literal with datatype {self.term(datatype)}",
-                    valued=True,
-                )
+            value_check(
+                query, "DatatypeConstraintComponent", f"Value is not Literal with datatype {self.term(datatype)}"
             )
         for cls in _values(self.shapes, prop, "class"):
             # Each value once (many focus nodes name the same one), then who names it.
@@ -204,15 +199,7 @@ class _Compiler:
                 f"FILTER NOT EXISTS {{ VALUES ?type {{ {_subclasses(f'<{cls}>')} }} ?v rdf:type ?type }} }} }} "
                 f"{values}{is_focus} }}"
             )
-            checks.append(
-                Check(
-                    query,
-                    path,
-                    _SH + "ClassConstraintComponent",
-                    message or f"Value does not have class {self.term(cls)}",
-                    valued=True,
-                )
-            )
+            value_check(query, "ClassConstraintComponent", f"Value does not have class {self.term(cls)}")
         for minimum in _values(self.shapes, prop, "minInclusive"):
             if not isinstance(minimum, Literal):
                 raise UnsupportedShape(f"sh:minInclusive needs a literal ({self.term(prop)}).")
@@ -223,28 +210,16 @@ class _Compiler:
             )
             # A value that cannot be compared fails too.
             query = f"SELECT DISTINCT ?f ?v WHERE {{ {values}FILTER(!COALESCE(?v >= {bound}, false)) {is_focus} }}"
-            checks.append(
-                Check(
-                    query,
-                    path,
-                    _SH + "MinInclusiveConstraintComponent",
-                    message or f"Value is not >= {self.term(minimum)}",
-                    valued=True,
-                )
-            )
+            value_check(query, "MinInclusiveConstraintComponent", f"Value is not >= {self.term(minimum)}")
         for node in _values(self.shapes, prop, "node"):
             details = self.node_details(node)  # type: ignore[arg-type]
             conforms = " && ".join(f"EXISTS {{ ?v <{d.path}> <{d.value}> }}" for d in details)
             query = f"SELECT DISTINCT ?f ?v WHERE {{ {values}FILTER(!({conforms})) {is_focus} }}"
-            checks.append(
-                Check(
-                    query,
-                    path,
-                    _SH + "NodeConstraintComponent",
-                    message or f"Value does not conform to Shape {self.term(node)}. See details for more information.",
-                    details=details,
-                    valued=True,
-                )
+            value_check(
+                query,
+                "NodeConstraintComponent",
+                f"Value does not conform to Shape {self.term(node)}. See details for more information.",
+                details=details,
             )
         return checks
 

@@ -236,15 +236,13 @@ class Store:
                 path.rmdir()  # an empty folder made beforehand: rename cannot replace it
             temporary.rename(path)
             done = True
-        except OSError as error:
-            if cls.exists(path):
+        except (OSError, SyntaxError, ValueError) as error:
+            if isinstance(error, OSError) and cls.exists(path):
                 # Another first load finished while this one was writing.
                 raise StoreError(
                     f"Another ckg load created the store at {path} while this one was writing it; "
                     "nothing of this load was stored."
                 ) from error
-            raise StoreError(f"Writing the new store at {path} failed; nothing was stored: {error}") from error
-        except (SyntaxError, ValueError) as error:
             raise StoreError(f"Writing the new store at {path} failed; nothing was stored: {error}") from error
         finally:
             if not done:

@@ -1,4 +1,4 @@
-"""Shared test fixtures: a Neo4j server for the tests that need one.
+"""Shared test fixtures: a Neo4j server for the tests that need one, and the data sets' stores.
 
 Tests that need Neo4j take the ``neo4j_driver`` (or ``neo4j_database``) fixture
 and carry ``@pytest.mark.neo4j``. The server is either
@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import neo4j
 import platformdirs
@@ -252,3 +252,33 @@ def running_status(
         http_port=ports.http_port,
         accepting_connections=accepting,
     )
+
+
+# --- the data sets' stores, each loaded once per session; tests only read them ------------
+
+
+def _store_fixture(name: str, folder: str, description: str) -> Any:
+    """A session fixture ``name``: the store that ``tests.corpus.<name>`` loads into a new ``folder``."""
+
+    @pytest.fixture(scope="session", name=name)
+    def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        # Imported here: loading pulls in the whole reader, which the Neo4j fixtures never need.
+        from tests import corpus
+
+        return Path(getattr(corpus, name)(tmp_path_factory.mktemp(folder)))
+
+    store.__doc__ = description
+    return store
+
+
+examples_store = _store_fixture("examples_store", "examples", "Both example articles and the actor registry.")
+seed_store = _store_fixture(
+    "seed_store", "seed", "What was known on 20 March 2025: the seed article alone, with the actor registry."
+)
+edge_store = _store_fixture("edge_store", "edge", "The edge cases of tests/queries/articles.")
+demands_store = _store_fixture(
+    "demands_store", "demands", "The demand-kinds articles of tests/queries/demand-kinds (responses, a chain)."
+)
+queries_generated_store = _store_fixture(
+    "queries_generated_store", "generated", "The small generated corpus the saved queries are checked on."
+)

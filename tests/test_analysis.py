@@ -24,9 +24,7 @@ from ceasefire_kg.namespaces import CF, SCOPE, entity_iri
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.cli_helpers import run_ckg
-from tests.corpus import demands_store as corpus_demands_store
-from tests.corpus import generated_store, load_store
-from tests.paths import EXAMPLES
+from tests.corpus import generated_store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -38,11 +36,6 @@ THREE_DEMANDS = {
     "putin-demands-halt-to-mobilization": "and halt mandatory military mobilization",
 }
 RUSSIA, UKRAINE, UNITED_STATES = (str(entity_iri("actor", slug)) for slug in ("russia", "ukraine", "united-states"))
-
-
-@pytest.fixture(scope="module")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return load_store(tmp_path_factory.mktemp("examples") / "store", [EXAMPLES])
 
 
 @pytest.fixture(scope="module")
@@ -342,15 +335,25 @@ def _as_known_on(backend: LocalBackend, as_of: dt.date | None) -> analysis.Negot
     return analysis.NegotiationGraph.from_triples(tuple(row) for row in solutions)
 
 
+def _assert_explain_agrees_with_the_query(
+    negotiation: analysis.NegotiationGraph, backend: Backend, scopes: tuple[str, ...]
+) -> int:
+    """On each date of the negotiation and each scope, explain's blocking pairs are the query's; how many there were."""
+    compared = 0
+    for as_of in _dates(negotiation):
+        known = _as_known_on(backend, as_of)
+        explanations = _explanations(known, backend, as_of)
+        for scope in scopes:
+            expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
+            assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
+            compared += len(expected)
+    return compared
+
+
 def test_explain_gives_the_verdicts_of_blocking_demands_on_the_examples(
     examples: analysis.NegotiationGraph, examples_backend: LocalBackend
 ) -> None:
-    for as_of in _dates(examples):
-        known = _as_known_on(examples_backend, as_of)
-        explanations = _explanations(known, examples_backend, as_of)
-        for scope in ("comprehensive", "partial", "infrastructure"):
-            expected = _query_pairs(examples_backend, as_of, str(SCOPE[scope]))
-            assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
+    _assert_explain_agrees_with_the_query(examples, examples_backend, ("comprehensive", "partial", "infrastructure"))
     seed = _explanations(examples, examples_backend, SEED_DATE)
     assert _explained_pairs(examples, seed, "comprehensive") == {(d, "us-30-day-ceasefire") for d in THREE_DEMANDS}
 
@@ -359,14 +362,7 @@ def test_explain_gives_the_verdicts_of_blocking_demands_on_generated_data(genera
     with Store.open_read_only(generated) as store:
         backend = LocalBackend(store)
         negotiation = analysis.NegotiationGraph.read(backend)
-        compared = 0
-        for as_of in _dates(negotiation):
-            known = _as_known_on(backend, as_of)
-            explanations = _explanations(known, backend, as_of)
-            for scope in ("comprehensive", "partial", "maritime"):
-                expected = _query_pairs(backend, as_of, str(SCOPE[scope]))
-                assert _explained_pairs(known, explanations, scope) == expected, (scope, as_of)
-                compared += len(expected)
+        compared = _assert_explain_agrees_with_the_query(negotiation, backend, ("comprehensive", "partial", "maritime"))
     # The generated negotiations do have blocking demands (fewer at the sampled dates since
     # proposal statuses hold from the dates their articles give, which spread the sample earlier).
     assert compared > 5, compared
@@ -513,11 +509,6 @@ def test_neo4j_gives_the_same_answers(
 
 
 # --- explain follows chains of conditions ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demands_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_demands_store(tmp_path_factory.mktemp("demands"))
 
 
 @pytest.fixture(scope="module")

@@ -26,25 +26,12 @@ from ceasefire_kg.namespaces import SCHEMA_GRAPH, article_graph_iri, entity_iri,
 from ceasefire_kg.neo4j_read import read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
-from tests import corpus
 from tests.cli_helpers import run_ckg
 from tests.paths import SEED_ARTICLE
 
 LATER_ARTICLE = "2025-04-09-kremlin-conditional-ceasefire"
 #: After the seed article (19 March 2025), before the later one (9 April).
 BETWEEN = dt.date(2025, 3, 20)
-
-
-@pytest.fixture(scope="module")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both example articles (19 March and 9 April 2025) and the actor registry."""
-    return corpus.examples_store(tmp_path_factory.mktemp("examples"))
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What was known on 20 March 2025: the seed article and the actor registry."""
-    return corpus.seed_store(tmp_path_factory.mktemp("seed"))
 
 
 def _local_triples(store_path: Path, known_by: dt.date | None = None) -> set[tuple[str, str, str]]:

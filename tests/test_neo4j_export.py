@@ -55,12 +55,16 @@ def _assert_round_trip(path: Path, driver: neo4j.Driver, database: str) -> None:
     assert actual == expected  # same triples, same stable order
 
 
+def _push_and_assert_round_trip(path: Path, driver: neo4j.Driver, database: str) -> None:
+    _push(path, driver, database)
+    _assert_round_trip(path, driver, database)
+
+
 def test_round_trip_of_the_examples_is_lossless(
     examples_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     path = copy_store(examples_template, tmp_path / "store")
-    _push(path, neo4j_driver, neo4j_database)
-    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    _push_and_assert_round_trip(path, neo4j_driver, neo4j_database)
     turtle = io.BytesIO()
     assert export_neo4j(neo4j_driver, neo4j_database, turtle, "turtle") > 1000
     assert turtle.getvalue().startswith(b"@prefix ")
@@ -74,8 +78,7 @@ def test_round_trip_of_a_larger_generated_set_is_lossless(
     generated_template: Path, tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     path = copy_store(generated_template, tmp_path / "store")
-    _push(path, neo4j_driver, neo4j_database)
-    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    _push_and_assert_round_trip(path, neo4j_driver, neo4j_database)
 
 
 def test_round_trip_of_accusations_terms_readings_and_attributions_is_lossless(
@@ -83,8 +86,7 @@ def test_round_trip_of_accusations_terms_readings_and_attributions_is_lossless(
 ) -> None:
     """The claims data set: accusations with a charge, readings of terms (literal lists), according_to."""
     path = claims_store(tmp_path)
-    _push(path, neo4j_driver, neo4j_database)
-    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    _push_and_assert_round_trip(path, neo4j_driver, neo4j_database)
     with neo4j_driver.session(database=neo4j_database) as session:
         reading = session.run(
             "MATCH (c:Claim:TermsInterpretation {factId: 'kostrova-reads-corridor-terms'}) RETURN c"
@@ -109,8 +111,7 @@ def test_round_trip_of_responses_chains_and_about_is_lossless(
     tmp_path: Path, neo4j_driver: neo4j.Driver, neo4j_database: str
 ) -> None:
     path = demands_store(tmp_path)
-    _push(path, neo4j_driver, neo4j_database)
-    _assert_round_trip(path, neo4j_driver, neo4j_database)
+    _push_and_assert_round_trip(path, neo4j_driver, neo4j_database)
     with neo4j_driver.session(database=neo4j_database) as session:
         chained = session.run(
             "MATCH (r:Response)-[:TO_DEMAND]->(d:Demand)<-[:PRECONDITION_FOR]-(y:Demand)-[:ABOUT|PRECONDITION_FOR]->(x) "

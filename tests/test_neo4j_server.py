@@ -81,6 +81,16 @@ def real_java_home() -> Path:
     return Path(os.path.realpath(java)).parent.parent
 
 
+def fake_java_home(folder: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point JAVA_HOME at ``folder``, whose bin/java is the shell ``script``; return that java."""
+    java = folder / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text(script)
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(folder))
+    return java
+
+
 def server_processes(home: Path) -> list[int]:
     """Pids of live Neo4j JVMs of a home folder."""
     found = []
@@ -372,15 +382,13 @@ def test_start_with_java_home_pointing_nowhere(tmp_path: Path, monkeypatch: pyte
 
 
 def test_start_with_too_old_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    java = tmp_path / "jdk11" / "bin" / "java"
-    java.parent.mkdir(parents=True)
-    java.write_text(
+    java = fake_java_home(
+        tmp_path / "jdk11",
         "#!/bin/sh\n"
         "echo 'openjdk version \"11.0.22\" 2024-01-16' >&2\n"
-        "echo 'OpenJDK Runtime Environment (build 11.0.22+7)' >&2\n"
+        "echo 'OpenJDK Runtime Environment (build 11.0.22+7)' >&2\n",
+        monkeypatch,
     )
-    java.chmod(0o755)
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk11"))
     result = ckg_neo4j("start", "--home", str(tmp_path / "home"), *port_args())
     assert_fails_with(
         result,
@@ -472,53 +480,31 @@ def listening_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def test_start_when_the_bolt_port_is_taken(tmp_path: Path, listening_port: int) -> None:
-    result = ckg_neo4j(
-        "start",
-        "--home",
-        str(tmp_path),
-        "--bolt-port",
-        str(listening_port),
-        "--http-port",
-        str(free_port()),
-    )
+@pytest.mark.parametrize(
+    ("taken", "other", "variable"),
+    [("--bolt-port", "--http-port", "CKG_NEO4J_BOLT_PORT"), ("--http-port", "--bolt-port", "CKG_NEO4J_HTTP_PORT")],
+    ids=["bolt", "http"],
+)
+def test_start_when_a_port_is_taken(tmp_path: Path, listening_port: int, taken: str, other: str, variable: str) -> None:
+    result = ckg_neo4j("start", "--home", str(tmp_path), taken, str(listening_port), other, str(free_port()))
     assert_fails_with(
         result,
         f"Error: Port {listening_port} on 127.0.0.1 is already in use by another program. "
-        "Stop it, or choose another port with --bolt-port / CKG_NEO4J_BOLT_PORT.\n",
-    )
-
-
-def test_start_when_the_http_port_is_taken(tmp_path: Path, listening_port: int) -> None:
-    result = ckg_neo4j(
-        "start",
-        "--home",
-        str(tmp_path),
-        "--bolt-port",
-        str(free_port()),
-        "--http-port",
-        str(listening_port),
-    )
-    assert_fails_with(
-        result,
-        f"Error: Port {listening_port} on 127.0.0.1 is already in use by another program. "
-        "Stop it, or choose another port with --http-port / CKG_NEO4J_HTTP_PORT.\n",
+        f"Stop it, or choose another port with {taken} / {variable}.\n",
     )
 
 
 def test_start_times_out_and_leaves_nothing_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A "java" that is new enough, and whose "server" never opens a port.
-    java = tmp_path / "jdk" / "bin" / "java"
-    java.parent.mkdir(parents=True)
-    java.write_text(
+    fake_java_home(
+        tmp_path / "jdk",
         "#!/bin/sh\n"
         'case "$*" in\n'
         "  *-version*) echo 'openjdk version \"17.0.9\" 2023-10-17' >&2 ;;\n"
         "  *CommunityEntryPoint*) echo 'pretending to start'; exec sleep 120 ;;\n"
-        "esac\n"
+        "esac\n",
+        monkeypatch,
     )
-    java.chmod(0o755)
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk"))
     home = tmp_path / "home"
     settings = n4j.Neo4jSettings(home=home)
     # Jars "already downloaded", so that no Maven runs.

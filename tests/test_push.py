@@ -32,6 +32,7 @@ from ceasefire_kg.errors import (
 from ceasefire_kg.namespaces import CF, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
 from ceasefire_kg.neo4j_read import read_triples
+from ceasefire_kg.progress import Progress
 from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, start_managed_neo4j
@@ -259,10 +260,27 @@ def _assert_atomic(path: Path, driver: neo4j.Driver, database: str) -> set[str]:
     return set(pushed)
 
 
-def _crash_then_repush(
-    path: Path, driver: neo4j.Driver, database: str, crashed: BaseException | None, graphs: int
-) -> None:
+def _push_that_breaks(
+    path: Path, uri: str, neo4j_server: Neo4jConnection, database: str, on_progress: Progress
+) -> BaseException | None:
+    """Push through a driver to ``uri`` that soon gives up; what the push raised, if anything."""
+    with neo4j.GraphDatabase.driver(
+        uri,
+        auth=(neo4j_server.username, neo4j_server.password),
+        max_transaction_retry_time=1.0,
+        connection_timeout=5.0,
+    ) as breaking_driver:
+        try:
+            _push(path, breaking_driver, database, batch_triples=3000, on_progress=on_progress)
+        except Exception as error:
+            return error
+    return None
+
+
+def _crash_then_repush(path: Path, driver: neo4j.Driver, database: str, crashed: BaseException | None) -> None:
     assert isinstance(crashed, GraphDatabaseError), crashed
+    with Store.open_read_only(path) as store:
+        graphs = len(store.named_graphs())
     survivors = _assert_atomic(path, driver, database)
     assert 0 < len(survivors) < graphs, "the crash should hit the middle of the push"
     report = _push(path, driver, database)
@@ -280,27 +298,15 @@ def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
     path = copy_store(many_articles_template, tmp_path / "many")
     address = urlsplit(neo4j_server.uri)
     proxy = CuttableProxy(address.hostname or "127.0.0.1", address.port or 7687)
-    crashed: BaseException | None = None
 
     def arm(stage: str, done: int, total: int | None) -> None:
         if done >= (total or 0) // 3:
             proxy.arm(after_bytes=50_000)
 
     # bolt:// straight through the proxy: a routing table would send the driver around it.
-    with neo4j.GraphDatabase.driver(
-        f"bolt://127.0.0.1:{proxy.port}",
-        auth=(neo4j_server.username, neo4j_server.password),
-        max_transaction_retry_time=1.0,
-        connection_timeout=5.0,
-    ) as cut_driver:
-        try:
-            _push(path, cut_driver, neo4j_database, batch_triples=3000, on_progress=arm)
-        except Exception as error:
-            crashed = error
+    crashed = _push_that_breaks(path, f"bolt://127.0.0.1:{proxy.port}", neo4j_server, neo4j_database, arm)
     proxy.cut()
-    with Store.open_read_only(path) as store:
-        graphs = len(store.named_graphs())
-    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed, graphs)
+    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed)
 
 
 def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
@@ -315,7 +321,6 @@ def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
     if settings is None:
         pytest.skip("kills the server process: needs the managed test server, not NEO4J_URI")
     path = copy_store(many_articles_template, tmp_path / "many")
-    crashed: BaseException | None = None
     killed = threading.Event()
 
     def kill(stage: str, done: int, total: int | None) -> None:
@@ -331,24 +336,13 @@ def test_server_killed_mid_push_leaves_whole_articles_and_a_repush_completes(
             threading.Thread(target=later, daemon=True).start()
 
     try:
-        with neo4j.GraphDatabase.driver(
-            neo4j_server.uri,
-            auth=(neo4j_server.username, neo4j_server.password),
-            max_transaction_retry_time=1.0,
-            connection_timeout=5.0,
-        ) as crash_driver:
-            try:
-                _push(path, crash_driver, neo4j_database, batch_triples=3000, on_progress=kill)
-            except Exception as error:
-                crashed = error
+        crashed = _push_that_breaks(path, neo4j_server.uri, neo4j_server, neo4j_database, kill)
     finally:
         deadline = time.monotonic() + 30
         while n4j.status(settings).running and time.monotonic() < deadline:
             time.sleep(0.2)
         start_managed_neo4j(settings, neo4j_server.password, pytestconfig)
-    with Store.open_read_only(path) as store:
-        graphs = len(store.named_graphs())
-    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed, graphs)
+    _crash_then_repush(path, neo4j_driver, neo4j_database, crashed)
 
 
 # --- errors -------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from ceasefire_kg.errors import (
     UnknownSavedQuery,
 )
 from ceasefire_kg.store import Store
-from tests import corpus
 from tests.cli_helpers import run_ckg
 from tests.paths import SEED_ARTICLE
 
@@ -65,36 +64,6 @@ DEAD_URI = "bolt://127.0.0.1:9"
 
 
 # --- stores ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both example articles."""
-    return corpus.examples_store(tmp_path_factory.mktemp("examples"))
-
-
-@pytest.fixture(scope="session")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed article alone (with the actor registry)."""
-    return corpus.seed_store(tmp_path_factory.mktemp("seed"))
-
-
-@pytest.fixture(scope="session")
-def edge_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The edge cases of tests/queries/articles."""
-    return corpus.edge_store(tmp_path_factory.mktemp("edge"))
-
-
-@pytest.fixture(scope="session")
-def demands_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demand-kinds articles of tests/queries/demand-kinds (responses, a precondition chain)."""
-    return corpus.demands_store(tmp_path_factory.mktemp("demands"))
-
-
-@pytest.fixture(scope="session")
-def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small corpus from benchmarks/generate_corpus.py (several negotiations, changing positions)."""
-    return corpus.queries_generated_store(tmp_path_factory.mktemp("generated"))
 
 
 def run(store_path: Path, name: str, **given: str) -> sq.QueryResult:
@@ -855,11 +824,11 @@ ANSWERED_ELSEWHERE = {"responses": "demands_store"}
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_every_query_runs_with_its_defaults_and_orders_its_rows(
-    name: str, examples_store: Path, generated_store: Path, request: pytest.FixtureRequest
+    name: str, examples_store: Path, queries_generated_store: Path, request: pytest.FixtureRequest
 ) -> None:
     given = {"fact": "putin-rejects-full-ceasefire"} if name == "evidence" else {}
     answering = request.getfixturevalue(ANSWERED_ELSEWHERE.get(name, "examples_store"))
-    for store_path in (examples_store, generated_store, answering):
+    for store_path in (examples_store, queries_generated_store, answering):
         first = run(store_path, name, **given)
         assert first.rows == run(store_path, name, **given).rows
         assert all(len(row) == len(first.columns) for row in first.rows)

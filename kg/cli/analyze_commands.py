@@ -14,6 +14,7 @@ from ceasefire_kg.cli.common import (
     FactOption,
     StageProgress,
     analysis_options,
+    choice_option,
     echo_table,
     network_output_option,
     proposal_option,
@@ -126,14 +127,13 @@ def analyze_brokers(
 
 @analyze_group.command("explain")
 @click.argument("demand_id", type=FactOption("fact-id"))
-@click.option(
+@choice_option(
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    choices=["text", "json"],
     default="text",
-    show_default=True,
-    help="text for reading; json for programs.",
+    help_text="text for reading; json for programs.",
 )
 @analysis_options
 @reports_errors

@@ -8,7 +8,7 @@ import functools
 import logging
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,17 +47,35 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def env_option(
+    *decls: str, envvar: str, help_text: str, default: Any = None, param_type: Any = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option read from the environment variable ``envvar`` when not given.
+
+    --help shows the variable, and the default unless it is None (the help
+    text then says what happens without the option).
+    """
+    return click.option(
+        *decls, type=param_type, default=default, envvar=envvar, show_envvar=True, show_default=True, help=help_text
+    )
+
+
+def choice_option(
+    *param_decls: str, choices: Sequence[str], default: str, help_text: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option that takes one of ``choices``, with its default shown in --help."""
+    return click.option(*param_decls, type=click.Choice(choices), default=default, show_default=True, help=help_text)
+
+
 # --- the embedded store: validate, load, retract, articles, export ----------
 
-store_option = click.option(
+store_option = env_option(
     "--store",
     "store_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_STORE,
     envvar="CKG_STORE",
-    show_envvar=True,
-    show_default=True,
-    help="Folder of the embedded store.",
+    default=DEFAULT_STORE,
+    param_type=click.Path(path_type=Path, file_okay=False),
+    help_text="Folder of the embedded store.",
 )
 
 text_dir_option = click.option(
@@ -131,54 +149,34 @@ def neo4j_connection_options(*, backend_choice: bool = False) -> Callable[[Calla
             means "use the store", and the server's default database.
     """
     if backend_choice:
-        uri = click.option(
+        uri = env_option(
             "--uri",
             envvar="NEO4J_URI",
-            show_envvar=True,
-            default=None,
-            help="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
+            help_text="Bolt URI of the Neo4j server, such as neo4j://127.0.0.1:7687. "
             "Without it, --backend auto uses the embedded store.",
         )
-        database = click.option(
+        database = env_option(
             "--database",
             envvar="NEO4J_DATABASE",
-            show_envvar=True,
-            default=None,
-            help="Neo4j database. [default: the server's default database]",
+            help_text="Neo4j database. [default: the server's default database]",
         )
     else:
-        uri = click.option(
+        uri = env_option(
             "--uri",
             envvar="NEO4J_URI",
-            show_envvar=True,
             default=f"neo4j://{neo4j_server.HOST}:{neo4j_server.DEFAULT_BOLT_PORT}",
-            show_default=True,
-            help="Bolt URI of the Neo4j server (neo4j://, neo4j+s:// for a cluster or Aura, bolt://).",
+            help_text="Bolt URI of the Neo4j server (neo4j://, neo4j+s:// for a cluster or Aura, bolt://).",
         )
-        database = click.option(
-            "--database",
-            envvar="NEO4J_DATABASE",
-            show_envvar=True,
-            default=neo4j_server.DEFAULT_DATABASE,
-            show_default=True,
-            help="Neo4j database.",
+        database = env_option(
+            "--database", envvar="NEO4J_DATABASE", default=neo4j_server.DEFAULT_DATABASE, help_text="Neo4j database."
         )
     options = [
         uri,
-        click.option(
-            "--username",
-            envvar="NEO4J_USERNAME",
-            show_envvar=True,
-            default=neo4j_server.USERNAME,
-            show_default=True,
-            help="Neo4j user.",
-        ),
-        click.option(
+        env_option("--username", envvar="NEO4J_USERNAME", default=neo4j_server.USERNAME, help_text="Neo4j user."),
+        env_option(
             "--password",
             envvar="NEO4J_PASSWORD",
-            show_envvar=True,
-            default=None,
-            help="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
+            help_text="Neo4j password. [default: the managed server's, kept by 'ckg neo4j start']",
         ),
         database,
     ]
@@ -203,22 +201,20 @@ def neo4j_connection_options(*, backend_choice: bool = False) -> Callable[[Calla
 # --- ckg queries, ckg query: the saved questions ---------------------------------
 
 
-table_format_option = click.option(
+table_format_option = choice_option(
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(OUTPUT_FORMATS),
+    choices=OUTPUT_FORMATS,
     default="table",
-    show_default=True,
-    help="table for reading; json (an array of objects) and csv for programs.",
+    help_text="table for reading; json (an array of objects) and csv for programs.",
 )
 
-backend_option = click.option(
+backend_option = choice_option(
     "--backend",
-    type=click.Choice(BACKEND_CHOICES),
+    choices=BACKEND_CHOICES,
     default="auto",
-    show_default=True,
-    help="Where to answer: neo4j, the embedded store (local), or auto: Neo4j when NEO4J_URI "
+    help_text="Where to answer: neo4j, the embedded store (local), or auto: Neo4j when NEO4J_URI "
     "(--uri) is set and the server answers, else the embedded store.",
 )
 
@@ -352,13 +348,11 @@ def neo4j_home_option(
     help_text: str = "Folder for the server's jars, configuration, data and logs.",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The managed server's --home (CKG_NEO4J_HOME); read into settings by :func:`neo4j_settings`."""
-    return click.option(
+    return env_option(
         "--home",
-        type=click.Path(file_okay=False, path_type=Path),
         envvar=neo4j_server.HOME_ENV,
-        show_envvar=True,
-        default=None,
-        help=f"{help_text} [default: {neo4j_server.default_home()}]",
+        param_type=click.Path(file_okay=False, path_type=Path),
+        help_text=f"{help_text} [default: {neo4j_server.default_home()}]",
     )
 
 

@@ -16,6 +16,7 @@ from ceasefire_kg import neo4j_server
 from ceasefire_kg.cli.common import (
     StageProgress,
     echo_status,
+    env_option,
     neo4j_connection_options,
     neo4j_home_option,
     neo4j_settings,
@@ -35,16 +36,22 @@ logger = logging.getLogger(__name__)
 # --- ckg browser: Neo4j Browser's style and guided tour ------------------------
 
 
+def _port_option(
+    *param_decls: str, envvar: str, default: int, help_text: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A TCP port option (1–65535) read from ``envvar`` when not given."""
+    return env_option(
+        *param_decls, envvar=envvar, default=default, help_text=help_text, param_type=click.IntRange(1, 65535)
+    )
+
+
 def _browser_port_option(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(
+    return _port_option(
         name,
         "port" if name == "--port" else "browser_port",
-        type=click.IntRange(1, 65535),
-        default=BROWSER_ASSETS_PORT,
         envvar="CKG_BROWSER_PORT",
-        show_envvar=True,
-        show_default=True,
-        help=help_text,
+        default=BROWSER_ASSETS_PORT,
+        help_text=help_text,
     )
 
 
@@ -84,24 +91,18 @@ def _echo_browser_target(target: BrowserTarget, port: int, home: Path | None) ->
 
 @click.command("browser")
 @_browser_port_option("--port", "Port on 127.0.0.1 to serve the style and the guide on.")
-@click.option(
+@env_option(
     "--uri",
     envvar="NEO4J_URI",
-    show_envvar=True,
-    default=None,
-    help="Bolt URI of a Neo4j server that ckg does not manage. [default: the managed server]",
+    help_text="Bolt URI of a Neo4j server that ckg does not manage. [default: the managed server]",
 )
 @click.option(
     "--browser-url",
     default=None,
     help="Where that server's Neo4j Browser is. [default: http://HOST:7474/browser/ for --uri's HOST]",
 )
-@click.option(
-    "--database",
-    envvar="NEO4J_DATABASE",
-    show_envvar=True,
-    default=None,
-    help="Database to open in Browser. [default: the server's default]",
+@env_option(
+    "--database", envvar="NEO4J_DATABASE", help_text="Database to open in Browser. [default: the server's default]"
 )
 @neo4j_home_option("Home folder of the managed server (as for `ckg neo4j`).")
 @click.option("--open", "open_page", is_flag=True, help="Open the Browser URL in your web browser.")
@@ -272,57 +273,38 @@ def neo4j_group() -> None:
 
 @neo4j_group.command("start")
 @neo4j_home_option()
-@click.option(
+@_port_option(
     "--bolt-port",
-    type=click.IntRange(1, 65535),
-    default=neo4j_server.DEFAULT_BOLT_PORT,
     envvar="CKG_NEO4J_BOLT_PORT",
-    show_envvar=True,
-    show_default=True,
-    help="Bolt port on 127.0.0.1.",
+    default=neo4j_server.DEFAULT_BOLT_PORT,
+    help_text="Bolt port on 127.0.0.1.",
 )
-@click.option(
+@_port_option(
     "--http-port",
-    type=click.IntRange(1, 65535),
-    default=neo4j_server.DEFAULT_HTTP_PORT,
     envvar="CKG_NEO4J_HTTP_PORT",
-    show_envvar=True,
-    show_default=True,
-    help="HTTP port on 127.0.0.1 (Neo4j Browser).",
+    default=neo4j_server.DEFAULT_HTTP_PORT,
+    help_text="HTTP port on 127.0.0.1 (Neo4j Browser).",
 )
-@click.option(
+@env_option(
     "--password",
     envvar="NEO4J_PASSWORD",
-    show_envvar=True,
-    default=None,
-    help=(
+    help_text=(
         "Password of user neo4j, at least 8 characters. [default: the one kept in "
         "<home>/password, else a generated one]"
     ),
 )
-@click.option(
-    "--heap",
-    default=neo4j_server.DEFAULT_HEAP,
-    envvar="CKG_NEO4J_HEAP",
-    show_envvar=True,
-    show_default=True,
-    help="JVM heap size.",
-)
-@click.option(
+@env_option("--heap", envvar="CKG_NEO4J_HEAP", default=neo4j_server.DEFAULT_HEAP, help_text="JVM heap size.")
+@env_option(
     "--page-cache",
-    default=neo4j_server.DEFAULT_PAGE_CACHE,
     envvar="CKG_NEO4J_PAGE_CACHE",
-    show_envvar=True,
-    show_default=True,
-    help="Neo4j page cache size.",
+    default=neo4j_server.DEFAULT_PAGE_CACHE,
+    help_text="Neo4j page cache size.",
 )
-@click.option(
+@env_option(
     "--maven-settings",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
     envvar="CKG_MAVEN_SETTINGS",
-    show_envvar=True,
-    default=None,
-    help="A Maven settings.xml (mirror, proxy) for the first-start download.",
+    param_type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help_text="A Maven settings.xml (mirror, proxy) for the first-start download.",
 )
 @click.option(
     "--timeout",

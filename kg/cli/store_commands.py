@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ceasefire_kg.cli.common import (
+    choice_option,
     fact_paths_argument,
     neo4j_connection_options,
     progress_note,
@@ -32,12 +34,15 @@ allow_unreviewed_option = click.option(
 )
 
 
-@click.command()
-@fact_paths_argument
-@text_dir_option
-@store_option
-@allow_unreviewed_option
-@reports_errors
+def _fact_files_command(command: Callable[..., Any]) -> click.Command:
+    """A command on fact files (validate, load): the paths, --text-dir, --store, --allow-unreviewed; errors reported."""
+    decorated = reports_errors(command)
+    for option in (allow_unreviewed_option, store_option, text_dir_option, fact_paths_argument):
+        decorated = option(decorated)
+    return click.command()(decorated)
+
+
+@_fact_files_command
 def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Check article-fact files (or folders of them) without storing anything.
 
@@ -51,12 +56,7 @@ def validate(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: P
     click.echo(report.describe())
 
 
-@click.command()
-@fact_paths_argument
-@text_dir_option
-@store_option
-@allow_unreviewed_option
-@reports_errors
+@_fact_files_command
 def load(paths: tuple[Path, ...], text_dirs: tuple[Path, ...], store_path: Path, allow_unreviewed: bool) -> None:
     """Validate article-fact files (or folders) and store them.
 
@@ -107,14 +107,13 @@ def articles(store_path: Path) -> None:
 
 
 @click.command()
-@click.option(
+@choice_option(
     "-f",
     "--format",
     "format_name",
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    choices=sorted(EXPORT_FORMATS),
     default="turtle",
-    show_default=True,
-    help="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them "
+    help_text="RDF format. turtle and ntriples merge the article graphs; nquads, trig and jsonld keep them "
     "(from Neo4j they get the merged graph as their default graph).",
 )
 @click.option(
@@ -123,13 +122,12 @@ def articles(store_path: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (replaced only once complete) instead of standard output.",
 )
-@click.option(
+@choice_option(
     "--from",
     "source",
-    type=click.Choice(["store", "neo4j"]),
+    choices=["store", "neo4j"],
     default="store",
-    show_default=True,
-    help="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
+    help_text="Read the embedded store, or read back over Bolt the graph `ckg push` wrote to Neo4j.",
 )
 @store_option
 @neo4j_connection_options()

@@ -98,6 +98,9 @@ class _Client:
         if self.key:
             request.add_header("Authorization", f"Bearer {self.key}")
         where = f"the endpoint {self.url}"
+        too_slow = (
+            f"{where} did not answer within {self.settings.timeout:g} s. Give a longer --timeout, or a smaller model."
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.settings.timeout) as answer:
                 raw = answer.read()
@@ -107,15 +110,10 @@ class _Client:
                 f"{where} answered HTTP {error.code} ({error.reason}). Check --llm and --model.{hint}"
             ) from None
         except TimeoutError:
-            raise DraftEndpointError(
-                f"{where} did not answer within {self.settings.timeout:g} s. Give a longer --timeout, or a smaller model."
-            ) from None
+            raise DraftEndpointError(too_slow) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError | socket.timeout):
-                raise DraftEndpointError(
-                    f"{where} did not answer within {self.settings.timeout:g} s. "
-                    "Give a longer --timeout, or a smaller model."
-                ) from None
+                raise DraftEndpointError(too_slow) from None
             raise DraftEndpointError(f"cannot reach {where}: {error.reason}. Check the URL given to --llm.") from None
         except (OSError, ValueError) as error:
             raise DraftEndpointError(f"cannot talk to {where}: {error}. Check the URL given to --llm.") from None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ceasefire_kg.errors import Neo4jServerError, PortInUse
 from ceasefire_kg.neo4j_server.configuration import configured_ports
-from ceasefire_kg.neo4j_server.settings import HOST, Neo4jSettings, bolt_uri, browser_url
+from ceasefire_kg.neo4j_server.settings import HOST, Neo4jSettings, ServerAddresses
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ JVM_FLAGS = (
 
 
 @dataclass(frozen=True)
-class ServerStatus:
+class ServerStatus(ServerAddresses):
     """What :func:`status` found.
 
     Attributes:
@@ -54,16 +54,6 @@ class ServerStatus:
     bolt_port: int
     http_port: int
     accepting_connections: bool = False
-
-    @property
-    def bolt_uri(self) -> str:
-        """Bolt URI for drivers."""
-        return bolt_uri(self.bolt_port)
-
-    @property
-    def browser_url(self) -> str:
-        """Neo4j Browser URL."""
-        return browser_url(self.http_port)
 
 
 def port_in_use(port: int) -> bool:

@@ -46,8 +46,25 @@ def default_home() -> Path:
     return Path(platformdirs.user_cache_dir("ceasefire-kg")) / f"neo4j-{NEO4J_VERSION}"
 
 
+class ServerAddresses:
+    """The Bolt URI and the Neo4j Browser URL of a managed server, from its ``bolt_port`` and ``http_port``."""
+
+    bolt_port: int
+    http_port: int
+
+    @property
+    def bolt_uri(self) -> str:
+        """Bolt URI for drivers, e.g. ``neo4j://127.0.0.1:7687``."""
+        return bolt_uri(self.bolt_port)
+
+    @property
+    def browser_url(self) -> str:
+        """Neo4j Browser URL, e.g. ``http://127.0.0.1:7474/browser/``."""
+        return browser_url(self.http_port)
+
+
 @dataclass(frozen=True)
-class Neo4jSettings:
+class Neo4jSettings(ServerAddresses):
     """Everything that decides how the managed server is installed and run.
 
     Attributes:
@@ -188,18 +205,6 @@ class Neo4jSettings:
     def lib_marker(self) -> Path:
         """Records which versions and jars a complete lib/ holds."""
         return self.lib_dir / LIB_MARKER_NAME
-
-    # Addresses ---------------------------------------------------------------
-
-    @property
-    def bolt_uri(self) -> str:
-        """Bolt URI for drivers, e.g. ``neo4j://127.0.0.1:7687``."""
-        return bolt_uri(self.bolt_port)
-
-    @property
-    def browser_url(self) -> str:
-        """Neo4j Browser URL, e.g. ``http://127.0.0.1:7474/browser/``."""
-        return browser_url(self.http_port)
 
 
 def bolt_uri(port: int) -> str:

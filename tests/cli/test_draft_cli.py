@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.cli_helpers import run_ckg
 from tests.draft.llm_replay import replay_server
 from tests.paths import EXAMPLES, REPO
@@ -57,45 +59,46 @@ def test_an_existing_output_is_kept_unless_forced(tmp_path: Path) -> None:
     assert run_ckg("draft", KREMLIN, "-o", output, "--force").exit_code == 0
 
 
-def test_a_missing_article_text() -> None:
-    result = run_ckg("draft", "no-such-article.txt")
+#: Bad input refused with exit code 1 and the exact message: the case's name, the article text to write
+#: (its name under tmp_path and its bytes) or None, the arguments after ``draft`` ("{text}" stands for the
+#: written text's path) and the message ("{text}" likewise).
+BAD_INPUT: list[tuple[str, tuple[str, bytes] | None, list[str], str]] = [
+    ("a-missing-article-text", None, ["no-such-article.txt"],
+     "Error: article text no-such-article.txt not found. Give the path of the article's text file (UTF-8).\n"),
+    ("an-empty-article-text", ("2025-01-01-empty.txt", b" \n\n"), ["{text}"],
+     "Error: the article text {text} is empty. Give the file holding the article's full text.\n"),
+    ("a-text-that-is-not-utf8", ("2025-01-01-latin.txt", "Caf\xe9 talks".encode("latin-1")), ["{text}"],
+     "Error: the article text {text} is not valid UTF-8 (byte 3). Save it as UTF-8.\n"),
+    ("a-text-too-large-for-one-article", ("2025-01-01-big.txt", ("Talks resumed. " * 70_000).encode()), ["{text}"],
+     "Error: the article text {text} is 1050000 bytes, over the limit of 1000000 for one article. "
+     "Draft one article at a time.\n"),
+    ("a-bad-publication-date", None, [str(KREMLIN), "--published", "2025-04-31"],
+     "Error: bad publication date: '2025-04-31' is not a real date (day is out of range for month). "
+     "Give --published as YYYY-MM-DD, e.g. 2025-04-09.\n"),
+    ("no-publication-date-at-all", ("talks.txt", b"Moscow said on Tuesday that talks would resume.\n"), ["{text}"],
+     "Error: no publication date for talks.txt: its name does not start with one (YYYY-MM-DD-…). "
+     "Give --published YYYY-MM-DD; dates such as 'on Tuesday' are resolved against it.\n"),
+    ("a-bad-article-id", None, [str(KREMLIN), "--id", "Kremlin Report"],
+     "Error: bad article id 'Kremlin Report': use lowercase letters, digits and hyphens, starting with a letter "
+     "or digit (at most 120 characters), e.g. 2025-04-09-kremlin-conditional-ceasefire.\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "arguments", "message"), [case[1:] for case in BAD_INPUT], ids=[case[0] for case in BAD_INPUT]
+)
+def test_bad_input_is_refused_with_how_to_fix_it(
+    tmp_path: Path, written: tuple[str, bytes] | None, arguments: list[str], message: str
+) -> None:
+    text = ""
+    if written is not None:
+        name, content = written
+        (tmp_path / name).write_bytes(content)
+        text = str(tmp_path / name)
+    result = run_ckg("draft", *(argument.replace("{text}", text) for argument in arguments))
 
     assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: article text no-such-article.txt not found. Give the path of the article's text file (UTF-8).\n"
-    )
-
-
-def test_an_empty_article_text(tmp_path: Path) -> None:
-    empty = tmp_path / "2025-01-01-empty.txt"
-    empty.write_text(" \n\n", "utf-8")
-    result = run_ckg("draft", empty)
-
-    assert result.exit_code == 1
-    assert (
-        result.stderr == f"Error: the article text {empty} is empty. Give the file holding the article's full text.\n"
-    )
-
-
-def test_a_text_that_is_not_utf8(tmp_path: Path) -> None:
-    latin = tmp_path / "2025-01-01-latin.txt"
-    latin.write_bytes("Caf\xe9 talks".encode("latin-1"))
-    result = run_ckg("draft", latin)
-
-    assert result.exit_code == 1
-    assert result.stderr == f"Error: the article text {latin} is not valid UTF-8 (byte 3). Save it as UTF-8.\n"
-
-
-def test_a_text_too_large_for_one_article(tmp_path: Path) -> None:
-    big = tmp_path / "2025-01-01-big.txt"
-    big.write_text("Talks resumed. " * 70_000, "utf-8")
-    result = run_ckg("draft", big)
-
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: the article text {big} is 1050000 bytes, over the limit of 1000000 for one article. "
-        "Draft one article at a time.\n"
-    )
+    assert result.stderr == message.replace("{text}", text)
 
 
 def test_a_directory_is_not_an_article(tmp_path: Path) -> None:
@@ -103,38 +106,6 @@ def test_a_directory_is_not_an_article(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert f"Error: Invalid value for 'ARTICLE': File '{tmp_path}' is a directory." in result.stderr
-
-
-def test_a_bad_publication_date() -> None:
-    result = run_ckg("draft", KREMLIN, "--published", "2025-04-31")
-
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: bad publication date: '2025-04-31' is not a real date (day is out of range for month). "
-        "Give --published as YYYY-MM-DD, e.g. 2025-04-09.\n"
-    )
-
-
-def test_no_publication_date_at_all(tmp_path: Path) -> None:
-    text = tmp_path / "talks.txt"
-    text.write_text("Moscow said on Tuesday that talks would resume.\n", "utf-8")
-    result = run_ckg("draft", text)
-
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: no publication date for talks.txt: its name does not start with one (YYYY-MM-DD-…). "
-        "Give --published YYYY-MM-DD; dates such as 'on Tuesday' are resolved against it.\n"
-    )
-
-
-def test_a_bad_article_id() -> None:
-    result = run_ckg("draft", KREMLIN, "--id", "Kremlin Report")
-
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: bad article id 'Kremlin Report': use lowercase letters, digits and hyphens, starting with a letter "
-        "or digit (at most 120 characters), e.g. 2025-04-09-kremlin-conditional-ceasefire.\n"
-    )
 
 
 def test_an_unreadable_registry(tmp_path: Path) -> None:

@@ -61,6 +61,15 @@ def load(*paths: str | Path, store: tuple[Path, bytes]) -> Result:
     return run_ckg("load", *paths, "--store", store[0])
 
 
+def assert_file_refused(
+    folder: Path, content: str, expected: list[str], store: tuple[Path, bytes], name: str = "bad.yaml"
+) -> None:
+    """Write ``content`` to ``folder/name``; loading it must report exactly ``expected`` and store nothing."""
+    (folder / name).write_text(content, encoding="utf-8")
+    assert_refused(load(name, store=store), expected)
+    assert_unchanged(store)
+
+
 @contextmanager
 def fails_after(seconds: float) -> Iterator[None]:
     """Interrupt the body after ``seconds`` (so a regression fails instead of hanging)."""
@@ -272,9 +281,7 @@ BROKEN_ARTICLES = [
 def test_a_broken_article_is_refused_with_exact_messages(
     content: str, expected: list[str], fact_dir: Path, ckg_store: tuple[Path, bytes]
 ) -> None:
-    (fact_dir / "bad.yaml").write_text(content, encoding="utf-8")
-    assert_refused(load("bad.yaml", store=ckg_store), expected)
-    assert_unchanged(ckg_store)
+    assert_file_refused(fact_dir, content, expected, ckg_store)
 
 
 # --- bad files that need bytes, sizes or several paths ---------------------------
@@ -719,9 +726,7 @@ _FUTURE_STATUS_ARTICLES = [
 def test_a_status_from_after_the_publication_is_refused(
     content: str, expected: list[str], fact_dir: Path, ckg_store: tuple[Path, bytes]
 ) -> None:
-    (fact_dir / "bad.yaml").write_text(content, encoding="utf-8")
-    assert_refused(load("bad.yaml", store=ckg_store), expected)
-    assert_unchanged(ckg_store)
+    assert_file_refused(fact_dir, content, expected, ckg_store)
 
 
 def test_a_planned_event_and_an_agreed_deal_may_look_ahead(fact_dir: Path, ckg_store: tuple[Path, bytes]) -> None:

@@ -279,49 +279,64 @@ def test_every_problem_carries_its_file_line_fact_and_field(fact_dir: Path) -> N
     assert problem.hint == "Declare it under 'actors:' or in a registry listed under 'registries:'."
 
 
-def test_an_end_before_the_start_is_refused(fact_dir: Path) -> None:
-    dates = '    effective_from: "2025-03-18"\n    ended_on: "2025-03-17"\n'
-    write(fact_dir, "a.yaml", article_with("    duration_days: 30\n", "    duration_days: 30\n" + dates))
-    assert described(problems_of(Path("a.yaml"))) == [
-        "a.yaml:16: proposal 'test-ceasefire', field 'ended_on': ended_on 2025-03-17 is before effective_from "
-        "2025-03-18. Swap or correct the dates."
-    ]
+#: (the file a.yaml, the exact problems the checks report): one refusal each.
+REFUSED_FILES = [
+    pytest.param(
+        article_with(
+            "    duration_days: 30\n",
+            '    duration_days: 30\n    effective_from: "2025-03-18"\n    ended_on: "2025-03-17"\n',
+        ),
+        [
+            "a.yaml:16: proposal 'test-ceasefire', field 'ended_on': ended_on 2025-03-17 is before effective_from "
+            "2025-03-18. Swap or correct the dates."
+        ],
+        id="an-end-before-the-start",
+    ),
+    pytest.param(
+        article_with('published: "2025-03-20"', "published: 2025-13-01"),
+        [
+            "a.yaml:6: article 'test-article', field 'published': '2025-13-01' is not a real date "
+            "(month must be in 1..12). Write an existing calendar date as YYYY-MM-DD."
+        ],
+        id="an-impossible-publication-date",
+    ),
+    pytest.param(
+        article_with(
+            "    name: A 30-day ceasefire\n",
+            "    name: [" + ", ".join(["x"] * 100) + "]\n",
+            article_with('quote: "proposed a 30-day ceasefire"', "quote: " + ("word " * 500).strip()),
+        ),
+        [
+            "a.yaml:11: proposal 'test-ceasefire', field 'name': expected text, got a list "
+            "(['x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'…). Write text here.",
+            "a.yaml:15: proposal 'test-ceasefire', field 'quote': the text is 2499 characters long, over the limit "
+            "of 2000. Quote only the span that supports the fact.",
+        ],
+        id="long-values-are-shortened-in-messages",
+    ),
+    pytest.param(
+        article_with("positions:\n", "positions:\n  - just text\n"),
+        [
+            "a.yaml:25: position #1, field 'positions': expected a mapping, got text ('just text'). "
+            "Write a mapping here."
+        ],
+        id="an-entry-that-is-not-a-mapping",
+    ),
+    pytest.param(
+        "- article\n",
+        [
+            "a.yaml:1: expected a mapping at the top level, got a list. "
+            "Start the file with 'article:' (or 'registry:' for an actor registry)."
+        ],
+        id="a-file-that-is-not-a-mapping",
+    ),
+]
 
 
-def test_an_impossible_publication_date_is_refused(fact_dir: Path) -> None:
-    write(fact_dir, "a.yaml", article_with('published: "2025-03-20"', "published: 2025-13-01"))
-    assert described(problems_of(Path("a.yaml"))) == [
-        "a.yaml:6: article 'test-article', field 'published': '2025-13-01' is not a real date "
-        "(month must be in 1..12). Write an existing calendar date as YYYY-MM-DD."
-    ]
-
-
-def test_long_values_are_shortened_in_messages(fact_dir: Path) -> None:
-    long_quote = "word " * 500
-    article = article_with('quote: "proposed a 30-day ceasefire"', f"quote: {long_quote.strip()}")
-    article = article_with("    name: A 30-day ceasefire\n", "    name: [" + ", ".join(["x"] * 100) + "]\n", article)
-    write(fact_dir, "a.yaml", article)
-    assert described(problems_of(Path("a.yaml"))) == [
-        "a.yaml:11: proposal 'test-ceasefire', field 'name': expected text, got a list "
-        "(['x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'…). Write text here.",
-        "a.yaml:15: proposal 'test-ceasefire', field 'quote': the text is 2499 characters long, over the limit of "
-        "2000. Quote only the span that supports the fact.",
-    ]
-
-
-def test_an_entry_that_is_not_a_mapping_is_refused(fact_dir: Path) -> None:
-    write(fact_dir, "a.yaml", article_with("positions:\n", "positions:\n  - just text\n"))
-    assert described(problems_of(Path("a.yaml"))) == [
-        "a.yaml:25: position #1, field 'positions': expected a mapping, got text ('just text'). Write a mapping here."
-    ]
-
-
-def test_a_file_that_is_not_a_mapping_is_refused(fact_dir: Path) -> None:
-    write(fact_dir, "a.yaml", "- article\n")
-    assert described(problems_of(Path("a.yaml"))) == [
-        "a.yaml:1: expected a mapping at the top level, got a list. "
-        "Start the file with 'article:' (or 'registry:' for an actor registry)."
-    ]
+@pytest.mark.parametrize(("content", "expected"), REFUSED_FILES)
+def test_a_refused_file_gets_exact_messages(content: str, expected: list[str], fact_dir: Path) -> None:
+    write(fact_dir, "a.yaml", content)
+    assert described(problems_of(Path("a.yaml"))) == expected
 
 
 def test_the_size_limit_can_be_lowered(fact_dir: Path) -> None:

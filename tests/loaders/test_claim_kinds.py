@@ -17,7 +17,7 @@ from ceasefire_kg.loaders.checks import check_paths
 from ceasefire_kg.loaders.rdf import article_graph
 from ceasefire_kg.namespaces import CF, CHARGE, Nodes, entity_iri, iri, status_record_iri
 from tests.loaders.conftest import ARTICLE, article_with
-from tests.loaders.test_bad_input import assert_refused, assert_unchanged, load
+from tests.loaders.test_bad_input import assert_file_refused, load
 
 CLAIMS_ARTICLE = (
     ARTICLE
@@ -200,6 +200,4 @@ BROKEN_CLAIMS = [
 def test_a_broken_claim_is_refused_with_exact_messages(
     content: str, expected: list[str], fact_dir: Path, ckg_store: tuple[Path, bytes]
 ) -> None:
-    (fact_dir / "bad.yaml").write_text(content, encoding="utf-8")
-    assert_refused(load("bad.yaml", store=ckg_store), expected)
-    assert_unchanged(ckg_store)
+    assert_file_refused(fact_dir, content, expected, ckg_store)

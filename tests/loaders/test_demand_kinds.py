@@ -20,7 +20,7 @@ from ceasefire_kg.loaders.checks import check_paths
 from ceasefire_kg.loaders.rdf import corpus_graphs
 from ceasefire_kg.namespaces import CF, STANCE, Nodes, entity_iri, iri, quote_iri
 from tests.loaders.conftest import article_with
-from tests.loaders.test_bad_input import HINT_ACTOR, assert_refused, assert_unchanged, load
+from tests.loaders.test_bad_input import HINT_ACTOR, assert_file_refused, assert_refused, assert_unchanged, load
 
 CHAIN_ARTICLE = """\
 article:
@@ -240,10 +240,8 @@ BROKEN = [
 def test_a_broken_chain_article_is_refused_with_exact_messages(
     content: str, expected: list[str], chain_dir: Path, ckg_store: tuple[Path, bytes]
 ) -> None:
-    (chain_dir / "bad.yaml").write_text(content, encoding="utf-8")
     (chain_dir / "bad.txt").write_text(CHAIN_TEXT, encoding="utf-8")
-    assert_refused(load("bad.yaml", store=ckg_store), expected)
-    assert_unchanged(ckg_store)
+    assert_file_refused(chain_dir, content, expected, ckg_store)
 
 
 def test_a_cycle_across_two_files_is_refused_once(chain_dir: Path, ckg_store: tuple[Path, bytes]) -> None:

@@ -18,7 +18,7 @@ from ceasefire_kg.loaders.rdf import article_graph
 from ceasefire_kg.namespaces import CF, ETYPE, Nodes, entity_iri, iri
 from tests.cli_helpers import run_ckg
 from tests.loaders.conftest import article_with
-from tests.loaders.test_bad_input import HINT_ACTOR, assert_refused, assert_unchanged, load
+from tests.loaders.test_bad_input import HINT_ACTOR, assert_file_refused, assert_refused, assert_unchanged, load
 
 DATA = Path(__file__).parent / "data"
 HARBOUR = "2031-05-12-harbour-talks"
@@ -211,9 +211,7 @@ BROKEN_EVENTS = [
 def test_a_broken_event_is_named_exactly_and_nothing_is_stored(
     old: str, new: str, expected: str, harbour_dir: Path, ckg_store: tuple[Path, bytes]
 ) -> None:
-    (harbour_dir / HARBOUR_FILE).write_text(article_with(old, new, HARBOUR_ARTICLE), encoding="utf-8")
-    assert_refused(load(HARBOUR_FILE, store=ckg_store), [expected])
-    assert_unchanged(ckg_store)
+    assert_file_refused(harbour_dir, article_with(old, new, HARBOUR_ARTICLE), [expected], ckg_store, HARBOUR_FILE)
 
 
 LATER_REPORT = """\

@@ -123,19 +123,79 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
     ]
 
 
-def test_non_utf8_bytes_are_located(tmp_path: Path) -> None:
-    path = write(tmp_path, b"article:\n  title: Caf\xe9\n")
-    _, problems = read_one(path)
-    assert described(problems) == [f"{path}:2: byte 0xe9 at offset 21 is not valid UTF-8. Save the file as UTF-8."]
+#: (the file's text or bytes, the exact problems; "{path}" stands for the file's path): one refusal each.
+REFUSED_FILES = [
+    pytest.param(
+        b"article:\n  title: Caf\xe9\n",
+        ["{path}:2: byte 0xe9 at offset 21 is not valid UTF-8. Save the file as UTF-8."],
+        id="non-utf8-bytes-are-located",
+    ),
+    pytest.param(
+        "a: &x [1, 2]\nb:\n  c: *x\n",
+        [
+            "{path}:3: YAML aliases (*name) are not allowed in fact files. "
+            "Write the value out in full instead of referring to an anchor."
+        ],
+        id="an-alias-is-refused-where-it-is-used",
+    ),
+    pytest.param(
+        "article:\n  id: x\n  title: a: b\n",
+        [
+            "{path}:3: YAML syntax error: mapping values are not allowed here. "
+            "Check indentation, colons and quotes on this line or the one above."
+        ],
+        id="a-syntax-error-names-its-line",
+    ),
+    pytest.param(
+        "article:\n\tid: x\n",
+        [
+            "{path}:2: YAML syntax error: found character '\\t' that cannot start any token. "
+            "Indent with spaces: YAML does not allow tabs for indentation."
+        ],
+        id="tab-indentation-gets-a-hint-about-tabs",
+    ),
+    pytest.param(
+        "a: 1\n---\nb: 2\n",
+        [
+            "{path}:2: a second YAML document starts here ('---'); a fact file holds one document. "
+            "Remove the '---' line, or move the second document into a file of its own."
+        ],
+        id="a-second-document-is-refused",
+    ),
+    pytest.param(
+        ARTICLE.replace("    by: putin\n", "    by: putin\n    by: zelensky\n").replace(
+            "  outlet: Test Wire\n", "  outlet: Test Wire\n  outlet: Other Wire\n"
+        ),
+        [
+            "{path}:6: article 'test-article', field 'outlet': the key 'outlet' appears twice in the same mapping "
+            "(first on line 5). Keep one of them; YAML would silently keep only the last one.",
+            "{path}:20: demand 'test-demand', field 'by': the key 'by' appears twice in the same mapping "
+            "(first on line 19). Keep one of them; YAML would silently keep only the last one.",
+        ],
+        id="every-duplicate-key-of-a-file-is-reported-with-its-fact",
+    ),
+    pytest.param(
+        "article:\n  <<: {id: x}\n",
+        ["{path}:2: article: YAML merge keys ('<<') are not allowed in fact files. Write each field out in full."],
+        id="a-merge-key-is-refused",
+    ),
+    pytest.param(
+        "article:\n  1: x\n  on: y\n  ? [a, b]\n  : z\n",
+        [
+            "{path}:2: article: the key '1' is read as a number, not text. Quote the key (\"1\":) or correct it.",
+            "{path}:3: article: the key 'on' is read as true/false, not text. Quote the key (\"on\":) or correct it.",
+            "{path}:4: article: a key must be text, not a list. Write a plain field name.",
+        ],
+        id="keys-that-are-not-text-are-refused",
+    ),
+]
 
 
-def test_an_alias_is_refused_where_it_is_used(tmp_path: Path) -> None:
-    path = write(tmp_path, "a: &x [1, 2]\nb:\n  c: *x\n")
+@pytest.mark.parametrize(("text", "expected"), REFUSED_FILES)
+def test_a_refused_file_gets_exact_messages(tmp_path: Path, text: str | bytes, expected: list[str]) -> None:
+    path = write(tmp_path, text)
     _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:3: YAML aliases (*name) are not allowed in fact files. "
-        "Write the value out in full instead of referring to an anchor."
-    ]
+    assert described(problems) == [line.replace("{path}", str(path)) for line in expected]
 
 
 @pytest.mark.parametrize("text", ["", "\n\n   \n", "# just a comment\n", "\ufeff"])
@@ -144,48 +204,6 @@ def test_an_empty_file_is_refused(tmp_path: Path, text: str) -> None:
     _, problems = read_one(path)
     assert described(problems) == [
         f"{path}:1: the file is empty. Write the article's facts, starting with an 'article:' section."
-    ]
-
-
-def test_a_syntax_error_names_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "article:\n  id: x\n  title: a: b\n")
-    _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:3: YAML syntax error: mapping values are not allowed here. "
-        "Check indentation, colons and quotes on this line or the one above."
-    ]
-
-
-def test_tab_indentation_gets_a_hint_about_tabs(tmp_path: Path) -> None:
-    path = write(tmp_path, "article:\n\tid: x\n")
-    _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:2: YAML syntax error: found character '\\t' that cannot start any token. "
-        "Indent with spaces: YAML does not allow tabs for indentation."
-    ]
-
-
-def test_a_second_document_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "a: 1\n---\nb: 2\n")
-    _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:2: a second YAML document starts here ('---'); a fact file holds one document. "
-        "Remove the '---' line, or move the second document into a file of its own."
-    ]
-
-
-def test_every_duplicate_key_of_a_file_is_reported_with_its_fact(tmp_path: Path) -> None:
-    text = ARTICLE.replace("    by: putin\n", "    by: putin\n    by: zelensky\n").replace(
-        "  outlet: Test Wire\n", "  outlet: Test Wire\n  outlet: Other Wire\n"
-    )
-    path = write(tmp_path, text)
-    _, problems = read_one(path)
-    hint = "Keep one of them; YAML would silently keep only the last one."
-    assert described(problems) == [
-        f"{path}:6: article 'test-article', field 'outlet': the key 'outlet' appears twice in the same mapping "
-        f"(first on line 5). {hint}",
-        f"{path}:20: demand 'test-demand', field 'by': the key 'by' appears twice in the same mapping "
-        f"(first on line 19). {hint}",
     ]
 
 
@@ -226,24 +244,6 @@ def test_a_value_that_does_not_fit_its_explicit_tag_is_refused(tmp_path: Path, v
     assert described(problems) == [
         f"{path}:3: proposal 'p', field 'duration_days': the value '{shown}' cannot be read as {tag}. "
         f"Remove the tag '{tag}' or correct the value."
-    ]
-
-
-def test_a_merge_key_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "article:\n  <<: {id: x}\n")
-    _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:2: article: YAML merge keys ('<<') are not allowed in fact files. Write each field out in full."
-    ]
-
-
-def test_keys_that_are_not_text_are_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "article:\n  1: x\n  on: y\n  ? [a, b]\n  : z\n")
-    _, problems = read_one(path)
-    assert described(problems) == [
-        f"{path}:2: article: the key '1' is read as a number, not text. Quote the key (\"1\":) or correct it.",
-        f"{path}:3: article: the key 'on' is read as true/false, not text. Quote the key (\"on\":) or correct it.",
-        f"{path}:4: article: a key must be text, not a list. Write a plain field name.",
     ]
 
 

@@ -445,5 +445,11 @@ def row_differences(expected: Sequence[Row], actual: Sequence[Row]) -> str | Non
     return "\n".join(lines)
 
 
+def assert_same_rows(expected: Sequence[Row], actual: Sequence[Row], what: str) -> None:
+    """Fail, saying what differs (:func:`row_differences`) under the heading ``what``, unless the rows are the same."""
+    differences = row_differences(expected, actual)
+    assert differences is None, f"{what}:\n{differences}"
+
+
 def _row_key(row: Iterable[Any]) -> str:
     return json.dumps(list(row), ensure_ascii=False)

@@ -23,7 +23,7 @@ from ceasefire_kg import saved_queries as sq
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, clean_database, driver_to_empty_database
-from tests.corpus import QUERY_DATA_SETS, queries_generated_store
+from tests.corpus import QUERY_DATA_SETS
 from tests.paths import REPO
 from tests.queries.golden import (
     GoldenCase,
@@ -62,12 +62,6 @@ class DataSetStores:
 def data_set_stores(tmp_path_factory: pytest.TempPathFactory) -> DataSetStores:
     """The golden data sets' stores, by name."""
     return DataSetStores(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def generated_queries_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small generated corpus (several negotiations, changing positions)."""
-    return queries_generated_store(tmp_path_factory.mktemp("generated-for-queries"))
 
 
 def assert_rows(case: GoldenCase, actual: list[list[object]], backend: str) -> None:
@@ -179,15 +173,15 @@ def test_cypher_gives_the_golden_rows(
 @pytest.mark.neo4j
 @pytest.mark.parametrize("query_name", QUERY_NAMES)
 def test_cypher_and_sparql_agree_on_generated_data(
-    query_name: str, generated_queries_store: Path, pushed_database: PushedDatabase
+    query_name: str, queries_generated_store: Path, pushed_database: PushedDatabase
 ) -> None:
-    database = pushed_database.holding("generated", generated_queries_store)
+    database = pushed_database.holding("generated", queries_generated_store)
     query = sq.find_query(query_name)
-    tried = parameter_sets(query, StoreSamples.of(generated_queries_store), "generated")
+    tried = parameter_sets(query, StoreSamples.of(queries_generated_store), "generated")
     assert tried, f"{query_name}: no parameter set to try"
     problems = []
     for parameters in tried:
-        local = answer_locally(generated_queries_store, query_name, parameters)
+        local = answer_locally(queries_generated_store, query_name, parameters)
         remote = answer_on_neo4j(database.driver, database.database, query_name, parameters)
         differences = row_differences(local, remote)
         if differences is not None:

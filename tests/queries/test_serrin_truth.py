@@ -13,7 +13,7 @@ that reports it (2026-09-19); L = 2026-09-30, after the last article.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import neo4j
 import pytest
 
 from ceasefire_kg import saved_queries as sq
-from tests.conftest import Neo4jConnection, driver_to_pushed_store
+from tests.conftest import Neo4jConnection
 from tests.corpus import serrin_store
 from tests.queries.golden import answer_locally, answer_on_neo4j, case_id
 
@@ -58,6 +58,7 @@ FULL_CEASEFIRE_BLOCKED = [
     (HEIGHTS, "Kesaria", "Yaro Belin", FULL_CEASEFIRE, "2026-09-08", A1),
 ]
 BLOCKING_COLUMNS = ("demand_id", "side", "demanded_by", "proposal_id", "since", "article")
+DEMAND_STATUS_COLUMNS = ("demand_id", "actor", "status", "status_since", "since")
 
 #: The Union's own demand, voiced by Odile Marsant two hops down the represents chain
 #: (Marsant -> Lakes Union Commission -> Southern Lakes Union): the side is the chain's end.
@@ -111,7 +112,7 @@ CASES: list[Case] = [
     (
         "demands",
         {"as_of": MID},
-        ("demand_id", "actor", "status", "status_since", "since"),
+        DEMAND_STATUS_COLUMNS,
         [
             (BLOCKADE, "Halvoria", "open", "2026-09-13", "2026-09-08"),
             (HOME_GUARD, "Kesaria", "open", "2026-09-08", "2026-09-08"),
@@ -139,7 +140,7 @@ CASES: list[Case] = [
     (
         "demands",
         {"as_of": LAST},
-        ("demand_id", "actor", "status", "status_since", "since"),
+        DEMAND_STATUS_COLUMNS,
         [
             (BLOCKADE, "Halvoria", "met", "2026-09-26", "2026-09-08"),
             (HOME_GUARD, "Kesaria", "open", "2026-09-25", "2026-09-08"),
@@ -463,13 +464,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_embedded_store_gives_the_hand_answers(case: Case, store: Path) -> None:
     query, parameters, columns, expected = case
     assert shown(query, answer_locally(store, query, parameters), columns) == expected
-
-
-@pytest.fixture(scope="module")
-def pushed(neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store: Path) -> Iterator[neo4j.Driver]:
-    """A driver to the test database holding the Serrin-war data set."""
-    with driver_to_pushed_store(neo4j_server, pytestconfig, store) as driver:
-        yield driver
 
 
 @pytest.mark.neo4j

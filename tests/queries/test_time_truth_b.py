@@ -18,7 +18,6 @@ Cypher versions on Neo4j (``neo4j`` marker).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +30,9 @@ from ceasefire_kg.analysis.negotiation import MAX_REPRESENTS_DEPTH
 from ceasefire_kg.backends import LocalBackend
 from ceasefire_kg.namespaces import entity_iri
 from ceasefire_kg.store import Store
-from tests.conftest import Neo4jConnection, driver_to_pushed_store
+from tests.conftest import Neo4jConnection
 from tests.corpus import time_store
-from tests.queries.golden import answer_locally, answer_on_neo4j, case_id, row_differences
+from tests.queries.golden import answer_locally, answer_on_neo4j, assert_same_rows, case_id
 
 FIRST = "2031-04-02-talks-open"
 SECOND = "2031-04-12-truce-in-force"
@@ -170,38 +169,23 @@ CASES: list[tuple[str, dict[str, str], list[list[Any]]]] = [
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return time_store(tmp_path_factory.mktemp("time-truth-b"))
 
 
-def assert_rows(expected: list[list[Any]], actual: list[list[Any]], what: str) -> None:
-    differences = row_differences(expected, actual)
-    assert differences is None, f"{what}:\n{differences}"
-
-
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_sparql_answers_as_known_on_the_date(
-    case: tuple[str, dict[str, str], list[list[Any]]], store_path: Path
-) -> None:
+def test_sparql_answers_as_known_on_the_date(case: tuple[str, dict[str, str], list[list[Any]]], store: Path) -> None:
     query, parameters, expected = case
-    assert_rows(expected, answer_locally(store_path, query, parameters), case_id(case))
-
-
-@pytest.fixture(scope="module")
-def pushed_driver(
-    neo4j_server: Neo4jConnection, pytestconfig: pytest.Config, store_path: Path
-) -> Iterator[neo4j.Driver]:
-    with driver_to_pushed_store(neo4j_server, pytestconfig, store_path) as driver:
-        yield driver
+    assert_same_rows(expected, answer_locally(store, query, parameters), case_id(case))
 
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_cypher_answers_as_known_on_the_date(
-    case: tuple[str, dict[str, str], list[list[Any]]], pushed_driver: neo4j.Driver, neo4j_server: Neo4jConnection
+    case: tuple[str, dict[str, str], list[list[Any]]], pushed: neo4j.Driver, neo4j_server: Neo4jConnection
 ) -> None:
     query, parameters, expected = case
-    assert_rows(expected, answer_on_neo4j(pushed_driver, neo4j_server.database, query, parameters), case_id(case))
+    assert_same_rows(expected, answer_on_neo4j(pushed, neo4j_server.database, query, parameters), case_id(case))
 
 
 # --- the analyses follow the represents chain ----------------------------------------------
@@ -211,9 +195,9 @@ def actor(slug: str) -> str:
     return str(entity_iri("actor", slug))
 
 
-def test_a_side_is_the_end_of_the_represents_chain(store_path: Path) -> None:
-    with Store.open_read_only(store_path) as store:
-        negotiation = analysis.NegotiationGraph.read(LocalBackend(store))
+def test_a_side_is_the_end_of_the_represents_chain(store: Path) -> None:
+    with Store.open_read_only(store) as opened:
+        negotiation = analysis.NegotiationGraph.read(LocalBackend(opened))
     mira_vale, commission, union = actor("mira-vale"), actor("union-commission"), actor("harbor-union")
     assert negotiation.represents_chain(mira_vale) == [mira_vale, commission, union]
     assert negotiation.side(mira_vale) == union
