@@ -254,7 +254,7 @@ def test_guide_lists_every_saved_query_with_its_query_unchanged() -> None:
 def test_query_body_drops_only_the_header() -> None:
     (query,) = [q for q in saved_queries() if q.name == "blocking-demands"]
     body = browser.query_body(query)
-    assert body.startswith("MATCH (p:Proposal)")
+    assert body.startswith("CALL () {\n  MATCH (p:Resource {uri: $proposal})")
     assert query.cypher is not None and query.cypher.rstrip().endswith(body)
     assert "// Made a precondition directly" in body  # comments inside the query stay
 
@@ -361,7 +361,7 @@ def test_graph_block_wraps_the_query_and_returns_its_facts() -> None:
     assert browser.id_column(query) == "demand_id"
     block = browser.graph_block(query)
     assert block is not None
-    assert block.startswith("CALL () {\n  MATCH (p:Proposal)\n")
+    assert block.startswith("CALL () {\n  CALL () {\n    MATCH (p:Resource {uri: $proposal})\n")
     assert "WITH DISTINCT demand_id AS fact_id\nMATCH (fact:Resource {factId: fact_id})" in block
     assert block.endswith("RETURN fact, collect(context) AS context")
 
