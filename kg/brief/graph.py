@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pyoxigraph as ox
+
 from ceasefire_kg.analysis import PROPERTY_KEYS, NegotiationGraph
 from ceasefire_kg.backends.base import Backend, Progress, no_progress
 
@@ -80,21 +82,37 @@ def read_brief_graph(
         needed.update(triple[2].value for triple in by_key[key] if triple[0].value in needed)
     needed.update(_broader_closure(by_key["broader"], needed))
     kept = [triple for triple in structure if triple[0].value in needed]
-    quotes: set[str] = set()
-    quote_triples: list[Sequence[Any]] = []
-    detail = [_IRI_OF[key] for key in DETAIL_KEYS + QUOTE_KEYS]
-    for triple in backend.triples(detail, on_progress, known_by):
-        key = PROPERTY_KEYS[triple[1].value]
-        if key in QUOTE_KEYS:
-            quote_triples.append(triple)
-        elif triple[0].value in needed:
-            kept.append(triple)
-            if key == "evidence":
-                quotes.add(triple[2].value)
-    articles = {t[2].value for t in quote_triples if PROPERTY_KEYS[t[1].value] == "inArticle" and t[0].value in quotes}
-    kept.extend(t for t in quote_triples if t[0].value in quotes or t[0].value in articles)
+    # The bulky predicates are read for the needed nodes only (a look-up per node, not a scan of
+    # every label and quote in the store), then for their quotes, then for the quotes' articles.
+    on_progress("Reading the brief's nodes", 0, None)
+    detail = list(backend.triples_about(sorted(_named(needed)), _iris(DETAIL_KEYS), known_by))
+    kept.extend(detail)
+    quotes = {t[2].value for t in detail if PROPERTY_KEYS[t[1].value] == "evidence" and isinstance(t[2], ox.NamedNode)}
+    quote_triples = list(backend.triples_about(sorted(quotes), _iris(QUOTE_KEYS), known_by))
+    articles = {
+        t[2].value for t in quote_triples if PROPERTY_KEYS[t[1].value] == "inArticle" and isinstance(t[2], ox.NamedNode)
+    }
+    quote_triples.extend(backend.triples_about(sorted(articles - quotes), _iris(QUOTE_KEYS), known_by))
+    kept.extend(quote_triples)
     logger.debug("Brief graph: %d of %d structure triples, %d in all", len(structure), len(kept), len(kept))
     return NegotiationGraph.from_triples(kept)
+
+
+def _iris(keys: Iterable[str]) -> list[str]:
+    return [_IRI_OF[key] for key in keys]
+
+
+def _named(values: Iterable[str]) -> set[str]:
+    """The values that are IRIs (a node the brief needs is named; literals and blank nodes are not looked up)."""
+    return {value for value in values if _is_iri(value)}
+
+
+def _is_iri(value: str) -> bool:
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _broader_closure(broader: Iterable[Sequence[Any]], start: set[str]) -> set[str]:
