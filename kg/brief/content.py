@@ -205,8 +205,16 @@ def _gather(
         raise BriefError(
             f"--since {since.isoformat()} is after the brief's date {date.isoformat()}: give an earlier --since."
         )
-    negotiation = read_brief_graph(backend, known_by, on_progress)
-    selection = _selection(negotiation, date, proposal, scope)
+    # For one proposal, only its part of the graph is read.
+    negotiation = read_brief_graph(backend, known_by, on_progress, proposal)
+    try:
+        selection = _selection(negotiation, date, proposal, scope)
+    except UnknownSelection:
+        if proposal is None:
+            raise
+        # Said with every proposal the graph holds, as the message lists them.
+        negotiation = read_brief_graph(backend, known_by, on_progress)
+        selection = _selection(negotiation, date, proposal, scope)
 
     def run(name: str, **parameters: Any) -> list[dict[str, Any]]:
         return _records(ask(backend, name, {"as_of": known_by, **parameters} if known_by else parameters))
@@ -315,8 +323,12 @@ def _union(
     """
     if focus is None:
         return run(query)
-    asked = [{"proposal": p} for p in focus.proposals] if with_proposals else []
-    asked += [{"actor": side} for side in focus.sides]
+    if with_proposals:
+        # About the proposals, and by or against the sides about no arrangement: all the brief keeps.
+        asked: list[dict[str, Any]] = [{"proposal": p} for p in focus.proposals]
+        asked += [{"actor": side, "without_proposal": True} for side in focus.sides]
+    else:
+        asked = [{"actor": side} for side in focus.sides]
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     for parameters in asked:
         for row in run(query, **parameters):

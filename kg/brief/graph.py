@@ -54,7 +54,10 @@ _FOLLOWED = ("holder", "stance", "supersedes", "conditionedOn", "proposedBy", "p
 
 
 def read_brief_graph(
-    backend: Backend, known_by: dt.date | None = None, on_progress: Progress = no_progress
+    backend: Backend,
+    known_by: dt.date | None = None,
+    on_progress: Progress = no_progress,
+    proposal: str | None = None,
 ) -> NegotiationGraph:
     """The proposals, their positions, holders, proposers, parties and scopes, with labels, ids and quotes.
 
@@ -62,25 +65,16 @@ def read_brief_graph(
         backend: Where the graph is.
         known_by: Only what was known on this date (``docs/time.md``); None for everything.
         on_progress: Told how the reading goes.
+        proposal: Only this proposal (an IRI or fact id), with its positions, holders, proposers,
+            parties and scopes, and every ``represents`` link; None, or a proposal the graph does
+            not hold, for every proposal.
     """
     structure = list(backend.triples([_IRI_OF[key] for key in STRUCTURE_KEYS], on_progress, known_by))
     by_key: dict[str, list[Sequence[Any]]] = defaultdict(list)
     for triple in structure:
         by_key[PROPERTY_KEYS[triple[1].value]].append(triple)
-    # Proposals: what positions are on, what has proposers, parties or scopes (checked by type below).
-    needed: set[str] = set()
-    for key in ("proposedBy", "party", "scope", "proposedOn"):
-        needed.update(triple[0].value for triple in by_key[key])
-    needed.update(triple[2].value for triple in by_key["onProposal"])
-    needed.update(triple[0].value for triple in by_key["onProposal"])
-    # Every represents link: the sides of everyone the brief names, by their chains.
-    for triple in by_key["represents"]:
-        needed.update((triple[0].value, triple[2].value))
-    # Every scope concept of the scheme, so that a scope no proposal names yet is still known.
-    needed.update(triple[0].value for triple in by_key["prefLabel"])
-    for key in _FOLLOWED:
-        needed.update(triple[2].value for triple in by_key[key] if triple[0].value in needed)
-    needed.update(_broader_closure(by_key["broader"], needed))
+    chosen = _proposal_nodes(by_key, proposal) if proposal is not None else set()
+    needed = _one_proposal(by_key, chosen) if chosen else _every_proposal(by_key)
     kept = [triple for triple in structure if triple[0].value in needed]
     # The bulky predicates are read for the needed nodes only (a look-up per node, not a scan of
     # every label and quote in the store), then for their quotes, then for the quotes' articles.
@@ -96,6 +90,56 @@ def read_brief_graph(
     kept.extend(quote_triples)
     logger.debug("Brief graph: %d of %d structure triples, %d in all", len(structure), len(kept), len(kept))
     return NegotiationGraph.from_triples(kept)
+
+
+def _proposal_nodes(by_key: dict[str, list[Sequence[Any]]], proposal: str) -> set[str]:
+    """The nodes that may be the proposal: its IRI, or an IRI ending in its id (checked by type later)."""
+    tail = proposal.rstrip("/").rsplit("/", 1)[-1]
+    candidates = {t[2].value for t in by_key["onProposal"]}
+    for key in ("proposedBy", "party", "scope", "proposedOn"):
+        candidates.update(t[0].value for t in by_key[key])
+    return {node for node in candidates if node == proposal or node.rstrip("/").rsplit("/", 1)[-1] == tail}
+
+
+def _one_proposal(by_key: dict[str, list[Sequence[Any]]], chosen: set[str]) -> set[str]:
+    """The proposal, its positions and what hangs off them, and both ends of every represents link."""
+    needed = set(chosen)
+    needed.update(t[0].value for t in by_key["onProposal"] if t[2].value in chosen)
+    # Positions that supersede a needed one, and those it supersedes, whatever they are on.
+    superseding: dict[str, set[str]] = defaultdict(set)
+    for t in by_key["supersedes"]:
+        superseding[t[2].value].add(t[0].value)
+    frontier = list(needed)
+    while frontier:
+        for newer in superseding.get(frontier.pop(), ()):
+            if newer not in needed:
+                needed.add(newer)
+                frontier.append(newer)
+    for triple in by_key["represents"]:
+        needed.update((triple[0].value, triple[2].value))
+    for key in _FOLLOWED:
+        needed.update(triple[2].value for triple in by_key[key] if triple[0].value in needed)
+    needed.update(_broader_closure(by_key["broader"], needed))
+    return needed
+
+
+def _every_proposal(by_key: dict[str, list[Sequence[Any]]]) -> set[str]:
+    """Every proposal and what hangs off them, every represents link and every scope concept."""
+    # Proposals: what positions are on, what has proposers, parties or scopes (checked by type below).
+    needed: set[str] = set()
+    for key in ("proposedBy", "party", "scope", "proposedOn"):
+        needed.update(triple[0].value for triple in by_key[key])
+    needed.update(triple[2].value for triple in by_key["onProposal"])
+    needed.update(triple[0].value for triple in by_key["onProposal"])
+    # Every represents link: the sides of everyone the brief names, by their chains.
+    for triple in by_key["represents"]:
+        needed.update((triple[0].value, triple[2].value))
+    # Every scope concept of the scheme, so that a scope no proposal names yet is still known.
+    needed.update(triple[0].value for triple in by_key["prefLabel"])
+    for key in _FOLLOWED:
+        needed.update(triple[2].value for triple in by_key[key] if triple[0].value in needed)
+    needed.update(_broader_closure(by_key["broader"], needed))
+    return needed
 
 
 def _iris(keys: Iterable[str]) -> list[str]:
