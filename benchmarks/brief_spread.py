@@ -199,7 +199,8 @@ def parent(args: argparse.Namespace) -> int:
                     stopped_count += 1
                 else:
                     values.extend(seconds[f"query {item['query']}"])
-            shown = " ".join(f"{k}={v}" for k, v in item["parameters"].items())
+            # Ids rather than whole IRIs, so that the table stays readable.
+            shown = " ".join(f"{k}={str(v).rsplit('/', 1)[-1]}" for k, v in item["parameters"].items())
             print(_row(f"{item['query']} {shown}".strip(), values, stopped_count, args.timeout), flush=True)
     print(f"\n{time.time() - started:.0f} s in all; load average at the end {_load()}")
     return 0
