@@ -5,11 +5,12 @@ The analyses (:func:`ceasefire_kg.analysis.alignment`) read a
 about 40 s on a million triples, most of it building networkx nodes for facts
 a brief never looks at. A brief only needs the proposals and what hangs off
 them, so this module reads the graph's structure first (a few small
-predicates), finds the proposals, their positions, holders, proposers, scopes
-and the ``represents`` chains, and then keeps, of the bulky predicates (types,
-labels, ids, quotes), only the triples about those nodes. The alignment of a
-proposal on this graph is the alignment of that proposal on the whole graph:
-it reads nothing else.
+predicates), finds the proposals (or the one proposal asked about), their
+positions, holders, proposers, scopes and the ``represents`` chains, and then
+reads, of the bulky predicates (types, labels, ids, quotes), only the triples
+about those nodes (:meth:`Backend.triples_about`, a look-up per node). The
+alignment of a proposal on this graph is the alignment of that proposal on the
+whole graph: it reads nothing else.
 """
 
 from __future__ import annotations
