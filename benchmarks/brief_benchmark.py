@@ -14,6 +14,8 @@ query the brief asks and the graph reading are timed on their own through a
 back end that wraps the store's, and the baseline is the cheapest useful
 question of the same run: ``blocking-demands`` for the proposal alone, so the
 brief is also given as a multiple of it. Target: 10 s at 1,000,000 triples.
+Whether the time holds from one process to the next (the store's planner
+does not always pick the same plan) is what ``brief_spread.py`` measures.
 """
 
 from __future__ import annotations
