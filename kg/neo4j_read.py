@@ -50,11 +50,27 @@ _RELATIONSHIPS = (
     "WHERE $known_by IS NULL OR r.known IS NULL OR r.known <= $known_by "
     "RETURN a.uri AS s, type(r) AS t, b.uri AS o"
 )
+# The same, for some nodes only: found by the unique uri index, one look-up each.
+_SOME_NODES = (
+    f"UNWIND $subjects AS uri MATCH (n:{quote_name(RESOURCE_LABEL)} {{uri: uri}}) "
+    "WHERE $known_by IS NULL OR n.known IS NULL OR n.known <= $known_by "
+    "RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props"
+)
+_SOME_RELATIONSHIPS = (
+    f"UNWIND $subjects AS uri MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: uri}})-[r]->(b:{quote_name(RESOURCE_LABEL)}) "
+    "WHERE $known_by IS NULL OR r.known IS NULL OR r.known <= $known_by "
+    "RETURN a.uri AS s, type(r) AS t, b.uri AS o"
+)
 
 
-def _read(tx: neo4j.ManagedTransaction, known_by: dt.date | None) -> tuple[list[Any], list[Any]]:
-    nodes = [(r["uri"], r["labels"], r["props"]) for r in tx.run(_NODES, known_by=known_by)]
-    relationships = [(r["s"], r["t"], r["o"]) for r in tx.run(_RELATIONSHIPS, known_by=known_by)]
+def _read(
+    tx: neo4j.ManagedTransaction, known_by: dt.date | None, subjects: list[str] | None = None
+) -> tuple[list[Any], list[Any]]:
+    node_query, relationship_query = (
+        (_NODES, _RELATIONSHIPS) if subjects is None else (_SOME_NODES, _SOME_RELATIONSHIPS)
+    )
+    nodes = [(r["uri"], r["labels"], r["props"]) for r in tx.run(node_query, known_by=known_by, subjects=subjects)]
+    relationships = [(r["s"], r["t"], r["o"]) for r in tx.run(relationship_query, known_by=known_by, subjects=subjects)]
     return nodes, relationships
 
 
@@ -77,7 +93,11 @@ def _known_values(literals: list[ox.Literal], known: Any, known_by: dt.date | No
 
 
 def read_triples(
-    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, known_by: dt.date | None = None
+    driver: neo4j.Driver,
+    database: str | None,
+    mapping: Mapping | None = None,
+    known_by: dt.date | None = None,
+    subjects: list[str] | None = None,
 ) -> set[ox.Triple]:
     """Rebuild the RDF triples from the property graph in a Neo4j database.
 
@@ -87,6 +107,7 @@ def read_triples(
         mapping: The whitelist; the one of the shipped ontology by default.
         known_by: Only what was known on this date (a node's labels count as
             known with the node); None for everything.
+        subjects: Only the triples about the nodes with these IRIs; None for every node.
 
     Returns:
         The distinct triples.
@@ -98,7 +119,7 @@ def read_triples(
     mapping = mapping or default_mapping()
     check_database(driver, database)
     with neo4j_errors(driver, database, "reading the graph"), open_session(driver, database, read=True) as session:
-        nodes, relationships = session.execute_read(_read, known_by)
+        nodes, relationships = session.execute_read(_read, known_by, subjects)
     rdf_type = ox.NamedNode(RDF_TYPE)
     triples: set[ox.Triple] = set()
     for uri, labels, props in nodes:

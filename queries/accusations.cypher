@@ -10,8 +10,11 @@
 //   reports it.
 // param actor: iri(actor) = none — only accusations by or against this actor, or by or against those who speak for it (an id such as russia)
 // param as_of: date = latest — as known on this date: accusations made and reported on or before it (YYYY-MM-DD)
+// param proposal: iri(proposal) = none — only accusations about this arrangement (an id such as energy-infrastructure-truce)
+// param without_proposal: boolean = false — true: only accusations about no arrangement (those whose proposal is empty)
 // example: as_of=2025-03-19 — as known on 19 March 2025, before the April article
 // example: actor=ukraine — accusations by or against Ukraine
+// example: without_proposal=true — accusations about no arrangement
 // columns: accuser, made_by, accused: list, charge, proposal, events: list, date: date, denied_by: list, mutual: boolean, quote, article, claim_id
 // known-by: as_of
 //
@@ -21,6 +24,12 @@ MATCH (c:Claim)-[made:CLAIMANT]->(by)
 WHERE (c:Accusation OR c:ViolationAccusation)
   AND ($as_of IS NULL OR (c.date <= $as_of AND (c.known IS NULL OR c.known <= $as_of)
        AND (made.known IS NULL OR made.known <= $as_of)))
+  AND ($proposal IS NULL OR EXISTS {
+    MATCH (c)-[about:ABOUT_PROPOSAL]->(p) WHERE p.uri = $proposal AND ($as_of IS NULL OR about.known IS NULL OR about.known <= $as_of)
+  })
+  AND (coalesce($without_proposal, false) = false OR NOT EXISTS {
+    MATCH (c)-[about:ABOUT_PROPOSAL]->(p) WHERE p.label IS NOT NULL AND ($as_of IS NULL OR about.known IS NULL OR about.known <= $as_of)
+  })
 MATCH by_chain = (by)-[:REPRESENTS*0..5]->(accuser)
 WHERE all(r IN relationships(by_chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   AND NOT EXISTS { (accuser)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }

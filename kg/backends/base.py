@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from ceasefire_kg.progress import Progress, no_progress
@@ -43,6 +44,22 @@ class Backend(Protocol):
         """The distinct (subject, predicate, object) triples of these predicates, as pyoxigraph terms.
 
         With ``known_by``, only the triples known on that date (``docs/time.md``).
+        """
+        ...
+
+    def triples_about(
+        self, subjects: Iterable[str], predicates: Iterable[str], known_by: dt.date | None = None
+    ) -> Iterable[Any]:
+        """The distinct (subject, predicate, object) triples of these predicates about these subject IRIs.
+
+        What :meth:`triples` gives for those subjects, read without scanning the rest of the graph.
+        """
+        ...
+
+    def unchanging(self) -> AbstractContextManager[None]:
+        """A block in which the back end may take the graph as unchanging and keep what it works out.
+
+        For a series of questions about the same date (a brief); nothing else may write meanwhile.
         """
         ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,27 @@ class Neo4jBackend:
             for triple in read_triples(self.driver, self.database, known_by=known_by)
             if triple.predicate.value in wanted
         ]
+
+    def unchanging(self) -> AbstractContextManager[None]:
+        """Nothing to keep between questions: each Cypher query filters on the dates itself."""
+        return nullcontext()
+
+    def triples_about(
+        self, subjects: Iterable[str], predicates: Iterable[str], known_by: dt.date | None = None
+    ) -> Iterable[Any]:
+        """The distinct triples of these predicates about these subjects, rebuilt from their nodes.
+
+        With ``known_by``, only what was known on that date, as :meth:`triples`.
+
+        Raises:
+            GraphDatabaseError: The server cannot be used.
+        """
+        from ceasefire_kg.neo4j_read import read_triples
+
+        wanted = set(predicates)
+        chosen = sorted(set(subjects))
+        found = read_triples(self.driver, self.database, known_by=known_by, subjects=chosen)
+        return [triple for triple in found if triple.predicate.value in wanted]
 
     # -- lookups for missing_references -------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,6 +171,19 @@ def build_brief(
     """
     if proposal is not None and scope is not None:
         raise BriefError("Give either a proposal or a scope, not both.")
+    # Every question of a brief is about the same date: the back end may keep what it works out for it.
+    with backend.unchanging():
+        return _gather(backend, as_of, since, proposal, scope, on_progress)
+
+
+def _gather(
+    backend: Backend,
+    as_of: dt.date | None,
+    since: dt.date | None,
+    proposal: str | None,
+    scope: str | None,
+    on_progress: Progress,
+) -> Brief:
     all_articles = read_articles(backend)
     if not all_articles:
         raise EmptyStore(
@@ -191,8 +205,16 @@ def build_brief(
         raise BriefError(
             f"--since {since.isoformat()} is after the brief's date {date.isoformat()}: give an earlier --since."
         )
-    negotiation = read_brief_graph(backend, known_by, on_progress)
-    selection = _selection(negotiation, date, proposal, scope)
+    # For one proposal, only its part of the graph is read.
+    negotiation = read_brief_graph(backend, known_by, on_progress, proposal)
+    try:
+        selection = _selection(negotiation, date, proposal, scope)
+    except UnknownSelection:
+        if proposal is None:
+            raise
+        # Said with every proposal the graph holds, as the message lists them.
+        negotiation = read_brief_graph(backend, known_by, on_progress)
+        selection = _selection(negotiation, date, proposal, scope)
 
     def run(name: str, **parameters: Any) -> list[dict[str, Any]]:
         return _records(ask(backend, name, {"as_of": known_by, **parameters} if known_by else parameters))
@@ -218,12 +240,19 @@ def build_brief(
     def touches_sides(actors: Iterable[str]) -> bool:
         return any(side_of.get(actor, actor) in involved for actor in actors)
 
+    # Asked for the selected proposals and for each side, not for the whole store and filtered
+    # here: each such question starts from a bound term, so its plan cannot blow up with the store.
+    focus = _focus(negotiation, selection, involved)
     accusations = [
         r
-        for r in run("accusations")
+        for r in _union(run, "accusations", focus, ("date", "claim_id", "accuser", "made_by"), with_proposals=True)
         if r["proposal"] in names or (not r["proposal"] and touches_sides([r["accuser"], *r["accused"]]))
     ]
-    confidence = [r for r in run("confidence-measures") if touches_sides(r["participants"])]
+    confidence = [
+        r
+        for r in _union(run, "confidence-measures", focus, ("date", "event_id", "status"), with_proposals=False)
+        if touches_sides(r["participants"])
+    ]
     disputes = [r for r in run("disputes", **only) if r["proposal"] in names]
     analysed = alignment(negotiation, known_by, proposal)
     brief = Brief(
@@ -246,6 +275,76 @@ def build_brief(
         article_id: all_articles[article_id] for article_id in sorted(cited) if article_id in all_articles
     }
     return brief
+
+
+#: Beyond this many proposals and sides, a brief asks about the whole store once instead.
+MAX_FOCUSED_QUESTIONS = 12
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """What the brief asks the accusations and confidence measures about: proposals and sides by IRI.
+
+    None when a side cannot be told by its node (the brief then asks about the whole store).
+    """
+
+    proposals: tuple[str, ...]
+    sides: tuple[str, ...]
+
+
+def _focus(negotiation: NegotiationGraph, selection: Selection, involved: set[str]) -> _Focus | None:
+    """The selected proposals' ids and the IRIs of the nodes named like the sides (a side is a chain's end)."""
+    by_label: dict[str, set[str]] = defaultdict(set)
+    for node in negotiation.graph.nodes:
+        label = negotiation.label(node)
+        if label in involved and negotiation.side(node) == node:
+            by_label[label].add(node)
+    if set(by_label) != involved:
+        return None
+    focus = _Focus(tuple(selection.proposals), tuple(sorted(n for nodes in by_label.values() for n in nodes)))
+    if len(focus.proposals) + len(focus.sides) > MAX_FOCUSED_QUESTIONS:
+        return None
+    return focus
+
+
+def _union(
+    run: Callable[..., list[dict[str, Any]]],
+    query: str,
+    focus: _Focus | None,
+    order: tuple[str, ...],
+    *,
+    with_proposals: bool,
+) -> list[dict[str, Any]]:
+    """The rows of ``query`` about each focused proposal and side, once each, in the query's order.
+
+    ``order`` names the columns of the query's ORDER BY (``date`` stands for the date the query
+    sorts by: for confidence measures, the event's date, else the date it was reported).
+    Without a focus, the query's whole answer.
+    """
+    if focus is None:
+        return run(query)
+    if with_proposals:
+        # About the proposals, and by or against the sides about no arrangement: all the brief keeps.
+        asked: list[dict[str, Any]] = [{"proposal": p} for p in focus.proposals]
+        asked += [{"actor": side, "without_proposal": True} for side in focus.sides]
+    else:
+        asked = [{"actor": side} for side in focus.sides]
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for parameters in asked:
+        for row in run(query, **parameters):
+            found.setdefault(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in row.items()), row)
+    return sorted(found.values(), key=lambda row: _sort_key(row, order))
+
+
+def _sort_key(row: dict[str, Any], order: tuple[str, ...]) -> tuple[Any, ...]:
+    key: list[Any] = []
+    for column in order:
+        value = row.get(column)
+        if column == "date" and value is None:
+            value = row.get("reported")
+        # Unbound sorts first, as in SPARQL (and as coalesce(x, '') does in the Cypher versions).
+        key.extend((value is not None, value if value is not None else ""))
+    return tuple(key)
 
 
 def _records(result: QueryResult) -> list[dict[str, Any]]:
