@@ -15,8 +15,9 @@
 //
 // SPARQL version: confidence-measures.rq.
 // As known on $as_of: every node and relationship read must be known by then
-// (coalesce(x.known <= $as_of, true): no date, or no `known`, means known), and a literal of a
-// known node is read only when its `<name>__known` date, if any, is too.
+// ($as_of IS NULL OR x.known IS NULL OR x.known <= $as_of: no date, or no `known`, means known; the
+// date is tested first so that an answer as of the latest date reads no `known`), and a literal of
+// a known node is read only when its `<name>__known` date, if any, is too.
 // The events asked about: when an actor is given, those it (or anyone whose represents chain leads
 // to it) takes part in, found from its node (an index look-up) rather than by reading every event.
 CALL () {
@@ -34,46 +35,53 @@ WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/prisoner-exchange',
                    'https://w3id.org/ceasefire-kg/event-type/ceasefire-declaration',
                    'https://w3id.org/ceasefire-kg/event-type/blockade-lifted',
                    'https://w3id.org/ceasefire-kg/event-type/sanctions-lifted']
-  AND coalesce(e.known <= $as_of, true) AND coalesce(typed.known <= $as_of, true)
+  AND ($as_of IS NULL OR e.known IS NULL OR e.known <= $as_of)
+  AND ($as_of IS NULL OR typed.known IS NULL OR typed.known <= $as_of)
   AND ($actor IS NULL OR EXISTS {
     MATCH (e)-[involves:PARTICIPANT|INITIATOR|TARGET|MEDIATOR]->(who)
-    WHERE coalesce(involves.known <= $as_of, true)
+    WHERE ($as_of IS NULL OR involves.known IS NULL OR involves.known <= $as_of)
       AND EXISTS {
         MATCH chain = (who)-[:REPRESENTS*0..5]->(up)
-        WHERE up.uri = $actor AND all(link IN relationships(chain) WHERE coalesce(link.known <= $as_of, true))
+        WHERE up.uri = $actor AND all(link IN relationships(chain) WHERE ($as_of IS NULL OR link.known IS NULL OR link.known <= $as_of))
       }
   })
 CALL (e) {
   MATCH (e)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
-  WHERE coalesce(a.known <= $as_of, true) AND coalesce(cites.known <= $as_of, true)
-    AND coalesce(quoted_in.known <= $as_of, true)
+  WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
+    AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
+    AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
   RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 CALL (e) {
   OPTIONAL MATCH (e)-[has:STATUS_RECORD]->(record:StatusRecord)
-  WHERE ($as_of IS NULL OR record.asOf <= $as_of) AND coalesce(has.known <= $as_of, true)
+  WHERE ($as_of IS NULL OR record.asOf <= $as_of)
+    AND ($as_of IS NULL OR has.known IS NULL OR has.known <= $as_of)
   WITH e, max(record.asOf) AS latest
   OPTIONAL MATCH (e)-[has:STATUS_RECORD]->(current:StatusRecord)-[gives:STATUS]->(status)
-  WHERE current.asOf = latest AND coalesce(has.known <= $as_of, true) AND coalesce(gives.known <= $as_of, true)
+  WHERE current.asOf = latest
+    AND ($as_of IS NULL OR has.known IS NULL OR has.known <= $as_of)
+    AND ($as_of IS NULL OR gives.known IS NULL OR gives.known <= $as_of)
   RETURN DISTINCT last(split(status.uri, '/')) AS status
 }
 CALL (e) {
   OPTIONAL MATCH (e)-[took_part:PARTICIPANT|INITIATOR]->(participant)
-  WHERE coalesce(took_part.known <= $as_of, true) AND coalesce(participant.known <= $as_of, true)
-  RETURN collect(DISTINCT CASE WHEN coalesce(participant.label__known <= $as_of, true) THEN participant.label END)
+  WHERE ($as_of IS NULL OR took_part.known IS NULL OR took_part.known <= $as_of)
+    AND ($as_of IS NULL OR participant.known IS NULL OR participant.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(participant.label__known <= $as_of, true)) THEN participant.label END)
          AS participants
 }
 CALL (e) {
   OPTIONAL MATCH (e)-[mediated:MEDIATOR]->(mediator)
-  WHERE coalesce(mediated.known <= $as_of, true) AND coalesce(mediator.known <= $as_of, true)
-  RETURN collect(DISTINCT CASE WHEN coalesce(mediator.label__known <= $as_of, true) THEN mediator.label END)
+  WHERE ($as_of IS NULL OR mediated.known IS NULL OR mediated.known <= $as_of)
+    AND ($as_of IS NULL OR mediator.known IS NULL OR mediator.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(mediator.label__known <= $as_of, true)) THEN mediator.label END)
          AS mediators
 }
-RETURN CASE WHEN coalesce(e.label__known <= $as_of, true) THEN e.label END AS event,
-       last(split(type.uri, '/')) AS type, CASE WHEN coalesce(e.date__known <= $as_of, true) THEN e.date END AS date,
+RETURN CASE WHEN ($as_of IS NULL OR coalesce(e.label__known <= $as_of, true)) THEN e.label END AS event,
+       last(split(type.uri, '/')) AS type, CASE WHEN ($as_of IS NULL OR coalesce(e.date__known <= $as_of, true)) THEN e.date END AS date,
        reported, status, participants, mediators,
-       CASE WHEN coalesce(e.prisoners__known <= $as_of, true) THEN e.prisoners END AS prisoners, quote, article,
+       CASE WHEN ($as_of IS NULL OR coalesce(e.prisoners__known <= $as_of, true)) THEN e.prisoners END AS prisoners, quote, article,
        e.factId AS event_id
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')
