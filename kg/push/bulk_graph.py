@@ -64,8 +64,9 @@ def build_property_graph(
         for done, text in enumerate(texts, start=1):
             graph = text.iri
             triples = parse_lines(text.text)
-            add_entries(entries, graph, by_subject(graph, triples))
-            date = publication_date(graph, triples)
+            grouped = by_subject(graph, triples)
+            add_entries(entries, graph, grouped)
+            date = publication_date(graph, grouped)
             if date is not None:
                 published[graph] = date
             result.graphs.append({"iri": graph, "hash": text.hash, "content": text.content, "triples": len(triples)})

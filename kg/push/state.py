@@ -50,8 +50,8 @@ Date = datetime.date
 #: Article graph IRI -> its article's publication date; a graph not in it is known from the start.
 Published = dict[str, Date]
 
-#: What one graph says about a subject: (predicate, object) pairs.
-Entries = list[tuple[ox.NamedNode, Any]]
+#: What one graph says about a subject: (predicate IRI, object) pairs.
+Entries = list[tuple[str, Any]]
 #: subject -> graph -> what the graph says about the subject.
 EntriesBySubject = dict[str, dict[str, Entries]]
 #: A set of graphs -> (the graphs sorted, the ids of the articles among them).
@@ -82,7 +82,7 @@ class SubjectState:
 
 
 def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
-    """One graph's triples filed under their subjects: subject -> (predicate, object) pairs.
+    """One graph's triples filed under their subjects: subject -> (predicate IRI, object) pairs.
 
     Args:
         graph: The graph's IRI (for the message).
@@ -92,15 +92,17 @@ def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
         SchemaDrift: A subject that is not an IRI.
     """
     grouped: dict[str, Entries] = {}
+    named = ox.NamedNode
     for triple in triples:
         subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
+        if type(subject) is not named:
             raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
         value = subject.value
         found = grouped.get(value)
         if found is None:
             found = grouped[value] = []
-        found.append((triple.predicate, triple.object))
+        # The predicate's IRI once here, rather than in every state the entry goes into.
+        found.append((triple.predicate.value, triple.object))
     return grouped
 
 
@@ -139,25 +141,21 @@ def known_since(graphs: Iterable[str], published: Published) -> Date | None:
     return earliest
 
 
-def publication_date(graph: str, triples: Iterable[ox.Triple]) -> Date | None:
+def publication_date(graph: str, grouped: dict[str, Entries]) -> Date | None:
     """The publication date an article graph gives its article, as :func:`~ceasefire_kg.known_time.publication_dates` reads it.
 
     Args:
         graph: The graph's IRI.
-        triples: Its content.
+        grouped: Its content, as :func:`by_subject` files it.
 
     Returns:
         The date; None for a graph that is not an article's, or without one.
     """
     if not is_article_graph(graph):
         return None
-    article = article_node(graph)
+    entries = grouped.get(article_node(graph).value, ())
     dates = [
-        date
-        for triple in triples
-        if triple.predicate.value == ISSUED and triple.subject == article
-        for date in [iso_date(triple.object)]
-        if date is not None
+        date for predicate, obj in entries if predicate == ISSUED for date in [iso_date(obj)] if date is not None
     ]
     return min(dates) if dates else None
 
@@ -185,40 +183,71 @@ def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]], publ
         SchemaDrift: A property's value is not a literal, or a relationship's not an IRI.
     """
     state = SubjectState()
-    rels: dict[tuple[str, str], set[str]] = {}
-    literals = state.literals
-    properties, relationships = mapping.properties, mapping.relationships
+    types, literals, graphs = state.types, state.literals, state.graphs
+    properties, rel_types = mapping.properties, _relationship_types(mapping)
+    literal, named = ox.Literal, ox.NamedNode
+    # The relationship keys each graph asserts; most subjects have one graph.
+    keyed: list[tuple[str, list[tuple[str, str]]]] = []
     for graph, entries in sources:
-        state.graphs.add(graph)
+        graphs.add(graph)
         graph_known = published.get(graph)
+        keys: list[tuple[str, str]] = []
         for predicate, obj in entries:
-            iri = predicate.value
-            if iri == RDF_TYPE:
-                state.types.add(obj.value)
-            elif iri in properties:
-                if not isinstance(obj, ox.Literal):
-                    raise _kind_drift(iri, obj, graph, "property", "a literal")
-                values = literals.get(iri)
+            if predicate == RDF_TYPE:
+                types.add(obj.value)
+            elif predicate in properties:
+                if type(obj) is not literal:
+                    raise _kind_drift(predicate, obj, graph, "property", "a literal")
+                values = literals.get(predicate)
                 if values is None:
-                    values = literals[iri] = {}
-                if obj not in values:
+                    literals[predicate] = {obj: graph_known}
+                elif obj not in values:
                     values[obj] = graph_known
                 else:
                     earlier = values[obj]
                     if earlier is not None and (graph_known is None or graph_known < earlier):
                         values[obj] = graph_known
             else:
-                if not isinstance(obj, ox.NamedNode):
-                    raise _kind_drift(iri, obj, graph, "relationship", "an IRI")
-                key = (relationships[iri].type, obj.value)
+                if type(obj) is not named:
+                    raise _kind_drift(predicate, obj, graph, "relationship", "an IRI")
+                keys.append((rel_types[predicate], obj.value))
+        if keys:
+            keyed.append((graph, keys))
+    if len(keyed) == 1:
+        graph, keys = keyed[0]
+        state.rels = dict.fromkeys(keys, frozenset((graph,)))
+        state.rel_known = dict.fromkeys(keys, published.get(graph))
+    elif keyed:
+        rels: dict[tuple[str, str], set[str]] = {}
+        for graph, keys in keyed:
+            for key in keys:
                 holders = rels.get(key)
                 if holders is None:
-                    holders = rels[key] = set()
-                holders.add(graph)
-    state.rels = {key: frozenset(graphs) for key, graphs in rels.items()}
-    state.rel_known = {key: known_since(graphs, published) for key, graphs in rels.items()}
-    state.known = known_since(state.graphs, published)
+                    rels[key] = {graph}
+                else:
+                    holders.add(graph)
+        # Keys asserted by the same graphs share one set (and its provenance, computed once).
+        shared: dict[frozenset[str], tuple[frozenset[str], Date | None]] = {}
+        for key, holders in rels.items():
+            frozen = frozenset(holders)
+            found = shared.get(frozen)
+            if found is None:
+                found = shared[frozen] = (frozen, known_since(frozen, published))
+            state.rels[key], state.rel_known[key] = found
+    state.known = known_since(graphs, published)
     return state
+
+
+def _relationship_types(mapping: Mapping) -> dict[str, str]:
+    """Predicate IRI -> relationship type, built once per mapping."""
+    found = _RELATIONSHIP_TYPES.get(id(mapping))
+    if found is None or found[0] is not mapping:
+        found = _RELATIONSHIP_TYPES[id(mapping)] = (mapping, {p: r.type for p, r in mapping.relationships.items()})
+    return found[1]
+
+
+#: id(mapping) -> (the mapping, its predicate -> relationship type table).
+_RELATIONSHIP_TYPES: dict[int, tuple[Mapping, dict[str, str]]] = {}
 
 
 def _kind_drift(predicate: str, obj: Any, graph: str, becomes: str, expected: str) -> SchemaDrift:
