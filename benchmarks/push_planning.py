@@ -193,9 +193,7 @@ def main() -> int:
         log(f"{store.name}: median CPU seconds over {args.rounds} round(s)")
         for name, _ in versions:
             mine = [r for r in results if r["store"] == store.name and r["version"] == name]
-            medians = {
-                stage: _median([r["stages_cpu_s"][stage] for r in mine]) for stage in mine[0]["stages_cpu_s"]
-            }
+            medians = {stage: _median([r["stages_cpu_s"][stage] for r in mine]) for stage in mine[0]["stages_cpu_s"]}
             log(
                 f"  {name:>8}: "
                 + "  ".join(f"{stage} {seconds:5.2f}" for stage, seconds in medians.items())

@@ -154,9 +154,7 @@ def publication_date(graph: str, grouped: dict[str, Entries]) -> Date | None:
     if not is_article_graph(graph):
         return None
     entries = grouped.get(article_node(graph).value, ())
-    dates = [
-        date for predicate, obj in entries if predicate == ISSUED for date in [iso_date(obj)] if date is not None
-    ]
+    dates = [date for predicate, obj in entries if predicate == ISSUED for date in [iso_date(obj)] if date is not None]
     return min(dates) if dates else None
 
 
