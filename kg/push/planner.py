@@ -28,12 +28,11 @@ from ceasefire_kg.push.state import (
     Date,
     Entries,
     EntriesBySubject,
-    Provenances,
+    NodeProperties,
     Published,
     SubjectState,
     add_entries,
     by_subject,
-    node_properties,
     provenance,
     publication_date,
     store_publication_dates,
@@ -88,6 +87,7 @@ class Planner:
             self._date(change.iri, grouped)
         # Dates go into the rows as the driver sends them, each made once.
         self.wire = WireDates()
+        self.node_properties = NodeProperties(mapping, self.wire)
 
     def _date(self, graph: str, grouped: dict[str, Entries]) -> None:
         """Follow a graph's publication date as its content is swapped."""
@@ -184,13 +184,13 @@ class Planner:
         """Plan the node and relationship writes that take each subject from its state before to after."""
         objects: dict[str, str] = {}
         garbage: set[str] = set()
-        provenances: Provenances = {}
+        provenances = self.node_properties.provenances
         # Each graph set's provenance with its ``known`` date as the rows carry them, made once.
         rel_values: dict[tuple[frozenset[str], Date | None], tuple[list[str], list[str], Any]] = {}
         pushed = self.pushed
         labels = self.mapping.labels
         written = self.written
-        wire = self.wire
+        wire, node_properties = self.wire, self.node_properties
         creates, updates = plan.creates, plan.updates
         for subject in subjects:
             old, new = before[subject], after[subject]
@@ -199,7 +199,7 @@ class Planner:
                 new_labels = {labels[t] for t in new.types}
                 node_row = {
                     "uri": subject,
-                    "props": wire.properties(node_properties(self.mapping, subject, new, provenances)),
+                    "props": node_properties(subject, new),
                     "add": sorted(new_labels - old_labels),
                     "remove": sorted(old_labels - new_labels),
                 }

@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from neo4j.time import Date as DriverDate
-
 try:  # the driver's PackStream structure: not a public name, hence the fallback
     from neo4j._codec.packstream import Structure
 except ImportError:  # pragma: no cover - depends on the driver's version
@@ -25,7 +23,6 @@ except ImportError:  # pragma: no cover - depends on the driver's version
 
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 _DATE_TAG = b"D"
-_DATE_TYPES = (datetime.date, DriverDate)
 
 
 class WireDates:
@@ -43,14 +40,3 @@ class WireDates:
             # One key per type: a datetime.date and the driver's Date of one day hash apart.
             made = self._made[value] = Structure(_DATE_TAG, value.toordinal() - _EPOCH_ORDINAL)
         return made
-
-    def properties(self, props: dict[str, Any]) -> dict[str, Any]:
-        """Replace, in place, the dates among a node's property values (alone or in lists)."""
-        for name, value in props.items():
-            kind = type(value)
-            if kind is list:
-                if value and isinstance(value[0], _DATE_TYPES) and not isinstance(value[0], datetime.datetime):
-                    props[name] = [self(item) for item in value]
-            elif kind is datetime.date or kind is DriverDate:
-                props[name] = self(value)
-        return props
