@@ -152,10 +152,10 @@ class Planner:
         before = {subject: self._subject_state(subject, before=True) for subject in subjects}
         for change in batch:
             self._remove(change.iri, change.old or ())
-            grouped = new.get(change.iri)
-            if grouped is not None:
-                add_entries(self.pushed, change.iri, grouped)
-            self._date(change.iri, grouped or {})
+            now = new.get(change.iri)
+            if now is not None:
+                add_entries(self.pushed, change.iri, now)
+            self._date(change.iri, now or {})
         after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 
         plan = WritePlan(token=token, revision=revision)
