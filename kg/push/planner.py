@@ -33,6 +33,7 @@ from ceasefire_kg.push.state import (
     SubjectState,
     add_entries,
     by_subject,
+    merge_states,
     provenance,
     publication_date,
     store_publication_dates,
@@ -42,7 +43,9 @@ from ceasefire_kg.push.statements import WritePlan
 from ceasefire_kg.push.wire import WireDates
 from ceasefire_kg.store import Store
 
-#: Subjects with more pushed triples than this keep their state between batches.
+#: Subjects that more graphs than this assert, or with more relationships than
+#: _HUB_ENTRIES, keep their state between batches.
+_HUB_GRAPHS = 4
 _HUB_ENTRIES = 64
 #: The state of a subject no graph asserts (shared: states are never changed once computed).
 _NOTHING = SubjectState()
@@ -129,9 +132,33 @@ class Planner:
         unchanged = self._unchanged_contributions(subject)
         pushed = self.pushed.get(subject, {})
         state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()], self.published)
-        if not before and sum(len(entries) for entries in pushed.values()) > _HUB_ENTRIES:
-            self.states[subject] = state
+        if not before:
+            self._keep_hub(subject, state)
         return state
+
+    def _keep_hub(self, subject: str, state: SubjectState) -> None:
+        """Keep the state of a subject many graphs assert, for the next batch's "before"."""
+        if len(state.graphs) > _HUB_GRAPHS or len(state.rels) > _HUB_ENTRIES:
+            self.states[subject] = state
+
+    def _states_after_adding(
+        self, batch: list[GraphChange], new: dict[str, dict[str, Entries]], before: dict[str, SubjectState]
+    ) -> dict[str, SubjectState]:
+        """Each subject's state after a batch that only adds graphs: its state before, and what they add."""
+        added: dict[str, list[tuple[str, Entries]]] = {}
+        for change in batch:
+            for subject, entries in new.get(change.iri, {}).items():
+                found = added.get(subject)
+                if found is None:
+                    added[subject] = [(change.iri, entries)]
+                else:
+                    found.append((change.iri, entries))
+        after = {}
+        for subject, sources in added.items():
+            state = merge_states(before[subject], subject_state(self.mapping, sources, self.published))
+            self._keep_hub(subject, state)
+            after[subject] = state
+        return after
 
     def plan(self, batch: list[GraphChange], token: str, revision: int) -> WritePlan:
         """The writes that take Neo4j from before ``batch`` to after it.
@@ -156,7 +183,11 @@ class Planner:
             if now is not None:
                 add_entries(self.pushed, change.iri, now)
             self._date(change.iri, now or {})
-        after = {subject: self._subject_state(subject, before=False) for subject in subjects}
+        if all(change.old is None for change in batch):
+            # Only graphs never pushed: the graphs each subject had keep what they assert.
+            after = self._states_after_adding(batch, new, before)
+        else:
+            after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 
         plan = WritePlan(token=token, revision=revision)
         self._plan_subjects(plan, sorted(subjects), before, after)
