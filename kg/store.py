@@ -320,6 +320,7 @@ class Store:
         drops: list[str] = []
         inserts: list[str] = []
         hashes: dict[str, str] = {}
+        texts = GraphTexts(self.path)
         for graph, lines in [
             (str(SCHEMA_GRAPH), ontology_lines()),
             *((graph.value, ntriples_lines(triples)) for graph, triples in graphs),
@@ -330,7 +331,7 @@ class Store:
             # An empty graph does not exist afterwards: it gets no hash.
             hashes[graph] = lines_hash(lines) if lines else ""
             if lines:
-                self._keep_text(hashes[graph], _text_of(lines))
+                self._keep_text(texts, hashes[graph], _text_of(lines))
         update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
         self._forget_hashes(list(hashes))
         self._update(update)
@@ -374,10 +375,11 @@ class Store:
         self._write_hashes(hashes)
         GraphTexts(self.path).prune(hashes.values())
 
-    def _keep_text(self, digest: str, text: bytes) -> None:
+    @staticmethod
+    def _keep_text(texts: GraphTexts, digest: str, text: bytes) -> None:
         # Before the hash is recorded (see graph_texts); without the file, pushes read Oxigraph.
         try:
-            GraphTexts(self.path).write(digest, text)
+            texts.write(digest, text)
         except OSError as error:
             logger.warning("Could not keep the text of a graph beside the store: %s", error)
 

@@ -112,3 +112,42 @@ def test_writes_keep_the_texts_of_the_graphs_they_hold_and_only_those(tmp_path: 
         store.drop_articles([article.rsplit("/", 1)[1]])
         assert texts.kept() == set(store.graph_hashes().values())
         assert after[article] not in texts.kept()
+
+
+def test_a_graph_oxigraph_gives_back_otherwise_is_not_kept_and_is_read_from_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    make_store(path, 0)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    subject, value = ox.NamedNode("urn:ckg-test:s"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+
+    def graph(name: str, *objects: ox.Literal | ox.BlankNode) -> tuple[ox.NamedNode, list[ox.Triple]]:
+        return ox.NamedNode(f"urn:ckg-test:{name}"), [ox.Triple(subject, value, obj) for obj in objects]
+
+    kept_as_written = graph(
+        "same",
+        ox.Literal("2025-05-01", datatype=ox.NamedNode(xsd + "date")),
+        ox.Literal("175", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal('a "quoted"^^<x> .', datatype=ox.NamedNode(xsd + "token")),
+        ox.Literal("Kyiv", language="en"),
+    )
+    canonicalised = [
+        graph("decimal", ox.Literal("2.50", datatype=ox.NamedNode(xsd + "decimal"))),
+        graph("int", ox.Literal("05", datatype=ox.NamedNode(xsd + "int"))),
+        graph("blank", ox.BlankNode("b1")),
+    ]
+    with Store.open(path) as store:
+        store.replace_graphs([kept_as_written, *canonicalised])
+        hashes = store.graph_hashes()
+        texts = GraphTexts(path)
+        assert hashes[kept_as_written[0].value] in texts.kept()
+        for name, _ in canonicalised:
+            assert hashes[name.value] not in texts.kept(), name
+        for name, _ in [kept_as_written, *canonicalised]:
+            read = read_graph(store, name.value, hashes[name.value])
+            assert read.text == store.graph_ntriples(name.value)
+    assert b'"2.5"^^' in read_graph_text(path, "urn:ckg-test:decimal")
+
+
+def read_graph_text(path: Path, iri: str) -> bytes:
+    with Store.open_read_only(path) as store:
+        return read_graph(store, iri, store.graph_hashes()[iri]).text
