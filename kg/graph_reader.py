@@ -1,14 +1,17 @@
 """Reading the graphs a push sends: each graph's canonical text, its hash and its compressed content.
 
-A push reads the text of every graph it sends from the store
-(:meth:`~ceasefire_kg.store.Store.graph_ntriples`). Oxigraph decodes every
-term as it writes the text and holds the interpreter meanwhile: for a big
-push, about a third of the client's time. So when there are many graphs, a
-second process opens the store read only and reads, hashes and compresses
-them in push order, while this one parses and plans: the two overlap (it runs
-:func:`serve`: the graph IRIs as JSON on its standard input, the records on
-its standard output). The module lives outside :mod:`ceasefire_kg.push`, whose
-imports (the Neo4j driver) that process does not need.
+A push reads the text of every graph it sends. The writes keep each graph's
+text beside the store (:mod:`ceasefire_kg.graph_texts`), named by its hash:
+reading it from there costs a file read and a decompression. A graph without
+a kept text (a store written before the texts were kept) is read from
+Oxigraph (:meth:`~ceasefire_kg.store.Store.graph_ntriples`), which decodes
+every term as it writes the text and holds the interpreter meanwhile. So
+when there are many such graphs, a second process opens the store read only
+and reads, hashes and compresses them in push order, while this one parses
+and plans: the two overlap (it runs :func:`serve`: the graph IRIs and their
+recorded hashes as JSON on its standard input, the records on its standard
+output). The module lives outside :mod:`ceasefire_kg.push`, whose imports
+(the Neo4j driver) that process does not need.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from pathlib import Path
 from typing import IO
 
 from ceasefire_kg.errors import StoreError
+from ceasefire_kg.graph_texts import GraphTexts, compress
 from ceasefire_kg.store import Store, content_hash
 
 logger = logging.getLogger(__name__)
 
-#: From this many graphs on, a second process reads them (its start costs a few tenths of a second).
+#: From this many graphs to read from Oxigraph on, a second process reads them (its start costs a few tenths of a second).
 PROCESS_GRAPHS = 100
 #: How many graphs the second process may read ahead of the planning.
 _READ_AHEAD = 256
@@ -49,8 +53,6 @@ _SERVE = (
     "import sys; from pathlib import Path; from ceasefire_kg.graph_reader import serve; "
     "serve(Path(sys.argv[1]), sys.stdin.buffer, sys.stdout.buffer)"
 )
-#: zlib level of the ``:CkgGraph`` content: the quickest, the content is read back rarely.
-_COMPRESSION = 1
 
 
 @dataclass
@@ -66,38 +68,51 @@ class GraphText:
     content: bytes
 
 
-def read_graph(store: Store, iri: str) -> GraphText:
-    """Read one graph's text, hash and compressed content from the store.
+def read_graph(store: Store, iri: str, digest: str | None = None, texts: GraphTexts | None = None) -> GraphText:
+    """Read one graph's text, hash and compressed content: kept beside the store, else from Oxigraph.
 
     Args:
         store: The store.
         iri: The graph's IRI.
+        digest: The graph's recorded hash, which names its kept text (see :mod:`ceasefire_kg.graph_texts`).
+        texts: The store's kept texts (made from ``store`` when not given).
     """
+    if digest:
+        kept = (texts or GraphTexts(store.path)).read(digest)
+        if kept is not None:
+            return GraphText(iri, kept[0], digest, kept[1])
     text = store.graph_ntriples(iri)
-    return GraphText(iri, text, content_hash(text), zlib.compress(text, _COMPRESSION))
+    return GraphText(iri, text, content_hash(text), compress(text))
 
 
 def read_graphs(
-    store: Store, iris: list[str], *, process_graphs: int | None = None
+    store: Store, iris: list[str], *, hashes: dict[str, str] | None = None, process_graphs: int | None = None
 ) -> Generator[GraphText, None, None]:
-    """Read the graphs in the given order; from ``process_graphs`` graphs on, in a second process.
+    """Read the graphs in the given order; from ``process_graphs`` graphs to read from Oxigraph on, in a second process.
 
+    A graph whose text is kept beside the store under its recorded hash is
+    read from there (much cheaper than from Oxigraph); the others from Oxigraph.
     Close the iterator when stopping early: that ends the second process.
 
     Args:
         store: The store (on disk; the second process opens it read only).
         iris: The graphs to read.
-        process_graphs: From how many graphs on a second process reads them
-            (:data:`PROCESS_GRAPHS` by default).
+        hashes: The recorded hash of each graph (:meth:`~ceasefire_kg.store.Store.graph_hashes`), if known.
+        process_graphs: From how many graphs to read from Oxigraph on a second
+            process reads them (:data:`PROCESS_GRAPHS` by default).
 
     Raises:
         StoreError: The second process could not read the store.
     """
-    if len(iris) < (PROCESS_GRAPHS if process_graphs is None else process_graphs):
+    digests = {iri: (hashes or {}).get(iri) or "" for iri in iris}
+    texts = GraphTexts(store.path)
+    kept = texts.kept() if hashes else set()
+    uncached = sum(1 for iri in iris if digests[iri] not in kept)
+    if uncached < (PROCESS_GRAPHS if process_graphs is None else process_graphs):
         for iri in iris:
-            yield read_graph(store, iri)
+            yield read_graph(store, iri, digests[iri], texts)
         return
-    yield from _read_in_process(store.path, iris)
+    yield from _read_in_process(store.path, iris, digests)
 
 
 class _Records:
@@ -140,7 +155,7 @@ class _Records:
         self.thread.join()
 
 
-def _read_in_process(path: Path, iris: list[str]) -> Generator[GraphText, None, None]:
+def _read_in_process(path: Path, iris: list[str], digests: dict[str, str]) -> Generator[GraphText, None, None]:
     command = [sys.executable, "-c", _SERVE, str(path)]
     try:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -154,7 +169,7 @@ def _read_in_process(path: Path, iris: list[str]) -> Generator[GraphText, None, 
     except (ImportError, OSError):  # not Linux, or above the system's limit: the default size works too
         logger.debug("Could not enlarge the reader's pipe")
     # It reads the whole list before it writes anything: no deadlock.
-    process.stdin.write(json.dumps(iris).encode("utf-8"))
+    process.stdin.write(json.dumps({"iris": iris, "hashes": digests}).encode("utf-8"))
     process.stdin.close()
     records = _Records(process.stdout)
     done = 0
@@ -192,13 +207,15 @@ def serve(path: Path, requests: IO[bytes], out: IO[bytes]) -> None:
 
     Args:
         path: The store.
-        requests: The graph IRIs, a JSON list.
+        requests: JSON: the graph IRIs (``iris``) and their recorded hashes (``hashes``).
         out: Where each graph's record goes, in the order of the list.
     """
-    iris = json.loads(requests.read())
+    request = json.loads(requests.read())
+    digests = request["hashes"]
     with Store.open_read_only(path) as store:
-        for iri in iris:
-            graph = read_graph(store, iri)
+        texts = GraphTexts(path)
+        for iri in request["iris"]:
+            graph = read_graph(store, iri, digests.get(iri), texts)
             out.write(_HEADER.pack(len(graph.content), graph.hash.encode("ascii")))
             out.write(graph.content)
     out.flush()

@@ -30,6 +30,7 @@ from rdflib.namespace import RDF
 
 from ceasefire_kg.errors import StoreError
 from ceasefire_kg.files import loading_folder, remove_abandoned_loads
+from ceasefire_kg.graph_texts import GraphTexts
 from ceasefire_kg.namespaces import GRAPH, PREFIXES, SCHEMA_GRAPH, article_graph_iri, iri
 from ceasefire_kg.rdf_output import EXPORT_FORMATS, serialize
 
@@ -262,6 +263,7 @@ class Store:
         # Digests, not the lines, count the distinct triples: a 16-byte digest
         # is a fraction of a line's memory, and a collision is out of reach.
         union: set[bytes] = set()
+        texts = GraphTexts(folder)
         batches: list[Path] = []
         output: IO[bytes] | None = None
         in_batch = 0
@@ -281,6 +283,7 @@ class Store:
                     in_batch = 0
                 text = _text_of(lines)
                 hashes[graph] = content_hash(text)
+                texts.write(hashes[graph], text)
                 union.update(hashlib.blake2b(line, digest_size=16).digest() for line in lines)
                 suffix = f" <{graph}> .\n".encode()
                 output.write(text.replace(b" .\n", suffix))
@@ -317,6 +320,7 @@ class Store:
         drops: list[str] = []
         inserts: list[str] = []
         hashes: dict[str, str] = {}
+        texts = GraphTexts(self.path)
         for graph, lines in [
             (str(SCHEMA_GRAPH), ontology_lines()),
             *((graph.value, ntriples_lines(triples)) for graph, triples in graphs),
@@ -326,6 +330,8 @@ class Store:
             inserts.append(f"GRAPH <{graph}> {{\n" + b"\n".join(lines).decode("utf-8") + "\n}")
             # An empty graph does not exist afterwards: it gets no hash.
             hashes[graph] = lines_hash(lines) if lines else ""
+            if lines:
+                self._keep_text(texts, hashes[graph], _text_of(lines))
         update = " ;\n".join(drops) + " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
         self._forget_hashes(list(hashes))
         self._update(update)
@@ -354,6 +360,7 @@ class Store:
             dropped = [str(article_graph_iri(a)) for a in ids]
             self._forget_hashes(dropped)
             self._update(" ;\n".join(f"DROP GRAPH <{graph}>" for graph in dropped))
+            GraphTexts(self.path).prune(self._read_hashes().values())
 
     def _forget_hashes(self, graphs: list[str]) -> None:
         # Before a write: a crash between here and _record_hashes leaves no
@@ -366,6 +373,15 @@ class Store:
         hashes = self._read_hashes()
         hashes.update(written)
         self._write_hashes(hashes)
+        GraphTexts(self.path).prune(hashes.values())
+
+    @staticmethod
+    def _keep_text(texts: GraphTexts, digest: str, text: bytes) -> None:
+        # Before the hash is recorded (see graph_texts); without the file, pushes read Oxigraph.
+        try:
+            texts.write(digest, text)
+        except OSError as error:
+            logger.warning("Could not keep the text of a graph beside the store: %s", error)
 
     def _read_hashes(self) -> dict[str, str]:
         try:

@@ -180,7 +180,7 @@ def bulk_push(
     java = n4j.check_java()
     restart = running_settings(settings)
     with _step(report, "plan"), no_cyclic_gc():
-        graph = build_property_graph(store, mapping, graphs, report, progress)
+        graph = build_property_graph(store, mapping, graphs, report, progress, local)
     folder = tempfile.mkdtemp(prefix="ckg-bulk-", dir=settings.home)
     try:
         with _step(report, "csv"), no_cyclic_gc():

@@ -5,7 +5,7 @@ after the batch, because it must also update and delete. A first push into
 an empty database only creates, so the bulk push computes each subject's
 final state once, from what every graph asserts about it, with the same
 functions the planner uses (:func:`~.state.subject_state`,
-:func:`~.state.node_properties`, :func:`~.state.provenance`): the nodes,
+:class:`~.state.NodeProperties`, :func:`~.state.provenance`): the nodes,
 relationships and ``known`` dates are the ones a Bolt push into an empty
 database writes (the bulk push's tests compare both).
 """
@@ -23,11 +23,10 @@ from ceasefire_kg.push.changes import parse_lines
 from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.state import (
     EntriesBySubject,
-    Provenances,
+    NodeProperties,
     Published,
     add_entries,
     by_subject,
-    node_properties,
     provenance,
     publication_date,
     subject_state,
@@ -41,7 +40,12 @@ BUILD_STAGE = "Building nodes and relationships"
 
 
 def build_property_graph(
-    store: Store, mapping: Mapping, graphs: list[str], report: PushReport, progress: Progress
+    store: Store,
+    mapping: Mapping,
+    graphs: list[str],
+    report: PushReport,
+    progress: Progress,
+    hashes: dict[str, str] | None = None,
 ) -> PropertyGraph:
     """Every node and relationship of the store's property graph, and the ``:CkgGraph`` rows.
 
@@ -51,6 +55,7 @@ def build_property_graph(
         graphs: Every named graph, in push order.
         report: Counts the graphs and triples.
         progress: Called with (stage, done, total) while reading and building.
+        hashes: The recorded hash of each graph, which names its text kept beside the store.
 
     Raises:
         SchemaDrift: A subject that is not an IRI, or a value of the wrong kind for its predicate.
@@ -60,12 +65,13 @@ def build_property_graph(
     entries: EntriesBySubject = {}
     published: Published = {}
     progress(READ_STAGE, 0, len(graphs))
-    with closing(read_graphs(store, graphs)) as texts:
+    with closing(read_graphs(store, graphs, hashes=hashes)) as texts:
         for done, text in enumerate(texts, start=1):
             graph = text.iri
             triples = parse_lines(text.text)
-            add_entries(entries, graph, by_subject(graph, triples))
-            date = publication_date(graph, triples)
+            grouped = by_subject(graph, triples)
+            add_entries(entries, graph, grouped)
+            date = publication_date(graph, grouped)
             if date is not None:
                 published[graph] = date
             result.graphs.append({"iri": graph, "hash": text.hash, "content": text.content, "triples": len(triples)})
@@ -75,7 +81,8 @@ def build_property_graph(
                 progress(READ_STAGE, done, len(graphs))
     progress(READ_STAGE, len(graphs), len(graphs))
 
-    provenances: Provenances = {}
+    node_properties = NodeProperties(mapping)
+    provenances = node_properties.provenances
     labels = mapping.labels
     nodes, relationships = result.nodes, result.relationships
     total = len(entries)
@@ -84,7 +91,7 @@ def build_property_graph(
         state = subject_state(mapping, by_graph.items(), published)
         nodes[subject] = (
             {labels[t] for t in state.types},
-            node_properties(mapping, subject, state, provenances),
+            node_properties(subject, state),
         )
         for key, holders in state.rels.items():
             rel_type, obj = key

@@ -122,7 +122,7 @@ def stream_batches(
     """
     current: list[GraphChange] = []
     size = 0
-    with closing(read_graphs(store, [change.iri for change in changes if change.iri in local])) as texts:
+    with closing(read_graphs(store, [change.iri for change in changes if change.iri in local], hashes=local)) as texts:
         for seen, change in enumerate(changes, start=1):
             if change.iri in local:
                 graph = next(texts)

@@ -18,29 +18,34 @@ planned again.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
 from ceasefire_kg.mapping import Mapping, local_name
 from ceasefire_kg.push.changes import GraphChange
 from ceasefire_kg.push.state import (
+    Date,
     Entries,
     EntriesBySubject,
-    Provenances,
+    NodeProperties,
     Published,
     SubjectState,
     add_entries,
     by_subject,
-    node_properties,
+    merge_states,
     provenance,
     publication_date,
     store_publication_dates,
     subject_state,
 )
 from ceasefire_kg.push.statements import WritePlan
+from ceasefire_kg.push.wire import WireDates
 from ceasefire_kg.store import Store
 
-#: Subjects with more pushed triples than this keep their state between batches.
+#: Subjects that more graphs than this assert, or with more relationships than
+#: _HUB_ENTRIES, keep their state between batches.
+_HUB_GRAPHS = 4
 _HUB_ENTRIES = 64
 #: The state of a subject no graph asserts (shared: states are never changed once computed).
 _NOTHING = SubjectState()
@@ -80,15 +85,16 @@ class Planner:
         self.states: dict[str, SubjectState] = {}
         self.published: Published = store_publication_dates(store, self.sending) if unchanged else {}
         for change in changes:
-            self._add(change.iri, change.old or ())
-            self._date(change.iri, change.old)
+            grouped = by_subject(change.iri, change.old or ())
+            add_entries(self.pushed, change.iri, grouped)
+            self._date(change.iri, grouped)
+        # Dates go into the rows as the driver sends them, each made once.
+        self.wire = WireDates()
+        self.node_properties = NodeProperties(mapping, self.wire)
 
-    def _add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        add_entries(self.pushed, graph, by_subject(graph, triples))
-
-    def _date(self, graph: str, triples: list[ox.Triple] | None) -> None:
+    def _date(self, graph: str, grouped: dict[str, Entries]) -> None:
         """Follow a graph's publication date as its content is swapped."""
-        date = publication_date(graph, triples or ())
+        date = publication_date(graph, grouped)
         if date is None:
             self.published.pop(graph, None)
         else:
@@ -112,7 +118,7 @@ class Planner:
             for quad in self.store.quads(subject=subject):
                 graph = quad.graph_name
                 if isinstance(graph, ox.NamedNode) and graph.value not in self.sending:
-                    cached.setdefault(graph.value, []).append((quad.predicate, quad.object))
+                    cached.setdefault(graph.value, []).append((quad.predicate.value, quad.object))
             self.local[subject] = cached
         return cached
 
@@ -126,9 +132,33 @@ class Planner:
         unchanged = self._unchanged_contributions(subject)
         pushed = self.pushed.get(subject, {})
         state = subject_state(self.mapping, [*unchanged.items(), *pushed.items()], self.published)
-        if not before and sum(len(entries) for entries in pushed.values()) > _HUB_ENTRIES:
-            self.states[subject] = state
+        if not before:
+            self._keep_hub(subject, state)
         return state
+
+    def _keep_hub(self, subject: str, state: SubjectState) -> None:
+        """Keep the state of a subject many graphs assert, for the next batch's "before"."""
+        if len(state.graphs) > _HUB_GRAPHS or len(state.rels) > _HUB_ENTRIES:
+            self.states[subject] = state
+
+    def _states_after_adding(
+        self, batch: list[GraphChange], new: dict[str, dict[str, Entries]], before: dict[str, SubjectState]
+    ) -> dict[str, SubjectState]:
+        """Each subject's state after a batch that only adds graphs: its state before, and what they add."""
+        added: dict[str, list[tuple[str, Entries]]] = {}
+        for change in batch:
+            for subject, entries in new.get(change.iri, {}).items():
+                found = added.get(subject)
+                if found is None:
+                    added[subject] = [(change.iri, entries)]
+                else:
+                    found.append((change.iri, entries))
+        after = {}
+        for subject, sources in added.items():
+            state = merge_states(before[subject], subject_state(self.mapping, sources, self.published))
+            self._keep_hub(subject, state)
+            after[subject] = state
+        return after
 
     def plan(self, batch: list[GraphChange], token: str, revision: int) -> WritePlan:
         """The writes that take Neo4j from before ``batch`` to after it.
@@ -149,10 +179,15 @@ class Planner:
         before = {subject: self._subject_state(subject, before=True) for subject in subjects}
         for change in batch:
             self._remove(change.iri, change.old or ())
-            if change.iri in new:
-                add_entries(self.pushed, change.iri, new[change.iri])
-            self._date(change.iri, change.new)
-        after = {subject: self._subject_state(subject, before=False) for subject in subjects}
+            now = new.get(change.iri)
+            if now is not None:
+                add_entries(self.pushed, change.iri, now)
+            self._date(change.iri, now or {})
+        if all(change.old is None for change in batch):
+            # Only graphs never pushed: the graphs each subject had keep what they assert.
+            after = self._states_after_adding(batch, new, before)
+        else:
+            after = {subject: self._subject_state(subject, before=False) for subject in subjects}
 
         plan = WritePlan(token=token, revision=revision)
         self._plan_subjects(plan, sorted(subjects), before, after)
@@ -180,10 +215,14 @@ class Planner:
         """Plan the node and relationship writes that take each subject from its state before to after."""
         objects: dict[str, str] = {}
         garbage: set[str] = set()
-        provenances: Provenances = {}
+        provenances = self.node_properties.provenances
+        # Each graph set's provenance with its ``known`` date as the rows carry them, made once.
+        rel_values: dict[tuple[frozenset[str], Date | None], tuple[list[str], list[str], Any]] = {}
         pushed = self.pushed
         labels = self.mapping.labels
         written = self.written
+        wire, node_properties = self.wire, self.node_properties
+        creates, updates = plan.creates, plan.updates
         for subject in subjects:
             old, new = before[subject], after[subject]
             if not old.node_equals(new):
@@ -191,7 +230,7 @@ class Planner:
                 new_labels = {labels[t] for t in new.types}
                 node_row = {
                     "uri": subject,
-                    "props": node_properties(self.mapping, subject, new, provenances),
+                    "props": node_properties(subject, new),
                     "add": sorted(new_labels - old_labels),
                     "remove": sorted(old_labels - new_labels),
                 }
@@ -202,25 +241,36 @@ class Planner:
                     plan.nodes.append(node_row)
                 if not new.graphs:
                     garbage.add(subject)
-            for key in old.rels.keys() - new.rels.keys():
-                rel_type, obj = key
-                plan.deletes.append({"s": subject, "t": rel_type, "o": obj})
-                garbage.add(obj)
-            for key, graphs in new.rels.items():
-                was = old.rels.get(key)
-                known = new.rel_known[key]
-                if was != graphs or old.rel_known.get(key) != known:
+            was_rels, was_known = old.rels, old.rel_known
+            if was_rels:
+                for key in was_rels.keys() - new.rels.keys():
                     rel_type, obj = key
+                    plan.deletes.append({"s": subject, "t": rel_type, "o": obj})
+                    garbage.add(obj)
+            rel_known = new.rel_known
+            for key, graphs in new.rels.items():
+                known = rel_known[key]
+                was = was_rels.get(key) if was_rels else None
+                if was is not None and was == graphs and was_known.get(key) == known:
+                    continue
+                values = rel_values.get((graphs, known))
+                if values is None:
                     graph_list, article_ids = provenance(graphs, provenances)
-                    row = {"s": subject, "t": rel_type, "o": obj, "g": graph_list, "a": article_ids, "k": known}
-                    if was is None:
-                        # A node some pushed graph asserts as subject exists once this
-                        # transaction's nodes are written: no need to MERGE it again.
-                        if obj not in objects and obj not in pushed:
-                            objects[obj] = local_name(obj)
-                        plan.creates.append(row)
-                    else:
-                        plan.updates.append(row)
+                    values = rel_values[(graphs, known)] = (
+                        graph_list,
+                        article_ids,
+                        None if known is None else wire(known),
+                    )
+                rel_type, obj = key
+                row = {"s": subject, "t": rel_type, "o": obj, "g": values[0], "a": values[1], "k": values[2]}
+                if was is None:
+                    # A node some pushed graph asserts as subject exists once this
+                    # transaction's nodes are written: no need to MERGE it again.
+                    if obj not in objects and obj not in pushed:
+                        objects[obj] = local_name(obj)
+                    creates.append(row)
+                else:
+                    updates.append(row)
         for uri, name in sorted(objects.items()):
             if written is not None and uri not in written:
                 written.add(uri)

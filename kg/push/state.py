@@ -15,11 +15,12 @@ known from the start.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from neo4j.time import Date as DriverDate
 
 from ceasefire_kg.errors import SchemaDrift
 from ceasefire_kg.known_time import ARTICLE_GRAPHS, article_node, is_article_graph, iso_date, publication_dates
@@ -29,11 +30,13 @@ from ceasefire_kg.mapping import (
     DCTERMS,
     GRAPHS_PROPERTY,
     KNOWN_PROPERTY,
+    KNOWN_SUFFIX,
     RDF_TYPE,
     RDFS,
     SKOS,
     URI_PROPERTY,
     Mapping,
+    PropertyMapping,
     local_name,
 )
 from ceasefire_kg.store import Store
@@ -50,8 +53,8 @@ Date = datetime.date
 #: Article graph IRI -> its article's publication date; a graph not in it is known from the start.
 Published = dict[str, Date]
 
-#: What one graph says about a subject: (predicate, object) pairs.
-Entries = list[tuple[ox.NamedNode, Any]]
+#: What one graph says about a subject: (predicate IRI, object) pairs.
+Entries = list[tuple[str, Any]]
 #: subject -> graph -> what the graph says about the subject.
 EntriesBySubject = dict[str, dict[str, Entries]]
 #: A set of graphs -> (the graphs sorted, the ids of the articles among them).
@@ -82,7 +85,7 @@ class SubjectState:
 
 
 def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
-    """One graph's triples filed under their subjects: subject -> (predicate, object) pairs.
+    """One graph's triples filed under their subjects: subject -> (predicate IRI, object) pairs.
 
     Args:
         graph: The graph's IRI (for the message).
@@ -92,15 +95,17 @@ def by_subject(graph: str, triples: Iterable[ox.Triple]) -> dict[str, Entries]:
         SchemaDrift: A subject that is not an IRI.
     """
     grouped: dict[str, Entries] = {}
+    named = ox.NamedNode
     for triple in triples:
         subject = triple.subject
-        if not isinstance(subject, ox.NamedNode):
+        if type(subject) is not named:
             raise SchemaDrift(f"The subject {subject} (in graph <{graph}>) is not an IRI; ckg pushes IRIs only.")
         value = subject.value
         found = grouped.get(value)
         if found is None:
             found = grouped[value] = []
-        found.append((triple.predicate, triple.object))
+        # The predicate's IRI once here, rather than in every state the entry goes into.
+        found.append((triple.predicate.value, triple.object))
     return grouped
 
 
@@ -139,26 +144,20 @@ def known_since(graphs: Iterable[str], published: Published) -> Date | None:
     return earliest
 
 
-def publication_date(graph: str, triples: Iterable[ox.Triple]) -> Date | None:
+def publication_date(graph: str, grouped: dict[str, Entries]) -> Date | None:
     """The publication date an article graph gives its article, as :func:`~ceasefire_kg.known_time.publication_dates` reads it.
 
     Args:
         graph: The graph's IRI.
-        triples: Its content.
+        grouped: Its content, as :func:`by_subject` files it.
 
     Returns:
         The date; None for a graph that is not an article's, or without one.
     """
     if not is_article_graph(graph):
         return None
-    article = article_node(graph)
-    dates = [
-        date
-        for triple in triples
-        if triple.predicate.value == ISSUED and triple.subject == article
-        for date in [iso_date(triple.object)]
-        if date is not None
-    ]
+    entries = grouped.get(article_node(graph).value, ())
+    dates = [date for predicate, obj in entries if predicate == ISSUED for date in [iso_date(obj)] if date is not None]
     return min(dates) if dates else None
 
 
@@ -185,40 +184,124 @@ def subject_state(mapping: Mapping, sources: Iterable[tuple[str, Entries]], publ
         SchemaDrift: A property's value is not a literal, or a relationship's not an IRI.
     """
     state = SubjectState()
-    rels: dict[tuple[str, str], set[str]] = {}
-    literals = state.literals
-    properties, relationships = mapping.properties, mapping.relationships
+    types, literals, graphs = state.types, state.literals, state.graphs
+    properties, rel_types = mapping.properties, _relationship_types(mapping)
+    literal, named = ox.Literal, ox.NamedNode
+    # The relationship keys each graph asserts; most subjects have one graph.
+    keyed: list[tuple[str, list[tuple[str, str]]]] = []
     for graph, entries in sources:
-        state.graphs.add(graph)
+        graphs.add(graph)
         graph_known = published.get(graph)
+        keys: list[tuple[str, str]] = []
         for predicate, obj in entries:
-            iri = predicate.value
-            if iri == RDF_TYPE:
-                state.types.add(obj.value)
-            elif iri in properties:
-                if not isinstance(obj, ox.Literal):
-                    raise _kind_drift(iri, obj, graph, "property", "a literal")
-                values = literals.get(iri)
+            if predicate == RDF_TYPE:
+                types.add(obj.value)
+            elif predicate in properties:
+                if type(obj) is not literal:
+                    raise _kind_drift(predicate, obj, graph, "property", "a literal")
+                values = literals.get(predicate)
                 if values is None:
-                    values = literals[iri] = {}
-                if obj not in values:
+                    literals[predicate] = {obj: graph_known}
+                elif obj not in values:
                     values[obj] = graph_known
                 else:
                     earlier = values[obj]
                     if earlier is not None and (graph_known is None or graph_known < earlier):
                         values[obj] = graph_known
             else:
-                if not isinstance(obj, ox.NamedNode):
-                    raise _kind_drift(iri, obj, graph, "relationship", "an IRI")
-                key = (relationships[iri].type, obj.value)
+                if type(obj) is not named:
+                    raise _kind_drift(predicate, obj, graph, "relationship", "an IRI")
+                keys.append((rel_types[predicate], obj.value))
+        if keys:
+            keyed.append((graph, keys))
+    if len(keyed) == 1:
+        graph, keys = keyed[0]
+        state.rels = dict.fromkeys(keys, frozenset((graph,)))
+        state.rel_known = dict.fromkeys(keys, published.get(graph))
+    elif keyed:
+        rels: dict[tuple[str, str], set[str]] = {}
+        for graph, keys in keyed:
+            for key in keys:
                 holders = rels.get(key)
                 if holders is None:
-                    holders = rels[key] = set()
-                holders.add(graph)
-    state.rels = {key: frozenset(graphs) for key, graphs in rels.items()}
-    state.rel_known = {key: known_since(graphs, published) for key, graphs in rels.items()}
-    state.known = known_since(state.graphs, published)
+                    rels[key] = {graph}
+                else:
+                    holders.add(graph)
+        # Keys asserted by the same graphs share one set (and its provenance, computed once).
+        shared: dict[frozenset[str], tuple[frozenset[str], Date | None]] = {}
+        for key, holders in rels.items():
+            frozen = frozenset(holders)
+            found = shared.get(frozen)
+            if found is None:
+                found = shared[frozen] = (frozen, known_since(frozen, published))
+            state.rels[key], state.rel_known[key] = found
+    state.known = known_since(graphs, published)
     return state
+
+
+def merge_states(state: SubjectState, added: SubjectState) -> SubjectState:
+    """A subject's state once more graphs assert things about it: what :func:`subject_state` gives for both.
+
+    Much cheaper than computing the whole state again for a subject many
+    graphs assert (an actor of many articles), when graphs are only added.
+    The states are not changed (the result may share their parts).
+
+    Args:
+        state: The state from the graphs before (computed in their order).
+        added: The state from graphs that did not assert anything about the
+            subject before (computed in their order, after those), with the
+            publication dates of both as now.
+    """
+    if not state.graphs:
+        return added
+    if not added.graphs:
+        return state
+    literals = dict(state.literals)
+    for predicate, values in added.literals.items():
+        earlier = literals.get(predicate)
+        if earlier is None:
+            literals[predicate] = values
+            continue
+        merged = literals[predicate] = dict(earlier)
+        for value, known in values.items():
+            if value not in merged:
+                merged[value] = known
+            else:
+                merged[value] = _earliest(merged[value], known)
+    rels, rel_known = dict(state.rels), dict(state.rel_known)
+    for key, holders in added.rels.items():
+        before = rels.get(key)
+        if before is None:
+            rels[key], rel_known[key] = holders, added.rel_known[key]
+        else:
+            rels[key], rel_known[key] = before | holders, _earliest(rel_known[key], added.rel_known[key])
+    return SubjectState(
+        types=state.types | added.types,
+        literals=literals,
+        rels=rels,
+        rel_known=rel_known,
+        graphs=state.graphs | added.graphs,
+        known=_earliest(state.known, added.known),
+    )
+
+
+def _earliest(first: Date | None, second: Date | None) -> Date | None:
+    """The earlier of two known dates, None (known from the start) before any date."""
+    if first is None or second is None:
+        return None
+    return first if first <= second else second
+
+
+def _relationship_types(mapping: Mapping) -> dict[str, str]:
+    """Predicate IRI -> relationship type, built once per mapping."""
+    found = _RELATIONSHIP_TYPES.get(id(mapping))
+    if found is None or found[0] is not mapping:
+        found = _RELATIONSHIP_TYPES[id(mapping)] = (mapping, {p: r.type for p, r in mapping.relationships.items()})
+    return found[1]
+
+
+#: id(mapping) -> (the mapping, its predicate -> relationship type table).
+_RELATIONSHIP_TYPES: dict[int, tuple[Mapping, dict[str, str]]] = {}
 
 
 def _kind_drift(predicate: str, obj: Any, graph: str, becomes: str, expected: str) -> SchemaDrift:
@@ -250,31 +333,89 @@ def _caption(state: SubjectState, subject: str) -> str:
     for predicate in (_RDFS_LABEL, _SKOS_PREF_LABEL):
         values = state.literals.get(predicate)
         if values:
+            if len(values) == 1:
+                return next(iter(values)).value
             best = min(values, key=lambda lit: (lit.language not in (None, "", "en"), lit.language or "", lit.value))
             return best.value
     return local_name(subject)
 
 
-def node_properties(mapping: Mapping, subject: str, state: SubjectState, provenances: Provenances) -> dict[str, Any]:
-    """The properties of a subject's node: uri, caption, provenance, ``known`` and the mapped literals.
+class NodeProperties:
+    """Builds the properties of subjects' nodes: uri, caption, provenance, ``known`` and the mapped literals.
+
+    A value that one node holds alone (most do) is encoded once per literal:
+    in a big push the same literals recur on many nodes (three times on
+    average in the generated corpora). The provenance of each graph set is
+    computed once (see :func:`provenance`).
 
     Args:
         mapping: The whitelist, which names the properties and encodes their values.
-        subject: The subject's IRI.
-        state: What the graphs assert about it.
-        provenances: Provenance computed so far (see :func:`provenance`).
+        date: Turns each date of the properties into what the rows carry (the dates themselves by default).
     """
-    graphs, articles = provenance(frozenset(state.graphs), provenances)
-    props: dict[str, Any] = {
-        URI_PROPERTY: subject,
-        CAPTION_PROPERTY: _caption(state, subject),
-        GRAPHS_PROPERTY: graphs,
-        ARTICLES_PROPERTY: articles,
-    }
-    if state.known is not None:
-        props[KNOWN_PROPERTY] = state.known
-    for predicate, values in state.literals.items():
-        # Values all known with the node need no ``__known``: the node's ``known`` says it.
-        later = any(known != state.known for known in values.values())
-        props.update(mapping.encode_literals(mapping.properties[predicate], values, values if later else None))
-    return props
+
+    def __init__(self, mapping: Mapping, date: Callable[[Any], Any] | None = None) -> None:
+        self.mapping = mapping
+        self.date = date
+        #: Provenance computed so far, which relationships may share.
+        self.provenances: Provenances = {}
+        # predicate -> literal -> its properties as the only value of a single-valued property.
+        self._single: dict[str, dict[ox.Literal, dict[str, Any]]] = {}
+
+    def __call__(self, subject: str, state: SubjectState) -> dict[str, Any]:
+        """The properties of a subject's node.
+
+        Args:
+            subject: The subject's IRI.
+            state: What the graphs assert about it.
+        """
+        mapping, date = self.mapping, self.date
+        graphs, articles = provenance(frozenset(state.graphs), self.provenances)
+        props: dict[str, Any] = {
+            URI_PROPERTY: subject,
+            CAPTION_PROPERTY: _caption(state, subject),
+            GRAPHS_PROPERTY: graphs,
+            ARTICLES_PROPERTY: articles,
+        }
+        node_known = state.known
+        if node_known is not None:
+            props[KNOWN_PROPERTY] = node_known if date is None else date(node_known)
+        for predicate, values in state.literals.items():
+            prop = mapping.properties[predicate]
+            if len(values) == 1 and not prop.multiple:
+                [(literal, known)] = values.items()
+                props.update(self._alone(prop, literal))
+                if known != node_known:  # a value known with its node needs no ``__known``
+                    props[prop.name + KNOWN_SUFFIX] = known if date is None or known is None else date(known)
+                continue
+            # Values all known with the node need no ``__known``: the node's ``known`` says it.
+            later = any(known != node_known for known in values.values())
+            encoded = mapping.encode_literals(prop, values, values if later else None)
+            if date is not None:
+                _dates_of(encoded, date)
+            props.update(encoded)
+        return props
+
+    def _alone(self, prop: PropertyMapping, literal: ox.Literal) -> dict[str, Any]:
+        """A literal's properties as the only value of a single-valued property (shared: not to be changed)."""
+        by_literal = self._single.get(prop.predicate)
+        if by_literal is None:
+            by_literal = self._single[prop.predicate] = {}
+        found = by_literal.get(literal)
+        if found is None:
+            found = by_literal[literal] = self.mapping.encode_literals(prop, (literal,))
+            if self.date is not None:
+                _dates_of(found, self.date)
+        return found
+
+
+_DATE_TYPES = (datetime.date, DriverDate)
+
+
+def _dates_of(props: dict[str, Any], date: Callable[[Any], Any]) -> None:
+    """Pass, in place, the dates among property values (alone or in lists) through ``date``."""
+    for name, value in props.items():
+        if isinstance(value, list):
+            if value and isinstance(value[0], _DATE_TYPES):
+                props[name] = [date(item) for item in value]
+        elif isinstance(value, _DATE_TYPES):
+            props[name] = date(value)
