@@ -414,3 +414,25 @@ def start_managed_neo4j(
     log(f"starting Neo4j in {home} (Bolt 127.0.0.1:{bolt_port}, heap {heap}, page cache {page_cache})")
     n4j.start(settings, password, on_progress=log)
     return settings
+
+
+def run_measuring_script(script: str, arguments: list[str], source: str | Path | None, what: str) -> dict[str, Any]:
+    """Run ``script`` (``python -c``) in a fresh process and return the JSON of its last ``RESULT`` line.
+
+    Args:
+        script: The script's text; it prints ``RESULT {json}``.
+        arguments: Its command-line arguments.
+        source: A folder holding a ``ceasefire_kg`` package to put first on ``PYTHONPATH`` (one version
+            of the code), or None for the installed one.
+        what: What is measured, for the message when the process fails.
+    """
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(source).resolve()), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    completed = subprocess.run(
+        [sys.executable, "-c", script, *arguments], env=env, capture_output=True, text=True, check=False
+    )
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
+    if completed.returncode != 0 or not lines:
+        raise SystemExit(f"{what} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT ") :])

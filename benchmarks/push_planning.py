@@ -24,9 +24,6 @@ Run:  python benchmarks/push_planning.py --store STORE [--store STORE ...]
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import OUT_DIR, log, machine_info, write_json
+from common import OUT_DIR, log, machine_info, run_measuring_script, write_json
 
 # What each measuring process runs: argv = store, batch triples, profile ("" or a file).
 _MEASURE = r"""
@@ -138,19 +135,8 @@ print("RESULT " + json.dumps(result))
 
 def measure(source: str, store: Path, batch_triples: int, profile_to: Path | None) -> dict[str, Any]:
     """One measurement of the version in ``source``, in a fresh process."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(source).resolve()), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    completed = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(store), str(batch_triples), str(profile_to or "")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
-    if completed.returncode != 0 or not lines:
-        raise SystemExit(f"measuring {source} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(lines[-1][len("RESULT ") :])
+    arguments = [str(store), str(batch_triples), str(profile_to or "")]
+    return run_measuring_script(_MEASURE, arguments, source, f"measuring {source}")
 
 
 def _line(name: str, figures: dict[str, Any]) -> str:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import OUT_DIR, log, machine_info, write_json
+from common import OUT_DIR, log, machine_info, run_measuring_script, write_json
 
 # What each measuring process runs: argv = kind, store, home, bolt port, password.
 _MEASURE = r"""
@@ -97,20 +95,8 @@ print("RESULT " + json.dumps(result))
 
 
 def measure(kind: str, source: str | None, target: Path, args: argparse.Namespace) -> dict[str, Any]:
-    env = dict(os.environ)
-    if source is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(Path(source).resolve()), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    completed = subprocess.run(
-        [sys.executable, "-c", _MEASURE, kind, str(target), str(args.home), str(args.bolt_port), args.password],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
-    if completed.returncode != 0 or not lines:
-        raise SystemExit(f"{kind} failed:\n{completed.stderr[-3000:]}")
-    return json.loads(lines[-1][len("RESULT ") :])
+    arguments = [kind, str(target), str(args.home), str(args.bolt_port), args.password]
+    return run_measuring_script(_MEASURE, arguments, source, kind)
 
 
 def merged_ntriples(store: Path, work: Path) -> Path:
