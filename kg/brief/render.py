@@ -18,6 +18,7 @@ from typing import Any
 from ceasefire_kg.brief import charts
 from ceasefire_kg.brief.changes import Change
 from ceasefire_kg.brief.content import Article, Brief
+from ceasefire_kg.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class _Page:
             summary = f"No open demand blocks {title} as of {_date(brief.as_of)}."
             return f'<p class="headline-summary">{summary}</p>'
         sides = sorted({row["side"] for row in rows})
-        count = f"{len(rows)} open demand{'s' if len(rows) != 1 else ''}"
+        count = counted(len(rows), "open demand")
         summary = (
             f"As of {_date(brief.as_of)}, {count} by {escape(', '.join(sides))} "
             f"block{'s' if len(rows) == 1 else ''} {title}."
