@@ -11,18 +11,22 @@ import pyoxigraph as ox
 import pytest
 
 from ceasefire_kg import analysis
+from ceasefire_kg import namespaces as ns
 from ceasefire_kg import saved_queries as sq
 from ceasefire_kg.analysis.negotiation import PROPERTY_KEYS
 from ceasefire_kg.backends import Backend, LocalBackend, Neo4jBackend
 from ceasefire_kg.errors import SavedQueryFileError
 from ceasefire_kg.known_time import (
     KNOWN_GRAPH_FUNCTION,
+    LINK_PREDICATES,
     known_graph_test,
     known_graphs,
+    link_graphs,
     publication_dates,
+    reads_only_links_outside_graphs,
     restrict_graph_patterns,
 )
-from ceasefire_kg.namespaces import SCHEMA_GRAPH, article_graph_iri, entity_iri, registry_graph_iri
+from ceasefire_kg.namespaces import SCHEMA_GRAPH, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_read import read_triples
 from ceasefire_kg.push import push
 from ceasefire_kg.store import Store
@@ -56,6 +60,123 @@ def test_the_graphs_known_on_a_date(examples_store: Path) -> None:
         assert {g.value for g in known_graphs(store, dt.date(2025, 3, 18)) or ()} == always
         assert {g.value for g in known_graphs(store, dt.date(2025, 3, 19)) or ()} == always | {seed}
         assert known_graphs(store, dt.date(2025, 4, 9)) is None, "every graph is known: no restriction needed"
+
+
+# --- the default graph as of a date: the links known then ------------------------------
+
+
+def _links_in(store: Store, graphs: list[ox.NamedNode]) -> set[tuple[str, str, str]]:
+    return {
+        (str(quad.subject), quad.predicate.value, str(quad.object))
+        for graph in graphs
+        for quad in store.quads(graph=graph.value)
+        if quad.predicate.value in LINK_PREDICATES
+    }
+
+
+def _article(article_id: str, published: str, *triples: tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]):
+    node = ox.NamedNode(entity_iri("article", article_id))
+    dated = [
+        (node, iri(ns.RDF.type), iri(ns.CF.Article)),
+        (node, iri(ns.DCTERMS.issued), ox.Literal(published, datatype=iri(ns.XSD.date))),
+    ]
+    return ox.NamedNode(str(article_graph_iri(article_id))), [ox.Triple(*triple) for triple in [*dated, *triples]]
+
+
+@pytest.fixture(scope="module")
+def links_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry, and four articles: two restate its link, one adds a link, two state none."""
+    envoy, commission, union = (ox.NamedNode(entity_iri("actor", name)) for name in ("envoy", "commission", "union"))
+    represents, label = iri(ns.CF.represents), iri(ns.RDFS.label)
+    path = tmp_path_factory.mktemp("links") / "store"
+    registry = ox.NamedNode(str(registry_graph_iri("bodies")))
+    Store.create(
+        path,
+        [
+            (registry, [ox.Triple(commission, represents, union), ox.Triple(union, label, ox.Literal("Union"))]),
+            _article("a-restates", "2031-01-05", (commission, represents, union), (envoy, label, ox.Literal("Envoy"))),
+            _article("b-adds", "2031-02-01", (envoy, represents, commission), (commission, represents, union)),
+            _article("c-none", "2031-03-01", (envoy, label, ox.Literal("The envoy"))),
+            _article("d-later", "2031-06-01", (envoy, label, ox.Literal("Envoy Smith"))),
+        ],
+    )
+    return path
+
+
+def test_the_link_graphs_hold_every_link_known_on_the_date_and_nothing_unknown(links_store: Path) -> None:
+    with Store.open_read_only(links_store) as store:
+        for on in (dt.date(2031, 1, 1), dt.date(2031, 1, 20), dt.date(2031, 2, 1), dt.date(2031, 3, 2)):
+            known = known_graphs(store, on) or [ox.NamedNode(graph) for graph in store.named_graphs()]
+            picked = link_graphs(store, known)
+            assert set(picked) <= set(known), on
+            assert _links_in(store, picked) == _links_in(store, known), on
+        # The article that adds a link also restates the registry's: with the ontology's scope
+        # scheme it holds every link, so the registry, the restating article and the one without
+        # links are left out.
+        everything = [ox.NamedNode(graph) for graph in store.named_graphs()]
+        assert {graph.value for graph in link_graphs(store, everything)} == {
+            str(SCHEMA_GRAPH),
+            str(article_graph_iri("b-adds")),
+        }
+
+
+def _articles_from_the_default_graph(tmp_path: Path) -> sq.SavedQuery:
+    path = tmp_path / "default-graph-articles.cypher"
+    path.write_text(
+        "// title: Articles, read from the default graph\n"
+        "// param as_of: date = latest — as known on this date\n"
+        "// known-by: as_of\n"
+        "// columns: article\n"
+        "MATCH (a:Article) WHERE $as_of IS NULL OR a.known <= $as_of RETURN a.factId AS article ORDER BY article\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "default-graph-articles.rq").write_text(
+        "PREFIX param: <https://w3id.org/ceasefire-kg/param#>\n"
+        "SELECT ?article WHERE { ?a a cf:Article ; dcterms:issued ?issued BIND(STRAFTER(STR(?a), 'article/') AS ?article) "
+        "BIND(param:as_of() AS ?as_of) } ORDER BY ?article\n",
+        encoding="utf-8",
+    )
+    return sq.find_query(str(path))
+
+
+def test_a_query_reading_more_than_links_from_the_default_graph_gets_every_known_graph(
+    tmp_path: Path, links_store: Path
+) -> None:
+    query = _articles_from_the_default_graph(tmp_path)
+    assert not reads_only_links_outside_graphs(query.sparql or "")
+    with Store.open_read_only(links_store) as store:
+        backend = LocalBackend(store)
+        # "c-none" states no link, so it is not among the link graphs: it must still be read.
+        rows = backend.run(query, query.bind({"as_of": "2031-03-02"})).rows
+        assert [row[0] for row in rows] == ["a-restates", "b-adds", "c-none"], "d-later is not known yet"
+        assert [row[0] for row in backend.run(query, query.bind({"as_of": "2031-01-31"})).rows] == ["a-restates"]
+
+
+def test_every_saved_query_reads_only_links_outside_graph_blocks() -> None:
+    for query in sq.saved_queries():
+        if query.sparql is not None:
+            assert reads_only_links_outside_graphs(query.sparql), (
+                f"{query.sparql_source}: read everything but cf:represents, skos:broader and skos:inScheme inside "
+                "GRAPH ?g { } (as of a date the default graph holds only the links known then)"
+            )
+
+
+@pytest.mark.parametrize(
+    ("sparql", "links_only"),
+    [
+        ("SELECT ?side WHERE { GRAPH ?g { ?p cf:holder ?h } ?h cf:represents+ ?side }", True),
+        ("SELECT ?s WHERE { ?s skos:inScheme cf:ScopeScheme ; skos:broader* ?b FILTER(?b = scope:partial) }", True),
+        ("SELECT ?x WHERE { BIND(param:as_of() AS ?d) GRAPH ?g { ?x a cf:Actor } } ORDER BY ?x ?d", True),
+        ("SELECT ?x WHERE { ?x a cf:Actor }", False),
+        ("SELECT ?x WHERE { ?x ?p ?o }", False),
+        ("SELECT ?x WHERE { GRAPH ?g { ?x cf:holder ?h } ?h rdfs:label ?name }", False),
+        ("SELECT ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> 'x' }", False),
+        ("PREFIX my: <https://w3id.org/ceasefire-kg/ontology#> SELECT ?x WHERE { ?x my:claimant ?y }", False),
+        ("SELECT ?x WHERE { # ?x rdfs:label ?y in a comment\n GRAPH ?g { ?x rdfs:label 'a b' } }", True),
+    ],
+)
+def test_whether_a_query_reads_only_links_from_the_default_graph(sparql: str, links_only: bool) -> None:
+    assert reads_only_links_outside_graphs(sparql) is links_only
 
 
 # --- the known-by header ----------------------------------------------------------

@@ -13,7 +13,14 @@ import pyoxigraph as ox
 
 from ceasefire_kg.backends.base import Progress, no_progress
 from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQueryFileError
-from ceasefire_kg.known_time import KNOWN_GRAPH_FUNCTION, known_graph_test, known_graphs, restrict_graph_patterns
+from ceasefire_kg.known_time import (
+    KNOWN_GRAPH_FUNCTION,
+    KnownDataset,
+    known_dataset,
+    known_graph_test,
+    reads_only_links_outside_graphs,
+    restrict_graph_patterns,
+)
 from ceasefire_kg.saved_queries.definitions import PARAM_NAMESPACE, SPARQL_SUFFIX, QueryResult, SavedQuery
 from ceasefire_kg.saved_queries.paging import Page, cut, limited_text
 from ceasefire_kg.saved_queries.references import MissingReference, missing_references
@@ -36,14 +43,14 @@ class LocalBackend:
         self.store = store
         self.description = f"the embedded store at {store.path}"
         # The graphs known on each date asked about, while the graph is taken as unchanging.
-        self._known: dict[dt.date, list[ox.NamedNode] | None] | None = None
+        self._known: dict[dt.date, KnownDataset | None] | None = None
 
     @contextmanager
     def unchanging(self) -> Iterator[None]:
         """Within this block, take the store as unchanging: the graphs known on a date are worked out once.
 
-        Working them out reads every article's publication date (a fifth of a second at a million
-        triples); a brief asks a dozen questions as of the same date.
+        Working them out reads every article's publication date and every link triple (a third of a
+        second at a million triples); a brief asks a dozen questions as of the same date.
         """
         outer = self._known
         self._known = {} if outer is None else outer
@@ -52,18 +59,20 @@ class LocalBackend:
         finally:
             self._known = outer
 
-    def _known_graphs(self, on: dt.date) -> list[ox.NamedNode] | None:
+    def _known_dataset(self, on: dt.date) -> KnownDataset | None:
         if self._known is None:
-            return known_graphs(self.store, on)
+            return known_dataset(self.store, on)
         if on not in self._known:
-            self._known[on] = known_graphs(self.store, on)
+            self._known[on] = known_dataset(self.store, on)
         return self._known[on]
 
     def run(self, query: SavedQuery, parameters: Mapping[str, Any], page: Page | None = None) -> QueryResult:
         """Run a saved query's SPARQL version.
 
         When the query's ``known-by`` parameter is set to a date, the query
-        sees only the named graphs known on that date (``docs/time.md``).
+        sees only the named graphs known on that date (``docs/time.md``): ``GRAPH ?g``
+        is filtered to them, and the default graph is their union, or, when the query reads
+        only links outside ``GRAPH ?g``, a few of them that hold every link known then.
 
         Args:
             query: The query.
@@ -83,22 +92,29 @@ class LocalBackend:
             )
         known_on = query.known_on(parameters)
         # "As known on D": only the graphs known then, for the default graph and GRAPH ?g alike.
-        graphs = None if known_on is None else self._known_graphs(known_on)
+        known = None if known_on is None else self._known_dataset(known_on)
         terms = {parameter.name: to_rdf(parameters.get(parameter.name), parameter) for parameter in query.parameters}
         # Unset parameters stay function calls that return nothing ("no restriction").
         functions: dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.Literal | None]] = {
             ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()
         }
         sparql = substitute_parameters(query.sparql, terms)
-        if graphs is not None:
+        default_graph = None
+        if known is not None:
             # GRAPH ?g filtered by a set look-up: pyoxigraph walks a list of named graphs one by one.
             sparql = restrict_graph_patterns(sparql)
-            functions[ox.NamedNode(KNOWN_GRAPH_FUNCTION)] = known_graph_test(graphs)
+            functions[ox.NamedNode(KNOWN_GRAPH_FUNCTION)] = known_graph_test(known.graphs)
+            # The few graphs holding every known link are enough when the query reads nothing else
+            # outside GRAPH ?g; pyoxigraph reads a default graph of many graphs one graph at a time.
+            links_only = reads_only_links_outside_graphs(query.sparql)
+            default_graph = list(known.link_graphs if links_only else known.graphs)
         paged = None if page is None or page.whole else limited_text(sparql, page, "sparql")
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
         try:
-            solutions = self.store.query(paged or sparql, graphs, restrict_named=False, custom_functions=functions)
+            solutions = self.store.query(
+                paged or sparql, default_graph, restrict_named=False, custom_functions=functions
+            )
         except SyntaxError as error:
             raise SavedQueryFileError(f"The SPARQL of query '{query.name}' ({where}) is not valid: {error}") from error
         except (OSError, RuntimeError, ValueError) as error:
@@ -128,10 +144,14 @@ class LocalBackend:
     ) -> Iterable[Any]:
         """The distinct triples of these predicates over every named graph (or those known on ``known_by``), as (s, p, o) tuples."""
         values = " ".join(f"<{iri}>" for iri in sorted(predicates))
-        graphs = None if known_by is None else self._known_graphs(known_by)
-        solutions = self._select(
-            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}", graphs
-        )
+        known = None if known_by is None else self._known_dataset(known_by)
+        sparql = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        functions = {}
+        if known is not None:
+            # Filtered by a set look-up over the whole store, as in run(): a list of graphs is read one by one.
+            sparql = restrict_graph_patterns(sparql)
+            functions[ox.NamedNode(KNOWN_GRAPH_FUNCTION)] = known_graph_test(known.graphs)
+        solutions = self._select(sparql, custom_functions=functions)
         # Solutions unpack to (s, p, o) directly; building Triple objects would double the reading time.
         return (tuple(row) for row in solutions)
 
@@ -144,8 +164,8 @@ class LocalBackend:
         plan to choose, so the time depends on the subjects' triples only.
         """
         wanted = frozenset(predicates)
-        graphs = None if known_by is None else self._known_graphs(known_by)
-        known = None if graphs is None else frozenset(graph.value for graph in graphs)
+        dataset = None if known_by is None else self._known_dataset(known_by)
+        known = None if dataset is None else frozenset(graph.value for graph in dataset.graphs)
         found: dict[tuple[Any, Any, Any], None] = {}
         for subject in subjects:
             for quad in self.store.quads(subject=subject):
@@ -160,8 +180,8 @@ class LocalBackend:
 
     # -- lookups for missing_references -------------------------------------------------
 
-    def _select(self, sparql: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions:
-        solutions = self.store.query(sparql, graphs)
+    def _select(self, sparql: str, **bindings: Any) -> ox.QuerySolutions:
+        solutions = self.store.query(sparql, **bindings)
         assert isinstance(solutions, ox.QuerySolutions), "a SELECT query gives solutions"
         return solutions
 
