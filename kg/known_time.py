@@ -231,10 +231,14 @@ class KnownDataset:
         graphs: Every named graph known on the date (``GRAPH ?g`` is filtered to these).
         link_graphs: The default graph: a few of ``graphs`` that together state every
             triple of :data:`LINK_PREDICATES` that ``graphs`` state, and no other link.
+        chain_ends: ``(start, end)`` for each end of a represents chain known on the date
+            (``end`` reached from ``start`` by one link or more, with no link up from it),
+            as N-Triples terms.
     """
 
     graphs: tuple[ox.NamedNode, ...]
     link_graphs: tuple[ox.NamedNode, ...]
+    chain_ends: tuple[tuple[str, str], ...]
 
 
 def known_dataset(store: Store, on: datetime.date) -> KnownDataset | None:
@@ -242,7 +246,12 @@ def known_dataset(store: Store, on: datetime.date) -> KnownDataset | None:
     graphs = known_graphs(store, on)
     if graphs is None:
         return None
-    return KnownDataset(tuple(graphs), tuple(link_graphs(store, graphs)))
+    stated = _links_by_graph(store, graphs)
+    represents = str(CF.represents)
+    links = {
+        (start, end) for triples in stated.values() for start, predicate, end in triples if predicate == represents
+    }
+    return KnownDataset(tuple(graphs), tuple(_fewest_graphs_holding(stated)), tuple(sorted(_chain_ends(links))))
 
 
 def link_graphs(store: Store, known: Collection[ox.NamedNode]) -> list[ox.NamedNode]:
@@ -262,6 +271,11 @@ def link_graphs(store: Store, known: Collection[ox.NamedNode]) -> list[ox.NamedN
     Returns:
         The graphs, in the order picked.
     """
+    return _fewest_graphs_holding(_links_by_graph(store, known))
+
+
+def _links_by_graph(store: Store, known: Collection[ox.NamedNode]) -> dict[str, set[tuple[str, str, str]]]:
+    """The link triples each known graph states, as (N-Triples subject, predicate IRI, N-Triples object)."""
     wanted = frozenset(graph.value for graph in known)
     stated: dict[str, set[tuple[str, str, str]]] = {}
     solutions = store.query(_LINKS)
@@ -270,11 +284,97 @@ def link_graphs(store: Store, known: Collection[ox.NamedNode]) -> list[ox.NamedN
         graph = row["g"].value
         if graph in wanted:
             stated.setdefault(graph, set()).add((str(row["s"]), row["p"].value, str(row["o"])))
-    missing = set().union(*stated.values())
+    return stated
+
+
+def _fewest_graphs_holding(stated: dict[str, set[tuple[str, str, str]]]) -> list[ox.NamedNode]:
+    remaining = dict(stated)
+    missing = set().union(*remaining.values())
     picked: list[ox.NamedNode] = []
     while missing:
         # Most links still missing first; the graph's name breaks ties, so the pick is reproducible.
-        best = max(stated, key=lambda graph: (len(stated[graph] & missing), graph))
+        best = max(remaining, key=lambda graph: (len(remaining[graph] & missing), graph))
         picked.append(ox.NamedNode(best))
-        missing -= stated.pop(best)
+        missing -= remaining.pop(best)
     return picked
+
+
+def _chain_ends(links: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+    """What ``?start cf:represents+ ?end FILTER NOT EXISTS { ?end cf:represents ?up }`` matches over these links."""
+    above: dict[str, set[str]] = {}
+    for start, end in links:
+        above.setdefault(start, set()).add(end)
+    ends: set[tuple[str, str]] = set()
+    for start in above:
+        seen: set[str] = set()
+        frontier = set(above[start])
+        while frontier:  # every node reachable by one link or more; a cycle stops when all are seen
+            seen |= frontier
+            frontier = {up for node in frontier for up in above.get(node, ()) if up not in seen}
+        ends.update((start, node) for node in seen if node not in above)
+    return ends
+
+
+# ``?start cf:represents+ ?end FILTER NOT EXISTS { ?end cf:represents ?up }``, as the saved queries write it.
+_CHAIN_END = re.compile(
+    r"(\?[A-Za-z_]\w*)\s+cf:represents\+\s+(\?[A-Za-z_]\w*)\s+"
+    r"FILTER\s+NOT\s+EXISTS\s*\{\s*\2\s+cf:represents\s+\?[A-Za-z_]\w*\s*\}"
+)
+
+
+def inline_chain_ends(sparql: str, chain_ends: Collection[tuple[str, str]], where: Collection[int]) -> str:
+    """The SPARQL with chain end patterns replaced by the ends known on the date, as VALUES.
+
+    The pattern ``?start cf:represents+ ?end FILTER NOT EXISTS { ?end cf:represents ?up }`` is a
+    walk over the default graph per start, each step a look-up in every graph of the default
+    graph; the ends known on a date, worked out once (:attr:`KnownDataset.chain_ends`), are the
+    same pairs in a table. Other forms of the path are left as they are.
+
+    Args:
+        sparql: The query text.
+        chain_ends: The pairs.
+        where: Which of the patterns to replace, counted from 0 in the text
+            (:func:`inlinable_chain_ends`).
+
+    Returns:
+        The query text.
+    """
+    rows = " ".join(f"({start} {end})" for start, end in chain_ends)
+    return _replace_chain_ends(sparql, rows, where)
+
+
+@functools.lru_cache(maxsize=64)
+def inlinable_chain_ends(sparql: str) -> frozenset[int]:
+    """Which chain end patterns of a query :func:`inline_chain_ends` may replace.
+
+    Oxigraph refuses a VALUES block that binds a variable the left side of an enclosing
+    ``LATERAL`` binds (a walk from a start that is already bound, which is cheap anyway), with a
+    syntax error; each pattern is tried once, with an empty table, against an empty store.
+
+    Args:
+        sparql: The query text as its file has it.
+
+    Returns:
+        The patterns' numbers, counted from 0 in the text.
+    """
+    accepted: set[int] = set()
+    for number in range(len(_CHAIN_END.findall(sparql))):
+        try:
+            ox.Store().query(_replace_chain_ends(sparql, "", {number}), prefixes=PREFIXES)
+        except SyntaxError:
+            continue
+        except (RuntimeError, ValueError):  # parsed: the query's own functions are unknown to the empty store
+            pass
+        accepted.add(number)
+    return frozenset(accepted)
+
+
+def _replace_chain_ends(sparql: str, rows: str, where: Collection[int]) -> str:
+    numbers = iter(range(len(sparql)))
+
+    def replace(match: re.Match[str]) -> str:
+        if next(numbers) not in where:
+            return match.group(0)
+        return f"VALUES ({match.group(1)} {match.group(2)}) {{ {rows} }}"
+
+    return _CHAIN_END.sub(replace, sparql)

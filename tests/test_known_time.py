@@ -19,6 +19,10 @@ from ceasefire_kg.errors import SavedQueryFileError
 from ceasefire_kg.known_time import (
     KNOWN_GRAPH_FUNCTION,
     LINK_PREDICATES,
+    _chain_ends,
+    inlinable_chain_ends,
+    inline_chain_ends,
+    known_dataset,
     known_graph_test,
     known_graphs,
     link_graphs,
@@ -118,6 +122,36 @@ def test_the_link_graphs_hold_every_link_known_on_the_date_and_nothing_unknown(l
             str(SCHEMA_GRAPH),
             str(article_graph_iri("b-adds")),
         }
+
+
+def test_the_chain_ends_known_on_a_date(links_store: Path) -> None:
+    envoy, commission, union = (f"<{entity_iri('actor', name)}>" for name in ("envoy", "commission", "union"))
+    with Store.open_read_only(links_store) as store:
+        before = known_dataset(store, dt.date(2031, 1, 20))
+        after = known_dataset(store, dt.date(2031, 3, 2))
+    assert before is not None and after is not None
+    assert before.chain_ends == ((commission, union),), "the envoy's link is reported on 1 February"
+    assert set(after.chain_ends) == {(commission, union), (envoy, union)}
+
+
+def test_chain_ends_are_the_tops_reached_by_one_link_or_more() -> None:
+    links = {("a", "b"), ("b", "c"), ("f", "c"), ("x", "y"), ("x", "z"), ("d", "e"), ("e", "d"), ("g", "d")}
+    # A branch has two ends; a cycle has none, nor has a chain that runs into one.
+    assert _chain_ends(links) == {("a", "c"), ("b", "c"), ("f", "c"), ("x", "y"), ("x", "z")}
+
+
+def test_chain_ends_are_inlined_only_where_the_start_is_not_bound_by_a_lateral() -> None:
+    sparql = (
+        "SELECT * WHERE {\n"
+        "  GRAPH ?g { ?p cf:holder ?h }\n"
+        "  OPTIONAL { SELECT DISTINCT ?h ?side WHERE { ?h cf:represents+ ?side FILTER NOT EXISTS { ?side cf:represents ?up } } }\n"
+        "  LATERAL { ?h cf:represents+ ?top FILTER NOT EXISTS { ?top cf:represents ?above } }\n"
+        "}"
+    )
+    assert inlinable_chain_ends(sparql) == {0}
+    inlined = inline_chain_ends(sparql, [("<urn:a>", "<urn:b>")], inlinable_chain_ends(sparql))
+    assert "VALUES (?h ?side) { (<urn:a> <urn:b>) } } }" in inlined
+    assert "LATERAL { ?h cf:represents+ ?top FILTER NOT EXISTS { ?top cf:represents ?above } }" in inlined
 
 
 def _articles_from_the_default_graph(tmp_path: Path) -> sq.SavedQuery:

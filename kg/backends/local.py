@@ -16,6 +16,8 @@ from ceasefire_kg.errors import QueryBackendUnavailable, QueryFailed, SavedQuery
 from ceasefire_kg.known_time import (
     KNOWN_GRAPH_FUNCTION,
     KnownDataset,
+    inlinable_chain_ends,
+    inline_chain_ends,
     known_dataset,
     known_graph_test,
     reads_only_links_outside_graphs,
@@ -108,6 +110,8 @@ class LocalBackend:
             # outside GRAPH ?g; pyoxigraph reads a default graph of many graphs one graph at a time.
             links_only = reads_only_links_outside_graphs(query.sparql)
             default_graph = list(known.link_graphs if links_only else known.graphs)
+            # Represents chain ends worked out once for the date, where Oxigraph takes them as a table.
+            sparql = inline_chain_ends(sparql, known.chain_ends, inlinable_chain_ends(query.sparql))
         paged = None if page is None or page.whole else limited_text(sparql, page, "sparql")
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
