@@ -64,10 +64,11 @@ WHERE ($actor IS NULL OR $actor IN chain)
     WHERE later.asOf > pos.asOf AND ($as_of IS NULL OR later.asOf <= $as_of)
       AND ($as_of IS NULL OR later_regards.known IS NULL OR later_regards.known <= $as_of)
       AND ($as_of IS NULL OR later_held.known IS NULL OR later_held.known <= $as_of)
-      AND EXISTS {
-        MATCH speaks = (later_holder)-[:REPRESENTS*0..5]->(side)
+      // The side itself first: most positions are held by the side, and the chain walk costs more.
+      AND (later_holder = side OR EXISTS {
+        MATCH speaks = (later_holder)-[:REPRESENTS*1..5]->(side)
         WHERE all(link IN relationships(speaks) WHERE ($as_of IS NULL OR link.known IS NULL OR link.known <= $as_of))
-      }
+      })
   }
 CALL (pos) {
   MATCH (pos)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
