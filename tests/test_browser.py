@@ -622,6 +622,10 @@ def test_ckg_browser_fails_cleanly_on_a_taken_port() -> None:
     assert result.stderr.startswith(f"Error: Port {port} on 127.0.0.1 is already in use")
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ckg_browser_serves_until_interrupted(tmp_path: Path) -> None:
     port = free_port()
     ckg_script = Path(sys.executable).with_name("ckg")
@@ -631,6 +635,9 @@ def test_ckg_browser_serves_until_interrupted(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        # Ctrl-C as in a terminal: a shell that runs the suite in the background hands its children
+        # an ignored SIGINT, and Python then never raises KeyboardInterrupt.
+        preexec_fn=_interruptible,
     )
     try:
         # Generous: on a busy machine starting Python and importing ckg alone can take seconds.
