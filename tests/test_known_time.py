@@ -152,6 +152,8 @@ def test_chain_ends_are_inlined_only_where_the_start_is_not_bound_by_a_lateral()
     inlined = inline_chain_ends(sparql, [("<urn:a>", "<urn:b>")], inlinable_chain_ends(sparql))
     assert "VALUES (?h ?side) { (<urn:a> <urn:b>) } } }" in inlined
     assert "LATERAL { ?h cf:represents+ ?top FILTER NOT EXISTS { ?top cf:represents ?above } }" in inlined
+    # Trying a query that calls a remote service would call it: such a query keeps its paths.
+    assert inlinable_chain_ends(sparql.replace("GRAPH ?g", "SERVICE <http://127.0.0.1:9/sparql>")) == frozenset()
 
 
 def _articles_from_the_default_graph(tmp_path: Path) -> sq.SavedQuery:
