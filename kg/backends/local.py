@@ -100,7 +100,12 @@ class LocalBackend:
         functions: dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.Literal | None]] = {
             ox.NamedNode(PARAM_NAMESPACE + name): constant(term) for name, term in terms.items()
         }
-        sparql = substitute_parameters(query.sparql, terms)
+        sparql = query.sparql
+        if known is not None:
+            # Represents chain ends worked out once for the date, where Oxigraph takes them as a table
+            # (before the parameters go in, so that a value cannot look like one of the patterns).
+            sparql = inline_chain_ends(sparql, known.chain_ends, inlinable_chain_ends(sparql))
+        sparql = substitute_parameters(sparql, terms)
         default_graph = None
         if known is not None:
             # GRAPH ?g filtered by a set look-up: pyoxigraph walks a list of named graphs one by one.
@@ -110,8 +115,6 @@ class LocalBackend:
             # outside GRAPH ?g; pyoxigraph reads a default graph of many graphs one graph at a time.
             links_only = reads_only_links_outside_graphs(query.sparql)
             default_graph = list(known.link_graphs if links_only else known.graphs)
-            # Represents chain ends worked out once for the date, where Oxigraph takes them as a table.
-            sparql = inline_chain_ends(sparql, known.chain_ends, inlinable_chain_ends(query.sparql))
         paged = None if page is None or page.whole else limited_text(sparql, page, "sparql")
         where = query.sparql_source or query.source
         logger.debug("Running %s on the embedded store with %s", query.name, dict(parameters))
