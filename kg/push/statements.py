@@ -48,6 +48,19 @@ class WritePlan:
     dropped_graphs: list[str] = field(default_factory=list)
 
 
+def _seek(variable: str, label: str = RESOURCE_LABEL, key: str = "uri") -> str:
+    """A hint that looks a node up in its uniqueness constraint's index, whatever the statistics say.
+
+    A push compiles its statements while the database is still nearly empty,
+    and Neo4j keeps those plans until its statistics have moved far enough
+    and some seconds have passed: planned on an empty database, a lookup by
+    ``uri`` became a scan of the whole index for every row, which made the
+    first ten transactions of a first push at 1,000,000 triples cost the
+    server 9 s more.
+    """
+    return f"USING INDEX SEEK {variable}:{quote_name(label)}({quote_name(key)})\n"
+
+
 class Statements:
     """The Cypher text of a push: one statement per kind of write, whatever the labels and types.
 
@@ -88,14 +101,17 @@ class Statements:
         f"ON CREATE SET n.name = row.name, n.graphs = [], n.articles = []"
     )
     collect_garbage = (
-        f"UNWIND $uris AS uri\nMATCH (n:{quote_name(RESOURCE_LABEL)} {{uri: uri}})\n"
+        f"UNWIND $uris AS uri\nMATCH (n:{quote_name(RESOURCE_LABEL)} {{uri: uri}})\n{_seek('n')}"
         f"WHERE n.graphs = [] AND NOT EXISTS {{ (n)--() }}\nDELETE n"
     )
     upsert_graphs = (
         f"UNWIND $rows AS row\nMERGE (g:{quote_name(GRAPH_LABEL)} {{iri: row.iri}})\n"
         f"SET g.hash = row.hash, g.content = row.content, g.triples = row.triples"
     )
-    delete_graphs = f"UNWIND $iris AS iri\nMATCH (g:{quote_name(GRAPH_LABEL)} {{iri: iri}})\nDELETE g"
+    delete_graphs = (
+        f"UNWIND $iris AS iri\nMATCH (g:{quote_name(GRAPH_LABEL)} {{iri: iri}})\n"
+        f"{_seek('g', GRAPH_LABEL, 'iri')}DELETE g"
+    )
     lock_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) SET m.lockedBy = $token"
     read_meta = f"MATCH (m:{quote_name(META_LABEL)} {{id: $id}}) RETURN m.revision AS revision, m.lastToken AS token"
     bump_meta = (
@@ -108,6 +124,7 @@ class Statements:
         f"UNWIND $rows AS row\n"
         f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})-[r:$(row.t)]->"
         f"(b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"{_seek('a')}{_seek('b')}"
     )
     #: Set the provenance of existing relationships (a null ``known`` removes it).
     update_relationships = _between + "SET r.graphs = row.g, r.articles = row.a, r.known = row.k"
@@ -116,8 +133,8 @@ class Statements:
     #: CREATE relationships that do not exist yet (the pushed state says so).
     create_relationships = (
         f"UNWIND $rows AS row\n"
-        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n"
-        f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n"
+        f"MATCH (a:{quote_name(RESOURCE_LABEL)} {{uri: row.s}})\n{_seek('a')}"
+        f"MATCH (b:{quote_name(RESOURCE_LABEL)} {{uri: row.o}})\n{_seek('b')}"
         # A null ``known`` (known from the start) sets no property.
         f"CREATE (a)-[:$(row.t) {{graphs: row.g, articles: row.a, known: row.k}}]->(b)"
     )
