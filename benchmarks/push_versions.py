@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -86,6 +87,7 @@ else:
 result["wall_s"] = time.monotonic() - started
 result["client_cpu_s"] = client_cpu() - client
 result["server_cpu_s"] = None if server is None else server_cpu() - server
+result["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 with driver.session(database="neo4j") as session:
     result["nodes"] = session.run("MATCH (n:Resource) RETURN count(n) AS n").single()["n"]
     result["relationships"] = session.run("MATCH (:Resource)-[r]->() RETURN count(r) AS n").single()["n"]
@@ -140,7 +142,28 @@ def main() -> int:
                 log(f"  {json.dumps(figures)}")
                 results.append(figures)
                 write_json(args.out, {"machine": machine_info(), "results": results, "when": time.time()})
+    print(summary(results))
     return 0
+
+
+def summary(results: list[dict[str, Any]]) -> str:
+    """A Markdown table: per store and run, the median wall time, rdflib-neo4j's median over it, peak RSS."""
+    lines = [
+        "| store | run | rounds | median wall | rdflib-neo4j / it | client peak RSS |",
+        "| :--- | :--- | ---: | ---: | ---: | ---: |",
+    ]
+    for store in dict.fromkeys(r["store"] for r in results):
+        runs = [r for r in results if r["store"] == store]
+        walls: dict[str, list[float]] = {}
+        for r in runs:
+            walls.setdefault(r["run"], []).append(r["wall_s"])
+        rdflib = statistics.median(walls["rdflib-neo4j"]) if "rdflib-neo4j" in walls else None
+        for run, times in walls.items():
+            median = statistics.median(times)
+            ratio = "" if rdflib is None else f"{rdflib / median:.2f}x"
+            rss = max((r.get("client_peak_rss_mb") or 0) for r in runs if r["run"] == run)
+            lines.append(f"| {store} | {run} | {len(times)} | {median:.2f} s | {ratio} | {rss} MB |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

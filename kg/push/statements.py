@@ -175,10 +175,10 @@ def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements:
         (statements.create_relationships, plan.creates),
         (statements.update_relationships, plan.updates),
     ):
-        tx.run(text, rows=Rows(rows)).consume()
-    tx.run(statements.collect_garbage, uris=Rows(plan.garbage)).consume()
-    tx.run(statements.upsert_graphs, rows=Rows(plan.graphs)).consume()
-    tx.run(statements.delete_graphs, iris=Rows(plan.dropped_graphs)).consume()
+        _run_rows(tx, text, "rows", rows)
+    _run_rows(tx, statements.collect_garbage, "uris", plan.garbage)
+    _run_rows(tx, statements.upsert_graphs, "rows", plan.graphs)
+    _run_rows(tx, statements.delete_graphs, "iris", plan.dropped_graphs)
     tx.run(
         statements.bump_meta,
         id=META_ID,
@@ -187,3 +187,18 @@ def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements:
         mapping=statements.mapping.fingerprint,
     ).consume()
     return True
+
+
+def _run_rows(tx: neo4j.ManagedTransaction, text: str, name: str, rows: list[Any]) -> None:
+    """Run a statement with its rows as the parameter ``name``, and let go of them once it has run.
+
+    The driver keeps each result, and with it its parameters, in reference
+    cycles: with the cyclic collector paused for the push (see
+    :func:`ceasefire_kg.push.run.no_cyclic_gc`) every row sent would stay in
+    memory until the push ends. Emptying the copy handed to the driver frees
+    them as soon as the plan is done with; a retried transaction copies the
+    plan's rows again.
+    """
+    sent = Rows(rows)
+    tx.run(text, {name: sent}).consume()
+    sent.clear()
