@@ -158,6 +158,7 @@ def test_config_has_the_5x_keys_once(tmp_path: Path) -> None:
     assert entries["dbms.usage_report.enabled"] == "false"
     assert entries["client.allow_telemetry"] == "false"
     assert entries["db.tx_log.preallocate"] == "false"
+    assert entries["db.tx_log.rotation.retention_policy"] == "1G size"
     assert entries["browser.remote_content_hostname_whitelist"] == "localhost,127.0.0.1"
     assert "browser.post_connect_cmd" not in entries
 

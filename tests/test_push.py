@@ -399,6 +399,15 @@ def test_the_server_version_comes_from_its_agent(agent: str, version: tuple[int,
     assert server_version(agent) == version
 
 
+def test_the_managed_server_keeps_only_a_little_transaction_log(neo4j_driver: neo4j.Driver) -> None:
+    # Two days of logs (Neo4j's default) after a day of big pushes filled a disk.
+    with neo4j_driver.session() as session:
+        record = session.run(
+            "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value"
+        ).single()
+    assert record is not None and record["value"] == "1G size"
+
+
 def test_the_managed_server_is_recent_enough(neo4j_driver: neo4j.Driver) -> None:
     # push names labels and types with Cypher's dynamic $(...) syntax, new in 5.26.
     version = server_version(neo4j_driver.get_server_info().agent)

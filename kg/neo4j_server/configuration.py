@@ -45,6 +45,11 @@ def config_entries(settings: Neo4jSettings) -> list[tuple[str, str]]:
         ("client.allow_telemetry", "false"),
         # Otherwise every database reserves a 256 MB transaction log up front.
         ("db.tx_log.preallocate", "false"),
+        # Neo4j keeps two days of transaction logs by default: every push of a big store
+        # (about 1 GB of log for 1,000,000 triples) stayed on disk, and a day of pushing
+        # with --rebuild filled a disk. The data can always be pushed again from the
+        # store, so keep only 1 GB beyond what recovery needs (pruned at each checkpoint).
+        ("db.tx_log.rotation.retention_policy", "1G size"),
         # 5.x spells it "whitelist"; "allowlist" aborts the start.
         ("browser.remote_content_hostname_whitelist", "localhost,127.0.0.1"),
         # Netty waits a 5 s quiet period per Bolt event loop group on shutdown
