@@ -40,7 +40,7 @@ from ceasefire_kg.loaders.load import LoadReport, load_into_folder, validate_aga
 from ceasefire_kg.namespaces import article_graph_iri
 from ceasefire_kg.neo4j_read import export_neo4j
 from ceasefire_kg.progress import Progress, ProgressCallback, log_progress, no_progress
-from ceasefire_kg.push import DEFAULT_BATCH_TRIPLES, PushReport, push
+from ceasefire_kg.push import PushReport, push
 from ceasefire_kg.saved_queries import Page, QueryResult, SavedQuery, find_query
 from ceasefire_kg.store import Store
 
@@ -213,7 +213,7 @@ class KnowledgeGraph:
         driver: neo4j.Driver,
         database: str | None = None,
         *,
-        batch_triples: int = DEFAULT_BATCH_TRIPLES,
+        batch_triples: int | None = None,
         rebuild: bool = False,
         on_progress: Progress | None = None,
     ) -> PushReport:
@@ -222,7 +222,8 @@ class KnowledgeGraph:
         Args:
             driver: A driver to the server (see :func:`ceasefire_kg.neo4j_client.connect`).
             database: The database; None for the server's default.
-            batch_triples: Triples per transaction (whole articles only).
+            batch_triples: Triples per transaction (whole articles only); None lets the push
+                choose (at least 20,000, and many articles in about 25 transactions).
             rebuild: Wipe ckg's data in the database and push everything again.
             on_progress: Told ("Pushing graphs", graphs done, graphs in all) after each transaction.
         """

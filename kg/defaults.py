@@ -20,8 +20,13 @@ BACKEND_CHOICES = ("auto", "local", "neo4j")
 #: Network file formats the analyses write, by file suffix.
 GRAPH_FORMATS = ("graphml", "gexf")
 
-#: Triples per push transaction (whole articles only).
+#: Triples per push transaction (whole articles only); the least, when the push chooses.
 DEFAULT_BATCH_TRIPLES = 20_000
+
+#: A big push is cut into about this many transactions, each of at least DEFAULT_BATCH_TRIPLES.
+#: Every transaction rewrites the provenance lists of the relationships that many articles assert,
+#: so at 1,000,000 triples 25 transactions of about 40,000 made a first push 10 % faster than 50.
+PUSH_TRANSACTIONS = 25
 
 #: Rows of a saved query's answer shown as a table before the command says how to see more.
 TABLE_PAGE_ROWS = 100

@@ -24,7 +24,12 @@ from ceasefire_kg.cli.common import (
     reports_errors,
     store_option,
 )
-from ceasefire_kg.defaults import BROWSER_ASSETS_PORT, BULK_PUSH_MIN_TRIPLES, DEFAULT_BATCH_TRIPLES
+from ceasefire_kg.defaults import (
+    BROWSER_ASSETS_PORT,
+    BULK_PUSH_MIN_TRIPLES,
+    DEFAULT_BATCH_TRIPLES,
+    PUSH_TRANSACTIONS,
+)
 
 if TYPE_CHECKING:
     from ceasefire_kg.browser import BrowserTarget
@@ -182,9 +187,12 @@ def browser_command(
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_BATCH_TRIPLES,
-    show_default=True,
-    help="Triples per transaction (whole articles only: a bigger article makes a bigger one).",
+    default=None,
+    help=(
+        "Triples per transaction (whole articles only: a bigger article makes a bigger one). "
+        f"[default: at least {DEFAULT_BATCH_TRIPLES:,}, and a push of many articles in about "
+        f"{PUSH_TRANSACTIONS} transactions]"
+    ),
 )
 @reports_errors
 def push(
@@ -194,7 +202,7 @@ def push(
     bulk: bool | None,
     replace: bool,
     home: Path | None,
-    batch_size: int,
+    batch_size: int | None,
 ) -> None:
     """Send the store to Neo4j, for querying and exploring there.
 

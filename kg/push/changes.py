@@ -107,8 +107,10 @@ def stream_batches(
     local: dict[str, str],
     remote: dict[str, str],
     changes: list[GraphChange],
+    *,
     batch_triples: int,
     report: PushReport,
+    min_graphs: int = 1,
 ) -> Iterator[tuple[list[GraphChange], int]]:
     """Read the graphs to send one by one; yield batches of whole graphs and how many graphs were seen.
 
@@ -118,6 +120,7 @@ def stream_batches(
         remote: Content hash by graph IRI, as pushed.
         changes: The graphs to send, with their pushed content.
         batch_triples: Roughly how many triples (old and new) one batch holds.
+        min_graphs: How many graphs one batch holds at least (but the last).
         report: Counts the graphs added, changed, removed and found unchanged after all.
     """
     current: list[GraphChange] = []
@@ -138,7 +141,7 @@ def stream_batches(
                 report.removed.append(change.iri)
             current.append(change)
             size += change.size
-            if size >= batch_triples:
+            if size >= batch_triples and len(current) >= min_graphs:
                 yield current, seen
                 current, size = [], 0
     if current:

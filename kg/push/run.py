@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import neo4j
 
-from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES
+from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES, PUSH_TRANSACTIONS
 from ceasefire_kg.mapping import Mapping, default_mapping
 from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
 from ceasefire_kg.progress import Progress, no_progress
@@ -44,7 +44,7 @@ def push(
     database: str | None,
     *,
     mapping: Mapping | None = None,
-    batch_triples: int = DEFAULT_BATCH_TRIPLES,
+    batch_triples: int | None = None,
     rebuild: bool = False,
     on_progress: Progress | None = None,
 ) -> PushReport:
@@ -61,7 +61,9 @@ def push(
         database: The database to write to.
         mapping: The whitelist; the one of the shipped ontology by default.
         batch_triples: Roughly how many triples one transaction carries
-            (whole graphs only, so a bigger graph makes a bigger one).
+            (whole graphs only, so a bigger graph makes a bigger one). None
+            lets the push choose: at least :data:`DEFAULT_BATCH_TRIPLES`, and
+            a push of many graphs in about :data:`PUSH_TRANSACTIONS` transactions.
         rebuild: Delete everything ckg pushed before, then push all graphs.
         on_progress: Called after each transaction with (:data:`PUSH_STAGE`, graphs done, graphs in all).
 
@@ -123,7 +125,7 @@ def _send(
     candidates: list[str],
     local: dict[str, str],
     remote: dict[str, str],
-    batch_triples: int,
+    batch_triples: int | None,
     rebuild: bool,
     report: PushReport,
     progress: Progress,
@@ -143,13 +145,30 @@ def _send(
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
         planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
-        batches = stream_batches(store, local, remote, changes, batch_triples, report)
+        batches = stream_batches(
+            store, local, remote, changes, report=report, **batch_limits(batch_triples, len(changes))
+        )
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
         # Freed while the collector is still off: its first pass once back on would walk
         # every object the planner holds (a second at 1,000,000 triples), only to find them alive.
         del planner, batches, changes
+
+
+def batch_limits(batch_triples: int | None, graphs: int) -> dict[str, int]:
+    """How big a push's transactions are: ``batch_triples`` as given, or the push's own choice.
+
+    Args:
+        batch_triples: Triples per transaction, or None to choose.
+        graphs: How many graphs the push sends.
+
+    Returns:
+        The keyword arguments of :func:`stream_batches` that cut the batches.
+    """
+    if batch_triples is not None:
+        return {"batch_triples": batch_triples}
+    return {"batch_triples": DEFAULT_BATCH_TRIPLES, "min_graphs": -(-graphs // PUSH_TRANSACTIONS)}
 
 
 def _write_batches(
