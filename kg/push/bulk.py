@@ -55,7 +55,7 @@ from ceasefire_kg.push.bulk_graph import build_property_graph
 from ceasefire_kg.push.changes import changed_graphs, check_terms
 from ceasefire_kg.push.report import PushReport
 from ceasefire_kg.push.run import no_cyclic_gc
-from ceasefire_kg.push.statements import Statements
+from ceasefire_kg.push.statements import Statements, run_rows
 from ceasefire_kg.store import Store
 
 logger = logging.getLogger(__name__)
@@ -325,16 +325,12 @@ def _record_state(
     progress(STATE_STAGE, 0, total)
     with neo4j_errors(driver, database, "recording the push state"), open_session(driver, database) as session:
         for text, rows in work:
-            session.execute_write(_run_rows, text, rows)
+            session.execute_write(run_rows, text, rows)
             report.transactions += 1
             done += len(rows)
             progress(STATE_STAGE, done, total)
         session.execute_write(_finish, mapping.fingerprint)
         report.transactions += 1
-
-
-def _run_rows(tx: neo4j.ManagedTransaction, text: str, rows: list[dict[str, Any]]) -> None:
-    tx.run(text, rows=rows).consume()
 
 
 def _finish(tx: neo4j.ManagedTransaction, fingerprint: str) -> None:

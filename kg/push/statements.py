@@ -175,10 +175,10 @@ def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements:
         (statements.create_relationships, plan.creates),
         (statements.update_relationships, plan.updates),
     ):
-        _run_rows(tx, text, "rows", rows)
-    _run_rows(tx, statements.collect_garbage, "uris", plan.garbage)
-    _run_rows(tx, statements.upsert_graphs, "rows", plan.graphs)
-    _run_rows(tx, statements.delete_graphs, "iris", plan.dropped_graphs)
+        run_rows(tx, text, rows)
+    run_rows(tx, statements.collect_garbage, plan.garbage, "uris")
+    run_rows(tx, statements.upsert_graphs, plan.graphs)
+    run_rows(tx, statements.delete_graphs, plan.dropped_graphs, "iris")
     tx.run(
         statements.bump_meta,
         id=META_ID,
@@ -189,7 +189,7 @@ def write_transaction(tx: neo4j.ManagedTransaction, plan: WritePlan, statements:
     return True
 
 
-def _run_rows(tx: neo4j.ManagedTransaction, text: str, name: str, rows: list[Any]) -> None:
+def run_rows(tx: neo4j.ManagedTransaction, text: str, rows: list[Any], name: str = "rows") -> None:
     """Run a statement with its rows as the parameter ``name``, and let go of them once it has run.
 
     The driver keeps each result, and with it its parameters, in reference
@@ -198,6 +198,12 @@ def _run_rows(tx: neo4j.ManagedTransaction, text: str, name: str, rows: list[Any
     memory until the push ends. Emptying the copy handed to the driver frees
     them as soon as the plan is done with; a retried transaction copies the
     plan's rows again.
+
+    Args:
+        tx: The write transaction.
+        text: The statement (``UNWIND $<name> AS ...``).
+        rows: Its rows; the list itself is left as it was.
+        name: The parameter that carries them.
     """
     sent = Rows(rows)
     tx.run(text, {name: sent}).consume()
