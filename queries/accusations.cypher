@@ -83,10 +83,10 @@ CALL (c) {
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
   WHERE $as_of IS NULL OR evidence.known IS NULL OR evidence.known <= $as_of
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 RETURN accuser.label AS accuser, by.label AS made_by, [side IN accused_sides | side.label] AS accused, charge,
-       proposal, events, c.date AS date, denied_by, mutual, quote, article, c.factId AS claim_id
+       proposal, events, c.date AS date, denied_by, mutual, quoted.exact AS quote, article, c.factId AS claim_id
 ORDER BY date, claim_id, accuser, made_by

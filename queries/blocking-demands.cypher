@@ -158,18 +158,18 @@ CALL (d) {
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
     AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
     AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 OPTIONAL MATCH (d)-[of_link:DEMANDED_OF]->(of)
 WHERE ($as_of IS NULL OR of_link.known IS NULL OR of_link.known <= $as_of)
   AND ($as_of IS NULL OR of.known IS NULL OR of.known <= $as_of)
-WITH d, p, by, by_side, since, quote, article,
+WITH d, p, by, by_side, since, quoted, article,
      collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(of.label__known <= $as_of, true)) THEN of.label END) AS demanded_of
 RETURN CASE WHEN ($as_of IS NULL OR coalesce(d.text__known <= $as_of, true)) THEN d.text END AS demand,
        CASE WHEN ($as_of IS NULL OR coalesce(by.label__known <= $as_of, true)) THEN by.label END AS demanded_by,
        CASE WHEN ($as_of IS NULL OR coalesce(by_side.label__known <= $as_of, true)) THEN by_side.label END AS side,
        demanded_of, CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
-       since, quote, article, p.factId AS proposal_id, d.factId AS demand_id
+       since, quoted.exact AS quote, article, p.factId AS proposal_id, d.factId AS demand_id
 ORDER BY proposal, since, demand, demanded_by, demand_id, proposal_id

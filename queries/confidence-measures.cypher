@@ -50,7 +50,7 @@ CALL (e) {
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
     AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
     AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
+  RETURN q AS quoted, a.factId AS article, a.issued AS reported
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -82,6 +82,6 @@ CALL (e) {
 RETURN CASE WHEN ($as_of IS NULL OR coalesce(e.label__known <= $as_of, true)) THEN e.label END AS event,
        last(split(type.uri, '/')) AS type, CASE WHEN ($as_of IS NULL OR coalesce(e.date__known <= $as_of, true)) THEN e.date END AS date,
        reported, status, participants, mediators,
-       CASE WHEN ($as_of IS NULL OR coalesce(e.prisoners__known <= $as_of, true)) THEN e.prisoners END AS prisoners, quote, article,
+       CASE WHEN ($as_of IS NULL OR coalesce(e.prisoners__known <= $as_of, true)) THEN e.prisoners END AS prisoners, quoted.exact AS quote, article,
        e.factId AS event_id
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')

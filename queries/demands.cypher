@@ -50,7 +50,7 @@ CALL (d) {
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
     AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
     AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -81,6 +81,6 @@ WHERE ($as_of IS NULL OR on_issue.known IS NULL OR on_issue.known <= $as_of)
 RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
        CASE WHEN ($as_of IS NULL OR coalesce(by.label__known <= $as_of, true)) THEN by.label END AS demanded_by,
        CASE WHEN ($as_of IS NULL OR coalesce(d.text__known <= $as_of, true)) THEN d.text END AS demand, demanded_of,
-       last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quote, article,
+       last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quoted.exact AS quote, article,
        d.factId AS demand_id, about
 ORDER BY actor, since, demand, demanded_by, demand_id, status, coalesce(issue, '')

@@ -54,11 +54,11 @@ WITH p, reading, reading.claim AS c, differing
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
   WHERE $as_of IS NULL OR evidence.known IS NULL OR evidence.known <= $as_of
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 RETURN p.label AS proposal, reading.kind AS kind, reading.side.label AS side, reading.by.label AS claimed_by,
        reading.scopes AS scopes, reading.includes AS includes, reading.excludes AS excludes,
-       reduce(seen = [], name IN differing | CASE WHEN name IN seen THEN seen ELSE seen + name END) AS differs_from, c.date AS date, quote, article, c.factId AS claim_id
+       reduce(seen = [], name IN differing | CASE WHEN name IN seen THEN seen ELSE seen + name END) AS differs_from, c.date AS date, quoted.exact AS quote, article, c.factId AS claim_id
 ORDER BY proposal, kind, side, date, claim_id

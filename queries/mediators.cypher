@@ -35,11 +35,11 @@ WHERE (track:Proposal OR track:Event)
 CALL (track) {
   MATCH (track)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE $as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article, a.issued AS first_reported
+  RETURN q AS quoted, a.factId AS article, a.issued AS first_reported
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
-WITH DISTINCT track, mediator, quote, article, first_reported
+WITH DISTINCT track, mediator, quoted, article, first_reported
 CALL (track) {
   OPTIONAL MATCH (track)-[takes_part:PARTY|PARTICIPANT]->(party)
   WHERE $as_of IS NULL OR takes_part.known IS NULL OR takes_part.known <= $as_of
@@ -55,5 +55,5 @@ WHERE $as_of IS NULL OR event_type.known IS NULL OR event_type.known <= $as_of
 RETURN mediator.label AS mediator, track.label AS track,
        CASE WHEN track:Ceasefire THEN 'ceasefire' WHEN track:Truce THEN 'truce'
             WHEN track:Agreement THEN 'agreement' ELSE last(split(type.uri, '/')) END AS kind,
-       parties, concerns, first_reported, quote, article, track.factId AS track_id
+       parties, concerns, first_reported, quoted.exact AS quote, article, track.factId AS track_id
 ORDER BY mediator, first_reported, track_id, kind

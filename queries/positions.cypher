@@ -75,14 +75,14 @@ CALL (pos) {
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
     AND ($as_of IS NULL OR cites.known IS NULL OR cites.known <= $as_of)
     AND ($as_of IS NULL OR quoted_in.known IS NULL OR quoted_in.known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
 WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
   AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
-WITH pos, holder, p, stance, side, quote, article,
+WITH pos, holder, p, stance, side, quoted, article,
      collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
 CALL (pos) {
   OPTIONAL MATCH (pos)-[attributed:ACCORDING_TO]->(source)
@@ -93,6 +93,6 @@ CALL (pos) {
 RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
        CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
        CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
-       last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since, quote, article,
+       last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since, quoted.exact AS quote, article,
        pos.factId AS position_id, according_to
 ORDER BY actor, proposal, held_by, position_id

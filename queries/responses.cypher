@@ -47,7 +47,7 @@ WHERE NOT EXISTS {
   AND ($stance IS NULL OR last(split(stance.uri, '/')) = $stance)
 CALL (r) {
   MATCH (r)-[:EVIDENCE]->(q:Quote)-[:IN_ARTICLE]->(a:Article)
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -64,6 +64,6 @@ CALL (r) {
 MATCH (d)-[made:DEMANDED_BY]->(maker)
 WHERE $as_of IS NULL OR made.known IS NULL OR made.known <= $as_of
 RETURN side.label AS side, responder.label AS responded_by, d.text AS demand, maker.label AS demand_by,
-       last(split(stance.uri, '/')) AS stance, conditions, according_to, r.asOf AS as_of, quote, article,
+       last(split(stance.uri, '/')) AS stance, conditions, according_to, r.asOf AS as_of, quoted.exact AS quote, article,
        r.factId AS response_id, d.factId AS demand_id
 ORDER BY side, demand, responded_by, response_id, demand_by

@@ -44,15 +44,15 @@ WITH p, reading.claim AS c, reading.by AS by, reading.side AS side, reading.date
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE $as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of)
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
 OPTIONAL MATCH (p)-[declared_scope:SCOPE]->(declared)
 WHERE $as_of IS NULL OR declared_scope.known IS NULL OR declared_scope.known <= $as_of
-WITH p, c, by, side, date, scope_uris, quote, article, collect(DISTINCT last(split(declared.uri, '/'))) AS proposal_scope
+WITH p, c, by, side, date, scope_uris, quoted, article, collect(DISTINCT last(split(declared.uri, '/'))) AS proposal_scope
 RETURN p.label AS proposal, side.label AS actor, by.label AS claimed_by,
        [uri IN scope_uris | last(split(uri, '/'))] AS scopes,
        CASE WHEN $as_of IS NULL OR c.text__known IS NULL OR c.text__known <= $as_of THEN c.text END AS reading,
-       proposal_scope, date, quote, article, c.factId AS claim_id
+       proposal_scope, date, quoted.exact AS quote, article, c.factId AS claim_id
 ORDER BY proposal, actor, date, claim_id

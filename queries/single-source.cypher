@@ -54,7 +54,7 @@ WHERE articles = 1 OR side_count = 1
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -72,5 +72,5 @@ RETURN c.label AS claim,
        claimed_by, articles, sides,
        CASE WHEN articles = 1 AND side_count = 1 THEN 'one article, one side'
             WHEN articles = 1 THEN 'one article' ELSE 'one side' END AS reason,
-       quote, article, c.factId AS claim_id
+       quoted.exact AS quote, article, c.factId AS claim_id
 ORDER BY article, claim_id

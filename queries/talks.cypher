@@ -46,7 +46,7 @@ WHERE type.uri IN ['https://w3id.org/ceasefire-kg/event-type/call',
 CALL (e) {
   MATCH (e)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
-  RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
+  RETURN q AS quoted, a.factId AS article, a.issued AS reported
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -61,7 +61,7 @@ CALL (e) {
                                WHERE known IS NULL OR known <= $as_of))
   RETURN DISTINCT last(split(status.uri, '/')) AS status
 }
-WITH e, type, quote, article, reported, status
+WITH e, type, quoted, article, reported, status
 WHERE $status IS NULL OR status = $status
 CALL (e) {
   OPTIONAL MATCH (e)-[took_part:PARTICIPANT|INITIATOR]->(participant)
@@ -78,12 +78,12 @@ CALL (e) {
   WHERE $as_of IS NULL OR about.known IS NULL OR about.known <= $as_of
   RETURN collect(DISTINCT p.label) AS concerns
 }
-WITH e, type, quote, article, reported, status, participants, mediators, concerns,
+WITH e, type, quoted, article, reported, status, participants, mediators, concerns,
      CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS date,
      CASE WHEN $as_of IS NULL OR e.place__known IS NULL OR e.place__known <= $as_of THEN e.place END AS place,
      CASE WHEN $as_of IS NULL OR e.venue__known IS NULL OR e.venue__known <= $as_of THEN e.venue END AS venue,
      CASE WHEN $as_of IS NULL OR e.endDate__known IS NULL OR e.endDate__known <= $as_of THEN e.endDate END AS end_date,
      CASE WHEN $as_of IS NULL OR e.talksFormat__known IS NULL OR e.talksFormat__known <= $as_of THEN e.talksFormat END AS format
 RETURN e.label AS event, last(split(type.uri, '/')) AS type, status, date, reported, place, venue,
-       participants, mediators, concerns, quote, article, e.factId AS event_id, end_date, format
+       participants, mediators, concerns, quoted.exact AS quote, article, e.factId AS event_id, end_date, format
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')

@@ -52,14 +52,14 @@ CALL (x) {
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
     WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
+    RETURN q AS quoted, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  WITH x, type, quote, article, reported,
+  WITH x, type, quoted, article, reported,
        CASE WHEN $until IS NULL OR x.date__known IS NULL OR x.date__known <= $until THEN x.date END AS own_date
   RETURN coalesce(own_date, reported) AS date, reported, last(split(type.uri, '/')) AS kind, null AS status,
-         quote, article
+         quoted, article
   UNION
   MATCH (x:Claim)
   WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
@@ -67,7 +67,7 @@ CALL (x) {
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
     WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
+    RETURN q AS quoted, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
@@ -77,7 +77,7 @@ CALL (x) {
               WHEN x:Forecast THEN 'forecast' WHEN x:Denial THEN 'denial'
               WHEN x:Statement THEN 'statement'
               WHEN x:Accusation THEN 'accusation' WHEN x:TermsInterpretation THEN 'terms-interpretation' ELSE 'claim' END AS kind,
-         null AS status, quote, article
+         null AS status, quoted, article
   UNION
   MATCH (x:Position)-[has_stance:STANCE]->(stance)
   WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
@@ -86,11 +86,11 @@ CALL (x) {
   CALL (x) {
     MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
     WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q.exact AS quote, a.factId AS article, a.issued AS reported
+    RETURN q AS quoted, a.factId AS article, a.issued AS reported
     ORDER BY a.issued, a.factId
     LIMIT 1
   }
-  RETURN x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quote, article
+  RETURN x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quoted, article
   UNION
   MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept),
         (record)-[derived:WAS_DERIVED_FROM]->(a:Article)<-[in_article:IN_ARTICLE]-(q:Quote)<-[evidence:EVIDENCE]-(x)
@@ -101,10 +101,10 @@ CALL (x) {
   WITH x, record.asOf AS date, CASE WHEN x:Demand THEN 'demand' ELSE 'proposal' END AS kind,
        last(split(status_concept.uri, '/')) AS status, q, a
   ORDER BY a.issued, a.factId
-  WITH x, date, kind, status, head(collect({quote: q.exact, article: a.factId, reported: a.issued})) AS first
-  RETURN date, first.reported AS reported, kind, status, first.quote AS quote, first.article AS article
+  WITH x, date, kind, status, head(collect({quoted: q, article: a.factId, reported: a.issued})) AS first
+  RETURN date, first.reported AS reported, kind, status, first.quoted AS quoted, first.article AS article
 }
-WITH x, date, reported, kind, status, quote, article
+WITH x, date, reported, kind, status, quoted, article
 WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
   AND ($actor IS NULL OR EXISTS {
     MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who),
@@ -118,7 +118,7 @@ WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
   })
 // In the answer's order already, so that a page (SKIP/LIMIT after the last ORDER BY) looks up the
 // actors and proposals of its own rows only: the last ORDER BY keeps this order.
-WITH x, date, reported, kind, status, quote, article, x.factId AS id, coalesce(status, '') AS status_key
+WITH x, date, reported, kind, status, quoted, article, x.factId AS id, coalesce(status, '') AS status_key
 ORDER BY date, kind, id, status_key, article
 CALL (x) {
   OPTIONAL MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
@@ -133,5 +133,5 @@ CALL (x) {
 }
 RETURN date, reported, kind, x.label AS what, status, actors,
        CASE WHEN x:Proposal THEN proposals + [x.label] ELSE proposals END AS proposals,
-       quote, article, id
+       quoted.exact AS quote, article, id
 ORDER BY date, kind, id, status_key, article

@@ -64,7 +64,7 @@ WITH c, p, by, accuser, target_side, claimed_on, EXISTS {
 CALL (c) {
   MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
-  RETURN q.exact AS quote, a.factId AS article
+  RETURN q AS quoted, a.factId AS article
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
@@ -82,7 +82,7 @@ WHERE $as_of IS NULL OR alleged.known IS NULL OR alleged.known <= $as_of
 RETURN p.label AS proposal, accuser.label AS accuser, by.label AS stated_by, target_side.label AS accused,
        e.label AS event,
        CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS event_date,
-       claimed_on, mutual, denied_by, quote, article, c.factId AS claim_id,
+       claimed_on, mutual, denied_by, quoted.exact AS quote, article, c.factId AS claim_id,
        CASE WHEN $as_of IS NULL OR e.authorship__known IS NULL OR e.authorship__known <= $as_of THEN e.authorship END AS authorship,
        CASE WHEN $as_of IS NULL OR e.fatalities__known IS NULL OR e.fatalities__known <= $as_of THEN e.fatalities END AS fatalities,
        CASE WHEN $as_of IS NULL OR e.wounded__known IS NULL OR e.wounded__known <= $as_of THEN e.wounded END AS wounded
