@@ -32,8 +32,10 @@ PUSH_TRANSACTIONS = 25
 TABLE_PAGE_ROWS = 100
 
 #: ``ckg push`` into an empty database of the managed server takes the bulk path (Neo4j's offline
-#: importer: stop, import, start) from this many stored triples on; below, a Bolt push is quicker.
-BULK_PUSH_MIN_TRIPLES = 1_000_000
+#: importer: stop, import, start) from this many stored triples (quads) on; below, a Bolt push is
+#: quicker. Measured on one server: 1,001,049 quads, Bolt 18.0 s against bulk 26.7 s; 3,000,745
+#: quads, Bolt 64.2 s against bulk 57.4 s (docs/benchmarks.md).
+BULK_PUSH_MIN_TRIPLES = 3_000_000
 
 #: How a list is written in table and CSV output.
 LIST_JOINER = "; "

@@ -17,6 +17,7 @@ from neo4j.time import Date
 
 from ceasefire_kg import neo4j_server as n4j
 from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri, registry_graph_iri
+from ceasefire_kg.cli import neo4j_commands
 from ceasefire_kg.neo4j_server.admin_import import Neo4jImportFailed
 from ceasefire_kg.push import bulk, push
 from ceasefire_kg.store import Store
@@ -152,6 +153,27 @@ def test_a_bulk_push_writes_what_a_bolt_push_writes_and_later_pushes_are_increme
         with Store.open_read_only(second) as store:
             push(store, driver, managed.database)
         assert snapshot(driver, managed.database) == incremental
+
+
+def test_a_first_push_takes_the_bulk_path_by_itself_only_from_the_threshold_on(
+    examples_template: Path, managed: Neo4jConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open_read_only(examples_template) as store:
+        stored = sum(store.graph_sizes().values())
+    # One triple short of the threshold: a Bolt push, although the database is empty.
+    monkeypatch.setattr(neo4j_commands, "BULK_PUSH_MIN_TRIPLES", stored + 1)
+    code, out, err = _push_cli(managed, examples_template)
+    assert code == 0, err
+    assert out.startswith("Pushed 7 new, 0 changed and 0 removed graphs"), out
+
+    with _driver(managed) as driver:
+        clean_database(driver, managed.database)
+    monkeypatch.setattr(neo4j_commands, "BULK_PUSH_MIN_TRIPLES", stored)
+    code, out, err = _push_cli(managed, examples_template)
+    assert code == 0, err
+    assert out.startswith("Imported 7 graphs (") and "neo4j-admin database import full" in out
+    with _driver(managed) as driver:
+        assert neo4j_ntriples(driver, managed.database) == store_ntriples(examples_template)
 
 
 def test_replace_overwrites_a_database_that_holds_data(examples_template: Path, managed: Neo4jConnection) -> None:
