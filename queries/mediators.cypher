@@ -32,6 +32,7 @@ WHERE (track:Proposal OR track:Event)
     MATCH chain = (mediator)-[:REPRESENTS*0..5]->(actor)
     WHERE actor.uri = $actor AND all(r IN relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   })
+WITH track, mediator ORDER BY mediator.label
 CALL (track) {
   MATCH (track)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
   WHERE $as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of)

@@ -59,7 +59,15 @@ CALL (holder) {
 }
 WITH pos, holder, p, stance, side
 WHERE ($actor IS NULL OR $actor IN chain)
-  AND NOT EXISTS {
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH pos, holder, p, stance, side,
+     CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
+     CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
+     CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
+     pos.factId AS position_id
+ORDER BY actor, proposal, held_by, position_id
+WITH pos, holder, p, stance, side, actor, held_by, proposal, position_id
+WHERE NOT EXISTS {
     MATCH (later:Position)-[later_regards:ON_PROPOSAL]->(p), (later)-[later_held:HOLDER]->(later_holder)
     WHERE later.asOf > pos.asOf AND ($as_of IS NULL OR later.asOf <= $as_of)
       AND ($as_of IS NULL OR later_regards.known IS NULL OR later_regards.known <= $as_of)
@@ -79,20 +87,18 @@ CALL (pos) {
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
-OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
-WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
-  AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
-WITH pos, holder, p, stance, side, quoted, article,
-     collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
+CALL (pos) {
+  OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
+  WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
+    AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
+}
 CALL (pos) {
   OPTIONAL MATCH (pos)-[attributed:ACCORDING_TO]->(source)
   WHERE ($as_of IS NULL OR attributed.known IS NULL OR attributed.known <= $as_of)
     AND ($as_of IS NULL OR source.known IS NULL OR source.known <= $as_of)
   RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(source.label__known <= $as_of, true)) THEN source.label END) AS according_to
 }
-RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
-       CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
-       CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
-       last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since, quoted.exact AS quote, article,
-       pos.factId AS position_id, according_to
+RETURN actor, held_by, proposal, last(split(stance.uri, '/')) AS stance, conditions, pos.asOf AS since,
+       quoted.exact AS quote, article, position_id, according_to
 ORDER BY actor, proposal, held_by, position_id
