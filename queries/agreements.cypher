@@ -106,6 +106,13 @@ WITH side, p, pos, holder, chain
 WHERE $actor IS NULL OR $actor IN chain
 // Several parties of one side give one row.
 WITH DISTINCT side, p, pos, holder
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH side, p, pos, holder,
+     CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS party,
+     CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
+     p.factId AS proposal_id,
+     CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by
+ORDER BY party, proposal, proposal_id, coalesce(held_by, '')
 CALL (p) {
   OPTIONAL MATCH (p)-[has:STATUS_RECORD]->(record:StatusRecord)
   WHERE ($as_of IS NULL OR record.asOf <= $as_of)
@@ -139,10 +146,7 @@ CALL (p, side) {
   RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(other_side.label__known <= $as_of, true)) THEN other_side.label END) AS counterparts
 }
 OPTIONAL MATCH (pos)-[:STANCE]->(stance)
-RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS party,
-       CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
+RETURN party, proposal,
        CASE WHEN p:Ceasefire THEN 'ceasefire' WHEN p:Truce THEN 'truce' WHEN p:Agreement THEN 'agreement' END AS kind,
-       status, last(split(stance.uri, '/')) AS stance,
-       CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by, conditions,
-       counterparts, p.factId AS proposal_id
+       status, last(split(stance.uri, '/')) AS stance, held_by, conditions, counterparts, proposal_id
 ORDER BY party, proposal, proposal_id, coalesce(held_by, ''), coalesce(stance, ''), coalesce(status, '')

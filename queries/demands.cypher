@@ -45,6 +45,13 @@ WHERE current.asOf = status_since AND ($as_of IS NULL OR has.known IS NULL OR ha
   AND ($as_of IS NULL OR gives.known IS NULL OR gives.known <= $as_of)
 WITH DISTINCT d, by, side, since, status_since, last(split(status_concept.uri, '/')) AS status
 WHERE $status IS NULL OR status = $status
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH d, since, status_since, status,
+     CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
+     CASE WHEN ($as_of IS NULL OR coalesce(by.label__known <= $as_of, true)) THEN by.label END AS demanded_by,
+     CASE WHEN ($as_of IS NULL OR coalesce(d.text__known <= $as_of, true)) THEN d.text END AS demand,
+     d.factId AS demand_id
+ORDER BY actor, since, demand, demanded_by, demand_id, status
 CALL (d) {
   MATCH (d)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
@@ -78,9 +85,6 @@ CALL (d) {
 }
 OPTIONAL MATCH (d)-[on_issue:ISSUE]->(issue)
 WHERE ($as_of IS NULL OR on_issue.known IS NULL OR on_issue.known <= $as_of)
-RETURN CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
-       CASE WHEN ($as_of IS NULL OR coalesce(by.label__known <= $as_of, true)) THEN by.label END AS demanded_by,
-       CASE WHEN ($as_of IS NULL OR coalesce(d.text__known <= $as_of, true)) THEN d.text END AS demand, demanded_of,
-       last(split(issue.uri, '/')) AS issue, precondition_for, status, status_since, since, quoted.exact AS quote, article,
-       d.factId AS demand_id, about
+RETURN actor, demanded_by, demand, demanded_of, last(split(issue.uri, '/')) AS issue, precondition_for, status,
+       status_since, since, quoted.exact AS quote, article, demand_id, about
 ORDER BY actor, since, demand, demanded_by, demand_id, status, coalesce(issue, '')

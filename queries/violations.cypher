@@ -47,7 +47,10 @@ WHERE all(r IN relationships(target_chain) WHERE $as_of IS NULL OR r.known IS NU
   AND NOT EXISTS { MATCH (target_side)-[up:REPRESENTS]->() WHERE $as_of IS NULL OR up.known IS NULL OR up.known <= $as_of }
   AND ($actor IS NULL OR any(n IN nodes(by_chain) + nodes(target_chain) WHERE n.uri = $actor))
 WITH DISTINCT c, p, by, accuser, target_side, claimed_on
-WITH c, p, by, accuser, target_side, claimed_on, EXISTS {
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH c, p, by, accuser, target_side, claimed_on, p.label AS proposal, c.factId AS claim_id, target_side.label AS accused
+ORDER BY proposal, claimed_on, claim_id, accused
+WITH c, p, by, accuser, target_side, claimed_on, proposal, claim_id, accused, EXISTS {
   MATCH (other:ViolationAccusation)-[other_about:ABOUT_PROPOSAL]->(p), (other)-[other_claimant:CLAIMANT]->(other_by),
         (other)-[other_accused:ACCUSED]->(other_target)
   WHERE ($as_of IS NULL OR all(known IN [other.known, other_about.known, other_claimant.known, other_accused.known]
@@ -79,10 +82,10 @@ CALL (c) {
 }
 OPTIONAL MATCH (c)-[alleged:ALLEGED_EVENT]->(e)
 WHERE $as_of IS NULL OR alleged.known IS NULL OR alleged.known <= $as_of
-RETURN p.label AS proposal, accuser.label AS accuser, by.label AS stated_by, target_side.label AS accused,
+RETURN proposal, accuser.label AS accuser, by.label AS stated_by, accused,
        e.label AS event,
        CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS event_date,
-       claimed_on, mutual, denied_by, quoted.exact AS quote, article, c.factId AS claim_id,
+       claimed_on, mutual, denied_by, quoted.exact AS quote, article, claim_id,
        CASE WHEN $as_of IS NULL OR e.authorship__known IS NULL OR e.authorship__known <= $as_of THEN e.authorship END AS authorship,
        CASE WHEN $as_of IS NULL OR e.fatalities__known IS NULL OR e.fatalities__known <= $as_of THEN e.fatalities END AS fatalities,
        CASE WHEN $as_of IS NULL OR e.wounded__known IS NULL OR e.wounded__known <= $as_of THEN e.wounded END AS wounded
