@@ -65,6 +65,10 @@ CALL (e) {
     AND ($as_of IS NULL OR gives.known IS NULL OR gives.known <= $as_of)
   RETURN DISTINCT last(split(status.uri, '/')) AS status
 }
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH e, type, quoted, article, reported, status, e.factId AS event_id,
+     CASE WHEN ($as_of IS NULL OR coalesce(e.date__known <= $as_of, true)) THEN e.date END AS date
+ORDER BY coalesce(date, reported), event_id, coalesce(status, '')
 CALL (e) {
   OPTIONAL MATCH (e)-[took_part:PARTICIPANT|INITIATOR]->(participant)
   WHERE ($as_of IS NULL OR took_part.known IS NULL OR took_part.known <= $as_of)
@@ -80,8 +84,8 @@ CALL (e) {
          AS mediators
 }
 RETURN CASE WHEN ($as_of IS NULL OR coalesce(e.label__known <= $as_of, true)) THEN e.label END AS event,
-       last(split(type.uri, '/')) AS type, CASE WHEN ($as_of IS NULL OR coalesce(e.date__known <= $as_of, true)) THEN e.date END AS date,
+       last(split(type.uri, '/')) AS type, date,
        reported, status, participants, mediators,
        CASE WHEN ($as_of IS NULL OR coalesce(e.prisoners__known <= $as_of, true)) THEN e.prisoners END AS prisoners, quoted.exact AS quote, article,
-       e.factId AS event_id
+       event_id
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')

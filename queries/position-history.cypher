@@ -50,6 +50,13 @@ CALL (holder) {
   RETURN side, [actor IN nodes(chain) | actor.uri] AS chain
 }
 WITH pos, holder, p, stance, side WHERE $actor IS NULL OR $actor IN chain
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH pos, stance, pos.asOf AS since,
+     CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
+     CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
+     CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
+     pos.factId AS position_id
+ORDER BY since, actor, proposal, held_by, position_id
 CALL (pos) {
   MATCH (pos)-[cites:EVIDENCE]->(q:Quote)-[quoted_in:IN_ARTICLE]->(a:Article)
   WHERE ($as_of IS NULL OR a.known IS NULL OR a.known <= $as_of)
@@ -59,18 +66,18 @@ CALL (pos) {
   ORDER BY a.issued, a.factId
   LIMIT 1
 }
-OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
-WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
-  AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
-WITH pos, holder, p, stance, side, quoted, article,
-     collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
-OPTIONAL MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
-WHERE ($as_of IS NULL OR replaces.known IS NULL OR replaces.known <= $as_of)
-  AND ($as_of IS NULL OR newer.known IS NULL OR newer.known <= $as_of)
-WITH pos, holder, p, stance, side, quoted, article, conditions, collect(DISTINCT newer.factId) AS superseded_by
-RETURN pos.asOf AS since, CASE WHEN ($as_of IS NULL OR coalesce(side.label__known <= $as_of, true)) THEN side.label END AS actor,
-       CASE WHEN ($as_of IS NULL OR coalesce(holder.label__known <= $as_of, true)) THEN holder.label END AS held_by,
-       CASE WHEN ($as_of IS NULL OR coalesce(p.label__known <= $as_of, true)) THEN p.label END AS proposal,
-       last(split(stance.uri, '/')) AS stance, conditions, superseded_by, quoted.exact AS quote, article,
-       pos.factId AS position_id
+CALL (pos) {
+  OPTIONAL MATCH (pos)-[conditioned:CONDITIONED_ON]->(condition)
+  WHERE ($as_of IS NULL OR conditioned.known IS NULL OR conditioned.known <= $as_of)
+    AND ($as_of IS NULL OR condition.known IS NULL OR condition.known <= $as_of)
+  RETURN collect(DISTINCT CASE WHEN ($as_of IS NULL OR coalesce(condition.text__known <= $as_of, true)) THEN condition.text END) AS conditions
+}
+CALL (pos) {
+  OPTIONAL MATCH (newer:Position)-[replaces:SUPERSEDES]->(pos)
+  WHERE ($as_of IS NULL OR replaces.known IS NULL OR replaces.known <= $as_of)
+    AND ($as_of IS NULL OR newer.known IS NULL OR newer.known <= $as_of)
+  RETURN collect(DISTINCT newer.factId) AS superseded_by
+}
+RETURN since, actor, held_by, proposal, last(split(stance.uri, '/')) AS stance, conditions, superseded_by,
+       quoted.exact AS quote, article, position_id
 ORDER BY since, actor, proposal, held_by, position_id

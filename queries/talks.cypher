@@ -63,6 +63,10 @@ CALL (e) {
 }
 WITH e, type, quoted, article, reported, status
 WHERE $status IS NULL OR status = $status
+// Sorted here, before the look-ups below: Neo4j then streams the rows (and a page stops early).
+WITH e, type, quoted, article, reported, status, e.factId AS event_id,
+     CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS date
+ORDER BY coalesce(date, reported), event_id, coalesce(status, '')
 CALL (e) {
   OPTIONAL MATCH (e)-[took_part:PARTICIPANT|INITIATOR]->(participant)
   WHERE $as_of IS NULL OR took_part.known IS NULL OR took_part.known <= $as_of
@@ -78,12 +82,11 @@ CALL (e) {
   WHERE $as_of IS NULL OR about.known IS NULL OR about.known <= $as_of
   RETURN collect(DISTINCT p.label) AS concerns
 }
-WITH e, type, quoted, article, reported, status, participants, mediators, concerns,
-     CASE WHEN $as_of IS NULL OR e.date__known IS NULL OR e.date__known <= $as_of THEN e.date END AS date,
+WITH e, type, quoted, article, reported, status, participants, mediators, concerns, event_id, date,
      CASE WHEN $as_of IS NULL OR e.place__known IS NULL OR e.place__known <= $as_of THEN e.place END AS place,
      CASE WHEN $as_of IS NULL OR e.venue__known IS NULL OR e.venue__known <= $as_of THEN e.venue END AS venue,
      CASE WHEN $as_of IS NULL OR e.endDate__known IS NULL OR e.endDate__known <= $as_of THEN e.endDate END AS end_date,
      CASE WHEN $as_of IS NULL OR e.talksFormat__known IS NULL OR e.talksFormat__known <= $as_of THEN e.talksFormat END AS format
 RETURN e.label AS event, last(split(type.uri, '/')) AS type, status, date, reported, place, venue,
-       participants, mediators, concerns, quoted.exact AS quote, article, e.factId AS event_id, end_date, format
+       participants, mediators, concerns, quoted.exact AS quote, article, event_id, end_date, format
 ORDER BY coalesce(date, reported), event_id, coalesce(status, '')
