@@ -16,8 +16,8 @@ import pytest
 from neo4j.time import Date
 
 from ceasefire_kg import neo4j_server as n4j
-from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.cli import neo4j_commands
+from ceasefire_kg.namespaces import CF, Nodes, article_graph_iri, entity_iri, iri, registry_graph_iri
 from ceasefire_kg.neo4j_server.admin_import import Neo4jImportFailed
 from ceasefire_kg.push import bulk, push
 from ceasefire_kg.store import Store
