@@ -34,6 +34,17 @@ WHERE ($as_of IS NULL OR c.known IS NULL OR c.known <= $as_of)
       AND all(r IN [made] + relationships(chain) WHERE $as_of IS NULL OR r.known IS NULL OR r.known <= $as_of)
   })
 CALL (c) {
+  MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
+  RETURN q AS quoted, a.factId AS article
+  ORDER BY a.issued, a.factId
+  LIMIT 1
+}
+// Sorted here, before the backing is worked out: most claims qualify, so a page needs the backing of
+// little more than its own rows (Neo4j streams the rest).
+WITH c, quoted, article, c.factId AS claim_id
+ORDER BY article, claim_id
+CALL (c) {
   OPTIONAL MATCH (c)-[alleges:ALLEGED_EVENT]->(e)<-[also_alleges:ALLEGED_EVENT]-(other:Claim)
   WHERE other <> c AND NOT other:Denial AND NOT c:Denial
     AND ($as_of IS NULL OR all(known IN [alleges.known, also_alleges.known, other.known] WHERE known IS NULL OR known <= $as_of))
@@ -49,15 +60,8 @@ CALL (c) {
   WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
   RETURN count(DISTINCT a) AS articles, count(DISTINCT side) AS side_count, collect(DISTINCT side.label) AS sides
 }
-WITH c, articles, side_count, sides
+WITH c, quoted, article, claim_id, articles, side_count, sides
 WHERE articles = 1 OR side_count = 1
-CALL (c) {
-  MATCH (c)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-  WHERE ($as_of IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $as_of))
-  RETURN q AS quoted, a.factId AS article
-  ORDER BY a.issued, a.factId
-  LIMIT 1
-}
 CALL (c) {
   MATCH (c)-[made:CLAIMANT]->(claimant)
   WHERE $as_of IS NULL OR made.known IS NULL OR made.known <= $as_of
@@ -72,5 +76,5 @@ RETURN c.label AS claim,
        claimed_by, articles, sides,
        CASE WHEN articles = 1 AND side_count = 1 THEN 'one article, one side'
             WHEN articles = 1 THEN 'one article' ELSE 'one side' END AS reason,
-       quoted.exact AS quote, article, c.factId AS claim_id
+       quoted.exact AS quote, article, claim_id
 ORDER BY article, claim_id
