@@ -45,66 +45,50 @@ CALL () {
   WHERE x:Event OR x:Claim OR x:Position OR x:Demand OR x:Proposal
   RETURN x
 }
-// Each item's date, kind, status and first quote (an item can have several: a status per record).
+// Each item's date, kind and status (an item can have several: a status per record date), without
+// its quote: the rows are sorted first, and the first report of each is looked up below, in that
+// order, so that a page looks up its own rows only. An event without a date of its own is dated by
+// its first report, found here.
 CALL (x) {
   MATCH (x:Event)-[event_type:EVENT_TYPE]->(type)
   WHERE ($until IS NULL OR all(known IN [x.known, event_type.known] WHERE known IS NULL OR known <= $until))
-  CALL (x) {
-    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q AS quoted, a.factId AS article, a.issued AS reported
-    ORDER BY a.issued, a.factId
-    LIMIT 1
-  }
-  WITH x, type, quoted, article, reported,
-       CASE WHEN $until IS NULL OR x.date__known IS NULL OR x.date__known <= $until THEN x.date END AS own_date
-  RETURN coalesce(own_date, reported) AS date, reported, last(split(type.uri, '/')) AS kind, null AS status,
-         quoted, article
-  UNION
+  WITH x, type, CASE WHEN $until IS NULL OR x.date__known IS NULL OR x.date__known <= $until THEN x.date END AS own_date
+  RETURN CASE WHEN own_date IS NULL THEN COLLECT {
+           MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+           WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
+           RETURN a.issued ORDER BY a.issued LIMIT 1
+         }[0] ELSE own_date END AS date,
+         last(split(type.uri, '/')) AS kind, null AS status, null AS records
+  UNION ALL
   MATCH (x:Claim)
   WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
     AND (x.date__known IS NULL OR x.date__known <= $until))
-  CALL (x) {
-    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q AS quoted, a.factId AS article, a.issued AS reported
-    ORDER BY a.issued, a.factId
-    LIMIT 1
-  }
-  RETURN x.date AS date, reported,
-         CASE WHEN x:ViolationAccusation THEN 'violation-accusation'
-              WHEN x:ScopeInterpretation THEN 'scope-interpretation'
-              WHEN x:Forecast THEN 'forecast' WHEN x:Denial THEN 'denial'
-              WHEN x:Statement THEN 'statement'
-              WHEN x:Accusation THEN 'accusation' WHEN x:TermsInterpretation THEN 'terms-interpretation' ELSE 'claim' END AS kind,
-         null AS status, quoted, article
-  UNION
+  WITH x, labels(x) AS classes
+  RETURN x.date AS date,
+         CASE WHEN 'ViolationAccusation' IN classes THEN 'violation-accusation'
+              WHEN 'ScopeInterpretation' IN classes THEN 'scope-interpretation'
+              WHEN 'Forecast' IN classes THEN 'forecast' WHEN 'Denial' IN classes THEN 'denial'
+              WHEN 'Statement' IN classes THEN 'statement'
+              WHEN 'Accusation' IN classes THEN 'accusation' WHEN 'TermsInterpretation' IN classes THEN 'terms-interpretation'
+              ELSE 'claim' END AS kind,
+         null AS status, null AS records
+  UNION ALL
   MATCH (x:Position)-[has_stance:STANCE]->(stance)
   WHERE $until IS NULL OR ((x.known IS NULL OR x.known <= $until)
     AND (has_stance.known IS NULL OR has_stance.known <= $until)
         AND (x.asOf__known IS NULL OR x.asOf__known <= $until))
-  CALL (x) {
-    MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
-    WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
-    RETURN q AS quoted, a.factId AS article, a.issued AS reported
-    ORDER BY a.issued, a.factId
-    LIMIT 1
-  }
-  RETURN x.asOf AS date, reported, 'position' AS kind, last(split(stance.uri, '/')) AS status, quoted, article
-  UNION
-  MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept),
-        (record)-[derived:WAS_DERIVED_FROM]->(a:Article)<-[in_article:IN_ARTICLE]-(q:Quote)<-[evidence:EVIDENCE]-(x)
+  RETURN x.asOf AS date, 'position' AS kind, last(split(stance.uri, '/')) AS status, null AS records
+  UNION ALL
+  // A status on the date the article gives for it, with the records that give it (their articles
+  // hold its quote).
+  MATCH (x)-[has_record:STATUS_RECORD]->(record:StatusRecord)-[has_status:STATUS]->(status_concept)
   WHERE (x:Demand OR x:Proposal)
-    AND ($until IS NULL OR all(known IN [has_record.known, record.known, record.asOf__known, has_status.known,
-                                         derived.known, a.known, in_article.known, q.known, evidence.known]
+    AND ($until IS NULL OR all(known IN [has_record.known, record.known, record.asOf__known, has_status.known]
                                WHERE known IS NULL OR known <= $until))
-  WITH x, record.asOf AS date, CASE WHEN x:Demand THEN 'demand' ELSE 'proposal' END AS kind,
-       last(split(status_concept.uri, '/')) AS status, q, a
-  ORDER BY a.issued, a.factId
-  WITH x, date, kind, status, head(collect({quoted: q, article: a.factId, reported: a.issued})) AS first
-  RETURN date, first.reported AS reported, kind, status, first.quoted AS quoted, first.article AS article
+  RETURN record.asOf AS date, CASE WHEN x:Demand THEN 'demand' ELSE 'proposal' END AS kind,
+         last(split(status_concept.uri, '/')) AS status, collect(record) AS records
 }
-WITH x, date, reported, kind, status, quoted, article
+WITH x, date, kind, status, records
 WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
   AND ($actor IS NULL OR EXISTS {
     MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who),
@@ -116,10 +100,21 @@ WHERE ($since IS NULL OR date >= $since) AND ($until IS NULL OR date <= $until)
     MATCH (x)-[about:CONCERNS|ABOUT_PROPOSAL|ON_PROPOSAL|PRECONDITION_FOR]->(p)
     WHERE p.uri = $proposal AND ($until IS NULL OR about.known IS NULL OR about.known <= $until)
   })
-// In the answer's order already, so that a page (SKIP/LIMIT after the last ORDER BY) looks up the
-// actors and proposals of its own rows only: the last ORDER BY keeps this order.
-WITH x, date, reported, kind, status, quoted, article, x.factId AS id, coalesce(status, '') AS status_key
-ORDER BY date, kind, id, status_key, article
+WITH x, date, kind, status, records, x.factId AS id, coalesce(status, '') AS status_key
+ORDER BY date, kind, id, status_key
+// The first report: of the item, or for a status, in the articles its records come from. An item
+// with none known is not listed.
+CALL (x, records) {
+  MATCH (x)-[evidence:EVIDENCE]->(q:Quote)-[in_article:IN_ARTICLE]->(a:Article)
+  WHERE ($until IS NULL OR all(known IN [evidence.known, q.known, in_article.known, a.known] WHERE known IS NULL OR known <= $until))
+    AND (records IS NULL OR any(record IN records WHERE EXISTS {
+      MATCH (record)-[derived:WAS_DERIVED_FROM]->(a)
+      WHERE $until IS NULL OR derived.known IS NULL OR derived.known <= $until
+    }))
+  RETURN q AS quoted, a.factId AS article, a.issued AS reported
+  ORDER BY a.issued, a.factId
+  LIMIT 1
+}
 CALL (x) {
   OPTIONAL MATCH (x)-[involved:PARTICIPANT|INITIATOR|TARGET|MEDIATOR|CLAIMANT|ACCUSED|HOLDER|DEMANDED_BY|DEMANDED_OF|PARTY|PROPOSED_BY]->(who)
   WHERE $until IS NULL OR involved.known IS NULL OR involved.known <= $until
