@@ -110,7 +110,12 @@ def _check_foreign_data(session: neo4j.Session, where: str) -> None:
 
 
 def ensure_schema(
-    driver: neo4j.Driver, database: str | None, mapping: Mapping | None = None, *, wait: bool = True
+    driver: neo4j.Driver,
+    database: str | None,
+    mapping: Mapping | None = None,
+    *,
+    wait: bool = True,
+    indexes: bool = True,
 ) -> None:
     """Create the uniqueness constraints and the indexes the saved queries need, if missing.
 
@@ -118,6 +123,8 @@ def ensure_schema(
     (neosemantics creates one) is used as it is. The constraints are in force
     on return; the indexes are online only with ``wait`` (else call
     :func:`await_indexes` later: Neo4j fills them in the background meanwhile).
+    Without ``indexes``, only the constraints: filling an index once the nodes
+    are written costs Neo4j less than keeping it up to date at every commit.
 
     Raises:
         Neo4jConflict: If existing data violates a constraint, or a constraint
@@ -132,7 +139,7 @@ def ensure_schema(
         "ckg_meta_id": f"CREATE CONSTRAINT ckg_meta_id IF NOT EXISTS "
         f"FOR (m:{quote_name(META_LABEL)}) REQUIRE m.id IS UNIQUE",
     }
-    for label, prop in INDEXED_PROPERTIES:
+    for label, prop in INDEXED_PROPERTIES if indexes else ():
         if label != RESOURCE_LABEL:
             mapping.class_of_label(label)
             if prop not in mapping.properties_by_name:

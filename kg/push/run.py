@@ -141,7 +141,8 @@ def _send(
             wipe(session)
         # Into a database without ckg's graph, nodes are created without a lookup.
         fresh = not remote and not holds_resources(session)
-        ensure_schema(driver, database, mapping)
+        # A first push fills the indexes at the end (see ensure_schema).
+        ensure_schema(driver, database, mapping, indexes=not fresh)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
         planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
@@ -151,6 +152,8 @@ def _send(
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
+        if fresh:
+            ensure_schema(driver, database, mapping)
         # Freed while the collector is still off: its first pass once back on would walk
         # every object the planner holds (a second at 1,000,000 triples), only to find them alive.
         del planner, batches, changes
@@ -196,9 +199,16 @@ def _write_batches(
         progress: Called after each transaction with (graphs done, graphs in all).
     """
     write_session = open_session(driver, database)
+    # The element id of each node written so far, by uri: later relationships to it are created by id.
+    node_ids: dict[str, str] = {}
 
     def write(plan: WritePlan) -> None:
-        write_session.execute_write(write_transaction, plan, statements)
+        written = write_session.execute_write(write_transaction, plan, statements, node_ids)
+        if written:
+            node_ids.update(written)
+        # A node collected as garbage may be gone, and Neo4j may give its id to another one.
+        for uri in plan.garbage:
+            node_ids.pop(uri, None)
 
     pending: Future[None] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-push") as writer:
