@@ -35,6 +35,7 @@ from ceasefire_kg.neo4j_client import MINIMUM_SERVER_VERSION, server_version
 from ceasefire_kg.neo4j_read import read_triples
 from ceasefire_kg.progress import Progress
 from ceasefire_kg.push import INDEXED_PROPERTIES, PushReport, push
+from ceasefire_kg.push import run as push_run
 from ceasefire_kg.push.statements import Statements
 from ceasefire_kg.store import Store
 from tests.conftest import Neo4jConnection, start_managed_neo4j
@@ -194,6 +195,16 @@ def test_a_first_push_graph_by_graph_writes_what_one_transaction_writes(
     assert one == graph_by_graph
 
 
+def test_a_big_first_push_adds_the_indexes_once_its_nodes_are_written(
+    examples: Path, neo4j_driver: neo4j.Driver, neo4j_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(push_run, "DEFERRED_INDEXES_MIN_GRAPHS", 1)
+    report = _push(examples, neo4j_driver, neo4j_database, batch_triples=1)
+    assert report.transactions == 4
+    assert _ckg_indexes(neo4j_driver, neo4j_database) == dict.fromkeys(_EXPECTED_INDEXES, "ONLINE")
+    assert neo4j_ntriples(neo4j_driver, neo4j_database) == store_ntriples(examples)
+
+
 def _plan_operators(plan: dict[str, object]) -> list[str]:
     children = plan.get("children") or []
     assert isinstance(children, list)
@@ -346,7 +357,10 @@ def test_connection_cut_mid_push_leaves_whole_articles_and_a_repush_completes(
     neo4j_server: Neo4jConnection,
     neo4j_driver: neo4j.Driver,
     neo4j_database: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A first push as big as one that adds the indexes at its end: the cut comes before that.
+    monkeypatch.setattr(push_run, "DEFERRED_INDEXES_MIN_GRAPHS", 1)
     path = copy_store(many_articles_template, tmp_path / "many")
     address = urlsplit(neo4j_server.uri)
     proxy = CuttableProxy(address.hostname or "127.0.0.1", address.port or 7687)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import neo4j
 
-from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES, PUSH_TRANSACTIONS
+from ceasefire_kg.defaults import DEFAULT_BATCH_TRIPLES, DEFERRED_INDEXES_MIN_GRAPHS, PUSH_TRANSACTIONS
 from ceasefire_kg.mapping import Mapping, default_mapping
 from ceasefire_kg.neo4j_client import check_database, describe_target, neo4j_errors, open_session
 from ceasefire_kg.progress import Progress, no_progress
@@ -141,8 +141,9 @@ def _send(
             wipe(session)
         # Into a database without ckg's graph, nodes are created without a lookup.
         fresh = not remote and not holds_resources(session)
-        # A first push fills the indexes at the end (see ensure_schema).
-        ensure_schema(driver, database, mapping, indexes=not fresh)
+        # A big first push fills the indexes at the end (see ensure_schema).
+        late_indexes = fresh and len(candidates) >= DEFERRED_INDEXES_MIN_GRAPHS
+        ensure_schema(driver, database, mapping, indexes=not late_indexes)
         revision = ensure_meta(session, mapping)
         changes = load_pushed(session, candidates, remote)
         planner = Planner(store, mapping, changes, unchanged=report.unchanged > 0, fresh=fresh)
@@ -152,7 +153,7 @@ def _send(
         _write_batches(
             driver, database, Statements(mapping), planner, batches, revision, len(changes), report, progress
         )
-        if fresh:
+        if late_indexes:
             ensure_schema(driver, database, mapping)
         # Freed while the collector is still off: its first pass once back on would walk
         # every object the planner holds (a second at 1,000,000 triples), only to find them alive.
