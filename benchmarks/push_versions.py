@@ -6,7 +6,9 @@ of each version (``--version NAME=SRC``: SRC is a folder holding a
 ``ceasefire_kg`` package, put first on ``PYTHONPATH``; ``.`` for this checkout),
 each into the emptied database of the managed server ``--home``; with ``--bulk``,
 then a bulk first push (``bulk_push``: plan, CSV, stop, import, start, indexes,
-push state) of each version. Every measurement runs in a fresh process, which
+push state) of each version. Each round starts one run later than the one before
+(the second round with the first version's Bolt push, and so on), so that no run
+always comes right after the same one. Every measurement runs in a fresh process, which
 reports its wall time, its CPU (with its child processes) and the server's CPU.
 The load average (1 min) is recorded as each measurement starts.
 
@@ -135,7 +137,9 @@ def main() -> int:
             runs += [(f"{name} bolt", "bolt", source, store) for name, source in versions]
             if args.bulk:
                 runs += [(f"{name} bulk", "bulk", source, store) for name, source in versions]
-            for label, kind, source, target in runs:
+            # Each round starts one run later, so that no run always follows the same one.
+            shift = (round_number - 1) % len(runs)
+            for label, kind, source, target in runs[shift:] + runs[:shift]:
                 log(f"{store.name} round {round_number}: {label}")
                 figures = measure(kind, source, target, args)
                 figures.update(store=store.name, round=round_number, run=label)
