@@ -165,7 +165,7 @@ class Statements:
 
 
 def write_transaction(
-    tx: neo4j.ManagedTransaction, plan: WritePlan, statements: Statements, node_ids: Lookup[str, str] | None = None
+    tx: neo4j.ManagedTransaction, plan: WritePlan, statements: Statements, node_ids: Lookup[str, str]
 ) -> dict[str, str] | None:
     """Apply one batch.
 
@@ -209,13 +209,12 @@ def write_transaction(
         (statements.merge_objects, plan.objects),
     ):
         written.update(run_node_rows(tx, text, rows))
-    earlier = node_ids or {}
     for by_id, by_uri, rows in (
         (statements.delete_relationships_by_id, statements.delete_relationships, plan.deletes),
         (statements.create_relationships_by_id, statements.create_relationships, plan.creates),
         (statements.update_relationships_by_id, statements.update_relationships, plan.updates),
     ):
-        with_ids, with_uris = _ends_by_id(rows, written, earlier)
+        with_ids, with_uris = _ends_by_id(rows, written, node_ids)
         run_rows(tx, by_id, with_ids)
         run_rows(tx, by_uri, with_uris)
     run_rows(tx, statements.collect_garbage, plan.garbage, "uris")
